@@ -1,0 +1,84 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The blob store port. Keys are built by the services from ids only
+ * (`{owner}/{category}/{file id}/{version}`) and never contain user input;
+ * adapters still validate every key so that none can escape their root.
+ */
+export interface BlobStore {
+  readonly driver: 'local' | 's3';
+
+  /** Streams `body` into `key`. Atomic: readers see the old object or the whole new one. */
+  put(key: string, body: Readable, options?: PutOptions): Promise<{ size: number }>;
+  /** A stream of the object, or of the inclusive byte range. Throws BlobNotFound. */
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  head(key: string): Promise<BlobInfo | null>;
+  exists(key: string): Promise<boolean>;
+  /** Idempotent: deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Server-side copy (used to move bytes into quarantine). */
+  copy(fromKey: string, toKey: string): Promise<void>;
+  list(prefix: string): AsyncIterable<BlobListing>;
+  presignPut(key: string, options: PresignPutOptions): Promise<PresignedRequest>;
+  presignGet(key: string, options: PresignGetOptions): Promise<PresignedRequest>;
+  /** Readiness: throws StorageUnavailable when the store cannot be reached. */
+  check(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  /** When known in advance; S3 uses it to avoid a multipart upload for small bodies. */
+  contentLength?: number;
+}
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive. */
+  end: number;
+}
+
+export interface BlobInfo {
+  size: number;
+  lastModified?: Date;
+  etag?: string;
+}
+
+export interface BlobListing extends BlobInfo {
+  key: string;
+}
+
+export interface PresignPutOptions {
+  contentType: string;
+  contentLength: number;
+  expiresInSeconds: number;
+}
+
+export interface PresignGetOptions {
+  expiresInSeconds: number;
+  /** Sent back as the response's Content-Disposition (already RFC 6266 encoded). */
+  contentDisposition?: string;
+  contentType?: string;
+}
+
+export interface PresignedRequest {
+  url: string;
+  method: 'PUT' | 'GET';
+  /** Headers the client must send exactly as given (they are part of the signature). */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+export class BlobNotFound extends Error {
+  constructor(key: string) {
+    super(`No blob at ${key}`);
+    this.name = 'BlobNotFound';
+  }
+}
+
+export class InvalidBlobKey extends Error {
+  constructor(key: string) {
+    super(`Invalid blob key: ${JSON.stringify(key).slice(0, 200)}`);
+    this.name = 'InvalidBlobKey';
+  }
+}
