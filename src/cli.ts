@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './logger.ts';
+import { commands } from './commands/index.ts';
+
+const USAGE = `Usage: vitae <command> [options]
+
+Commands:
+  serve                 run the HTTP API (and, in the embedded mode, the workers)
+  worker                run the queue workers only
+  migrate               apply database migrations
+  doctor                check the database and the blob store, print what passed
+  user create           create a user: --email --name --role candidate|recruiter [--org NAME] [--admin] [--password-stdin]
+  audit verify          verify the audit trail's hash chains
+  rescan --since DATE   re-scan clean files uploaded since DATE
+
+Configuration comes from the environment and an optional .env file; see README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 1;
+  }
+  const commandName = name === 'user' || name === 'audit' ? `${name} ${rest.shift() ?? ''}`.trim() : name;
+  const command = commands[commandName];
+  if (!command) {
+    console.error(`Unknown command: ${commandName}\n\n${USAGE}`);
+    return 1;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const { values } = parseArgs({ args: rest, options: command.options, allowPositionals: false, strict: true });
+  const logger = createLogger(config.logLevel);
+  return command.run({ config, logger, args: values as Record<string, string | boolean | undefined> });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // `serve` and `worker` keep running; they exit through their signal handlers.
+    if (code !== -1) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

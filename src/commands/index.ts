@@ -1,0 +1,7 @@
+import { doctor } from './doctor.ts';
+import { migrate } from './migrate.ts';
+import { serve } from './serve.ts';
+import type { Command } from './types.ts';
+import { worker } from './worker.ts';
+
+export const commands: Record<string, Command> = { serve, worker, migrate, doctor };

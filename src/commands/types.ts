@@ -1,0 +1,15 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+
+export interface CommandContext {
+  config: Config;
+  logger: Logger;
+  args: Record<string, string | boolean | undefined>;
+}
+
+export interface Command {
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Resolves to the exit code, or -1 for a long-running command that exits on a signal. */
+  run(context: CommandContext): Promise<number>;
+}

@@ -1,0 +1,23 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import type { Db } from './database.ts';
+import * as initial from './migrations/0001_initial.ts';
+
+/**
+ * Migrations are listed here rather than discovered on disk, so that a migration cannot be
+ * skipped by a packaging mistake and the order is explicit. Append only.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};
+
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'vitae_migrations',
+    migrationLockTableName: 'vitae_migrations_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

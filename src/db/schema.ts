@@ -1,0 +1,167 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created by src/db/migrations. */
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  refresh_tokens: RefreshTokensTable;
+  api_keys: ApiKeysTable;
+  files: FilesTable;
+  file_versions: FileVersionsTable;
+  audit_events: AuditEventsTable;
+  audit_chain_heads: AuditChainHeadsTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export type UserRole = 'candidate' | 'recruiter';
+export type OrgRole = 'admin' | 'member';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  password_hash: string | null;
+  external_subject: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MembershipsTable {
+  user_id: string;
+  org_id: string;
+  org_role: OrgRole;
+  created_at: CreatedAt;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  org_role: OrgRole;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  accepted_at: Date | null;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: string[];
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export type FileStatus = 'pending_upload' | 'uploaded' | 'scanning' | 'clean' | 'infected' | 'rejected' | 'deleted';
+
+export interface ScanSummary {
+  engine: string;
+  result: 'clean' | 'infected' | 'rejected';
+  signature: string | null;
+  engine_version?: string | null;
+  reason?: string | null;
+}
+
+export interface FilesTable {
+  id: string;
+  owner_id: string;
+  org_id: string | null;
+  category: string;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  sha256: string | null;
+  status: FileStatus;
+  status_reason: string | null;
+  /** The newest clean version (or the newest one while none is clean). */
+  version: Generated<number>;
+  latest_version: Generated<number>;
+  scan: ColumnType<ScanSummary | null, string | null | undefined, string | null>;
+  scanned_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | null;
+  erased_at: Date | null;
+}
+
+export interface FileVersionsTable {
+  file_id: string;
+  version: number;
+  storage_key: string;
+  filename: string | null;
+  content_type: string;
+  declared_size: number;
+  size: number | null;
+  sha256: string | null;
+  status: FileStatus;
+  status_reason: string | null;
+  scan: ColumnType<ScanSummary | null, string | null | undefined, string | null>;
+  scanned_at: Date | null;
+  quarantine_key: string | null;
+  quarantined_at: Date | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type AuditOutcome = 'allowed' | 'denied';
+
+export interface AuditEventsTable {
+  id: string;
+  chain: string;
+  seq: number;
+  at: Date;
+  actor_id: string | null;
+  actor_type: string;
+  action: string;
+  outcome: AuditOutcome;
+  org_id: string | null;
+  file_id: string | null;
+  resource_type: string | null;
+  resource_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: ColumnType<Record<string, unknown> | null, string | null, never>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type FileRow = Selectable<FilesTable>;
+export type FileUpdate = Updateable<FilesTable>;
+export type FileVersionRow = Selectable<FileVersionsTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { Runtime } from '../runtime.ts';
+import { errorHandler, notFoundHandler } from './problems.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { openApiPlugin } from './plugins/openapi.ts';
+import { healthRoutes } from './routes/health.ts';
+import type { Services } from '../services/index.ts';
+import { blobRoutes } from './routes/blobs.ts';
+
+const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface AppOptions {
+  /** JSON bodies are small (metadata only); files go through multipart or pre-signed URLs. */
+  bodyLimit?: number;
+}
+
+/** An incoming X-Request-Id is kept when it looks like an id, so that a trace can span services. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(runtime: Runtime, services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion });
+  await app.register(metricsPlugin);
+  await app.register(healthRoutes(runtime, services.readinessChecks));
+  if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never });
+
+  await app.register(
+    async (api) => {
+      // Feature routes are registered here, under /api/v1.
+      void api;
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

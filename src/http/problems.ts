@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { AppError } from '../errors.ts';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/database.ts';
+
+/** An RFC 9457 problem document, with Vitae's stable `code` and the request id. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  request_id: string;
+}
+
+const problemType = (code: string) => `urn:vitae:problem:${code}`;
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string, retryAfter?: number): FastifyReply {
+  const problem: Problem = {
+    type: problemType(code),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    request_id: String(request.id),
+  };
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return reply.code(status).type('application/problem+json').send(problem);
+}
+
+/** Maps Fastify's own errors (schema, body parsing, limits) to stable codes. */
+const FASTIFY_CODES: Record<string, { status: number; code: string; detail?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', detail: 'The request body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'The JSON body is empty.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length' },
+  FST_ERR_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'Expected multipart/form-data.' },
+  FST_PARTS_LIMIT: { status: 413, code: 'too_many_parts' },
+  FST_FILES_LIMIT: { status: 413, code: 'too_many_files' },
+  FST_FIELDS_LIMIT: { status: 413, code: 'too_many_fields' },
+  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'file_too_large' },
+  FST_PROTO_VIOLATION: { status: 400, code: 'malformed_body' },
+};
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AppError) {
+    if (error.status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
+    return sendProblem(request, reply, error.status, error.code, error.message, error.retryAfter);
+  }
+  if (error.validation) {
+    return sendProblem(request, reply, 400, 'validation_failed', describeValidation(error));
+  }
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) return sendProblem(request, reply, known.status, known.code, known.detail ?? error.message);
+  if (error.statusCode === 429) {
+    return sendProblem(request, reply, 429, 'rate_limited', 'Too many requests; retry later.', Number(reply.getHeader('retry-after')) || 60);
+  }
+  if (isDatabaseUnavailable(error)) {
+    const unavailable = databaseUnavailable(error);
+    request.log.warn({ err: error }, 'database unavailable');
+    return sendProblem(request, reply, 503, unavailable.code, unavailable.message, unavailable.retryAfter);
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return sendProblem(request, reply, error.statusCode, (error.code ?? 'bad_request').toLowerCase(), error.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(request, reply, 500, 'internal_error', 'An unexpected error occurred.');
+}
+
+function describeValidation(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return error.message;
+  const where = error.validationContext ?? 'request';
+  const path = first.instancePath ? first.instancePath.replace(/^\//, '').replaceAll('/', '.') : '';
+  const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const field = missing ?? path;
+  return `${where}${field ? `.${field}` : ''} ${first.message ?? 'is invalid'}`;
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(request, reply, 404, 'route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+}

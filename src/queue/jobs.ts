@@ -1,0 +1,26 @@
+import type { QueueDefinition } from './queue.ts';
+
+/** Every queue Vitae uses, with its retry policy. Handlers are registered in src/worker.ts. */
+export const JOBS = {
+  scanFile: 'file.scan',
+  expirePendingUploads: 'uploads.expire-pending',
+  purgeDeletedFiles: 'files.purge-deleted',
+  reconcileBlobs: 'blobs.reconcile',
+} as const;
+
+const minutes = (n: number) => n * 60;
+
+export const QUEUES: QueueDefinition[] = [
+  // A scanner that is down keeps files in `scanning`: retry with backoff for about a day.
+  { name: JOBS.scanFile, retryLimit: 50, retryDelay: 2, retryDelayMax: minutes(30), expireInSeconds: minutes(10) },
+  { name: JOBS.expirePendingUploads, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
+  { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
+  { name: JOBS.reconcileBlobs, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
+];
+
+/** Cron schedules for the maintenance jobs (pg-boss runs each once per deployment, not per process). */
+export const SCHEDULES: Array<{ name: string; cron: string }> = [
+  { name: JOBS.expirePendingUploads, cron: '*/10 * * * *' },
+  { name: JOBS.purgeDeletedFiles, cron: '17 * * * *' },
+  { name: JOBS.reconcileBlobs, cron: '43 3 * * *' },
+];
