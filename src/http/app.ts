@@ -8,6 +8,7 @@ import { openApiPlugin } from './plugins/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from '../services/index.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { apiRoutes } from './routes/index.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -46,13 +47,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(healthRoutes(runtime, services.readinessChecks));
   if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never });
 
-  await app.register(
-    async (api) => {
-      // Feature routes are registered here, under /api/v1.
-      void api;
-    },
-    { prefix: '/api/v1' },
-  );
+  await app.register(apiRoutes(services), { prefix: '/api/v1' });
 
   return app;
 }

@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Four projects:
+ * - unit: pure modules, no I/O.
+ * - infra: adapters and lifecycles that manage their own real servers (blob stores against local
+ *   disk and s3rver, the embedded PostgreSQL, the queue, clamd).
+ * - api:embedded-local and api:system-s3: the same HTTP integration suite through the real server,
+ *   once on the embedded PostgreSQL with local disk, once on the system PostgreSQL with S3 (s3rver).
+ */
+const integration = {
+  include: ['test/integration/**/*.test.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      {
+        test: {
+          name: 'api:embedded-local',
+          ...integration,
+          env: { VITAE_TEST_DB: 'embedded', VITAE_TEST_STORAGE: 'local' },
+          globalSetup: ['test/helpers/global-embedded-pg.ts', 'test/helpers/global-clamd.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'api:system-s3',
+          ...integration,
+          env: { VITAE_TEST_DB: 'system', VITAE_TEST_STORAGE: 's3' },
+          globalSetup: ['test/helpers/global-s3rver.ts', 'test/helpers/global-clamd.ts'],
+        },
+      },
+    ],
+  },
+});
