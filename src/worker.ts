@@ -1,9 +1,29 @@
+import { JOBS, SCHEDULES } from './queue/jobs.ts';
 import type { Runtime } from './runtime.ts';
 import type { Services } from './services/index.ts';
-import { SCHEDULES } from './queue/jobs.ts';
 
 /** Registers every queue handler and the maintenance schedules. */
 export async function startWorkers(runtime: Runtime, services: Services): Promise<void> {
-  void services;
-  for (const { name, cron } of SCHEDULES) await runtime.queue.schedule(name, cron);
+  const { queue, logger, config } = runtime;
+  const concurrency = config.workerConcurrency;
+
+  await queue.work<{ fileId: string; version: number; rescan?: boolean }>(
+    JOBS.scanFile,
+    async ({ fileId, version, rescan }) => services.scanPipeline.scanVersion(fileId, version, rescan ? { rescan } : {}),
+    { concurrency },
+  );
+  await queue.work(JOBS.expirePendingUploads, async () => {
+    const expired = await services.maintenance.expirePendingUploads();
+    if (expired) logger.info({ expired }, 'expired pending uploads');
+  });
+  await queue.work(JOBS.purgeDeletedFiles, async () => {
+    const purged = await services.maintenance.purgeDeletedFiles();
+    if (purged) logger.info({ purged }, 'purged soft-deleted files');
+  });
+  await queue.work(JOBS.reconcileBlobs, async () => {
+    const removed = await services.maintenance.reconcileBlobs();
+    if (removed.length) logger.warn({ removed: removed.length, keys: removed.slice(0, 100) }, 'removed orphan blobs');
+  });
+
+  for (const { name, cron } of SCHEDULES) await queue.schedule(name, cron);
 }

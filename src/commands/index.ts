@@ -1,7 +1,8 @@
+import { auditVerify } from './audit-verify.ts';
 import { doctor } from './doctor.ts';
 import { migrate } from './migrate.ts';
 import { serve } from './serve.ts';
 import type { Command } from './types.ts';
 import { worker } from './worker.ts';
 
-export const commands: Record<string, Command> = { serve, worker, migrate, doctor };
+export const commands: Record<string, Command> = { serve, worker, migrate, doctor, 'audit verify': auditVerify };

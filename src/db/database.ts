@@ -5,6 +5,8 @@ import type { Database } from './schema.ts';
 
 // BIGINT (e.g. counts) as numbers; safe for the sizes we store (< 2^53).
 pg.types.setTypeParser(20, (value) => Number(value));
+// NUMERIC (scores, years of experience) as numbers; they are small and need no exact decimals.
+pg.types.setTypeParser(1700, (value) => Number(value));
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

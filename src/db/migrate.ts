@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import type { Db } from './database.ts';
 import * as initial from './migrations/0001_initial.ts';
+import * as hiring from './migrations/0002_hiring.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so that a migration cannot be
@@ -8,6 +9,7 @@ import * as initial from './migrations/0001_initial.ts';
  */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_hiring': hiring,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

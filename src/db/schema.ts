@@ -12,6 +12,9 @@ export interface Database {
   file_versions: FileVersionsTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  jobs: JobsTable;
+  applications: ApplicationsTable;
+  candidates: CandidatesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -90,7 +93,7 @@ export interface ScanSummary {
 
 export interface FilesTable {
   id: string;
-  owner_id: string;
+  owner_id: string | null;
   org_id: string | null;
   category: string;
   filename: string | null;
@@ -157,6 +160,65 @@ export interface AuditChainHeadsTable {
   chain: string;
   seq: number;
   hash: string;
+  pruned_seq: Generated<number>;
+  pruned_hash: Generated<string>;
+}
+
+export interface JobsTable {
+  id: string;
+  org_id: string;
+  title: string;
+  description: string;
+  skills_required: string[];
+  skills_nice: string[];
+  location: string | null;
+  min_years: ColumnType<number | null, number | null | undefined, number | null>;
+  status: 'open' | 'closed';
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | null;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  job_id: string;
+  org_id: string;
+  candidate_user_id: string;
+  resume_file_id: string;
+  cover_letter_file_id: string | null;
+  created_at: CreatedAt;
+  withdrawn_at: Date | null;
+}
+
+export type CandidateStatus = 'pending' | 'parsing' | 'scored' | 'failed';
+
+export interface CandidatesTable {
+  id: string;
+  job_id: string;
+  org_id: string;
+  file_id: string;
+  application_id: string | null;
+  sha256: string;
+  original_filename: string | null;
+  status: CandidateStatus;
+  status_reason: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  links: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  skills: string[];
+  experience_years: ColumnType<number | null, number | null | undefined, number | null>;
+  score: ColumnType<number | null, number | null | undefined, number | null>;
+  score_breakdown: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  scorer: string | null;
+  resume_text: string | null;
+  search: ColumnType<string, never, never>;
+  parsed_at: Date | null;
+  scored_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | null;
 }
 
 export type User = Selectable<UsersTable>;

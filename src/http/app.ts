@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
+import multipart from '@fastify/multipart';
+import type { Config } from '../config.ts';
+import { categoryRules } from '../domain/categories.ts';
 import type { Runtime } from '../runtime.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
@@ -42,6 +45,12 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
+  await app.register(multipart, {
+    // One byte over the largest category: the upload services enforce each category's exact limit
+    // while streaming; this only guarantees that busboy never truncates a file silently.
+    limits: { fileSize: largestCategoryLimit(runtime.config) + 1, files: 1, fields: 10, parts: 20, headerPairs: 100 },
+    throwFileSizeLimit: true,
+  });
   await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion });
   await app.register(metricsPlugin);
   await app.register(healthRoutes(runtime, services.readinessChecks));
@@ -50,4 +59,8 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(apiRoutes(services), { prefix: '/api/v1' });
 
   return app;
+}
+
+function largestCategoryLimit(config: Config): number {
+  return Math.max(...Object.values(categoryRules(config.uploads.maxSizeOverrides)).map((rule) => rule.maxSize));
 }

@@ -69,9 +69,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     CREATE INDEX api_keys_org ON api_keys (org_id);
 
+    -- owner_id is null for files uploaded by an organization's API key (org_id is then set).
     CREATE TABLE files (
       id uuid PRIMARY KEY,
-      owner_id uuid NOT NULL REFERENCES users (id),
+      owner_id uuid REFERENCES users (id),
       org_id uuid REFERENCES organizations (id),
       category text NOT NULL,
       filename text,
@@ -110,7 +111,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       scanned_at timestamptz,
       quarantine_key text,
       quarantined_at timestamptz,
-      created_by uuid REFERENCES users (id),
+      created_by uuid,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (file_id, version)
@@ -146,10 +147,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX audit_events_actor_at ON audit_events (actor_id, at DESC) WHERE actor_id IS NOT NULL;
 
     -- The last entry of each chain; locked per append so that concurrent writers serialize per chain.
+    -- pruned_seq/pruned_hash: where the chain starts after a retention purge removed older entries.
     CREATE TABLE audit_chain_heads (
       chain text PRIMARY KEY,
       seq bigint NOT NULL,
-      hash text NOT NULL
+      hash text NOT NULL,
+      pruned_seq bigint NOT NULL DEFAULT 0,
+      pruned_hash text NOT NULL DEFAULT '0000000000000000000000000000000000000000000000000000000000000000'
     );
   `.execute(db);
 }

@@ -1,0 +1,86 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AuditEventRow } from '../../db/schema.ts';
+import { authorize } from '../../domain/policy.ts';
+import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
+import { forbidden } from '../../errors.ts';
+import type { Services } from '../../services/index.ts';
+import { requestContext } from '../request-context.ts';
+import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { AuditEntry } from '../schemas/files.ts';
+
+const tags = ['audit'];
+
+/** `GET /audit` (org admins, or API keys with audit:read) and `GET /files/{id}/access-log`. */
+export function auditRoutes(services: Services): FastifyPluginAsync {
+  return async (app) => {
+    app.get(
+      '/audit',
+      {
+        schema: {
+          tags,
+          summary: "The organization's audit trail, newest first",
+          querystring: Type.Object({
+            ...Pagination,
+            file_id: Type.Optional(Uuid),
+            actor_id: Type.Optional(Uuid),
+            action: Type.Optional(Type.String({ maxLength: 64 })),
+            from: Type.Optional(Type.String({ format: 'date-time' })),
+            to: Type.Optional(Type.String({ format: 'date-time' })),
+          }),
+          response: { 200: Page(AuditEntry), ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { actor } = requestContext(request);
+        if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed) throw forbidden('Only organization admins can read the audit trail.');
+        const { limit = 50, cursor, file_id, actor_id, action, from, to } = request.query as Record<string, string | undefined> & { limit?: number };
+        const rows = await services.audit.list(
+          { orgId: actor.orgId, ...(file_id ? { fileId: file_id } : {}), ...(actor_id ? { actorId: actor_id } : {}), ...(action ? { action } : {}), ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) },
+          { limit: limit + 1, ...(cursor ? { before: toBefore(cursor) } : {}) },
+        );
+        return auditPage(rows, limit);
+      },
+    );
+
+    app.get(
+      '/files/:id/access-log',
+      {
+        schema: { tags: ['files', ...tags], summary: 'The audit entries of one file (its owner, or an org admin)', params: IdParams, querystring: Type.Object(Pagination), response: { 200: Page(AuditEntry), ...problemResponses(401, 404) } },
+      },
+      async (request) => {
+        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
+        const rows = await services.files.accessLog(requestContext(request), (request.params as { id: string }).id, { limit: limit + 1, ...(cursor ? { before: toBefore(cursor) } : {}) });
+        return auditPage(rows, limit);
+      },
+    );
+  };
+}
+
+function toBefore(cursor: string): { at: Date; id: string } {
+  const { createdAt, id } = decodeCursor(cursor);
+  return { at: createdAt, id };
+}
+
+function auditPage(rows: AuditEventRow[], limit: number) {
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      at: row.at.toISOString(),
+      actor_id: row.actor_id,
+      actor_type: row.actor_type,
+      action: row.action,
+      file_id: row.file_id,
+      org_id: row.org_id,
+      outcome: row.outcome,
+      ip: row.ip,
+      user_agent: row.user_agent,
+      request_id: row.request_id,
+      details: row.details,
+    })),
+    next_cursor: hasMore && last ? encodeCursor({ createdAt: last.at, id: last.id }) : null,
+  };
+}

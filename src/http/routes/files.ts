@@ -1,0 +1,236 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
+import { badRequest } from '../../errors.ts';
+import type { Services } from '../../services/index.ts';
+import type { FileView } from '../../services/files/file-view.ts';
+import type { StreamedUpload } from '../../services/files/uploads.ts';
+import { requestContext } from '../request-context.ts';
+import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { FileObject, InitiateBody, InitiateResponse, VersionObject } from '../schemas/files.ts';
+
+const tags = ['files'];
+const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) });
+
+/** The file endpoints of API.md ("Files"). Handlers translate HTTP to the services and back, nothing more. */
+export function fileRoutes(services: Services): FastifyPluginAsync {
+  const { uploads, files, scanPipeline } = services;
+
+  return async (app) => {
+    app.post(
+      '/files/upload/initiate',
+      {
+        schema: {
+          tags,
+          summary: 'Start a pre-signed upload',
+          description: 'Validates category, declared type and size, then returns a short-lived signed PUT URL.',
+          body: InitiateBody,
+          response: { 201: InitiateResponse, ...problemResponses(400, 401, 403, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as Static<typeof InitiateBody>;
+        reply.code(201);
+        return uploads.initiate(requestContext(request), body);
+      },
+    );
+
+    app.post(
+      '/files/upload/complete',
+      {
+        schema: {
+          tags,
+          summary: 'Complete a pre-signed upload',
+          description: 'Verifies the stored object (size, type by magic bytes, sha256) and starts the scan.',
+          body: Type.Object({ file_id: Uuid }),
+          response: { 200: FileObject, ...problemResponses(400, 401, 404, 409, 422) },
+        },
+      },
+      async (request) => uploads.complete(requestContext(request), (request.body as { file_id: string }).file_id),
+    );
+
+    app.post(
+      '/files',
+      {
+        schema: {
+          tags,
+          summary: 'Upload a file through the server (streamed)',
+          description: 'multipart/form-data with a `category` field followed by a `file` part (or `?category=`). Never buffered whole; the size limit is enforced while streaming.',
+          consumes: ['multipart/form-data'],
+          querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 64 })) }),
+          response: { 201: FileObject, ...problemResponses(400, 401, 403, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const ctx = requestContext(request);
+        const { category } = request.query as { category?: string };
+        const file = await readMultipartUpload(request, category, (upload) => uploads.uploadStream(ctx, upload));
+        reply.code(201);
+        return file;
+      },
+    );
+
+    app.get(
+      '/files',
+      {
+        schema: {
+          tags,
+          summary: "List the caller's visible files",
+          querystring: Type.Object({
+            ...Pagination,
+            category: Type.Optional(Type.String({ maxLength: 64 })),
+            status: Type.Optional(Type.String({ maxLength: 32 })),
+            owner_id: Type.Optional(Uuid),
+          }),
+          response: { 200: Page(FileObject), ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, ...filter } = request.query as { limit?: number; cursor?: string; category?: string; status?: string; owner_id?: string };
+        const after = cursor ? decodeCursor(cursor) : undefined;
+        const items = await files.list(requestContext(request), filter, { limit: limit + 1, ...(after ? { after } : {}) });
+        return pageOf(items, limit);
+      },
+    );
+
+    app.get('/files/:id', { schema: { tags, summary: 'File metadata', params: IdParams, response: { 200: FileObject, ...problemResponses(401, 404) } } }, async (request) =>
+      files.get(requestContext(request), (request.params as { id: string }).id),
+    );
+
+    app.get(
+      '/files/:id/versions',
+      { schema: { tags, summary: 'Versions of a file, newest first', params: IdParams, response: { 200: Type.Object({ items: Type.Array(VersionObject) }), ...problemResponses(401, 404) } } },
+      async (request) => ({ items: await files.versions(requestContext(request), (request.params as { id: string }).id) }),
+    );
+
+    app.post(
+      '/files/:id/versions',
+      {
+        schema: {
+          tags,
+          summary: 'Add a new version',
+          description: 'JSON `{filename, content_type, size}` starts a pre-signed upload (complete it with /files/upload/complete); multipart streams the new version through the server.',
+          params: IdParams,
+          consumes: ['application/json', 'multipart/form-data'],
+          response: { 201: Type.Union([InitiateResponse, FileObject]), ...problemResponses(400, 401, 404, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const ctx = requestContext(request);
+        const { id } = request.params as { id: string };
+        reply.code(201);
+        if (request.isMultipart()) return readMultipartUpload(request, 'unused', (upload) => uploads.uploadVersionStream(ctx, id, upload));
+        const body = request.body as { filename?: unknown; content_type?: unknown; size?: unknown } | undefined;
+        if (!body || typeof body.filename !== 'string' || typeof body.content_type !== 'string' || typeof body.size !== 'number') {
+          throw badRequest('validation_failed', 'Expected {filename, content_type, size} or a multipart upload.');
+        }
+        return uploads.initiateVersion(ctx, id, { filename: body.filename, content_type: body.content_type, size: body.size });
+      },
+    );
+
+    app.get(
+      '/files/:id/download',
+      {
+        schema: {
+          tags,
+          summary: 'A pre-signed download URL',
+          params: IdParams,
+          querystring: VersionQuery,
+          response: { 200: Type.Object({ url: Type.String(), expires_at: Type.String({ format: 'date-time' }), version: Type.Integer() }), ...problemResponses(401, 404, 423) },
+        },
+      },
+      async (request) => files.downloadUrl(requestContext(request), (request.params as { id: string }).id, (request.query as { version?: number }).version),
+    );
+
+    app.get(
+      '/files/:id/content',
+      {
+        schema: {
+          tags,
+          summary: 'The bytes, streamed (Range, ETag, If-None-Match supported)',
+          params: IdParams,
+          querystring: VersionQuery,
+          produces: ['application/octet-stream'],
+          response: problemResponses(401, 404, 416, 423),
+        },
+      },
+      async (request, reply) => {
+        const result = await files.content(requestContext(request), (request.params as { id: string }).id, {
+          ...((request.query as { version?: number }).version ? { version: (request.query as { version: number }).version } : {}),
+          ...(typeof request.headers.range === 'string' ? { range: request.headers.range } : {}),
+          ...(typeof request.headers['if-none-match'] === 'string' ? { ifNoneMatch: request.headers['if-none-match'] } : {}),
+          head: request.method === 'HEAD',
+        });
+        reply.code(result.status).headers(result.headers);
+        if (result.status === 416) return reply.type('application/problem+json').send({ type: 'urn:vitae:problem:range_not_satisfiable', title: 'Range Not Satisfiable', status: 416, detail: 'The requested range is beyond the end of the file.', code: 'range_not_satisfiable', request_id: String(request.id) });
+        return reply.send(result.body ?? undefined);
+      },
+    );
+
+    app.delete(
+      '/files/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete (soft) or erase (`?hard=true`, GDPR) a file',
+          params: IdParams,
+          querystring: Type.Object({ hard: Type.Optional(Type.Boolean({ default: false })) }),
+          response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await files.delete(requestContext(request), (request.params as { id: string }).id, (request.query as { hard?: boolean }).hard === true);
+        return reply.code(204).send();
+      },
+    );
+
+    app.patch(
+      '/files/:id/scan-result',
+      {
+        schema: {
+          tags,
+          summary: 'Report an external scanner’s verdict (API key with scan:write)',
+          params: IdParams,
+          body: Type.Object({
+            result: Type.Union([Type.Literal('clean'), Type.Literal('infected')]),
+            engine: Type.String({ minLength: 1, maxLength: 100 }),
+            signature: Type.Optional(Type.String({ maxLength: 300 })),
+          }),
+          response: { 200: FileObject, ...problemResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => scanPipeline.applyExternalResult(requestContext(request), (request.params as { id: string }).id, request.body as { result: 'clean' | 'infected'; engine: string; signature?: string }),
+    );
+  };
+}
+
+/**
+ * Reads `category` (a field before the file, or the query) and streams the one `file` part into
+ * `handle`. Parts after the file are drained so that the request completes.
+ */
+async function readMultipartUpload(request: FastifyRequest, queryCategory: string | undefined, handle: (upload: StreamedUpload) => Promise<FileView>): Promise<FileView> {
+  if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the file as multipart/form-data.');
+  let category = queryCategory;
+  let result: FileView | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      if (part.fieldname === 'category' && typeof part.value === 'string') category = part.value;
+      continue;
+    }
+    if (part.fieldname !== 'file' || result) {
+      part.file.resume();
+      continue;
+    }
+    if (!category) throw badRequest('category_required', 'Send the `category` field before the file part (or as ?category=).');
+    result = await handle({ filename: part.filename, category, body: part.file });
+  }
+  if (!result) throw badRequest('file_required', 'The request has no `file` part.');
+  return result;
+}
+
+export function pageOf<T extends { id: string; created_at: string }>(items: T[], limit: number): { items: T[]; next_cursor: string | null } {
+  const hasMore = items.length > limit;
+  const page = hasMore ? items.slice(0, limit) : items;
+  const last = page.at(-1);
+  return { items: page, next_cursor: hasMore && last ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id }) : null };
+}

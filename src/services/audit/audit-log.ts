@@ -1,0 +1,182 @@
+import type { Db, Executor } from '../../db/database.ts';
+import type { AuditEventRow, AuditOutcome } from '../../db/schema.ts';
+import { newId } from '../../domain/ids.ts';
+import { chainFor, entryHash, GENESIS_HASH } from './chain.ts';
+
+/** Who did it and from where; built once per request (or `SYSTEM_CONTEXT` for workers). */
+export interface AuditContext {
+  actorId: string | null;
+  actorType: 'user' | 'api_key' | 'system' | 'anonymous';
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export const SYSTEM_CONTEXT: AuditContext = { actorId: null, actorType: 'system', ip: null, userAgent: null, requestId: null };
+
+export interface AuditEntry {
+  /** `noun.verb`, e.g. `file.uploaded`. */
+  action: string;
+  outcome?: AuditOutcome;
+  orgId: string | null;
+  fileId?: string | null;
+  /** For entries without an organization: the user whose chain records them (e.g. a candidate's file). */
+  subjectUserId?: string | null;
+  resourceType?: string | null;
+  resourceId?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+/**
+ * The append-only audit trail. `append` runs inside the caller's transaction, so an entry exists
+ * if and only if the change it records committed. Each entry carries the hash of the previous
+ * entry of its chain; the chain head row is locked for the append, which serializes writers of
+ * one organization only.
+ */
+export class AuditLog {
+  private readonly db: Db;
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  async append(tx: Executor, context: AuditContext, entry: AuditEntry): Promise<void> {
+    const chain = chainFor(entry.orgId, entry.subjectUserId ?? context.actorId);
+    await tx
+      .insertInto('audit_chain_heads')
+      .values({ chain, seq: 0, hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column('chain').doNothing())
+      .execute();
+    const head = await tx.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+    const fields = {
+      id: newId(),
+      chain,
+      seq: Number(head.seq) + 1,
+      at: new Date(),
+      actor_id: context.actorId,
+      actor_type: context.actorType,
+      action: entry.action,
+      outcome: entry.outcome ?? 'allowed',
+      org_id: entry.orgId,
+      file_id: entry.fileId ?? null,
+      resource_type: entry.resourceType ?? null,
+      resource_id: entry.resourceId ?? null,
+      ip: context.ip,
+      user_agent: context.userAgent ? context.userAgent.slice(0, 512) : null,
+      request_id: context.requestId,
+      details: entry.details ?? null,
+    };
+    const hash = entryHash(head.hash, fields);
+    await tx
+      .insertInto('audit_events')
+      .values({ ...fields, details: fields.details ? JSON.stringify(fields.details) : null, prev_hash: head.hash, hash })
+      .execute();
+    await tx.updateTable('audit_chain_heads').set({ seq: fields.seq, hash }).where('chain', '=', chain).execute();
+  }
+
+  /** Records a refused attempt on its own: the change it asked for did not happen. */
+  async denied(context: AuditContext, entry: Omit<AuditEntry, 'outcome'>): Promise<void> {
+    await this.db.transaction().execute((tx) => this.append(tx, context, { ...entry, outcome: 'denied' }));
+  }
+
+  async list(filter: AuditFilter, page: { limit: number; before?: { at: Date; id: string } }): Promise<AuditEventRow[]> {
+    let query = this.db.selectFrom('audit_events').selectAll();
+    if (filter.orgId !== undefined) query = query.where('org_id', '=', filter.orgId);
+    if (filter.fileId) query = query.where('file_id', '=', filter.fileId);
+    if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);
+    if (filter.action) query = query.where('action', '=', filter.action);
+    if (filter.from) query = query.where('at', '>=', filter.from);
+    if (filter.to) query = query.where('at', '<', filter.to);
+    if (page.before) {
+      const { at, id } = page.before;
+      query = query.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
+    }
+    return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+  }
+
+  /**
+   * Recomputes every chain. A broken link names the first entry whose stored hash or
+   * predecessor does not match: an edited entry, or the one after a deleted entry.
+   */
+  async verify(): Promise<ChainReport[]> {
+    const chains = await this.db.selectFrom('audit_chain_heads').selectAll().orderBy('chain').execute();
+    const reports: ChainReport[] = [];
+    for (const head of chains) reports.push(await this.verifyChain(head));
+    return reports;
+  }
+
+  async verifyChain(head: { chain: string; seq: number; hash: string; pruned_seq: number; pruned_hash: string }): Promise<ChainReport> {
+    const { chain } = head;
+    const headSeq = Number(head.seq);
+    const headHash = head.hash;
+    let prevHash = head.pruned_hash;
+    let expectedSeq = Number(head.pruned_seq) + 1;
+    const batch = 1000;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('chain', '=', chain)
+        .where('seq', '>=', expectedSeq)
+        .orderBy('seq')
+        .limit(batch)
+        .execute();
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) return broken(chain, expectedSeq - 1, row.id, `entry ${expectedSeq} is missing (deleted?) before ${row.id}`);
+        if (row.prev_hash !== prevHash) return broken(chain, seq - 1, row.id, `entry ${row.id} does not follow its predecessor (an entry before it was changed or deleted)`);
+        const recomputed = entryHash(prevHash, { ...row, seq, details: row.details });
+        if (recomputed !== row.hash) return broken(chain, seq - 1, row.id, `entry ${row.id} was modified after it was written`);
+        prevHash = row.hash;
+        expectedSeq = seq + 1;
+      }
+      if (rows.length < batch) break;
+    }
+    if (expectedSeq - 1 !== headSeq || prevHash !== headHash) {
+      return broken(chain, expectedSeq - 1, null, `the chain ends at entry ${expectedSeq - 1} but its head says ${headSeq} (entries were deleted at the end)`);
+    }
+    return { chain, entries: headSeq, ok: true };
+  }
+
+  /**
+   * Retention purge, the one code path that deletes audit rows (AUDIT_RETENTION_DAYS). It removes
+   * a prefix of each chain and records where the chain now starts, so verification still covers
+   * everything that is left.
+   */
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    let removed = 0;
+    const chains = await this.db.selectFrom('audit_chain_heads').select('chain').execute();
+    for (const { chain } of chains) {
+      removed += await this.db.transaction().execute(async (tx) => {
+        await tx.selectFrom('audit_chain_heads').select('chain').where('chain', '=', chain).forUpdate().execute();
+        const last = await tx
+          .selectFrom('audit_events')
+          .select(['seq', 'hash'])
+          .where('chain', '=', chain)
+          .where('at', '<', cutoff)
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        if (!last) return 0;
+        const deleted = await tx.deleteFrom('audit_events').where('chain', '=', chain).where('seq', '<=', last.seq).executeTakeFirst();
+        await tx.updateTable('audit_chain_heads').set({ pruned_seq: last.seq, pruned_hash: last.hash }).where('chain', '=', chain).execute();
+        return Number(deleted.numDeletedRows);
+      });
+    }
+    return removed;
+  }
+}
+
+export interface AuditFilter {
+  orgId?: string | null;
+  fileId?: string;
+  actorId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export type ChainReport = { chain: string; entries: number; ok: true } | { chain: string; entries: number; ok: false; brokenAt: string | null; problem: string };
+
+function broken(chain: string, verifiedEntries: number, brokenAt: string | null, problem: string): ChainReport {
+  return { chain, entries: verifiedEntries, ok: false, brokenAt, problem };
+}

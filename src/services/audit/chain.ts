@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+
+/** The fields of an audit entry that its hash covers, in a fixed order. */
+export interface ChainedFields {
+  id: string;
+  chain: string;
+  seq: number;
+  at: Date;
+  actor_id: string | null;
+  actor_type: string;
+  action: string;
+  outcome: string;
+  org_id: string | null;
+  file_id: string | null;
+  resource_type: string | null;
+  resource_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * hash = sha256(prev_hash ‖ canonical JSON of the entry). Canonical: fixed field order and
+ * sorted keys inside `details`, because PostgreSQL's jsonb does not keep key order.
+ */
+export function entryHash(prevHash: string, entry: ChainedFields): string {
+  const canonical = JSON.stringify([
+    entry.id,
+    entry.chain,
+    entry.seq,
+    entry.at.toISOString(),
+    entry.actor_id,
+    entry.actor_type,
+    entry.action,
+    entry.outcome,
+    entry.org_id,
+    entry.file_id,
+    entry.resource_type,
+    entry.resource_id,
+    entry.ip,
+    entry.user_agent,
+    entry.request_id,
+    sortKeys(entry.details),
+  ]);
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+/** Which chain an entry belongs to: its organization's, else its subject user's. */
+export function chainFor(orgId: string | null, userId: string | null): string {
+  if (orgId) return `org:${orgId}`;
+  if (userId) return `user:${userId}`;
+  return 'system';
+}

@@ -1,0 +1,48 @@
+import type { Db, Executor } from '../../db/database.ts';
+import type { FileRow } from '../../db/schema.ts';
+import { authorize, type Action } from '../../domain/policy.ts';
+import { forbidden, notFound } from '../../errors.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { RequestContext } from '../context.ts';
+
+/**
+ * Loads a file and asks the access policy whether the caller may act on it. A refusal is
+ * audited (with the file's organization, so that its admins see attempts on their files) and
+ * answers 404 when the caller may not even see the file, 403 when they may see but not act.
+ */
+export class FileAccess {
+  private readonly db: Db;
+  private readonly audit: AuditLog;
+  constructor(db: Db, audit: AuditLog) {
+    this.db = db;
+    this.audit = audit;
+  }
+
+  async load(ctx: RequestContext, fileId: string, action: Action, auditAction: string, options: { includeDeleted?: boolean; tx?: Executor; forUpdate?: boolean } = {}): Promise<FileRow> {
+    const executor = options.tx ?? this.db;
+    let query = executor.selectFrom('files').selectAll().where('id', '=', fileId);
+    if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
+    const file = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+    if (!file) throw notFound('File');
+    const decision = authorize(ctx.actor, action, {
+      type: 'file',
+      ownerId: file.owner_id,
+      orgId: file.org_id,
+      sharedWithOrgIds: await this.sharedWithOrgIds(executor, file.id),
+    });
+    if (decision.allowed) return file;
+    await this.audit.denied(ctx.audit, { action: auditAction, orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { reason: decision.reason } });
+    throw decision.visible ? forbidden() : notFound('File');
+  }
+
+  /** Organizations that see this file through a live application (see the hiring workflow). */
+  async sharedWithOrgIds(executor: Executor, fileId: string): Promise<string[]> {
+    const rows = await executor
+      .selectFrom('applications')
+      .select('org_id')
+      .where('withdrawn_at', 'is', null)
+      .where((eb) => eb.or([eb('resume_file_id', '=', fileId), eb('cover_letter_file_id', '=', fileId)]))
+      .execute();
+    return [...new Set(rows.map((row) => row.org_id))];
+  }
+}

@@ -1,0 +1,88 @@
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { SYSTEM_CONTEXT, type AuditLog } from '../audit/audit-log.ts';
+import { eraseFile } from './erasure.ts';
+import { refreshFileFromVersions } from './current-version.ts';
+
+/** Blobs younger than this are never reconciled away: their row may be about to commit (blob first, row second). */
+const RECONCILE_MIN_AGE_MS = 60 * 60 * 1000;
+
+/** The scheduled clean-up jobs: expired uploads, the soft-delete purge, and orphan blobs. */
+export class FileMaintenance {
+  private readonly db: Db;
+  private readonly store: BlobStore;
+  private readonly audit: AuditLog;
+  private readonly config: Config;
+
+  constructor(deps: { db: Db; store: BlobStore; audit: AuditLog; config: Config }) {
+    this.db = deps.db;
+    this.store = deps.store;
+    this.audit = deps.audit;
+    this.config = deps.config;
+  }
+
+  /** Pre-signed uploads never completed: their versions (and files with nothing else) and any bytes. */
+  async expirePendingUploads(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.uploads.pendingExpirySeconds * 1000);
+    const stale = await this.db
+      .selectFrom('file_versions')
+      .select(['file_id', 'version', 'storage_key'])
+      .where('status', '=', 'pending_upload')
+      .where('created_at', '<', cutoff)
+      .limit(1000)
+      .execute();
+    for (const version of stale) {
+      await this.db.transaction().execute(async (tx) => {
+        const deleted = await tx.deleteFrom('file_versions').where('file_id', '=', version.file_id).where('version', '=', version.version).where('status', '=', 'pending_upload').executeTakeFirst();
+        if (Number(deleted.numDeletedRows) === 0) return;
+        const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', version.file_id).forUpdate().executeTakeFirstOrThrow();
+        const remaining = await tx.selectFrom('file_versions').select('version').where('file_id', '=', version.file_id).executeTakeFirst();
+        if (remaining) await refreshFileFromVersions(tx, version.file_id);
+        else await tx.deleteFrom('files').where('id', '=', version.file_id).execute();
+        await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'file.upload_expired', orgId: file.org_id, fileId: version.file_id, subjectUserId: file.owner_id, details: { version: version.version } });
+      });
+      await this.store.delete(version.storage_key);
+    }
+    return stale.length;
+  }
+
+  /** Soft-deleted files past the grace period are erased for good. */
+  async purgeDeletedFiles(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.retention.softDeleteGraceDays * 24 * 3600 * 1000);
+    const due = await this.db.selectFrom('files').select('id').where('deleted_at', '<', cutoff).where('erased_at', 'is', null).limit(1000).execute();
+    for (const { id } of due) await eraseFile({ db: this.db, store: this.store, audit: this.audit }, SYSTEM_CONTEXT, id, 'file.purged');
+    return due.length;
+  }
+
+  /** Removes blobs that no live row points at (leftovers of crashes between blob and row) and reports them. */
+  async reconcileBlobs(now = new Date()): Promise<string[]> {
+    const removed: string[] = [];
+    let batch: string[] = [];
+    const flush = async () => {
+      const referenced = await this.referencedKeys(batch);
+      for (const key of batch) {
+        if (referenced.has(key)) continue;
+        await this.store.delete(key);
+        removed.push(key);
+      }
+      batch = [];
+    };
+    for await (const blob of this.store.list('')) {
+      if (blob.lastModified && now.getTime() - blob.lastModified.getTime() < RECONCILE_MIN_AGE_MS) continue;
+      batch.push(blob.key);
+      if (batch.length >= 500) await flush();
+    }
+    if (batch.length) await flush();
+    return removed;
+  }
+
+  private async referencedKeys(keys: string[]): Promise<Set<string>> {
+    const live = this.db.selectFrom('file_versions').innerJoin('files', 'files.id', 'file_versions.file_id').where('files.erased_at', 'is', null);
+    const [stored, quarantined] = await Promise.all([
+      live.select('file_versions.storage_key as key').where('file_versions.storage_key', 'in', keys).where('file_versions.quarantine_key', 'is', null).execute(),
+      live.select('file_versions.quarantine_key as key').where('file_versions.quarantine_key', 'in', keys).execute(),
+    ]);
+    return new Set([...stored, ...quarantined].map((row) => row.key).filter((key): key is string => key !== null));
+  }
+}

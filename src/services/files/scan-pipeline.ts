@@ -1,0 +1,151 @@
+import type { Db, Tx } from '../../db/database.ts';
+import type { FileVersionRow, ScanSummary } from '../../db/schema.ts';
+import { AppError, conflict } from '../../errors.ts';
+import type { Scanner, ScanVerdict } from '../../scan/scanner.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { SYSTEM_CONTEXT, type AuditContext, type AuditLog } from '../audit/audit-log.ts';
+import type { RequestContext } from '../context.ts';
+import type { FileAccess } from './access.ts';
+import { refreshFileFromVersions } from './current-version.ts';
+import { toFileView, type FileView } from './file-view.ts';
+import { quarantineKey } from './keys.ts';
+
+/** Notified after a verdict commits (outbound webhooks, candidate parsing). */
+export type VerdictListener = (event: { fileId: string; version: number; orgId: string | null; result: ScanVerdict['result']; tx: Tx }) => Promise<void>;
+
+/**
+ * `uploaded → scanning → clean | infected | rejected`. The scanners run in order (built-in
+ * checks first, then the malware engine); the first verdict that is not clean decides. A scanner
+ * that is down throws, the job is retried with backoff and the file stays `scanning`: nothing
+ * becomes clean without every configured scanner having looked at it.
+ */
+export class ScanPipeline {
+  private readonly db: Db;
+  private readonly store: BlobStore;
+  private readonly audit: AuditLog;
+  private readonly scanners: Scanner[];
+  private readonly access: FileAccess;
+  private readonly listeners: VerdictListener[] = [];
+
+  constructor(deps: { db: Db; store: BlobStore; audit: AuditLog; scanners: Scanner[]; access: FileAccess }) {
+    this.db = deps.db;
+    this.store = deps.store;
+    this.audit = deps.audit;
+    this.scanners = deps.scanners;
+    this.access = deps.access;
+  }
+
+  onVerdict(listener: VerdictListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The queue job. Idempotent: a version that is no longer waiting for a scan is left alone. */
+  async scanVersion(fileId: string, versionNumber: number, options: { rescan?: boolean } = {}): Promise<void> {
+    const version = await this.db.transaction().execute(async (tx) => {
+      const row = await this.lockVersion(tx, fileId, versionNumber);
+      const waiting = row && (row.status === 'uploaded' || row.status === 'scanning' || (options.rescan && row.status === 'clean'));
+      if (!row || !waiting) return null;
+      const file = await tx.selectFrom('files').select(['erased_at']).where('id', '=', fileId).executeTakeFirstOrThrow();
+      if (file.erased_at) return null;
+      await tx.updateTable('file_versions').set({ status: 'scanning', updated_at: new Date() }).where('file_id', '=', fileId).where('version', '=', versionNumber).execute();
+      await refreshFileFromVersions(tx, fileId);
+      return row;
+    });
+    if (!version) return;
+
+    const verdict = await this.runScanners(version);
+    await this.applyVerdict(SYSTEM_CONTEXT, version, verdict, options.rescan ? 'file.rescanned' : 'file.scanned');
+  }
+
+  /** `PATCH /files/{id}/scan-result`: an external scanner reports on the newest version waiting for a scan. */
+  async applyExternalResult(ctx: RequestContext, fileId: string, report: { result: 'clean' | 'infected'; engine: string; signature?: string }): Promise<FileView> {
+    await this.access.load(ctx, fileId, 'file.scan_result', 'file.scanned');
+    const version = await this.db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('file_id', '=', fileId)
+      .where('status', 'in', ['uploaded', 'scanning'])
+      .orderBy('version', 'desc')
+      .executeTakeFirst();
+    if (!version) throw conflict('not_scanning', 'This file is not waiting for a scan result.');
+    const verdict: ScanVerdict =
+      report.result === 'infected'
+        ? { result: 'infected', engine: report.engine, signature: report.signature ?? 'unspecified' }
+        : // The built-in checks still have the last word on a file an external engine calls clean.
+          await this.runScanners(version, { clean: { result: 'clean', engine: report.engine } });
+    await this.applyVerdict(ctx.audit, version, verdict, 'file.scanned');
+    return toFileView(await this.db.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
+  }
+
+  private async runScanners(version: FileVersionRow, options: { clean?: ScanVerdict } = {}): Promise<ScanVerdict> {
+    const subject = {
+      open: () => this.store.get(version.storage_key),
+      size: Number(version.size),
+      contentType: version.content_type,
+      category: await this.categoryOf(version.file_id),
+    };
+    let last: ScanVerdict | undefined = options.clean;
+    for (const scanner of this.scanners) {
+      const verdict = await scanner.scan(subject);
+      if (verdict.result !== 'clean') return verdict;
+      last = last ?? verdict;
+    }
+    if (!last) throw new AppError(500, 'no_scanner', 'No scanner is configured.');
+    return { ...last, engine: this.scanners.map((s) => s.name).join('+') || last.engine };
+  }
+
+  private async applyVerdict(context: AuditContext, version: FileVersionRow, verdict: ScanVerdict, action: string): Promise<void> {
+    const { file_id: fileId, version: number } = version;
+    const blocked = verdict.result !== 'clean';
+    const qKey = quarantineKey(fileId, number);
+    // Blob first: the quarantined copy exists before any row says so.
+    if (blocked) await this.store.copy(version.storage_key, qKey);
+    const summary: ScanSummary = {
+      engine: verdict.engine,
+      engine_version: verdict.engineVersion ?? null,
+      result: verdict.result,
+      signature: verdict.result === 'infected' ? verdict.signature : null,
+      reason: verdict.result === 'rejected' ? verdict.reason : null,
+    };
+    const applied = await this.db.transaction().execute(async (tx) => {
+      const row = await this.lockVersion(tx, fileId, number);
+      if (!row || row.status === 'infected' || row.status === 'rejected') return false;
+      const now = new Date();
+      await tx
+        .updateTable('file_versions')
+        .set({
+          status: verdict.result,
+          status_reason: verdict.result === 'rejected' ? verdict.reason : verdict.result === 'infected' ? verdict.signature : null,
+          scan: JSON.stringify(summary),
+          scanned_at: now,
+          updated_at: now,
+          ...(blocked ? { quarantine_key: qKey, quarantined_at: now } : {}),
+        })
+        .where('file_id', '=', fileId)
+        .where('version', '=', number)
+        .execute();
+      await refreshFileFromVersions(tx, fileId);
+      const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', fileId).executeTakeFirstOrThrow();
+      await this.audit.append(tx, context, {
+        action,
+        orgId: file.org_id,
+        fileId,
+        subjectUserId: file.owner_id,
+        details: { version: number, result: verdict.result, engine: summary.engine, engine_version: summary.engine_version, signature: summary.signature, reason: summary.reason },
+      });
+      for (const listener of this.listeners) await listener({ fileId, version: number, orgId: file.org_id, result: verdict.result, tx });
+      return true;
+    });
+    // The original bytes go only once the row points at the quarantined copy.
+    if (blocked && applied) await this.store.delete(version.storage_key);
+  }
+
+  private async lockVersion(tx: Tx, fileId: string, version: number): Promise<FileVersionRow | undefined> {
+    return tx.selectFrom('file_versions').selectAll().where('file_id', '=', fileId).where('version', '=', version).forUpdate().executeTakeFirst();
+  }
+
+  private async categoryOf(fileId: string): Promise<string> {
+    const file = await this.db.selectFrom('files').select('category').where('id', '=', fileId).executeTakeFirstOrThrow();
+    return file.category;
+  }
+}

@@ -1,0 +1,273 @@
+import { pipeline as pipelineCallback, Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Config } from '../../config.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import type { FileRow } from '../../db/schema.ts';
+import { categoryRules, checkDetectedType, validateDeclaredUpload, type CategoryRules } from '../../domain/categories.ts';
+import { sanitizeFilename } from '../../domain/filename.ts';
+import { newId } from '../../domain/ids.ts';
+import { authorize } from '../../domain/policy.ts';
+import { AppError, conflict, forbidden, notFound } from '../../errors.ts';
+import type { JobQueue } from '../../queue/queue.ts';
+import { JOBS } from '../../queue/jobs.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { RequestContext } from '../context.ts';
+import type { FileAccess } from './access.ts';
+import { refreshFileFromVersions } from './current-version.ts';
+import { toFileView, type FileView } from './file-view.ts';
+import { InspectingStream, type Inspection } from './inspect.ts';
+import { versionKey } from './keys.ts';
+
+export interface DeclaredUpload {
+  filename: string;
+  content_type: string;
+  size: number;
+  category: string;
+}
+
+export interface InitiatedUpload {
+  file_id: string;
+  version: number;
+  upload: { url: string; method: 'PUT'; headers: Record<string, string>; expires_at: string };
+}
+
+export interface StreamedUpload {
+  filename: string;
+  category: string;
+  body: Readable;
+}
+
+/**
+ * Both upload paths end in the same state (`uploaded`, scan enqueued):
+ * - pre-signed: `initiate` (validate, row `pending_upload`, signed PUT) then `complete` (verify the
+ *   stored object by size, magic bytes and sha256);
+ * - streamed: `uploadStream` pipes the bytes into the store while hashing and sniffing them.
+ * Blob first, row second: a crash leaves at most an orphan blob, which the reconciler removes.
+ */
+export class UploadService {
+  private readonly db: Db;
+  private readonly store: BlobStore;
+  private readonly queue: JobQueue;
+  private readonly audit: AuditLog;
+  private readonly access: FileAccess;
+  private readonly config: Config;
+  private readonly rules: CategoryRules;
+
+  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; audit: AuditLog; access: FileAccess; config: Config }) {
+    this.db = deps.db;
+    this.store = deps.store;
+    this.queue = deps.queue;
+    this.audit = deps.audit;
+    this.access = deps.access;
+    this.config = deps.config;
+    this.rules = categoryRules(deps.config.uploads.maxSizeOverrides);
+  }
+
+  async initiate(ctx: RequestContext, declared: DeclaredUpload): Promise<InitiatedUpload> {
+    const contentType = this.validateDeclared(declared);
+    const owner = this.ownerOf(ctx);
+    const file = { id: newId(), category: declared.category, ...owner };
+    const key = versionKey(file, 1);
+    const filename = sanitizeFilename(declared.filename);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('files')
+        .values({ ...file, filename, content_type: contentType, size: declared.size, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, deleted_at: null, erased_at: null })
+        .execute();
+      await this.insertPendingVersion(tx, file.id, 1, key, filename, contentType, declared.size, ctx);
+      await this.audit.append(tx, ctx.audit, { action: 'file.upload_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { category: declared.category, size: declared.size, version: 1 } });
+    });
+    return { file_id: file.id, version: 1, upload: await this.signPut(key, contentType, declared.size) };
+  }
+
+  async initiateVersion(ctx: RequestContext, fileId: string, declared: Omit<DeclaredUpload, 'category'>): Promise<InitiatedUpload> {
+    const existing = await this.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
+    const contentType = this.validateDeclared({ ...declared, category: existing.category });
+    const filename = sanitizeFilename(declared.filename);
+    const version = await this.db.transaction().execute(async (tx) => {
+      const file = await this.lockLiveFile(tx, fileId);
+      const next = file.latest_version + 1;
+      await this.insertPendingVersion(tx, file.id, next, versionKey(file, next), filename, contentType, declared.size, ctx);
+      await tx.updateTable('files').set({ latest_version: next, updated_at: new Date() }).where('id', '=', file.id).execute();
+      await this.audit.append(tx, ctx.audit, { action: 'file.version_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { version: next, size: declared.size } });
+      return next;
+    });
+    return { file_id: fileId, version, upload: await this.signPut(versionKey(existing, version), contentType, declared.size) };
+  }
+
+  /** Verifies what the client PUT to the pre-signed URL, then hands the file to the scanner. */
+  async complete(ctx: RequestContext, fileId: string): Promise<FileView> {
+    const file = await this.access.load(ctx, fileId, 'file.add_version', 'file.uploaded');
+    const pending = await this.db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('file_id', '=', fileId)
+      .where('status', '=', 'pending_upload')
+      .orderBy('version', 'desc')
+      .executeTakeFirst();
+    if (!pending) throw conflict('not_pending', 'This upload has already been completed.');
+
+    const head = await this.store.head(pending.storage_key);
+    if (!head) throw conflict('upload_missing', 'Nothing has been uploaded to the signed URL yet.');
+    if (head.size !== Number(pending.declared_size)) {
+      await this.store.delete(pending.storage_key);
+      throw new AppError(422, 'size_mismatch', `The uploaded object has ${head.size} bytes, but ${pending.declared_size} were declared.`);
+    }
+    const inspector = new InspectingStream({ maxBytes: Number(pending.declared_size), category: file.category });
+    await pipeline(await this.store.get(pending.storage_key), inspector, discard());
+    const inspection = await inspector.inspection();
+    await this.rejectUnlessExpected(pending.storage_key, file.category, inspection, pending.content_type);
+
+    return this.db.transaction().execute(async (tx) => {
+      const version = await tx
+        .selectFrom('file_versions')
+        .select('status')
+        .where('file_id', '=', fileId)
+        .where('version', '=', pending.version)
+        .forUpdate()
+        .executeTakeFirst();
+      if (version?.status !== 'pending_upload') throw conflict('not_pending', 'This upload has already been completed.');
+      await this.markUploaded(tx, ctx, file, pending.version, inspection);
+      return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
+    });
+  }
+
+  /** The streamed path (`POST /files`): the bytes go straight into the store, checked on the way. */
+  async uploadStream(ctx: RequestContext, upload: StreamedUpload): Promise<FileView> {
+    const rule = this.rules[upload.category as keyof CategoryRules];
+    if (!rule) throw new AppError(400, 'invalid_category', `Unknown category ${JSON.stringify(upload.category)}.`);
+    const owner = this.ownerOf(ctx);
+    const file = { id: newId(), category: upload.category, ...owner };
+    const key = versionKey(file, 1);
+    const filename = sanitizeFilename(upload.filename);
+    const inspection = await this.streamIntoStore(key, upload.body, upload.category, rule.maxSize);
+
+    return this.commitOrRemoveBlob(key, async (tx) => {
+      await tx
+        .insertInto('files')
+        .values({ ...file, filename, content_type: inspection.detectedType!, size: inspection.size, sha256: inspection.sha256, status: 'uploaded', status_reason: null, scan: null, scanned_at: null, deleted_at: null, erased_at: null })
+        .execute();
+      await tx
+        .insertInto('file_versions')
+        .values({ file_id: file.id, version: 1, storage_key: key, filename, content_type: inspection.detectedType!, declared_size: inspection.size, size: inspection.size, sha256: inspection.sha256, status: 'uploaded', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId })
+        .execute();
+      await this.audit.append(tx, ctx.audit, { action: 'file.uploaded', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { category: upload.category, size: inspection.size, version: 1, path: 'stream' } });
+      await this.queue.send(JOBS.scanFile, { fileId: file.id, version: 1 }, { tx });
+      return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow());
+    });
+  }
+
+  async uploadVersionStream(ctx: RequestContext, fileId: string, upload: Omit<StreamedUpload, 'category'>): Promise<FileView> {
+    const existing = await this.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
+    const rule = this.rules[existing.category as keyof CategoryRules]!;
+    // The version number is reserved first so that concurrent uploads never share a key.
+    const version = await this.db.transaction().execute(async (tx) => {
+      const file = await this.lockLiveFile(tx, fileId);
+      await tx.updateTable('files').set({ latest_version: file.latest_version + 1 }).where('id', '=', fileId).execute();
+      return file.latest_version + 1;
+    });
+    const key = versionKey(existing, version);
+    const filename = sanitizeFilename(upload.filename);
+    const inspection = await this.streamIntoStore(key, upload.body, existing.category, rule.maxSize);
+    return this.commitOrRemoveBlob(key, async (tx) => {
+      await this.lockLiveFile(tx, fileId);
+      await tx
+        .insertInto('file_versions')
+        .values({ file_id: fileId, version, storage_key: key, filename, content_type: inspection.detectedType!, declared_size: inspection.size, size: inspection.size, sha256: inspection.sha256, status: 'uploaded', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId })
+        .execute();
+      await refreshFileFromVersions(tx, fileId);
+      await this.audit.append(tx, ctx.audit, { action: 'file.version_added', orgId: existing.org_id, fileId, subjectUserId: existing.owner_id, details: { version, size: inspection.size, path: 'stream' } });
+      await this.queue.send(JOBS.scanFile, { fileId, version }, { tx });
+      return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
+    });
+  }
+
+  private async streamIntoStore(key: string, body: Readable, category: string, maxSize: number): Promise<Inspection> {
+    const inspector = new InspectingStream({ maxBytes: maxSize, category });
+    // If the client aborts or the limit trips, the error travels both ways along the pipe: the
+    // request body is destroyed, and the store sees the error and removes its partial write.
+    pipelineCallback(body, inspector, () => {});
+    await this.store.put(key, inspector, {});
+    const inspection = await inspector.inspection();
+    if (inspection.size === 0) {
+      await this.store.delete(key);
+      throw new AppError(400, 'empty_file', 'The file is empty.');
+    }
+    await this.rejectUnlessExpected(key, category, inspection, null);
+    return inspection;
+  }
+
+  /** The detected type decides: never the name, never the client's header. */
+  private async rejectUnlessExpected(key: string, category: string, inspection: Inspection, declaredType: string | null): Promise<void> {
+    const problem = checkDetectedType(category, inspection.detectedType, declaredType);
+    if (problem) {
+      await this.store.delete(key);
+      throw new AppError(problem.status, problem.code, problem.message);
+    }
+  }
+
+  private async commitOrRemoveBlob<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(work);
+    } catch (error) {
+      await this.store.delete(key).catch(() => {}); // else the reconciler removes it
+      throw error;
+    }
+  }
+
+  private async markUploaded(tx: Tx, ctx: RequestContext, file: FileRow, version: number, inspection: Inspection): Promise<void> {
+    await tx
+      .updateTable('file_versions')
+      .set({ status: 'uploaded', size: inspection.size, sha256: inspection.sha256, content_type: inspection.detectedType!, updated_at: new Date() })
+      .where('file_id', '=', file.id)
+      .where('version', '=', version)
+      .execute();
+    await refreshFileFromVersions(tx, file.id);
+    await this.audit.append(tx, ctx.audit, {
+      action: version === 1 ? 'file.uploaded' : 'file.version_added',
+      orgId: file.org_id,
+      fileId: file.id,
+      subjectUserId: file.owner_id,
+      details: { version, size: inspection.size, path: 'presigned' },
+    });
+    await this.queue.send(JOBS.scanFile, { fileId: file.id, version }, { tx });
+  }
+
+  private async insertPendingVersion(tx: Tx, fileId: string, version: number, key: string, filename: string, contentType: string, size: number, ctx: RequestContext): Promise<void> {
+    await tx
+      .insertInto('file_versions')
+      .values({ file_id: fileId, version, storage_key: key, filename, content_type: contentType, declared_size: size, size: null, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId })
+      .execute();
+  }
+
+  private async lockLiveFile(tx: Tx, fileId: string): Promise<FileRow> {
+    const file = await tx.selectFrom('files').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+    if (!file) throw notFound('File');
+    return file;
+  }
+
+  private validateDeclared(declared: DeclaredUpload): string {
+    const result = validateDeclaredUpload({ category: declared.category, contentType: declared.content_type, size: declared.size }, this.rules);
+    if (!result.ok) throw new AppError(result.status, result.code, result.message);
+    return result.contentType;
+  }
+
+  /** Who owns a new file: a candidate owns theirs; a recruiter's or an API key's file belongs to the organization. */
+  private ownerOf(ctx: RequestContext): { owner_id: string | null; org_id: string | null } {
+    const { actor } = ctx;
+    const orgId = actor.orgId;
+    const decision = authorize(actor, 'file.create', { type: 'org_scope', orgId });
+    if (!decision.allowed) throw forbidden('You may not upload files.');
+    return actor.kind === 'user' ? { owner_id: actor.userId, org_id: actor.role === 'recruiter' ? orgId : null } : { owner_id: null, org_id: orgId };
+  }
+
+  private async signPut(key: string, contentType: string, size: number): Promise<InitiatedUpload['upload']> {
+    const signed = await this.store.presignPut(key, { contentType, contentLength: size, expiresInSeconds: this.config.uploads.urlTtlSeconds });
+    return { url: signed.url, method: 'PUT', headers: signed.headers, expires_at: signed.expiresAt.toISOString() };
+  }
+}
+
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, callback) => callback() });
+}
