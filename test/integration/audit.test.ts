@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
+
+let t: TestApp;
+let admin: Session;
+let member: Session;
+let outsider: Session;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = await register(t, { role: 'recruiter', orgName: 'Audited Inc' });
+  outsider = await register(t, { role: 'recruiter', orgName: 'Elsewhere Ltd' });
+  member = await register(t, { role: 'candidate' });
+});
+afterAll(async () => t?.close());
+
+describe('audit trail', () => {
+  it('records every access with actor, IP, user agent, request id and outcome', async () => {
+    const upload = await uploadStreamed(t, admin, { bytes: Buffer.from('Audited resume\n'), filename: 'a.txt', category: 'resume' });
+    const file = await json(upload);
+    await waitForScan(t, admin, file.id);
+    await t.fetch(`/api/v1/files/${file.id}/download`, { headers: { ...admin.headers, 'user-agent': 'audit-test/1.0' } });
+    await (await t.fetch(`/api/v1/files/${file.id}/content`, { headers: admin.headers })).arrayBuffer();
+    // Another tenant's attempt is refused (404) and recorded as denied in this organization's trail.
+    expect((await t.fetch(`/api/v1/files/${file.id}/content`, { headers: outsider.headers })).status).toBe(404);
+
+    const log = await json(await t.fetch(`/api/v1/audit?file_id=${file.id}`, { headers: admin.headers }));
+    const actions = log.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`);
+    expect(actions).toEqual(expect.arrayContaining(['file.uploaded:allowed', 'file.scanned:allowed', 'file.metadata_read:allowed', 'file.download_url_issued:allowed', 'file.content_read:allowed', 'file.content_read:denied']));
+    const issued = log.items.find((e: { action: string }) => e.action === 'file.download_url_issued');
+    expect(issued).toMatchObject({ actor_id: admin.user.id, actor_type: 'user', user_agent: 'audit-test/1.0', ip: '127.0.0.1', org_id: admin.user.org_id });
+    expect(issued.request_id).toBeTruthy();
+    const denied = log.items.find((e: { outcome: string }) => e.outcome === 'denied');
+    expect(denied.actor_id).toBe(outsider.user.id);
+
+    const filtered = await json(await t.fetch(`/api/v1/audit?action=file.content_read&actor_id=${admin.user.id}`, { headers: admin.headers }));
+    expect(filtered.items.every((e: { action: string; actor_id: string }) => e.action === 'file.content_read' && e.actor_id === admin.user.id)).toBe(true);
+
+    const accessLog = await json(await t.fetch(`/api/v1/files/${file.id}/access-log`, { headers: admin.headers }));
+    expect(accessLog.items.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('is for org admins only', async () => {
+    expect((await t.fetch('/api/v1/audit', { headers: member.headers })).status).toBe(403);
+    const theirs = await json(await t.fetch('/api/v1/audit', { headers: outsider.headers }));
+    expect(theirs.items.every((e: { org_id: string }) => e.org_id === outsider.user.org_id)).toBe(true);
+  });
+
+  it('`vitae audit verify` passes on an intact trail and names an edited or deleted entry', async () => {
+    const verify = () =>
+      promisify(execFile)(process.execPath, ['src/cli.ts', 'audit', 'verify'], { env: { ...process.env, ...t.env, LOG_LEVEL: 'silent' } }).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+      );
+    const intact = await verify();
+    expect(intact.code, intact.out).toBe(0);
+    expect(intact.out).toMatch(/0 broken/);
+
+    const victim = await t.runtime.db.selectFrom('audit_events').select(['id', 'chain', 'seq', 'ip']).where('org_id', '=', admin.user.org_id!).orderBy('seq').offset(2).limit(1).executeTakeFirstOrThrow();
+    await sql`UPDATE audit_events SET ip = '10.6.6.6' WHERE id = ${victim.id}`.execute(t.runtime.db);
+    const edited = await verify();
+    expect(edited.code).toBe(1);
+    expect(edited.out).toContain(victim.id);
+    expect(edited.out).toMatch(/modified/);
+
+    await sql`UPDATE audit_events SET ip = ${victim.ip} WHERE id = ${victim.id}`.execute(t.runtime.db);
+    expect((await verify()).code).toBe(0);
+    await sql`DELETE FROM audit_events WHERE id = ${victim.id}`.execute(t.runtime.db);
+    const deleted = await verify();
+    expect(deleted.code).toBe(1);
+    expect(deleted.out).toContain(victim.chain);
+    expect(deleted.out).toMatch(/missing|deleted/);
+  });
+});
