@@ -35,12 +35,19 @@ export interface QueueDefinition {
   expireInSeconds: number;
 }
 
-export function createPgBossQueue(connectionString: string, definitions: QueueDefinition[], options: { poolSize?: number } = {}): JobQueue {
+export interface QueueOptions {
+  poolSize?: number;
+  /** How often expired jobs (their worker died mid-job) are found and retried. */
+  superviseIntervalSeconds?: number;
+}
+
+export function createPgBossQueue(connectionString: string, definitions: QueueDefinition[], options: QueueOptions = {}): JobQueue {
   const boss = new PgBoss({
     connectionString,
     schema: 'pgboss',
     max: options.poolSize ?? 4,
     application_name: 'vitae-queue',
+    superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30,
   });
   // pg-boss reports transient connection problems as events; they must not crash the process.
   boss.on('error', (error) => rememberQueueError(error));
