@@ -1,4 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { FileStatus } from '../domain/file-status.ts';
+
+export type { FileStatus };
 
 /** Kysely's view of the tables created by src/db/migrations. */
 export interface Database {
@@ -81,7 +84,6 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
-export type FileStatus = 'pending_upload' | 'uploaded' | 'scanning' | 'clean' | 'infected' | 'rejected' | 'deleted';
 
 export interface ScanSummary {
   engine: string;

@@ -6,6 +6,8 @@ export const JOBS = {
   expirePendingUploads: 'uploads.expire-pending',
   purgeDeletedFiles: 'files.purge-deleted',
   reconcileBlobs: 'blobs.reconcile',
+  parseCandidate: 'candidate.parse',
+  rescoreJob: 'job.rescore',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -13,6 +15,8 @@ const minutes = (n: number) => n * 60;
 export const QUEUES: QueueDefinition[] = [
   // A scanner that is down keeps files in `scanning`: retry with backoff for about a day.
   { name: JOBS.scanFile, retryLimit: 50, retryDelay: 2, retryDelayMax: minutes(30), expireInSeconds: minutes(10) },
+  { name: JOBS.parseCandidate, retryLimit: 5, retryDelay: 5, retryDelayMax: minutes(10), expireInSeconds: minutes(5) },
+  { name: JOBS.rescoreJob, retryLimit: 5, retryDelay: 10, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.expirePendingUploads, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.reconcileBlobs, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },

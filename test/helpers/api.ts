@@ -30,7 +30,7 @@ export async function json<T = any>(response: Response): Promise<T> {
 export async function uploadStreamed(t: TestApp, session: Session, options: { bytes: Uint8Array; filename: string; category: string; type?: string }): Promise<Response> {
   const form = new FormData();
   form.append('category', options.category);
-  form.append('file', new Blob([options.bytes as BlobPart], { type: options.type ?? 'application/octet-stream' }), options.filename);
+  form.append('file', new Blob([Buffer.from(options.bytes)], { type: options.type ?? 'application/octet-stream' }), options.filename);
   return t.fetch('/api/v1/files', { method: 'POST', headers: session.headers, body: form });
 }
 
@@ -43,7 +43,7 @@ export async function uploadPresigned(t: TestApp, session: Session, options: { b
   });
   if (initiate.status !== 201) return { initiate };
   const { file_id, upload } = (await initiate.clone().json()) as { file_id: string; upload: { url: string; method: string; headers: Record<string, string> } };
-  const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: options.bytes as BodyInit });
+  const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: Buffer.from(options.bytes) });
   if (!put.ok) return { initiate, put, fileId: file_id };
   const complete = await t.fetch('/api/v1/files/upload/complete', {
     method: 'POST',

@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../../db/database.ts';
 import type { FileVersionRow, ScanSummary } from '../../db/schema.ts';
+import { canTransition } from '../../domain/file-status.ts';
 import { AppError, conflict } from '../../errors.ts';
 import type { Scanner, ScanVerdict } from '../../scan/scanner.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -43,7 +44,7 @@ export class ScanPipeline {
   async scanVersion(fileId: string, versionNumber: number, options: { rescan?: boolean } = {}): Promise<void> {
     const version = await this.db.transaction().execute(async (tx) => {
       const row = await this.lockVersion(tx, fileId, versionNumber);
-      const waiting = row && (row.status === 'uploaded' || row.status === 'scanning' || (options.rescan && row.status === 'clean'));
+      const waiting = row && canTransition(row.status, 'scanning') && (row.status !== 'clean' || options.rescan === true);
       if (!row || !waiting) return null;
       const file = await tx.selectFrom('files').select(['erased_at']).where('id', '=', fileId).executeTakeFirstOrThrow();
       if (file.erased_at) return null;

@@ -1,0 +1,46 @@
+import type { Selectable } from 'kysely';
+import type { CandidatesTable } from '../../db/schema.ts';
+
+export interface CandidateView {
+  id: string;
+  job_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  links: Record<string, unknown> | null;
+  skills: string[];
+  experience_years: number | null;
+  score: number | null;
+  score_breakdown: Record<string, unknown> | null;
+  scorer: string | null;
+  status: string;
+  status_reason: string | null;
+  file_id: string;
+  application_id: string | null;
+  filename: string | null;
+  parsed_at: string | null;
+  created_at: string;
+}
+
+export function toCandidateView(row: Selectable<CandidatesTable>): CandidateView {
+  return {
+    id: row.id,
+    job_id: row.job_id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    links: row.links,
+    skills: row.skills,
+    experience_years: row.experience_years,
+    score: row.score,
+    score_breakdown: row.score_breakdown,
+    scorer: row.scorer,
+    status: row.status,
+    status_reason: row.status_reason,
+    file_id: row.file_id,
+    application_id: row.application_id,
+    filename: row.original_filename,
+    parsed_at: row.parsed_at ? row.parsed_at.toISOString() : null,
+    created_at: row.created_at.toISOString(),
+  };
+}
