@@ -47,7 +47,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       embedded = await startEmbeddedPostgres({
         dataDir: config.database.dataDir,
         port: config.database.port,
-        log: (message) => logger.debug({ component: 'embedded-postgres' }, message),
+        log: (message: string) => logger.debug({ component: 'embedded-postgres' }, message),
       });
       cleanups.push(() => embedded!.stop());
       databaseUrl = embedded.connectionString;

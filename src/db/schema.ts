@@ -195,6 +195,9 @@ export interface ApplicationsTable {
 
 export type CandidateStatus = 'pending' | 'parsing' | 'scored' | 'failed';
 
+/** A column with a database default or NULL: optional on insert. */
+type Optional<T> = ColumnType<T, T | undefined, T>;
+
 export interface CandidatesTable {
   id: string;
   job_id: string;
@@ -204,20 +207,20 @@ export interface CandidatesTable {
   sha256: string;
   original_filename: string | null;
   status: CandidateStatus;
-  status_reason: string | null;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
+  status_reason: Optional<string | null>;
+  name: Optional<string | null>;
+  email: Optional<string | null>;
+  phone: Optional<string | null>;
   links: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
-  skills: string[];
-  experience_years: ColumnType<number | null, number | null | undefined, number | null>;
-  score: ColumnType<number | null, number | null | undefined, number | null>;
+  skills: Optional<string[]>;
+  experience_years: Optional<number | null>;
+  score: Optional<number | null>;
   score_breakdown: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
-  scorer: string | null;
-  resume_text: string | null;
+  scorer: Optional<string | null>;
+  resume_text: Optional<string | null>;
   search: ColumnType<string, never, never>;
-  parsed_at: Date | null;
-  scored_at: Date | null;
+  parsed_at: Optional<Date | null>;
+  scored_at: Optional<Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Date | null;
