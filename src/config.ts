@@ -39,6 +39,8 @@ export interface Config {
     audience: string;
     jwks?: { url: string; issuer: string; audience: string; claim: string };
   };
+  /** Login, register and refresh: attempts per window, per client IP and per account. */
+  authRateLimit: { perIp: number; perAccount: number; windowSeconds: number };
   uploads: { urlTtlSeconds: number; pendingExpirySeconds: number; maxSizeOverrides: Partial<Record<string, number>> };
   downloads: { urlTtlSeconds: number };
   retention: { softDeleteGraceDays: number; quarantineDays: number; auditDays: number | null };
@@ -175,6 +177,11 @@ export function loadConfig(env: Env = loadEnv()): Config {
       issuer: read.string('JWT_ISSUER', 'vitae'),
       audience: read.string('JWT_AUDIENCE', 'vitae-api'),
       ...(jwks ? { jwks } : {}),
+    },
+    authRateLimit: {
+      perIp: read.int('RATE_LIMIT_AUTH_PER_IP', 30, { min: 1 }),
+      perAccount: read.int('RATE_LIMIT_AUTH_PER_ACCOUNT', 10, { min: 1 }),
+      windowSeconds: read.int('RATE_LIMIT_AUTH_WINDOW_SECONDS', 60, { min: 1 }),
     },
     uploads: {
       urlTtlSeconds: read.int('UPLOAD_URL_TTL_SECONDS', 900, { min: 10, max: 7 * 24 * 3600 }),

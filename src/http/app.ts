@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import { authenticatePlugin } from './authenticate.ts';
 import type { Config } from '../config.ts';
 import { categoryRules } from '../domain/categories.ts';
 import type { Runtime } from '../runtime.ts';
@@ -51,6 +54,9 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
     limits: { fileSize: largestCategoryLimit(runtime.config) + 1, files: 1, fields: 10, parts: 20, headerPairs: 100 },
     throwFileSizeLimit: true,
   });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(authenticatePlugin, services.auth);
   await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion });
   await app.register(metricsPlugin);
   await app.register(healthRoutes(runtime, services.readinessChecks));

@@ -1,34 +1,60 @@
+import type { Config } from '../config.ts';
 import type { ReadinessCheck } from '../http/routes/health.ts';
 import type { Runtime } from '../runtime.ts';
 import { createScanners } from '../scan/index.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { Accounts } from './auth/accounts.ts';
+import { ApiKeys } from './auth/api-keys.ts';
+import { RefreshTokens } from './auth/refresh-tokens.ts';
+import { TokenService } from './auth/tokens.ts';
 import { FileAccess } from './files/access.ts';
 import { FileService } from './files/files.ts';
 import { FileMaintenance } from './files/maintenance.ts';
 import { ScanPipeline } from './files/scan-pipeline.ts';
 import { UploadService } from './files/uploads.ts';
+import { CandidateService } from './hiring/candidates.ts';
+import { JobService } from './hiring/jobs.ts';
 
 /** The use cases, built once from the runtime's adapters; routes and workers call these. */
 export interface Services {
+  config: Config;
   audit: AuditLog;
+  auth: { accounts: Accounts; tokens: TokenService; refreshTokens: RefreshTokens; apiKeys: ApiKeys };
   uploads: UploadService;
   files: FileService;
   scanPipeline: ScanPipeline;
   maintenance: FileMaintenance;
+  jobs: JobService;
+  candidates: CandidateService;
   readinessChecks: ReadinessCheck[];
 }
 
 export function createServices(runtime: Runtime): Services {
-  const { db, store, queue, config } = runtime;
+  const { db, store, queue, config, secrets } = runtime;
   const audit = new AuditLog(db);
   const access = new FileAccess(db, audit);
   const scanners = createScanners(config);
+  const uploads = new UploadService({ db, store, queue, audit, access, config });
+  const files = new FileService({ db, store, audit, access, config });
+  const scanPipeline = new ScanPipeline({ db, store, audit, scanners: scanners.all, access });
+  const jobs = new JobService({ db, queue, audit });
+  const candidates = new CandidateService({ db, queue, audit, uploads, files, jobs, store });
+  scanPipeline.onVerdict(({ fileId, result, tx }) => candidates.onFileVerdict(tx, fileId, result));
   return {
+    config,
     audit,
-    uploads: new UploadService({ db, store, queue, audit, access, config }),
-    files: new FileService({ db, store, audit, access, config }),
-    scanPipeline: new ScanPipeline({ db, store, audit, scanners: scanners.all, access }),
+    auth: {
+      accounts: new Accounts(db, audit),
+      tokens: new TokenService(config.auth, secrets.jwtSecret),
+      refreshTokens: new RefreshTokens(db, config.auth.refreshTokenTtlSeconds),
+      apiKeys: new ApiKeys(db, audit),
+    },
+    uploads,
+    files,
+    scanPipeline,
     maintenance: new FileMaintenance({ db, store, audit, config }),
+    jobs,
+    candidates,
     readinessChecks: [scanners.readiness],
   };
 }
