@@ -1,71 +1,82 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { AppError } from '../../errors.ts';
+import { parseRange } from '../../services/files/files.ts';
 import { BlobNotFound } from '../../storage/blob-store.ts';
 import type { LocalBlobStore } from '../../storage/local.ts';
-import { parseRange } from '../../services/files/files.ts';
-import { sendProblem } from '../problems.ts';
+import type { SignedGrant } from '../../storage/url-signer.ts';
+import { errorHandler, sendProblem } from '../problems.ts';
 
 /**
- * Serves the local blob store's pre-signed URLs: `PUT /blobs/<key>` (the exact signed length and
- * type, streamed into the store) and `GET`/`HEAD /blobs/<key>`. Anything tampered, expired or
- * used with another method is refused with 403. Registered only with the local driver; on S3 the
- * URLs point at the bucket.
+ * Serves the local blob store's pre-signed URLs: `PUT /blobs/<key>` (exactly the signed length and
+ * type, streamed into the store) and `GET`/`HEAD /blobs/<key>` (with the signed Content-Type and
+ * Content-Disposition, and a single Range). Anything tampered, expired or used with another
+ * method is refused with 403. Registered only with the local driver; on S3 the URLs point at the bucket.
  */
 export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore }> = async (app, { store }) => {
-  // Bodies of signed PUTs are raw bytes of any type: hand the stream over untouched.
+  // Scoped to this plugin: signed PUT bodies are raw bytes of any type, read from request.raw.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  app.setErrorHandler(errorHandler);
 
-  const verify = (request: FastifyRequest, reply: FastifyReply) => {
-    const key = (request.params as { '*': string })['*'];
-    const query = new URLSearchParams(request.url.split('?')[1] ?? '');
-    const result = store.signer.verify(request.method, key, query);
-    if (!result.ok || result.grant.method !== (request.method === 'HEAD' ? 'GET' : request.method)) {
-      sendProblem(request, reply, 403, result.ok ? 'invalid_signature' : result.code, result.ok || result.code === 'invalid_signature' ? 'The URL signature is not valid for this request.' : 'The URL has expired.');
-      return null;
+  app.put('/blobs/*', { schema: { hide: true } }, async (request, reply) => {
+    const grant = verify(store, request, reply);
+    if (!grant) return reply;
+    const expected = grant.contentLength ?? 0;
+    if (request.headers['content-type'] !== grant.contentType) {
+      return refuseBody(request, reply, 403, 'invalid_signature', 'The Content-Type differs from the signed one.');
     }
-    return { key, grant: result.grant };
-  };
-
-  app.put('/blobs/*', { schema: { hide: true }, bodyLimit: Number.MAX_SAFE_INTEGER }, async (request, reply) => {
-    const verified = verify(request, reply);
-    if (!verified) return reply;
-    const { key, grant } = verified;
-    const declared = Number(request.headers['content-length']);
-    if (request.headers['content-length'] !== undefined && declared !== grant.contentLength) {
-      request.raw.resume();
-      return sendProblem(request, reply, 413, 'size_mismatch', `This URL accepts exactly ${grant.contentLength} bytes.`);
+    const declared = request.headers['content-length'];
+    if (declared !== undefined && Number(declared) !== expected) {
+      const longer = Number(declared) > expected;
+      return refuseBody(request, reply, longer ? 413 : 400, 'size_mismatch', `This URL accepts exactly ${expected} bytes.`);
     }
-    const type = request.headers['content-type'];
-    if (grant.contentType !== undefined && type !== grant.contentType) {
-      request.raw.resume();
-      return sendProblem(request, reply, 403, 'invalid_signature', 'The Content-Type differs from the signed one.');
+    const key = keyOf(request);
+    const checked = exactLength(expected);
+    const body = request.raw;
+    // Not pipeline(): on a length error it would destroy the request, and the client would get a
+    // reset instead of the 413. The store removes its partial write either way.
+    body.once('error', (error) => checked.destroy(error));
+    body.once('aborted', () => checked.destroy(new Error('The client aborted the upload.')));
+    checked.once('error', () => body.unpipe(checked));
+    body.pipe(checked);
+    try {
+      await store.put(key, checked, { contentType: grant.contentType ?? 'application/octet-stream', contentLength: expected });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'size_mismatch') reply.header('connection', 'close');
+      throw error;
     }
-    // An aborted request or a body of the wrong length fails the pipe, and the store drops its partial write.
-    const checked = exactLength(grant.contentLength ?? 0);
-    pipeline(request.body as Readable, checked, () => {});
-    await store.put(key, checked);
+    const info = await store.head(key);
+    if (info?.etag) reply.header('etag', info.etag);
     return reply.code(200).send();
   });
 
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
-    const verified = verify(request, reply);
-    if (!verified) return reply;
-    const { key, grant } = verified;
+    const grant = verify(store, request, reply);
+    if (!grant) return reply;
+    const key = keyOf(request);
     const info = await store.head(key);
     if (!info) return sendProblem(request, reply, 404, 'not_found', 'No such object.');
-    const range = typeof request.headers.range === 'string' ? parseRange(request.headers.range, info.size) : null;
-    if (range === 'unsatisfiable') return sendProblem(request, reply.header('content-range', `bytes */${info.size}`), 416, 'range_not_satisfiable', 'The range is beyond the end.');
-    reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff');
-    reply.type(grant.contentType ?? 'application/octet-stream');
+    const asked = typeof request.headers.range === 'string' ? parseRange(request.headers.range, info.size) : null;
+    if (asked === 'unsatisfiable' || (asked && info.size === 0)) {
+      reply.header('content-range', `bytes */${info.size}`);
+      return sendProblem(request, reply, 416, 'range_not_satisfiable', 'The range lies beyond the end of the object.');
+    }
+    const range = asked ?? undefined;
+    reply
+      .header('accept-ranges', 'bytes')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .header('content-length', String(range ? range.end - range.start + 1 : info.size))
+      .type(grant.contentType ?? 'application/octet-stream');
+    if (info.etag) reply.header('etag', info.etag);
     if (grant.contentDisposition) reply.header('content-disposition', grant.contentDisposition);
-    reply.header('content-length', String(range ? range.end - range.start + 1 : info.size));
     if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
     if (request.method === 'HEAD') return reply.send();
     try {
-      return reply.send(await store.get(key, range ?? undefined));
+      return reply.send(await store.get(key, range));
     } catch (error) {
+      // Deleted between the HEAD and the read.
       if (error instanceof BlobNotFound) return sendProblem(request, reply, 404, 'not_found', 'No such object.');
       throw error;
     }
@@ -73,6 +84,25 @@ export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore }> = async (
   app.get('/blobs/*', { schema: { hide: true }, exposeHeadRoute: false }, serve);
   app.head('/blobs/*', { schema: { hide: true } }, serve);
 };
+
+const keyOf = (request: FastifyRequest) => (request.params as { '*': string })['*'];
+
+/** The grant of a valid, unexpired URL for this method; otherwise a 403 has been sent. */
+function verify(store: LocalBlobStore, request: FastifyRequest, reply: FastifyReply): SignedGrant | null {
+  const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+  const result = store.signer.verify(request.method, keyOf(request), query);
+  if (result.ok) return result.grant;
+  if (request.method === 'PUT') reply.header('connection', 'close');
+  const detail = result.code === 'url_expired' ? 'The URL has expired.' : 'The URL signature is not valid for this request.';
+  sendProblem(request, reply, 403, result.code, detail);
+  return null;
+}
+
+/** Answers without reading a body we will not store; closing the connection stops the client sending it. */
+function refuseBody(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string): FastifyReply {
+  reply.header('connection', 'close');
+  return sendProblem(request, reply, status, code, detail);
+}
 
 /** Fails as soon as more than `expected` bytes arrive, or at the end if fewer did. */
 function exactLength(expected: number): Transform {

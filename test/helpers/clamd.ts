@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ClamdScanner } from '../../src/scan/clamd.ts';
+
+export interface RunningClamd {
+  host: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real clamd on loopback with the test signatures of test/fixtures/clamav (the official
+ * database cannot be downloaded here, and clamd refuses to start without one): EICAR, and the
+ * harmless clam.exe that Debian's clamav-testfiles wraps in many formats.
+ */
+export async function startClamd(options: { streamMaxLength?: string } = {}): Promise<RunningClamd> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'vitae-clamd-'));
+  const database = path.join(dir, 'db');
+  await cp(path.resolve('test/fixtures/clamav'), database, { recursive: true });
+  const port = await freePort();
+  const config = [
+    'Foreground yes',
+    `TCPSocket ${port}`,
+    'TCPAddr 127.0.0.1',
+    `DatabaseDirectory ${database}`,
+    `TemporaryDirectory ${dir}`,
+    `LogFile ${path.join(dir, 'clamd.log')}`,
+    `PidFile ${path.join(dir, 'clamd.pid')}`,
+    `StreamMaxLength ${options.streamMaxLength ?? '30M'}`,
+    'MaxThreads 8',
+    'ReadTimeout 30',
+    'User root',
+  ].join('\n');
+  await writeFile(path.join(dir, 'clamd.conf'), `${config}\n`);
+  const child: ChildProcess = spawn('/usr/sbin/clamd', ['-c', path.join(dir, 'clamd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const scanner = new ClamdScanner({ host: '127.0.0.1', port, timeoutMs: 2_000 });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`clamd exited: ${stderr}`);
+    try {
+      await scanner.check();
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`clamd did not answer PING: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
