@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config.ts';
 import { StorageUnavailable } from '../errors.ts';
 import { BlobNotFound, type BlobInfo, type BlobListing, type BlobStore, type ByteRange, type PresignedRequest, type PresignGetOptions, type PresignPutOptions, type PutOptions } from './blob-store.ts';
@@ -54,23 +55,37 @@ export class S3BlobStore implements BlobStore {
       settings.sse === 'none' ? {} : settings.sse === 'aws:kms' ? { ServerSideEncryption: 'aws:kms', ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}) } : { ServerSideEncryption: 'AES256' };
   }
 
+  /** Takes ownership of `body`: it is consumed, or destroyed when the write cannot happen. */
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<{ size: number }> {
-    assertValidKey(key);
+    try {
+      assertValidKey(key);
+    } catch (error) {
+      body.destroy();
+      throw error;
+    }
     let size = 0;
-    body.on('data', (chunk: Buffer) => (size += chunk.length));
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    // The source's error reaches the upload through `counted`; the multipart upload is then aborted.
+    const source = pipeline(body, counted);
+    source.catch(() => {});
+    // Up to one part is buffered: small bodies go in a single PutObject, big ones in parts.
     const upload = new Upload({
       client: this.client,
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
       leavePartsOnError: false,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType ?? 'application/octet-stream', ...this.encryption },
+      params: { Bucket: this.bucket, Key: key, Body: counted, ContentType: options.contentType ?? 'application/octet-stream', ...this.encryption },
     });
-    // A failing source (a limit tripped, a client gone) aborts the multipart upload: nothing is left behind.
-    const failed = new Promise<never>((_, reject) => body.once('error', reject));
     try {
-      await Promise.race([upload.done(), failed]);
+      await Promise.all([upload.done(), source]);
       return { size };
     } catch (error) {
+      counted.destroy();
       await upload.abort().catch(() => {});
       if (body.errored) throw body.errored;
       throw this.translate(error, key);
@@ -169,7 +184,8 @@ export class S3BlobStore implements BlobStore {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
-      throw this.translate(error, this.bucket);
+      // A missing bucket or refused credentials make the store as unusable as a network failure.
+      throw new StorageUnavailable(`The S3 bucket ${this.bucket} cannot be reached.`, error);
     }
   }
 
@@ -212,5 +228,5 @@ function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const name = error.name;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket' || status === 404;
+  return name === 'NoSuchKey' || (name !== 'NoSuchBucket' && (name === 'NotFound' || status === 404));
 }

@@ -37,7 +37,9 @@ export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore }> = async (
     // Not pipeline(): on a length error it would destroy the request, and the client would get a
     // reset instead of the 413. The store removes its partial write either way.
     body.once('error', (error) => checked.destroy(error));
-    body.once('aborted', () => checked.destroy(new Error('The client aborted the upload.')));
+    body.once('close', () => {
+      if (!body.complete) checked.destroy(new Error('The client aborted the upload.'));
+    });
     checked.once('error', () => body.unpipe(checked));
     body.pipe(checked);
     try {
