@@ -116,6 +116,7 @@ async function initialize(pgdata: string, credentials: Credentials, runAs: RunAs
   await writeFile(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
   try {
     if (runAs) {
+      await assertReachable(path.dirname(pgdata));
       await chown(pgdata, runAs.uid, runAs.gid);
       await chown(passwordFile, runAs.uid, runAs.gid);
     }
@@ -131,6 +132,17 @@ async function initialize(pgdata: string, credentials: Credentials, runAs: RunAs
 }
 
 type RunAs = { uid: number; gid: number } | null;
+
+/** Running as root, the server runs as `postgres`, which must be able to traverse every directory above its data. */
+async function assertReachable(directory: string): Promise<void> {
+  for (let dir = directory; ; dir = path.dirname(dir)) {
+    const info = await stat(dir);
+    if ((info.mode & 0o001) === 0) {
+      throw new Error(`PostgreSQL runs as the "postgres" user, which cannot enter ${dir}: allow it (chmod o+x ${dir}) or choose another VITAE_DATA_DIR.`);
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
 
 /** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user (created if missing). */
 async function serverUser(): Promise<RunAs> {

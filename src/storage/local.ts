@@ -75,7 +75,7 @@ export class LocalBlobStore implements BlobStore {
       await handle?.close();
       throw isMissing(error) ? new BlobNotFound(key) : storageError(error, 'read');
     }
-    return createReadStream('', { fd: handle.fd, highWaterMark: HIGH_WATER_MARK, ...(range ? { start: range.start, end: range.end } : {}) });
+    return createReadStream('', { fd: handle, highWaterMark: HIGH_WATER_MARK, ...(range ? { start: range.start, end: range.end } : {}) });
   }
 
   async head(key: string): Promise<BlobInfo | null> {

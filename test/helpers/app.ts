@@ -54,6 +54,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     JWT_SECRET: randomBytes(32).toString('hex'),
     URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
     VITAE_RUN_WORKERS: 'true',
+    RATE_LIMIT_AUTH_PER_IP: '100000',
+    RATE_LIMIT_AUTH_PER_ACCOUNT: '100000',
     HOST: '127.0.0.1',
     // Local pre-signed URLs point back at this server, so its address must be known up front.
     PORT: String(port),

@@ -51,7 +51,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
     const rateLimited = async (request: FastifyRequest) => {
       for (const limiter of [perIp, perAccount]) {
         const result = await limiter(request);
-        if (!result.isAllowed) throw new AppError(429, 'rate_limited', 'Too many attempts; retry later.', { retryAfter: Math.max(1, result.ttlInSeconds) });
+        if (!result.isAllowed && result.isExceeded) throw new AppError(429, 'rate_limited', 'Too many attempts; retry later.', { retryAfter: Math.max(1, result.ttlInSeconds) });
       }
     };
 
