@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { ReadinessCheck } from '../http/routes/health.ts';
 import type { Runtime } from '../runtime.ts';
@@ -12,6 +13,7 @@ import { FileService } from './files/files.ts';
 import { FileMaintenance } from './files/maintenance.ts';
 import { ScanPipeline } from './files/scan-pipeline.ts';
 import { UploadService } from './files/uploads.ts';
+import { BulkIntake } from './hiring/bulk-intake.ts';
 import { CandidateService } from './hiring/candidates.ts';
 import { JobService } from './hiring/jobs.ts';
 
@@ -26,6 +28,7 @@ export interface Services {
   maintenance: FileMaintenance;
   jobs: JobService;
   candidates: CandidateService;
+  bulkIntake: BulkIntake;
   readinessChecks: ReadinessCheck[];
 }
 
@@ -55,6 +58,7 @@ export function createServices(runtime: Runtime): Services {
     maintenance: new FileMaintenance({ db, store, audit, config }),
     jobs,
     candidates,
+    bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     readinessChecks: [scanners.readiness],
   };
 }

@@ -44,6 +44,26 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
     );
 
     app.get(
+      '/audit/verify',
+      {
+        schema: {
+          tags,
+          summary: "Recomputes the organization's audit hash chain",
+          response: {
+            200: Type.Object({ ok: Type.Boolean(), chains: Type.Array(Type.Object({ chain: Type.String(), entries: Type.Integer(), ok: Type.Boolean(), problem: Type.Optional(Type.String()), broken_at: Type.Optional(Type.Union([Type.String(), Type.Null()])) })) }),
+            ...problemResponses(401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const { actor } = requestContext(request);
+        if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed) throw forbidden('Only organization admins can verify the audit trail.');
+        const report = await services.audit.verifyOrganization(actor.orgId);
+        return { ok: report.ok, chains: [report.ok ? report : { chain: report.chain, entries: report.entries, ok: false, problem: report.problem, broken_at: report.brokenAt }] };
+      },
+    );
+
+    app.get(
       '/files/:id/access-log',
       {
         schema: { tags: ['files', ...tags], summary: 'The audit entries of one file (its owner, or an org admin)', params: IdParams, querystring: Type.Object(Pagination), response: { 200: Page(AuditEntry), ...problemResponses(401, 404) } },

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { fileRoutes } from './files.ts';
+import { hiringRoutes } from './hiring.ts';
 import { orgRoutes } from './orgs.ts';
 
 /** Every feature's routes, mounted under /api/v1. One line per route module. */
@@ -14,5 +15,6 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
     await api.register(apiKeyRoutes(services));
     await api.register(fileRoutes(services));
     await api.register(auditRoutes(services));
+    await api.register(hiringRoutes(services));
   };
 }

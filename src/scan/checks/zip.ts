@@ -24,10 +24,16 @@ export type ZipProblem = 'zip_bomb' | 'zip_encrypted' | 'zip_path_traversal' | '
  * declared sizes give the ratio and total away before a byte is inflated. Entry names that climb
  * out (`..`, absolute, backslashes, drive letters) are refused outright.
  */
-export async function inspectZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS, options: { nestedAllowed?: boolean } = {}): Promise<{ entries: ZipEntryInfo[]; problem: ZipProblem | null; detail?: string }> {
+export async function inspectZip(source: Buffer | string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, options: { nestedAllowed?: boolean } = {}): Promise<{ entries: ZipEntryInfo[]; problem: ZipProblem | null; detail?: string }> {
   let zip: yauzl.ZipFile;
+  const settings = { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false };
   try {
-    zip = await new Promise((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (error, file) => (error || !file ? reject(error) : resolve(file))));
+    zip = await new Promise((resolve, reject) => {
+      const done = (error: Error | null, file?: yauzl.ZipFile) => (error || !file ? reject(error) : resolve(file));
+      // A path (an archive spooled to disk) is read with random access; a buffer is a small document.
+      if (typeof source === 'string') yauzl.open(source, settings, done);
+      else yauzl.fromBuffer(source, settings, done);
+    });
   } catch (error) {
     return { entries: [], problem: 'zip_invalid', detail: error instanceof Error ? error.message : String(error) };
   }

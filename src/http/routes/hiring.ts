@@ -1,0 +1,182 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { decodeCursor } from '../../domain/pagination.ts';
+import { badRequest } from '../../errors.ts';
+import type { Services } from '../../services/index.ts';
+import type { IntakeResult as IntakeResultValue } from '../../services/hiring/candidates.ts';
+import { requestContext } from '../request-context.ts';
+import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { Application, Candidate, IntakeResult, Job, JobCreate, JobUpdate, MyApplication } from '../schemas/hiring.ts';
+import { pageOf } from './files.ts';
+
+const tags = ['hiring'];
+/** A bulk request may carry many files; each resume is still held to its category's limit while streaming. */
+const BULK_LIMITS = { files: 500, fileSize: 200 * 1024 * 1024, parts: 1000, fields: 10 };
+
+/** Jobs, candidates (single and bulk intake, ranked lists, search) and applications. */
+export function hiringRoutes(services: Services): FastifyPluginAsync {
+  const { jobs, candidates, bulkIntake } = services;
+
+  return async (app) => {
+    app.post('/jobs', { schema: { tags, summary: 'Create a job', body: JobCreate, response: { 201: Job, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
+      reply.code(201);
+      return jobs.create(requestContext(request), request.body as Static<typeof JobCreate>);
+    });
+
+    app.get(
+      '/jobs',
+      {
+        schema: {
+          tags,
+          summary: "Recruiters: their organization's jobs; candidates: open jobs of every organization",
+          querystring: Type.Object({ ...Pagination, status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])) }),
+          response: { 200: Page(Job), ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, status } = request.query as { limit?: number; cursor?: string; status?: 'open' | 'closed' };
+        const after = cursor ? decodeCursor(cursor) : undefined;
+        const items = await jobs.list(requestContext(request), { limit: limit + 1, ...(after ? { after } : {}) }, status ? { status } : {});
+        return pageOf(items, limit);
+      },
+    );
+
+    app.get('/jobs/:id', { schema: { tags, summary: 'A job', params: IdParams, response: { 200: Job, ...problemResponses(401, 404) } } }, async (request) =>
+      jobs.get(requestContext(request), (request.params as { id: string }).id),
+    );
+
+    app.patch(
+      '/jobs/:id',
+      { schema: { tags, summary: 'Update a job (changing its description or skills re-scores its candidates)', params: IdParams, body: JobUpdate, response: { 200: Job, ...problemResponses(400, 401, 403, 404) } } },
+      async (request) => jobs.update(requestContext(request), (request.params as { id: string }).id, request.body as Static<typeof JobUpdate>),
+    );
+
+    app.delete('/jobs/:id', { schema: { tags, summary: 'Close and remove a job', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      await jobs.delete(requestContext(request), (request.params as { id: string }).id);
+      return reply.code(204).send();
+    });
+
+    app.post(
+      '/jobs/:id/candidates',
+      {
+        schema: {
+          tags,
+          summary: 'Add one resume (multipart `file`); parsing and scoring run in the background',
+          params: IdParams,
+          consumes: ['multipart/form-data'],
+          response: { 202: Candidate, 200: Type.Object({ duplicate_of: Uuid, filename: Type.String() }), ...problemResponses(400, 401, 404, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const ctx = requestContext(request);
+        const { id } = request.params as { id: string };
+        if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the resume as multipart/form-data.');
+        const file = await request.file();
+        if (!file) throw badRequest('file_required', 'The request has no `file` part.');
+        const result = await candidates.intake(ctx, id, { filename: file.filename, body: file.file });
+        if (result.duplicate_of) return reply.code(200).send({ duplicate_of: result.duplicate_of, filename: result.filename });
+        return reply.code(202).send(result.candidate);
+      },
+    );
+
+    app.post(
+      '/jobs/:id/candidates/bulk',
+      {
+        schema: {
+          tags,
+          summary: 'Add many resumes and/or ZIP archives of resumes in one streamed request',
+          description: 'One result per file (per archive entry for ZIPs); one bad file never fails the others. The same resume twice in a job is reported as `duplicate_of`.',
+          params: IdParams,
+          consumes: ['multipart/form-data'],
+          response: { 200: Type.Object({ results: Type.Array(IntakeResult) }), ...problemResponses(400, 401, 404) },
+        },
+      },
+      async (request) => {
+        const ctx = requestContext(request);
+        const { id } = request.params as { id: string };
+        await jobs.load(ctx, id, 'candidate.create');
+        if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the resumes as multipart/form-data.');
+        const results: IntakeResultValue[] = [];
+        for await (const part of request.parts({ limits: BULK_LIMITS })) {
+          if (part.type !== 'file') continue;
+          results.push(...(await bulkIntake.intakePart(ctx, id, { filename: part.filename, stream: part.file })));
+        }
+        return { results };
+      },
+    );
+
+    app.get(
+      '/jobs/:id/candidates',
+      {
+        schema: {
+          tags,
+          summary: 'Candidates of a job, best score first',
+          params: IdParams,
+          querystring: Type.Object({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            sort: Type.Optional(Type.Literal('-score', { default: '-score' })),
+            status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('parsing'), Type.Literal('scored'), Type.Literal('failed')])),
+            skill: Type.Optional(Type.String({ maxLength: 100 })),
+            q: Type.Optional(Type.String({ maxLength: 500, description: 'Full-text search over the resume text.' })),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(Candidate), next_offset: Type.Union([Type.Integer(), Type.Null()]) }), ...problemResponses(400, 401, 404) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, offset = 0, status, skill, q } = request.query as { limit?: number; offset?: number; status?: string; skill?: string; q?: string };
+        const items = await candidates.list(requestContext(request), (request.params as { id: string }).id, { ...(status ? { status } : {}), ...(skill ? { skill } : {}), ...(q ? { q } : {}) }, { limit: limit + 1, offset });
+        return { items: items.slice(0, limit), next_offset: items.length > limit ? offset + limit : null };
+      },
+    );
+
+    app.get('/candidates/:id', { schema: { tags, summary: 'A candidate: parsed fields, score and its breakdown', params: IdParams, response: { 200: Candidate, ...problemResponses(401, 404) } } }, async (request) =>
+      candidates.get(requestContext(request), (request.params as { id: string }).id),
+    );
+
+    app.get(
+      '/candidates/:id/file',
+      { schema: { tags, summary: "The candidate's resume, streamed", params: IdParams, produces: ['application/octet-stream'], response: problemResponses(401, 404, 416, 423) } },
+      async (request, reply) => {
+        const result = await candidates.file(requestContext(request), (request.params as { id: string }).id, {
+          ...(typeof request.headers.range === 'string' ? { range: request.headers.range } : {}),
+          ...(typeof request.headers['if-none-match'] === 'string' ? { ifNoneMatch: request.headers['if-none-match'] } : {}),
+          head: request.method === 'HEAD',
+        });
+        reply.code(result.status).headers(result.headers);
+        return reply.send(result.body ?? undefined);
+      },
+    );
+
+    app.delete('/candidates/:id', { schema: { tags, summary: 'Remove a candidate (and a recruiter-uploaded resume)', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      await candidates.delete(requestContext(request), (request.params as { id: string }).id);
+      return reply.code(204).send();
+    });
+
+    app.post(
+      '/jobs/:id/applications',
+      {
+        schema: {
+          tags,
+          summary: 'Apply with your own clean resume (and cover letter): shares them with the job’s organization',
+          params: IdParams,
+          body: Type.Object({ resume_file_id: Uuid, cover_letter_file_id: Type.Optional(Type.Union([Uuid, Type.Null()])) }),
+          response: { 201: Application, ...problemResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        reply.code(201);
+        return candidates.apply(requestContext(request), (request.params as { id: string }).id, request.body as { resume_file_id: string; cover_letter_file_id?: string | null });
+      },
+    );
+
+    app.get('/applications', { schema: { tags, summary: "The caller's live applications (candidates)", response: { 200: Type.Object({ items: Type.Array(MyApplication) }), ...problemResponses(401, 403) } } }, async (request) => ({
+      items: await candidates.myApplications(requestContext(request)),
+    }));
+
+    app.delete('/applications/:id', { schema: { tags, summary: 'Withdraw an application: the organization’s access to the files ends', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 404) } } }, async (request, reply) => {
+      await candidates.withdraw(requestContext(request), (request.params as { id: string }).id);
+      return reply.code(204).send();
+    });
+  };
+}

@@ -1,0 +1,77 @@
+import { Type } from 'typebox';
+import { Uuid } from './common.ts';
+
+const Timestamp = Type.String({ format: 'date-time' });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const Skills = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 });
+
+export const Job = Type.Object({
+  id: Uuid,
+  org_id: Uuid,
+  title: Type.String(),
+  description: Type.String(),
+  skills: Type.Array(Type.String(), { description: 'Required skills.' }),
+  nice_to_have_skills: Type.Array(Type.String()),
+  location: NullableString,
+  min_years: Type.Union([Type.Number(), Type.Null()]),
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const JobCreate = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.String({ minLength: 1, maxLength: 50_000 }),
+  skills: Type.Optional(Skills),
+  nice_to_have_skills: Type.Optional(Skills),
+  location: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  min_years: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 60 }), Type.Null()])),
+});
+
+export const JobUpdate = Type.Partial(Type.Object({ ...JobCreate.properties, status: Type.Union([Type.Literal('open'), Type.Literal('closed')]) }));
+
+export const Candidate = Type.Object({
+  id: Uuid,
+  job_id: Uuid,
+  name: NullableString,
+  email: NullableString,
+  phone: NullableString,
+  links: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  skills: Type.Array(Type.String()),
+  experience_years: Type.Union([Type.Number(), Type.Null()]),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  score_breakdown: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  scorer: NullableString,
+  status: Type.String({ description: 'pending → parsing → scored | failed' }),
+  status_reason: NullableString,
+  file_id: Uuid,
+  application_id: Type.Union([Uuid, Type.Null()]),
+  filename: NullableString,
+  parsed_at: Type.Union([Timestamp, Type.Null()]),
+  created_at: Timestamp,
+});
+
+export const IntakeResult = Type.Object({
+  filename: Type.String(),
+  candidate_id: Type.Optional(Uuid),
+  duplicate_of: Type.Optional(Uuid),
+  error: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String() })),
+});
+
+export const Application = Type.Object({
+  id: Uuid,
+  job_id: Uuid,
+  candidate_id: Uuid,
+  resume_file_id: Uuid,
+  cover_letter_file_id: Type.Union([Uuid, Type.Null()]),
+  created_at: Timestamp,
+});
+
+export const MyApplication = Type.Object({
+  id: Uuid,
+  job_id: Uuid,
+  job_title: Type.String(),
+  resume_file_id: Uuid,
+  cover_letter_file_id: Type.Union([Uuid, Type.Null()]),
+  created_at: Timestamp,
+});

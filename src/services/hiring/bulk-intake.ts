@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
+import { sanitizeFilename } from '../../domain/filename.ts';
+import { AppError } from '../../errors.ts';
+import { DEFAULT_ZIP_LIMITS, inspectZip, isUnsafeEntryName, type ZipLimits } from '../../scan/checks/zip.ts';
+import type { RequestContext } from '../context.ts';
+import type { CandidateService, IntakeResult } from './candidates.ts';
+
+/** Archives are spooled to a temp file (ZIP needs random access); this bounds how big one may be. */
+const MAX_ARCHIVE_BYTES = 200 * 1024 * 1024;
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+
+/**
+ * `POST /jobs/{id}/candidates/bulk`: many resumes and/or ZIP archives of resumes in one streamed
+ * request. Each file (and each archive entry) gets its own result; one bad file never fails the
+ * others. Archives are judged by the ZIP limits before anything is extracted; entries are
+ * streamed one by one into the normal intake, and their names are only ever sanitized metadata —
+ * nothing from inside an archive becomes a path or a key. Nested archives are not followed.
+ */
+export class BulkIntake {
+  private readonly candidates: CandidateService;
+  private readonly tempDir: string;
+  private readonly limits: ZipLimits;
+
+  constructor(deps: { candidates: CandidateService; tempDir: string; limits?: ZipLimits }) {
+    this.candidates = deps.candidates;
+    this.tempDir = deps.tempDir;
+    this.limits = deps.limits ?? DEFAULT_ZIP_LIMITS;
+  }
+
+  async intakePart(ctx: RequestContext, jobId: string, part: { filename: string; stream: Readable }): Promise<IntakeResult[]> {
+    const filename = sanitizeFilename(part.filename);
+    const first = await firstChunk(part.stream);
+    if (!first || !first.subarray(0, 4).equals(ZIP_MAGIC)) {
+      if (first) part.stream.unshift(first);
+      return [await this.one(ctx, jobId, filename, part.stream)];
+    }
+    part.stream.unshift(first);
+    const archive = path.join(this.tempDir, `intake-${randomBytes(12).toString('hex')}.zip`);
+    await mkdir(this.tempDir, { recursive: true });
+    try {
+      await pipeline(part.stream, limitBytes(MAX_ARCHIVE_BYTES), createWriteStream(archive, { mode: 0o600 }));
+      const zip = await openZip(archive);
+      const names = await entryNames(zip);
+      // A DOCX is a ZIP too: it is one resume, not an archive of them.
+      if (names.includes('word/document.xml') && names.includes('[Content_Types].xml')) {
+        zip.close();
+        return [await this.one(ctx, jobId, filename, createReadStream(archive))];
+      }
+      zip.close();
+      return await this.archive(ctx, jobId, filename, archive);
+    } catch (error) {
+      return [{ filename, error: describe(error) }];
+    } finally {
+      await rm(archive, { force: true });
+    }
+  }
+
+  private async archive(ctx: RequestContext, jobId: string, archiveName: string, file: string): Promise<IntakeResult[]> {
+    const verdict = await inspectZip(file, this.limits, { nestedAllowed: true });
+    if (verdict.problem) return [{ filename: archiveName, error: { code: verdict.problem, detail: verdict.detail ?? verdict.problem } }];
+    const results: IntakeResult[] = [];
+    const zip = await openZip(file);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        zip.on('entry', (entry: yauzl.Entry) => {
+          const name = sanitizeFilename(entry.fileName);
+          if (entry.fileName.endsWith('/')) return zip.readEntry();
+          if (isUnsafeEntryName(entry.fileName)) {
+            results.push({ filename: name, error: { code: 'zip_path_traversal', detail: 'unsafe entry name' } });
+            return zip.readEntry();
+          }
+          if (/\.(zip|jar|7z|rar|gz|tgz)$/i.test(entry.fileName)) {
+            results.push({ filename: name, error: { code: 'zip_nested', detail: 'archives inside archives are not followed' } });
+            return zip.readEntry();
+          }
+          zip.openReadStream(entry, (error, stream) => {
+            if (error || !stream) {
+              results.push({ filename: name, error: describe(error) });
+              return zip.readEntry();
+            }
+            this.one(ctx, jobId, name, stream).then((result) => {
+              results.push(result);
+              zip.readEntry();
+            }, reject);
+          });
+        });
+        zip.on('end', () => resolve());
+        zip.on('error', reject);
+        zip.readEntry();
+      });
+    } finally {
+      zip.close();
+    }
+    return results;
+  }
+
+  private async one(ctx: RequestContext, jobId: string, filename: string, stream: Readable): Promise<IntakeResult> {
+    try {
+      const { candidate: _, ...result } = await this.candidates.intake(ctx, jobId, { filename, body: stream });
+      return result;
+    } catch (error) {
+      stream.resume();
+      if (error instanceof AppError && error.status < 500) return { filename, error: { code: error.code, detail: error.message } };
+      throw error;
+    }
+  }
+}
+
+function describe(error: unknown): { code: string; detail: string } {
+  if (error instanceof AppError) return { code: error.code, detail: error.message };
+  return { code: 'zip_invalid', detail: error instanceof Error ? error.message : String(error) };
+}
+
+/** The first chunk, read without ending the stream (it is put back with unshift). */
+function firstChunk(stream: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onReadable = () => {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk === null) return;
+      cleanup();
+      resolve(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    stream.on('readable', onReadable);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
+}
+
+function limitBytes(max: number) {
+  let seen = 0;
+  return async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      seen += chunk.length;
+      if (seen > max) throw new AppError(413, 'file_too_large', `Archives may be at most ${max} bytes.`);
+      yield chunk;
+    }
+  };
+}
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => (error || !zip ? reject(error ?? new Error('no zip')) : resolve(zip))));
+}
+
+function entryNames(zip: yauzl.ZipFile): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const names: string[] = [];
+    zip.on('entry', (entry: yauzl.Entry) => {
+      names.push(entry.fileName);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(names));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
