@@ -50,6 +50,8 @@ export interface Config {
     allowNoAntivirus: boolean;
   };
   llm?: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number; maxRetries: number; budgetPerJob: number };
+  /** Allow webhook URLs on loopback and private networks (off by default: SSRF). */
+  webhookAllowPrivateTargets: boolean;
   /** Run the queue workers inside `vitae serve` (the default in the embedded mode). */
   runWorkersInServe: boolean;
   workerConcurrency: number;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = loadEnv()): Config {
     },
     scanner: { ...(clamav ? { clamav } : {}), clamavTimeoutMs: read.int('CLAMAV_TIMEOUT_MS', 60_000, { min: 100 }), allowNoAntivirus },
     ...(llm ? { llm } : {}),
+    webhookAllowPrivateTargets: read.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     runWorkersInServe: read.bool('VITAE_RUN_WORKERS', !databaseUrl),
     workerConcurrency: read.int('WORKER_CONCURRENCY', 4, { min: 1, max: 256 }),
   };

@@ -1,6 +1,8 @@
-import { JOBS, SCHEDULES } from './queue/jobs.ts';
+import { JOBS, QUEUES, SCHEDULES } from './queue/jobs.ts';
 import type { Runtime } from './runtime.ts';
 import type { Services } from './services/index.ts';
+
+const WEBHOOK_RETRY_LIMIT = QUEUES.find((q) => q.name === JOBS.deliverWebhook)!.retryLimit;
 
 /** Registers every queue handler and the maintenance schedules. */
 export async function startWorkers(runtime: Runtime, services: Services): Promise<void> {
@@ -23,6 +25,12 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
   await queue.work(JOBS.reconcileBlobs, async () => {
     const removed = await services.maintenance.reconcileBlobs();
     if (removed.length) logger.warn({ removed: removed.length, keys: removed.slice(0, 100) }, 'removed orphan blobs');
+  });
+
+  await queue.work<{ deliveryId: string }>(JOBS.deliverWebhook, async ({ deliveryId }, job) => services.webhooks.deliver(deliveryId, { final: job.retryCount >= WEBHOOK_RETRY_LIMIT }), { concurrency });
+  await queue.work(JOBS.purgeQuarantine, async () => {
+    const purged = await services.quarantine.purgeExpired();
+    if (purged) logger.info({ purged }, 'purged quarantined files');
   });
 
   for (const { name, cron } of SCHEDULES) await queue.schedule(name, cron);

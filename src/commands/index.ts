@@ -1,8 +1,9 @@
 import { auditVerify } from './audit-verify.ts';
 import { doctor } from './doctor.ts';
 import { migrate } from './migrate.ts';
+import { rescan } from './rescan.ts';
 import { serve } from './serve.ts';
 import type { Command } from './types.ts';
 import { worker } from './worker.ts';
 
-export const commands: Record<string, Command> = { serve, worker, migrate, doctor, 'audit verify': auditVerify };
+export const commands: Record<string, Command> = { serve, worker, migrate, doctor, 'audit verify': auditVerify, rescan };

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import type { Db } from './database.ts';
 import * as initial from './migrations/0001_initial.ts';
 import * as hiring from './migrations/0002_hiring.ts';
+import * as webhooks from './migrations/0003_webhooks.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so that a migration cannot be
@@ -10,6 +11,7 @@ import * as hiring from './migrations/0002_hiring.ts';
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_hiring': hiring,
+  '0003_webhooks': webhooks,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -18,6 +18,8 @@ export interface Database {
   jobs: JobsTable;
   applications: ApplicationsTable;
   candidates: CandidatesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -224,6 +226,30 @@ export interface CandidatesTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Date | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  url: string;
+  events: string[];
+  created_by: string | null;
+  created_at: CreatedAt;
+  disabled_at: Date | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | undefined, 'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  last_status_code: Optional<number | null>;
+  last_error: Optional<string | null>;
+  created_at: CreatedAt;
+  last_attempt_at: Optional<Date | null>;
+  delivered_at: Optional<Date | null>;
 }
 
 export type User = Selectable<UsersTable>;

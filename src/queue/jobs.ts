@@ -8,6 +8,8 @@ export const JOBS = {
   reconcileBlobs: 'blobs.reconcile',
   parseCandidate: 'candidate.parse',
   rescoreJob: 'job.rescore',
+  deliverWebhook: 'webhook.deliver',
+  purgeQuarantine: 'quarantine.purge',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -17,6 +19,9 @@ export const QUEUES: QueueDefinition[] = [
   { name: JOBS.scanFile, retryLimit: 50, retryDelay: 2, retryDelayMax: minutes(30), expireInSeconds: minutes(10) },
   { name: JOBS.parseCandidate, retryLimit: 5, retryDelay: 5, retryDelayMax: minutes(10), expireInSeconds: minutes(5) },
   { name: JOBS.rescoreJob, retryLimit: 5, retryDelay: 10, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
+  // Receivers that are down get retried for about a day, then the delivery is marked failed.
+  { name: JOBS.deliverWebhook, retryLimit: 12, retryDelay: 10, retryDelayMax: minutes(240), expireInSeconds: minutes(2) },
+  { name: JOBS.purgeQuarantine, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(30) },
   { name: JOBS.expirePendingUploads, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.reconcileBlobs, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
@@ -27,4 +32,5 @@ export const SCHEDULES: Array<{ name: string; cron: string }> = [
   { name: JOBS.expirePendingUploads, cron: '*/10 * * * *' },
   { name: JOBS.purgeDeletedFiles, cron: '17 * * * *' },
   { name: JOBS.reconcileBlobs, cron: '43 3 * * *' },
+  { name: JOBS.purgeQuarantine, cron: '29 4 * * *' },
 ];

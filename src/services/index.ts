@@ -12,7 +12,9 @@ import { FileAccess } from './files/access.ts';
 import { FileService } from './files/files.ts';
 import { FileMaintenance } from './files/maintenance.ts';
 import { ScanPipeline } from './files/scan-pipeline.ts';
+import { Quarantine } from './files/quarantine.ts';
 import { UploadService } from './files/uploads.ts';
+import { Webhooks } from './webhooks/webhooks.ts';
 import { BulkIntake } from './hiring/bulk-intake.ts';
 import { CandidateService } from './hiring/candidates.ts';
 import { JobService } from './hiring/jobs.ts';
@@ -29,6 +31,8 @@ export interface Services {
   jobs: JobService;
   candidates: CandidateService;
   bulkIntake: BulkIntake;
+  quarantine: Quarantine;
+  webhooks: Webhooks;
   readinessChecks: ReadinessCheck[];
 }
 
@@ -42,7 +46,9 @@ export function createServices(runtime: Runtime): Services {
   const scanPipeline = new ScanPipeline({ db, store, audit, scanners: scanners.all, access });
   const jobs = new JobService({ db, queue, audit });
   const candidates = new CandidateService({ db, queue, audit, uploads, files, jobs, store });
+  const webhooks = new Webhooks({ db, queue, audit, masterKey: secrets.jwtSecret, allowPrivateTargets: config.webhookAllowPrivateTargets });
   scanPipeline.onVerdict(({ fileId, result, tx }) => candidates.onFileVerdict(tx, fileId, result));
+  scanPipeline.onVerdict(({ fileId, version, orgId, result, tx }) => webhooks.emit(tx, orgId, `file.${result}`, { file_id: fileId, version, status: result }));
   return {
     config,
     audit,
@@ -58,6 +64,8 @@ export function createServices(runtime: Runtime): Services {
     maintenance: new FileMaintenance({ db, store, audit, config }),
     jobs,
     candidates,
+    quarantine: new Quarantine({ db, store, queue, audit, access, config }),
+    webhooks,
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     readinessChecks: [scanners.readiness],
   };

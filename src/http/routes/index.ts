@@ -6,6 +6,7 @@ import { authRoutes } from './auth.ts';
 import { fileRoutes } from './files.ts';
 import { hiringRoutes } from './hiring.ts';
 import { orgRoutes } from './orgs.ts';
+import { securityRoutes } from './security.ts';
 
 /** Every feature's routes, mounted under /api/v1. One line per route module. */
 export function apiRoutes(services: Services): FastifyPluginAsync {
@@ -16,5 +17,6 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
     await api.register(fileRoutes(services));
     await api.register(auditRoutes(services));
     await api.register(hiringRoutes(services));
+    await api.register(securityRoutes(services));
   };
 }

@@ -1,0 +1,110 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { Services } from '../../services/index.ts';
+import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.ts';
+import { requestContext } from '../request-context.ts';
+import { IdParams, problemResponses, Uuid } from '../schemas/common.ts';
+
+const Timestamp = Type.String({ format: 'date-time' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Webhook = Type.Object({ id: Uuid, url: Type.String(), events: Type.Array(Type.String()), created_at: Timestamp });
+
+/** Quarantine, rescans and outbound webhooks (org admins). */
+export function securityRoutes(services: Services): FastifyPluginAsync {
+  const { quarantine, webhooks } = services;
+  return async (app) => {
+    app.get(
+      '/quarantine',
+      {
+        schema: {
+          tags: ['scanning'],
+          summary: "The organization's infected and rejected files",
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  file_id: Uuid,
+                  version: Type.Integer(),
+                  filename: Nullable(Type.String()),
+                  status: Type.String(),
+                  reason: Nullable(Type.String()),
+                  engine: Nullable(Type.String()),
+                  signature: Nullable(Type.String()),
+                  size: Type.Union([Type.Integer(), Type.Null()]),
+                  quarantined_at: Timestamp,
+                }),
+              ),
+            }),
+            ...problemResponses(401, 403),
+          },
+        },
+      },
+      async (request) => ({ items: await quarantine.list(requestContext(request)) }),
+    );
+
+    app.delete('/quarantine/:id', { schema: { tags: ['scanning'], summary: 'Delete the quarantined bytes of a file', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      await quarantine.remove(requestContext(request), (request.params as { id: string }).id);
+      return reply.code(204).send();
+    });
+
+    app.post('/files/:id/rescan', { schema: { tags: ['scanning'], summary: 'Scan a clean file again (after a signature update)', params: IdParams, response: { 202: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      await quarantine.rescan(requestContext(request), (request.params as { id: string }).id);
+      return reply.code(202).send();
+    });
+
+    app.post(
+      '/webhooks',
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: 'Register a webhook (its signing secret is shown once)',
+          body: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }), events: Type.Array(Type.String({ enum: [...WEBHOOK_EVENTS] } as never), { minItems: 1 }) }),
+          response: { 201: Type.Intersect([Webhook, Type.Object({ secret: Type.String() })]), ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request, reply) => {
+        reply.code(201);
+        return webhooks.create(requestContext(request), request.body as { url: string; events: string[] });
+      },
+    );
+
+    app.get('/webhooks', { schema: { tags: ['webhooks'], summary: "The organization's webhooks", response: { 200: Type.Object({ items: Type.Array(Webhook) }), ...problemResponses(401, 403) } } }, async (request) => ({
+      items: await webhooks.list(requestContext(request)),
+    }));
+
+    app.delete('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Remove a webhook', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+      await webhooks.remove(requestContext(request), (request.params as { id: string }).id);
+      return reply.code(204).send();
+    });
+
+    app.get(
+      '/webhooks/:id/deliveries',
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: 'Recent deliveries and their attempts',
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Uuid,
+                  event: Type.String(),
+                  status: Type.String(),
+                  attempts: Type.Integer(),
+                  last_status_code: Type.Union([Type.Integer(), Type.Null()]),
+                  last_error: Nullable(Type.String()),
+                  created_at: Timestamp,
+                  last_attempt_at: Nullable(Timestamp),
+                  delivered_at: Nullable(Timestamp),
+                }),
+              ),
+            }),
+            ...problemResponses(401, 403, 404),
+          },
+        },
+      },
+      async (request) => ({ items: await webhooks.deliveries(requestContext(request), (request.params as { id: string }).id) }),
+    );
+  };
+}
