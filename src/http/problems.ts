@@ -25,6 +25,9 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, status
     request_id: String(request.id),
   };
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  // Refused before the body was read (a size limit mid-upload): the rest of the body must not be
+  // parsed as the next request on this connection, so close it.
+  if (!request.raw.complete) reply.header('connection', 'close');
   return reply.code(status).type('application/problem+json').send(problem);
 }
 

@@ -161,6 +161,13 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           ...(typeof request.headers['if-none-match'] === 'string' ? { ifNoneMatch: request.headers['if-none-match'] } : {}),
           head: request.method === 'HEAD',
         });
+        if (request.method === 'HEAD') {
+          // Fastify would replace the Content-Length of an empty HEAD reply with 0: answer directly.
+          reply.hijack();
+          reply.raw.writeHead(result.status, { ...result.headers, 'x-request-id': String(request.id) });
+          reply.raw.end();
+          return reply;
+        }
         reply.code(result.status).headers(result.headers);
         if (result.status === 416) return reply.type('application/problem+json').send({ type: 'urn:vitae:problem:range_not_satisfiable', title: 'Range Not Satisfiable', status: 416, detail: 'The requested range is beyond the end of the file.', code: 'range_not_satisfiable', request_id: String(request.id) });
         return reply.send(result.body ?? undefined);
