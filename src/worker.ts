@@ -27,6 +27,12 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
     if (removed.length) logger.warn({ removed: removed.length, keys: removed.slice(0, 100) }, 'removed orphan blobs');
   });
 
+  await queue.work<{ candidateId: string; rescoreOnly?: boolean }>(
+    JOBS.parseCandidate,
+    async ({ candidateId, rescoreOnly }) => (rescoreOnly ? services.processing.score(candidateId) : services.processing.parse(candidateId)),
+    { concurrency },
+  );
+  await queue.work<{ jobId: string }>(JOBS.rescoreJob, async ({ jobId }) => services.processing.rescoreJob(jobId));
   await queue.work<{ deliveryId: string }>(JOBS.deliverWebhook, async ({ deliveryId }, job) => services.webhooks.deliver(deliveryId, { final: job.retryCount >= WEBHOOK_RETRY_LIMIT }), { concurrency });
   await queue.work(JOBS.purgeQuarantine, async () => {
     const purged = await services.quarantine.purgeExpired();

@@ -17,6 +17,8 @@ import { UploadService } from './files/uploads.ts';
 import { Webhooks } from './webhooks/webhooks.ts';
 import { BulkIntake } from './hiring/bulk-intake.ts';
 import { CandidateService } from './hiring/candidates.ts';
+import { CandidateProcessing } from './hiring/processing.ts';
+import { createResumeAnalyzer } from '../resumes/analyzer.ts';
 import { JobService } from './hiring/jobs.ts';
 
 /** The use cases, built once from the runtime's adapters; routes and workers call these. */
@@ -32,6 +34,7 @@ export interface Services {
   candidates: CandidateService;
   bulkIntake: BulkIntake;
   quarantine: Quarantine;
+  processing: CandidateProcessing;
   webhooks: Webhooks;
   readinessChecks: ReadinessCheck[];
 }
@@ -66,6 +69,7 @@ export function createServices(runtime: Runtime): Services {
     candidates,
     quarantine: new Quarantine({ db, store, queue, audit, access, config }),
     webhooks,
+    processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config), webhooks }),
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     readinessChecks: [scanners.readiness],
   };

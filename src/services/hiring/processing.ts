@@ -1,0 +1,153 @@
+import type { Readable } from 'node:stream';
+import type { Db } from '../../db/database.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import type { JobQueue } from '../../queue/queue.ts';
+import { JOBS } from '../../queue/jobs.ts';
+import type { Webhooks } from '../webhooks/webhooks.ts';
+
+/** Resume size is bounded by the category limit (10 MB), and parsers need random access: read whole. */
+const MAX_RESUME_BYTES = 64 * 1024 * 1024;
+
+export interface ParsedFields {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  links: Record<string, unknown>;
+  skills: string[];
+  experienceYears: number | null;
+}
+
+export interface JobRequirements {
+  title: string;
+  description: string;
+  skills: { required: string[]; nice: string[] };
+  minYears: number | null;
+}
+
+/** What the hiring workflow needs from resume analysis (src/resumes implements it). */
+export interface ResumeAnalyzer {
+  extractText(bytes: Buffer, contentType: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }>;
+  parse(text: string): ParsedFields;
+  score(input: { resumeText: string; fields: ParsedFields; job: JobRequirements; jobId: string }): Promise<{ score: number; breakdown: Record<string, unknown>; scorer: string }>;
+}
+
+/**
+ * The background half of the hiring workflow: once a candidate's file is clean, its text is
+ * extracted, its fields parsed and the candidate scored against the job. A resume without text
+ * (a scanned image) ends `failed` with the reason `no_text`. Idempotent: a retried job redoes the
+ * same work and writes the same result.
+ */
+export class CandidateProcessing {
+  private readonly db: Db;
+  private readonly store: BlobStore;
+  private readonly queue: JobQueue;
+  private readonly analyzer: ResumeAnalyzer;
+  private readonly webhooks: Webhooks;
+
+  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; analyzer: ResumeAnalyzer; webhooks: Webhooks }) {
+    this.db = deps.db;
+    this.store = deps.store;
+    this.queue = deps.queue;
+    this.analyzer = deps.analyzer;
+    this.webhooks = deps.webhooks;
+  }
+
+  async parse(candidateId: string): Promise<void> {
+    const candidate = await this.db
+      .selectFrom('candidates')
+      .innerJoin('files', 'files.id', 'candidates.file_id')
+      .select(['candidates.id', 'candidates.status', 'candidates.file_id', 'files.version', 'files.status as file_status', 'files.content_type'])
+      .where('candidates.id', '=', candidateId)
+      .where('candidates.deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!candidate || candidate.file_status !== 'clean') return;
+    await this.db.updateTable('candidates').set({ status: 'parsing', updated_at: new Date() }).where('id', '=', candidateId).execute();
+
+    const version = await this.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', candidate.file_id).where('version', '=', candidate.version).executeTakeFirstOrThrow();
+    const bytes = await readAll(await this.store.get(version.storage_key), MAX_RESUME_BYTES);
+    const extracted = await this.analyzer.extractText(bytes, candidate.content_type);
+    if (!extracted.ok) {
+      await this.db.updateTable('candidates').set({ status: 'failed', status_reason: extracted.reason, parsed_at: new Date(), updated_at: new Date() }).where('id', '=', candidateId).execute();
+      return;
+    }
+    const fields = this.analyzer.parse(extracted.text);
+    await this.db
+      .updateTable('candidates')
+      .set({
+        name: fields.name,
+        email: fields.email,
+        phone: fields.phone,
+        links: JSON.stringify(fields.links),
+        skills: fields.skills,
+        experience_years: fields.experienceYears,
+        resume_text: extracted.text,
+        parsed_at: new Date(),
+        updated_at: new Date(),
+      })
+      .where('id', '=', candidateId)
+      .execute();
+    await this.score(candidateId);
+  }
+
+  /** Scores one parsed candidate against its job's current requirements. */
+  async score(candidateId: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('candidates')
+      .innerJoin('jobs', 'jobs.id', 'candidates.job_id')
+      .select([
+        'candidates.id',
+        'candidates.org_id',
+        'candidates.job_id',
+        'candidates.name',
+        'candidates.email',
+        'candidates.phone',
+        'candidates.links',
+        'candidates.skills',
+        'candidates.experience_years',
+        'candidates.resume_text',
+        'jobs.title',
+        'jobs.description',
+        'jobs.skills_required',
+        'jobs.skills_nice',
+        'jobs.min_years',
+      ])
+      .where('candidates.id', '=', candidateId)
+      .where('candidates.deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row || row.resume_text === null) return;
+    const result = await this.analyzer.score({
+      resumeText: row.resume_text,
+      fields: { name: row.name, email: row.email, phone: row.phone, links: row.links ?? {}, skills: row.skills, experienceYears: row.experience_years },
+      job: { title: row.title, description: row.description, skills: { required: row.skills_required, nice: row.skills_nice }, minYears: row.min_years },
+      jobId: row.job_id,
+    });
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('candidates')
+        .set({ status: 'scored', status_reason: null, score: result.score, score_breakdown: JSON.stringify(result.breakdown), scorer: result.scorer, scored_at: new Date(), updated_at: new Date() })
+        .where('id', '=', candidateId)
+        .execute();
+      await this.webhooks.emit(tx, row.org_id, 'candidate.scored', { candidate_id: candidateId, job_id: row.job_id, score: result.score });
+    });
+  }
+
+  /** After a job's requirements change: every parsed candidate is scored again, each as its own job. */
+  async rescoreJob(jobId: string): Promise<void> {
+    const rows = await this.db.selectFrom('candidates').select('id').where('job_id', '=', jobId).where('deleted_at', 'is', null).where('resume_text', 'is not', null).execute();
+    for (const { id } of rows) await this.queue.send(JOBS.parseCandidate, { candidateId: id, rescoreOnly: true });
+  }
+}
+
+async function readAll(stream: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > limit) {
+      stream.destroy();
+      throw new Error(`resume larger than ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, length);
+}
