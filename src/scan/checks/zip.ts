@@ -53,7 +53,9 @@ export async function inspectZip(source: Buffer | string, limits: ZipLimits = DE
       zip.readEntry();
     });
   } catch (error) {
-    return { entries, problem: 'zip_invalid', detail: error instanceof Error ? error.message : String(error) };
+    const detail = error instanceof Error ? error.message : String(error);
+    // yauzl itself refuses entry names that climb out of the archive.
+    return { entries, problem: /relative path|absolute path/i.test(detail) ? 'zip_path_traversal' : 'zip_invalid', detail };
   } finally {
     zip.close();
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { sanitizeFilename } from '../../domain/filename.ts';
@@ -36,15 +36,12 @@ export class BulkIntake {
   async intakePart(ctx: RequestContext, jobId: string, part: { filename: string; stream: Readable }): Promise<IntakeResult[]> {
     const filename = sanitizeFilename(part.filename);
     const first = await firstChunk(part.stream);
-    if (!first || !first.subarray(0, 4).equals(ZIP_MAGIC)) {
-      if (first) part.stream.unshift(first);
-      return [await this.one(ctx, jobId, filename, part.stream)];
-    }
-    part.stream.unshift(first);
+    const stream = first ? Readable.from(prepend(first, part.stream)) : Readable.from([]);
+    if (!first || !first.subarray(0, 4).equals(ZIP_MAGIC)) return [await this.one(ctx, jobId, filename, stream)];
     const archive = path.join(this.tempDir, `intake-${randomBytes(12).toString('hex')}.zip`);
     await mkdir(this.tempDir, { recursive: true });
     try {
-      await pipeline(part.stream, limitBytes(MAX_ARCHIVE_BYTES), createWriteStream(archive, { mode: 0o600 }));
+      await pipeline(stream, limitBytes(MAX_ARCHIVE_BYTES), createWriteStream(archive, { mode: 0o600 }));
       const zip = await openZip(archive);
       const names = await entryNames(zip);
       // A DOCX is a ZIP too: it is one resume, not an archive of them.
@@ -117,7 +114,7 @@ function describe(error: unknown): { code: string; detail: string } {
   return { code: 'zip_invalid', detail: error instanceof Error ? error.message : String(error) };
 }
 
-/** The first chunk, read without ending the stream (it is put back with unshift). */
+/** The first chunk (to tell archives from documents by their magic bytes); the rest stays in the stream. */
 function firstChunk(stream: Readable): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const cleanup = () => {
@@ -143,6 +140,11 @@ function firstChunk(stream: Readable): Promise<Buffer | null> {
     stream.once('end', onEnd);
     stream.once('error', onError);
   });
+}
+
+async function* prepend(first: Buffer, rest: Readable): AsyncIterable<Buffer> {
+  yield first;
+  yield* rest as AsyncIterable<Buffer>;
 }
 
 function limitBytes(max: number) {
