@@ -42,15 +42,14 @@ export class BulkIntake {
     await mkdir(this.tempDir, { recursive: true });
     try {
       await pipeline(stream, limitBytes(MAX_ARCHIVE_BYTES), createWriteStream(archive, { mode: 0o600 }));
-      const zip = await openZip(archive);
-      const names = await entryNames(zip);
+      const verdict = await inspectZip(archive, this.limits, { nestedAllowed: true });
+      const names = verdict.entries.map((entry) => entry.name);
       // A DOCX is a ZIP too: it is one resume, not an archive of them.
-      if (names.includes('word/document.xml') && names.includes('[Content_Types].xml')) {
-        zip.close();
+      if (!verdict.problem && names.includes('word/document.xml') && names.includes('[Content_Types].xml')) {
         return [await this.one(ctx, jobId, filename, createReadStream(archive))];
       }
-      zip.close();
-      return await this.archive(ctx, jobId, filename, archive);
+      if (verdict.problem) return [{ filename, error: { code: verdict.problem, detail: verdict.detail ?? verdict.problem } }];
+      return await this.archive(ctx, jobId, archive);
     } catch (error) {
       return [{ filename, error: describe(error) }];
     } finally {
@@ -58,9 +57,8 @@ export class BulkIntake {
     }
   }
 
-  private async archive(ctx: RequestContext, jobId: string, archiveName: string, file: string): Promise<IntakeResult[]> {
-    const verdict = await inspectZip(file, this.limits, { nestedAllowed: true });
-    if (verdict.problem) return [{ filename: archiveName, error: { code: verdict.problem, detail: verdict.detail ?? verdict.problem } }];
+  /** Entries of an archive that passed the ZIP limits, one by one into the intake. */
+  private async archive(ctx: RequestContext, jobId: string, file: string): Promise<IntakeResult[]> {
     const results: IntakeResult[] = [];
     const zip = await openZip(file);
     try {
@@ -160,17 +158,4 @@ function limitBytes(max: number) {
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => (error || !zip ? reject(error ?? new Error('no zip')) : resolve(zip))));
-}
-
-function entryNames(zip: yauzl.ZipFile): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const names: string[] = [];
-    zip.on('entry', (entry: yauzl.Entry) => {
-      names.push(entry.fileName);
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve(names));
-    zip.on('error', reject);
-    zip.readEntry();
-  });
 }
