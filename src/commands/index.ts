@@ -4,6 +4,7 @@ import { migrate } from './migrate.ts';
 import { rescan } from './rescan.ts';
 import { serve } from './serve.ts';
 import type { Command } from './types.ts';
+import { userCreate } from './user-create.ts';
 import { worker } from './worker.ts';
 
-export const commands: Record<string, Command> = { serve, worker, migrate, doctor, 'audit verify': auditVerify, rescan };
+export const commands: Record<string, Command> = { serve, worker, migrate, doctor, 'audit verify': auditVerify, rescan, 'user create': userCreate };
