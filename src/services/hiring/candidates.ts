@@ -126,9 +126,10 @@ export class CandidateService {
 
   /** `POST /jobs/{id}/applications`: a candidate shares their own clean files with the job's organization. */
   async apply(ctx: RequestContext, jobId: string, input: { resume_file_id: string; cover_letter_file_id?: string | null }) {
+    // The policy answers 404 for a job the caller cannot see, 403 for a recruiter or a key.
+    const job = await this.jobs.load(ctx, jobId, 'application.create');
     const { actor } = ctx;
     if (actor.kind !== 'user' || actor.role !== 'candidate') throw forbidden('Only candidates apply to jobs.');
-    const job = await this.jobs.load(ctx, jobId, 'application.create');
     const own = async (fileId: string, category: string) => {
       const file = await this.db.selectFrom('files').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!file || file.owner_id !== actor.userId || file.org_id !== null) throw notFound('File');

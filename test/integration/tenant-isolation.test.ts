@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
+
+let t: TestApp;
+let ownerA: Session;
+let candidateA: Session;
+let intruder: Session;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await startTestApp();
+  ownerA = await register(t, { role: 'recruiter', orgName: 'Tenant A' });
+  candidateA = await register(t, { role: 'candidate' });
+  intruder = await register(t, { role: 'recruiter', orgName: 'Tenant B' });
+  const file = await json(await uploadStreamed(t, ownerA, { bytes: Buffer.from('Tenant A resume\nNode.js\n'), filename: 'a.txt', category: 'resume' }));
+  await waitForScan(t, ownerA, file.id);
+  ids.file = file.id;
+  ids.org = ownerA.user.org_id!;
+  ids.apiKey = (await json(await t.fetch('/api/v1/api-keys', { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'k', scopes: ['files:read'] }) }))).id;
+  const job = await json(await t.fetch('/api/v1/jobs', { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Secret job', description: 'Internal' }) }));
+  ids.job = job.id;
+  await t.fetch(`/api/v1/jobs/${job.id}`, { method: 'PATCH', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'closed' }) });
+  const form = new FormData();
+  form.append('file', new Blob(['Candidate of A\nPython\n']), 'c.txt');
+  ids.candidate = (await json(await t.fetch(`/api/v1/jobs/${job.id}/candidates`, { method: 'POST', headers: ownerA.headers, body: form }))).id;
+  const own = await json(await uploadStreamed(t, candidateA, { bytes: Buffer.from('My own resume\n'), filename: 'me.txt', category: 'resume' }));
+  await waitForScan(t, candidateA, own.id);
+  ids.candidateFile = own.id;
+  ids.webhook = (await json(await t.fetch('/api/v1/webhooks', { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://hooks.example.test/x', events: ['file.clean'] }) }))).id;
+});
+afterAll(async () => t?.close());
+
+/** Every route that takes an id, called by another tenant with tenant A's ids. Extend when adding routes. */
+const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
+  ['GET', '/files/{file}'],
+  ['GET', '/files/{file}/versions'],
+  ['POST', '/files/{file}/versions', { filename: 'x.txt', content_type: 'text/plain', size: 3 }],
+  ['GET', '/files/{file}/download'],
+  ['GET', '/files/{file}/content'],
+  ['GET', '/files/{file}/access-log'],
+  ['DELETE', '/files/{file}'],
+  ['DELETE', '/files/{file}?hard=true'],
+  ['POST', '/files/{file}/rescan'],
+  ['POST', '/files/upload/complete', { file_id: '{file}' }],
+  ['GET', '/files/{candidateFile}'],
+  ['GET', '/files/{candidateFile}/content'],
+  ['GET', '/orgs/{org}/members'],
+  ['POST', '/orgs/{org}/members', { email: 'spy@example.test' }],
+  ['DELETE', '/api-keys/{apiKey}'],
+  ['GET', '/jobs/{job}'],
+  ['PATCH', '/jobs/{job}', { title: 'Hijacked' }],
+  ['DELETE', '/jobs/{job}'],
+  ['GET', '/jobs/{job}/candidates'],
+  ['POST', '/jobs/{job}/applications', { resume_file_id: '{candidateFile}' }],
+  ['GET', '/candidates/{candidate}'],
+  ['GET', '/candidates/{candidate}/file'],
+  ['DELETE', '/candidates/{candidate}'],
+  ['DELETE', '/webhooks/{webhook}'],
+  ['GET', '/webhooks/{webhook}/deliveries'],
+  ['DELETE', '/quarantine/{file}'],
+];
+
+const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]!);
+
+it.each(ROUTES)('%s %s with another tenant’s id answers 404 and changes nothing', async (method, path, body) => {
+  const before = await snapshot();
+  const response = await t.fetch(`/api/v1${fill(path)}`, {
+    method,
+    headers: { ...intruder.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: fill(JSON.stringify(body)) } : {}),
+  });
+  expect(response.status).toBe(404);
+  expect(await snapshot()).toEqual(before);
+});
+
+it('the owner still sees everything afterwards', async () => {
+  expect((await t.fetch(`/api/v1/files/${ids.file}`, { headers: ownerA.headers })).status).toBe(200);
+  expect((await json(await t.fetch(`/api/v1/jobs/${ids.job}`, { headers: ownerA.headers }))).title).toBe('Secret job');
+});
+
+async function snapshot() {
+  const db = t.runtime.db;
+  const [files, jobs, candidates, members, keys, hooks, applications] = await Promise.all([
+    db.selectFrom('files').select(['id', 'status', 'deleted_at', 'latest_version']).orderBy('id').execute(),
+    db.selectFrom('jobs').select(['id', 'title', 'deleted_at']).orderBy('id').execute(),
+    db.selectFrom('candidates').select(['id', 'deleted_at']).orderBy('id').execute(),
+    db.selectFrom('memberships').select(['user_id', 'org_id']).orderBy('user_id').execute(),
+    db.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
+    db.selectFrom('webhooks').select(['id', 'disabled_at']).orderBy('id').execute(),
+    db.selectFrom('applications').select(['id']).orderBy('id').execute(),
+  ]);
+  return { files, jobs, candidates, members, keys, hooks, applications };
+}
