@@ -16,11 +16,11 @@ export interface RunningClamd {
  * database cannot be downloaded here, and clamd refuses to start without one): EICAR, and the
  * harmless clam.exe that Debian's clamav-testfiles wraps in many formats.
  */
-export async function startClamd(options: { streamMaxLength?: string } = {}): Promise<RunningClamd> {
+export async function startClamd(options: { streamMaxLength?: string; port?: number } = {}): Promise<RunningClamd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-clamd-'));
   const database = path.join(dir, 'db');
   await cp(path.resolve('test/fixtures/clamav'), database, { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const config = [
     'Foreground yes',
     `TCPSocket ${port}`,
