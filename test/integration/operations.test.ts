@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { json, register } from '../helpers/api.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t?.close());
+
+describe('operations', () => {
+  it('answers health, readiness (naming each part), metrics and the OpenAPI document', async () => {
+    expect(await json(await t.fetch('/healthz'))).toEqual({ status: 'ok' });
+    const ready = await json(await t.fetch('/readyz'));
+    expect(ready.checks).toMatchObject({ database: { status: 'ok' }, storage: { status: 'ok' }, scanner: { status: 'ok' } });
+    await t.fetch('/api/v1/files', { headers: { authorization: 'Bearer nope' } });
+    const metrics = await (await t.fetch('/metrics')).text();
+    expect(metrics).toContain('process_cpu_seconds_total');
+    expect(metrics).toMatch(/http_request_duration_seconds_bucket\{.*route="\/api\/v1\/files".*status_code="401"/);
+    const spec = await json(await t.fetch('/openapi.json'));
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/files/upload/initiate', '/api/v1/jobs/{id}/candidates/bulk', '/api/v1/auth/login']));
+    expect((await t.fetch('/docs/')).status).toBe(200);
+  });
+
+  it('answers every error as a problem document with a stable code and the request id', async () => {
+    const unknown = await t.fetch('/api/v1/nothing-here', { headers: { 'x-request-id': 'trace-123' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await json(unknown)).toMatchObject({ status: 404, code: 'route_not_found', request_id: 'trace-123' });
+    expect(unknown.headers.get('x-request-id')).toBe('trace-123');
+    const session = await register(t, { role: 'candidate' });
+    const invalid = await t.fetch('/api/v1/files/upload/initiate', { method: 'POST', headers: { ...session.headers, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'x' }) });
+    expect(invalid.status).toBe(400);
+    const problem = await json(invalid);
+    expect(problem).toMatchObject({ code: 'validation_failed', title: 'Bad Request' });
+    expect(JSON.stringify(problem)).not.toMatch(/at .*\.ts:\d+/);
+    expect((await t.fetch('/api/v1/files/not-a-uuid', { headers: session.headers })).status).toBe(400);
+    expect((await t.fetch('/api/v1/files', {})).status).toBe(401);
+  });
+});
+
+describe('outages', () => {
+  it('storage down: 503 with Retry-After, and nothing half-written', async () => {
+    const broken = await startTestApp({ workers: false, antivirus: false, env: { STORAGE_DRIVER: 's3', S3_BUCKET: 'gone', S3_ENDPOINT: 'http://127.0.0.1:9', S3_FORCE_PATH_STYLE: 'true', S3_MAX_ATTEMPTS: '1' } });
+    try {
+      const session = await register(broken, { role: 'candidate' });
+      const form = new FormData();
+      form.append('category', 'resume');
+      form.append('file', new Blob(['A resume that cannot be stored\n']), 'cv.txt');
+      const response = await broken.fetch('/api/v1/files', { method: 'POST', headers: session.headers, body: form });
+      expect(response.status).toBe(503);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await json(response)).code).toBe('storage_unavailable');
+      const rows = await broken.runtime.db.selectFrom('files').select('id').execute();
+      expect(rows).toEqual([]);
+      const ready = await broken.fetch('/readyz');
+      expect(ready.status).toBe(503);
+      expect((await json(ready)).checks.storage.status).toBe('down');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('database down: 503', async () => {
+    const app = await startTestApp({ workers: false, antivirus: false });
+    try {
+      const session = await register(app, { role: 'candidate' });
+      const database = new URL(app.env.DATABASE_URL!).pathname.slice(1);
+      const { sql } = await import('kysely');
+      const { createDb } = await import('../../src/db/database.ts');
+      const admin = createDb(app.env.DATABASE_URL!.replace(`/${database}`, '/postgres'), 1);
+      await sql`UPDATE pg_database SET datallowconn = false WHERE datname = ${database}`.execute(admin);
+      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${database} AND pid <> pg_backend_pid()`.execute(admin);
+      try {
+        const response = await app.fetch('/api/v1/files', { headers: session.headers });
+        expect(response.status).toBe(503);
+        expect((await json(response)).code).toBe('database_unavailable');
+        expect((await app.fetch('/readyz')).status).toBe(503);
+      } finally {
+        await sql`UPDATE pg_database SET datallowconn = true WHERE datname = ${database}`.execute(admin);
+        await admin.destroy();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
