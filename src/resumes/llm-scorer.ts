@@ -113,7 +113,7 @@ function validate(value: unknown): { score: number; summary: string; matched_ski
 export function redactContactDetails(text: string, name: string | null): string {
   let redacted = text
     .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]')
-    .replace(/\b(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|me|de|fr|uk|co|app|ai)(?:\/[^\s]*)?/gi, '[link]')
+    .replace(/\b(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|me|de|fr|uk|co|app|ai)(?:\/[^\s,;)]*)?/gi, '[link]')
     .replace(/(?:\+|00)?\d[\d\s().-]{6,}\d/g, (match) => (/\d{4}\s*[-–]\s*\d{4}/.test(match) && match.replace(/\D/g, '').length === 8 ? match : '[phone]'));
   if (name) {
     for (const part of [name, ...name.split(/\s+/).filter((word) => word.length > 2)]) {
