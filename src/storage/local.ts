@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { constants, createReadStream, createWriteStream, type Stats } from 'node:fs';
+import { constants, createWriteStream, type Stats } from 'node:fs';
 import { access, copyFile, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -46,16 +46,10 @@ export class LocalBlobStore implements BlobStore {
       throw error;
     });
     try {
-      const handle = await open(temp, 'wx', 0o600);
-      let size: number;
-      try {
-        const out = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: HIGH_WATER_MARK });
-        await pipeline(body, out);
-        size = out.bytesWritten;
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      // `flush`: the file is fsynced before it is closed, so the rename below publishes only durable bytes.
+      const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: HIGH_WATER_MARK });
+      await pipeline(body, out);
+      const size = out.bytesWritten;
       await this.commit(temp, target);
       return { size };
     } catch (error) {
@@ -75,7 +69,8 @@ export class LocalBlobStore implements BlobStore {
       await handle?.close();
       throw isMissing(error) ? new BlobNotFound(key) : storageError(error, 'read');
     }
-    return createReadStream('', { fd: handle, highWaterMark: HIGH_WATER_MARK, ...(range ? { start: range.start, end: range.end } : {}) });
+    // The stream owns the handle and closes it when done or destroyed.
+    return handle.createReadStream({ highWaterMark: HIGH_WATER_MARK, ...(range ? { start: range.start, end: range.end } : {}) });
   }
 
   async head(key: string): Promise<BlobInfo | null> {
