@@ -58,8 +58,11 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
       async (request) => {
         const { actor } = requestContext(request);
         if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed) throw forbidden('Only organization admins can verify the audit trail.');
-        const report = await services.audit.verifyOrganization(actor.orgId);
-        return { ok: report.ok, chains: [report.ok ? report : { chain: report.chain, entries: report.entries, ok: false, problem: report.problem, broken_at: report.brokenAt }] };
+        const reports = await services.audit.verifyOrganization(actor.orgId);
+        return {
+          ok: reports.every((report) => report.ok),
+          chains: reports.map((report) => (report.ok ? report : { chain: report.chain, entries: report.entries, ok: false, problem: report.problem, broken_at: report.brokenAt })),
+        };
       },
     );
 

@@ -1,7 +1,8 @@
 import type { Db, Executor } from '../../db/database.ts';
 import type { AuditEventRow, AuditOutcome } from '../../db/schema.ts';
+import { randomInt } from 'node:crypto';
 import { newId } from '../../domain/ids.ts';
-import { chainFor, entryHash, GENESIS_HASH } from './chain.ts';
+import { CHAIN_LANES, chainFor, entryHash, GENESIS_HASH, orgChainPrefix } from './chain.ts';
 
 /** Who did it and from where; built once per request (or `SYSTEM_CONTEXT` for workers). */
 export interface AuditContext {
@@ -40,13 +41,12 @@ export class AuditLog {
   }
 
   async append(tx: Executor, context: AuditContext, entry: AuditEntry): Promise<void> {
-    const chain = chainFor(entry.orgId, entry.subjectUserId ?? context.actorId);
-    await tx
-      .insertInto('audit_chain_heads')
-      .values({ chain, seq: 0, hash: GENESIS_HASH })
-      .onConflict((oc) => oc.column('chain').doNothing())
-      .execute();
-    const head = await tx.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+    const chain = chainFor(entry.orgId, entry.subjectUserId ?? context.actorId, randomInt(CHAIN_LANES));
+    let head = await tx.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirst();
+    if (!head) {
+      await tx.insertInto('audit_chain_heads').values({ chain, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('chain').doNothing()).execute();
+      head = await tx.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+    }
     const fields = {
       id: newId(),
       chain,
@@ -104,10 +104,10 @@ export class AuditLog {
     return reports;
   }
 
-  /** Verifies one organization's chain (for `GET /audit/verify`). */
-  async verifyOrganization(orgId: string): Promise<ChainReport> {
-    const head = await this.db.selectFrom('audit_chain_heads').selectAll().where('chain', '=', chainFor(orgId, null)).executeTakeFirst();
-    return head ? this.verifyChain(head) : { chain: chainFor(orgId, null), entries: 0, ok: true };
+  /** Verifies every chain of one organization (for `GET /audit/verify`). */
+  async verifyOrganization(orgId: string): Promise<ChainReport[]> {
+    const heads = await this.db.selectFrom('audit_chain_heads').selectAll().where('chain', 'like', `${orgChainPrefix(orgId)}%`).orderBy('chain').execute();
+    return Promise.all(heads.map((head) => this.verifyChain(head)));
   }
 
   async verifyChain(head: { chain: string; seq: number; hash: string; pruned_seq: number; pruned_hash: string }): Promise<ChainReport> {

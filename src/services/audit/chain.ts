@@ -60,9 +60,20 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Which chain an entry belongs to: its organization's, else its subject user's. */
-export function chainFor(orgId: string | null, userId: string | null): string {
-  if (orgId) return `org:${orgId}`;
-  if (userId) return `user:${userId}`;
-  return 'system';
+/**
+ * Each organization's trail is kept as a few parallel chains (`org:<id>/<lane>`), so that
+ * concurrent writers of one busy organization do not all queue on one lock: an append locks only
+ * its lane's head. Every entry still carries the hash of the previous entry of its lane, and
+ * verification walks every lane.
+ */
+export const CHAIN_LANES = 8;
+
+/** Which chain an entry belongs to: a lane of its organization's, else of its subject user's. */
+export function chainFor(orgId: string | null, userId: string | null, lane: number): string {
+  if (orgId) return `org:${orgId}/${lane}`;
+  if (userId) return `user:${userId}/${lane}`;
+  return `system/${lane}`;
 }
+
+/** The prefix shared by every lane of an organization's chains. */
+export const orgChainPrefix = (orgId: string) => `org:${orgId}/`;
