@@ -1,3 +1,5 @@
+import type { Checked, DomainProblem } from './problems.ts';
+
 /**
  * File categories, the types each accepts (decided by content, never by name) and their size
  * limits (API.md defaults, overridable per deployment).
@@ -20,6 +22,9 @@ export interface CategoryRule {
 }
 export type CategoryRules = Record<Category, CategoryRule>;
 
+/** Kept for existing callers: the same shape as every domain failure. */
+export type Problem = DomainProblem;
+
 const MB = 1024 * 1024;
 const DEFAULT_RULES: CategoryRules = {
   resume: { allowedTypes: [MIME.pdf, MIME.docx, MIME.txt], maxSize: 10 * MB },
@@ -28,39 +33,50 @@ const DEFAULT_RULES: CategoryRules = {
   csv_import: { allowedTypes: [MIME.csv], maxSize: 50 * MB },
 };
 
-export function categoryRules(maxSizeOverrides: Partial<Record<string, number>> = {}): CategoryRules {
-  return Object.fromEntries(
-    CATEGORIES.map((category) => [category, { ...DEFAULT_RULES[category], maxSize: maxSizeOverrides[category] ?? DEFAULT_RULES[category].maxSize }]),
-  ) as CategoryRules;
+/**
+ * The rules with a deployment's maximum sizes (bytes) in place of the defaults. Called once at
+ * start-up, so a nonsensical override fails loudly there rather than refusing every upload later.
+ */
+export function categoryRules(maxSizeOverrides: Partial<Record<Category, number>> = {}): CategoryRules {
+  const rules = {} as CategoryRules;
+  for (const category of CATEGORIES) {
+    const maxSize = maxSizeOverrides[category] ?? DEFAULT_RULES[category].maxSize;
+    if (!Number.isSafeInteger(maxSize) || maxSize <= 0) throw new RangeError(`The maximum size of ${category} must be a positive whole number of bytes, not ${maxSize}.`);
+    rules[category] = { allowedTypes: DEFAULT_RULES[category].allowedTypes, maxSize };
+  }
+  return rules;
 }
 
 export const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
 
-/** Names clients commonly send for the same types. */
+/**
+ * Names clients commonly send for the same types. Browsers on Windows with Excel installed label
+ * every `.csv` as `application/vnd.ms-excel`: accepting that declaration is safe because the bytes
+ * decide anyway (a real XLS file then fails with 422 `content_mismatch`).
+ */
 const ALIASES: Record<string, string> = {
   'application/x-pdf': MIME.pdf,
-  'application/csv': MIME.csv,
-  'text/comma-separated-values': MIME.csv,
+  'application/acrobat': MIME.pdf,
+  'text/pdf': MIME.pdf,
+  'image/x-png': MIME.png,
   'image/jpg': MIME.jpeg,
   'image/pjpeg': MIME.jpeg,
+  'application/csv': MIME.csv,
+  'application/x-csv': MIME.csv,
+  'text/x-csv': MIME.csv,
+  'text/comma-separated-values': MIME.csv,
+  'text/x-comma-separated-values': MIME.csv,
+  'application/vnd.ms-excel': MIME.csv,
 };
 
-/** `Text/Plain; charset=UTF-8` → `text/plain`. */
+/** `Text/Plain; charset=UTF-8` → `text/plain`; known aliases → the canonical type. */
 export function normalizeMime(raw: string): string {
   const base = raw.split(';')[0]!.trim().toLowerCase();
   return ALIASES[base] ?? base;
 }
 
-export interface Problem {
-  status: number;
-  code: string;
-  message: string;
-}
-
-export type DeclaredCheck = ({ ok: true; contentType: string } & Partial<Problem>) | ({ ok: false } & Problem);
-
 /** Validates what a client declares before anything is stored or signed (400 / 413 / 415). */
-export function validateDeclaredUpload(declared: { category: string; contentType: string; size: number }, rules: CategoryRules): DeclaredCheck {
+export function validateDeclaredUpload(declared: { category: string; contentType: string; size: number }, rules: CategoryRules): Checked<{ contentType: string }> {
   if (!isCategory(declared.category)) return { ok: false, status: 400, code: 'invalid_category', message: `Unknown category ${JSON.stringify(declared.category)}; expected one of ${CATEGORIES.join(', ')}.` };
   const rule = rules[declared.category];
   if (!Number.isSafeInteger(declared.size) || declared.size < 0) return { ok: false, status: 400, code: 'invalid_size', message: 'size must be a whole number of bytes.' };
@@ -72,17 +88,23 @@ export function validateDeclaredUpload(declared: { category: string; contentType
 }
 
 /**
- * Decides on the type found in the bytes: not allowed for the category → 415; allowed but not
- * what was declared → 422 `content_mismatch`. Returns null when the content is acceptable.
+ * Decides on the type found in the bytes (`detected`: the magic-byte type, `text/plain` or
+ * `text/csv` from the text check, or null when nothing was recognized). Returns null when the
+ * content is acceptable, else the problem:
+ * - a type was declared (pre-signed uploads) and the bytes are something else → 422
+ *   `content_mismatch`: the client said one thing and sent another, whatever the category allows;
+ * - nothing was declared (streamed uploads, where the bytes are the only witness) or it matched,
+ *   but the type is not allowed for the category → 415 `unsupported_type`.
  */
-export function checkDetectedType(category: string, detected: string | null, declared: string | null, rules: CategoryRules = categoryRules()): Problem | null {
+export function checkDetectedType(category: string, detected: string | null, declared: string | null = null, rules: CategoryRules = DEFAULT_RULES): Problem | null {
   const rule = isCategory(category) ? rules[category] : undefined;
   if (!rule) return { status: 400, code: 'invalid_category', message: `Unknown category ${JSON.stringify(category)}.` };
-  if (declared !== null && detected !== normalizeMime(declared)) {
-    return { status: 422, code: 'content_mismatch', message: `The content is ${detected ?? 'of an unknown type'}, not ${normalizeMime(declared)} as declared.` };
+  const found = detected === null ? null : normalizeMime(detected);
+  if (declared !== null && found !== normalizeMime(declared)) {
+    return { status: 422, code: 'content_mismatch', message: `The content is ${found ?? 'of an unknown type'}, not ${normalizeMime(declared)} as declared.` };
   }
-  if (detected === null || !rule.allowedTypes.includes(detected)) {
-    return { status: 415, code: 'unsupported_type', message: `The content is ${detected ?? 'of an unknown type'}; a ${category} must be one of: ${rule.allowedTypes.join(', ')}.` };
+  if (found === null || !rule.allowedTypes.includes(found)) {
+    return { status: 415, code: 'unsupported_type', message: `The content is ${found ?? 'of an unknown type'}; a ${category} must be one of: ${rule.allowedTypes.join(', ')}.` };
   }
   return null;
 }

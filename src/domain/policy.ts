@@ -3,9 +3,17 @@
  * none makes its own checks. Pure: the caller loads the resource (and, for a file, which
  * organizations see it through a live application) and passes plain data.
  *
- * 404 or 403: a refusal is `visible: false` (answer 404, as if the resource did not exist) when the
- * caller may not even know it exists — anything of another tenant. It is `visible: true` (403) when
- * the caller can see the resource, or it is their own scope, but may not perform this action.
+ * 404 or 403 — the rule every refusal follows:
+ * - `visible: false` (answer 404, exactly as for an id that does not exist) when the resource
+ *   belongs to someone the caller may not know about: another tenant's file, job, candidate,
+ *   application, key or organization, another candidate's file, a closed job seen by a job
+ *   seeker. A 403 there would confirm that the id exists.
+ * - `visible: true` (answer 403) when the caller already knows the resource: it is their own
+ *   scope (a candidate calling a recruiter-only route such as `POST /jobs` or `GET /audit`, a
+ *   recruiter without an organization), or something they may see but not act on (a member
+ *   asking for an admin power, a recruiter deleting a file shared with them, an API key without
+ *   the scope).
+ * Visibility is decided first, so the answer never depends on the action for a hidden resource.
  */
 export interface UserActor {
   kind: 'user';
@@ -27,14 +35,41 @@ export type Actor = UserActor | ApiKeyActor;
 export const SCOPES = ['files:read', 'files:write', 'scan:write', 'audit:read', 'jobs:read', 'jobs:write', 'candidates:read', 'candidates:write', 'webhooks:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export type FileAction = 'file.create' | 'file.read' | 'file.download' | 'file.delete' | 'file.erase' | 'file.add_version' | 'file.scan_result' | 'file.rescan' | 'file.access_log';
-export type OrgAction = 'audit.read' | 'org.members.read' | 'org.members.write' | 'api_key.create' | 'api_key.list' | 'api_key.revoke' | 'quarantine.read' | 'quarantine.delete' | 'webhook.manage';
-export type JobAction = 'job.create' | 'job.list' | 'job.read' | 'job.update' | 'job.delete';
-export type CandidateAction = 'candidate.create' | 'candidate.list' | 'candidate.read' | 'candidate.delete';
-export type ApplicationAction = 'application.create' | 'application.withdraw';
-export type Action = FileAction | OrgAction | JobAction | CandidateAction | ApplicationAction;
+export const ACTIONS = [
+  'file.create',
+  'file.read',
+  'file.download',
+  'file.delete',
+  'file.erase',
+  'file.add_version',
+  'file.scan_result',
+  'file.rescan',
+  'file.access_log',
+  'audit.read',
+  'org.members.read',
+  'org.members.write',
+  'api_key.create',
+  'api_key.list',
+  'api_key.revoke',
+  'quarantine.read',
+  'quarantine.delete',
+  'webhook.manage',
+  'job.create',
+  'job.list',
+  'job.read',
+  'job.update',
+  'job.delete',
+  'candidate.create',
+  'candidate.list',
+  'candidate.read',
+  'candidate.delete',
+  'application.create',
+  'application.withdraw',
+] as const;
+export type Action = (typeof ACTIONS)[number];
 
 export type Resource =
+  /** `sharedWithOrgIds`: organizations with a live (not withdrawn, not deleted) application sharing the file. */
   | { type: 'file'; ownerId: string | null; orgId: string | null; sharedWithOrgIds: readonly string[] }
   /** An organization itself, or a collection in it (create, list); `null` is a candidate's own space. */
   | { type: 'org_scope'; orgId: string | null }
@@ -43,19 +78,68 @@ export type Resource =
   | { type: 'application'; candidateUserId: string; orgId: string }
   | { type: 'api_key'; orgId: string };
 
-export type Decision = { allowed: true } | { allowed: false; visible: boolean; reason: string };
+export type Decision = { allowed: true } | { allowed: false; reason: string; visible: boolean };
 
 const ALLOW: Decision = { allowed: true };
 const hidden = (reason: string): Decision => ({ allowed: false, visible: false, reason });
 const refused = (reason: string): Decision => ({ allowed: false, visible: true, reason });
 
-/** What each scope lets an API key do (within its own organization). */
-const SCOPE_FOR: Partial<Record<Action, Scope>> = {
+/** What an actor is to a resource it can see; the rights follow from it. */
+type Relation =
+  | 'own_file' // a candidate's own file
+  | 'org_file' // a file of the recruiter's organization
+  | 'org_file_uploaded' // ...that this recruiter uploaded
+  | 'shared_file' // a candidate's file shared with the organization by a live application
+  | 'own_space' // a candidate's own collections (their files, the open jobs)
+  | 'no_org' // a recruiter who belongs to no organization yet
+  | 'org' // the actor's organization
+  | 'open_job' // an open job, seen by a job seeker
+  | 'org_job'
+  | 'org_candidate'
+  | 'own_application'
+  | 'org_application' // an application made to the organization (no rights: only its candidate withdraws it)
+  | 'org_api_key';
+
+type Rights = Partial<Record<Relation, readonly Action[]>>;
+
+const ORG_FILE: readonly Action[] = ['file.read', 'file.download', 'file.delete', 'file.add_version'];
+
+/** What every user may do by relation (a candidate's relations are only ever their own things). */
+const USER_RIGHTS: Rights = {
+  own_file: ['file.read', 'file.download', 'file.delete', 'file.erase', 'file.add_version', 'file.access_log'],
+  org_file: ORG_FILE,
+  // Erasure and the access log belong to a file's owner (API.md) — or to an admin, below.
+  org_file_uploaded: [...ORG_FILE, 'file.erase', 'file.access_log'],
+  // Sharing by applying is read-only: the file stays the candidate's.
+  shared_file: ['file.read', 'file.download'],
+  own_space: ['file.create', 'file.read', 'job.list'],
+  org: ['file.create', 'file.read', 'job.create', 'job.list', 'candidate.create', 'candidate.list'],
+  open_job: ['job.read', 'application.create'],
+  org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
+  org_candidate: ['candidate.read', 'candidate.delete'],
+  own_application: ['application.withdraw'],
+};
+
+/** What an organization's admin may do on top. */
+const ADMIN_RIGHTS: Rights = {
+  org_file: ['file.erase', 'file.access_log', 'file.rescan'],
+  org_file_uploaded: ['file.rescan'],
+  org: ['audit.read', 'org.members.read', 'org.members.write', 'api_key.create', 'api_key.list', 'quarantine.read', 'quarantine.delete', 'webhook.manage'],
+  org_api_key: ['api_key.revoke'],
+};
+
+/**
+ * What each scope lets an API key do, always within the key's own organization. Keys act for a
+ * service, not a person: they never manage people or keys, never apply or withdraw, never see
+ * the quarantine, and never erase (an irreversible GDPR act is left to the owner or an admin).
+ * `scan:write` covers reporting results and asking for a rescan of the organization's files;
+ * candidate-owned files (no organization) are scanned by Vitae's own worker, not by a key.
+ */
+const KEY_SCOPE: Partial<Record<Action, Scope>> = {
   'file.create': 'files:write',
   'file.read': 'files:read',
   'file.download': 'files:read',
   'file.delete': 'files:write',
-  'file.erase': 'files:write',
   'file.add_version': 'files:write',
   'file.scan_result': 'scan:write',
   'file.rescan': 'scan:write',
@@ -73,106 +157,74 @@ const SCOPE_FOR: Partial<Record<Action, Scope>> = {
   'webhook.manage': 'webhooks:write',
 };
 
-/** Org powers that only an organization's admin has (API keys never: they cannot mint keys or add people). */
-const ADMIN_ONLY: ReadonlySet<Action> = new Set<Action>(['audit.read', 'org.members.read', 'org.members.write', 'api_key.create', 'api_key.list', 'api_key.revoke', 'quarantine.read', 'quarantine.delete', 'webhook.manage', 'file.rescan']);
-const PEOPLE_ONLY: ReadonlySet<Action> = new Set<Action>(['org.members.read', 'org.members.write', 'api_key.create', 'api_key.list', 'api_key.revoke', 'quarantine.read', 'quarantine.delete', 'application.create', 'application.withdraw']);
+/** Where a key may use those actions: its organization's things; files shared with it by an application are read-only. */
+const KEY_RIGHTS: Rights = {
+  org_file: ['file.read', 'file.download', 'file.delete', 'file.add_version', 'file.scan_result', 'file.rescan', 'file.access_log'],
+  shared_file: ['file.read', 'file.download'],
+  org: ['file.create', 'file.read', 'audit.read', 'webhook.manage', 'job.create', 'job.list', 'candidate.create', 'candidate.list'],
+  org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
+  org_candidate: ['candidate.read', 'candidate.delete'],
+};
 
 export function authorize(actor: Actor, action: Action, resource: Resource): Decision {
-  return actor.kind === 'api_key' ? authorizeApiKey(actor, action, resource) : authorizeUser(actor, action, resource);
+  const relation = actor.kind === 'user' ? userRelation(actor, resource) : keyRelation(actor, resource);
+  if (typeof relation !== 'string') return relation;
+  return actor.kind === 'user' ? userRights(actor, action, relation) : keyRights(actor, action, relation);
 }
 
-function authorizeApiKey(key: ApiKeyActor, action: Action, resource: Resource): Decision {
-  const orgIds = resourceOrgs(resource);
-  if (!orgIds.includes(key.orgId)) return hidden('another organization');
-  if (PEOPLE_ONLY.has(action)) return refused('not for API keys');
-  const scope = SCOPE_FOR[action];
-  if (!scope || !key.scopes.includes(scope)) return refused(`requires scope ${scope ?? 'none available'}`);
-  // A file seen through an application is read-only, and only an external scanner's own org's files may be reported on.
-  if (resource.type === 'file' && resource.orgId !== key.orgId && !['file.read', 'file.download'].includes(action)) return refused('shared files are read-only');
-  return ALLOW;
-}
-
-function authorizeUser(user: UserActor, action: Action, resource: Resource): Decision {
+/** Who the user is to the resource, or the 404/403 when they may not see it at all. */
+function userRelation(user: UserActor, resource: Resource): Relation | Decision {
+  const org = user.role === 'recruiter' ? user.orgId : null;
   switch (resource.type) {
     case 'file':
-      return user.role === 'candidate' ? candidateOnFile(user, action, resource) : recruiterOnFile(user, action, resource);
+      if (user.role === 'candidate') return resource.ownerId === user.userId && resource.orgId === null ? 'own_file' : hidden('not your file');
+      if (org !== null && resource.orgId === org) return resource.ownerId === user.userId ? 'org_file_uploaded' : 'org_file';
+      if (org !== null && resource.sharedWithOrgIds.includes(org)) return 'shared_file';
+      return hidden('not a file of your organization');
     case 'org_scope':
-      return userOnOrgScope(user, action, resource.orgId);
+      if (resource.orgId === null) return user.role === 'candidate' ? 'own_space' : org === null ? 'no_org' : hidden('not your space');
+      return org === resource.orgId ? 'org' : hidden('another organization');
     case 'job':
-      return userOnJob(user, action, resource);
+      if (user.role === 'candidate') return resource.status === 'open' ? 'open_job' : hidden('closed jobs are not public');
+      return org === resource.orgId ? 'org_job' : hidden('a job of another organization');
     case 'candidate':
-      if (user.role !== 'recruiter' || user.orgId !== resource.orgId) return hidden('not a candidate of your organization');
-      return action.startsWith('candidate.') ? ALLOW : refused('not an action on candidates');
+      return org !== null && org === resource.orgId ? 'org_candidate' : hidden('not a candidate of your organization');
     case 'application':
-      if (user.userId === resource.candidateUserId) return action === 'application.withdraw' ? ALLOW : refused('not an action on applications');
-      return hidden('not your application');
+      return user.role === 'candidate' && resource.candidateUserId === user.userId ? 'own_application' : hidden('not your application');
     case 'api_key':
-      if (user.orgId !== resource.orgId) return hidden('another organization');
-      return user.orgRole === 'admin' && (action === 'api_key.revoke' || action === 'api_key.list') ? ALLOW : refused('organization admins only');
+      return org !== null && org === resource.orgId ? 'org_api_key' : hidden('a key of another organization');
   }
 }
 
-type FileResource = Extract<Resource, { type: 'file' }>;
-
-function candidateOnFile(user: UserActor, action: Action, file: FileResource): Decision {
-  if (file.ownerId !== user.userId || file.orgId !== null) return hidden('not your file');
-  const own: Action[] = ['file.create', 'file.read', 'file.download', 'file.delete', 'file.erase', 'file.add_version', 'file.access_log'];
-  return own.includes(action) ? ALLOW : refused('not allowed on your own files');
+function userRights(user: UserActor, action: Action, relation: Relation): Decision {
+  if (USER_RIGHTS[relation]?.includes(action)) return ALLOW;
+  if (ADMIN_RIGHTS[relation]?.includes(action)) return user.role === 'recruiter' && user.orgRole === 'admin' ? ALLOW : refused('organization admins only');
+  if (relation === 'no_org') return refused('join an organization first');
+  return refused(`${action} is not allowed here`);
 }
 
-function recruiterOnFile(user: UserActor, action: Action, file: FileResource): Decision {
-  const isAdmin = user.orgRole === 'admin';
-  if (user.orgId !== null && file.orgId === user.orgId) {
-    switch (action) {
-      case 'file.create':
-      case 'file.read':
-      case 'file.download':
-      case 'file.delete':
-      case 'file.add_version':
-        return ALLOW;
-      case 'file.erase':
-      case 'file.access_log':
-        return isAdmin || file.ownerId === user.userId ? ALLOW : refused('the file’s owner or an organization admin only');
-      case 'file.rescan':
-        return isAdmin ? ALLOW : refused('organization admins only');
-      default:
-        return refused('not allowed on files');
-    }
-  }
-  if (user.orgId !== null && file.sharedWithOrgIds.includes(user.orgId)) {
-    return action === 'file.read' || action === 'file.download' ? ALLOW : refused('shared files are read-only');
-  }
-  return hidden('not a file of your organization');
-}
-
-function userOnOrgScope(user: UserActor, action: Action, orgId: string | null): Decision {
-  if (orgId === null) {
-    // A candidate's own space: their files, applications and the open jobs.
-    if (user.role === 'candidate') return ['file.create', 'file.read', 'job.list', 'application.create'].includes(action) ? ALLOW : refused('not for candidates');
-    return hidden('no such organization');
-  }
-  if (user.orgId !== orgId) return hidden('another organization');
-  if (ADMIN_ONLY.has(action)) return user.orgRole === 'admin' ? ALLOW : refused('organization admins only');
-  if (action === 'application.create' || action === 'application.withdraw') return refused('for candidates only');
-  return ALLOW;
-}
-
-function userOnJob(user: UserActor, action: Action, job: Extract<Resource, { type: 'job' }>): Decision {
-  if (user.role === 'candidate') {
-    if (job.status !== 'open') return hidden('closed jobs are not listed');
-    return action === 'job.read' || action === 'application.create' ? ALLOW : refused('for the job’s recruiters only');
-  }
-  if (user.orgId !== job.orgId) return hidden('a job of another organization');
-  if (action === 'application.create') return refused('for candidates only');
-  return action.startsWith('job.') || action.startsWith('candidate.') ? ALLOW : refused('not an action on jobs');
-}
-
-/** The organizations a resource belongs to or is shared with (what an API key's organization must be among). */
-function resourceOrgs(resource: Resource): readonly (string | null)[] {
+function keyRelation(key: ApiKeyActor, resource: Resource): Relation | Decision {
   switch (resource.type) {
     case 'file':
-      return [resource.orgId, ...resource.sharedWithOrgIds];
-    default:
-      return [resource.orgId];
+      if (resource.orgId === key.orgId) return 'org_file';
+      return resource.sharedWithOrgIds.includes(key.orgId) ? 'shared_file' : hidden('not a file of the key’s organization');
+    case 'org_scope':
+      return resource.orgId === key.orgId ? 'org' : hidden('another organization');
+    case 'job':
+      return resource.orgId === key.orgId ? 'org_job' : hidden('a job of another organization');
+    case 'candidate':
+      return resource.orgId === key.orgId ? 'org_candidate' : hidden('a candidate of another organization');
+    case 'application':
+      // The organization knows the applications made to it; a key still may not act on them.
+      return resource.orgId === key.orgId ? 'org_application' : hidden('an application to another organization');
+    case 'api_key':
+      return resource.orgId === key.orgId ? 'org_api_key' : hidden('a key of another organization');
   }
+}
+
+function keyRights(key: ApiKeyActor, action: Action, relation: Relation): Decision {
+  const scope = KEY_SCOPE[action];
+  if (!scope) return refused(`${action} is not available to API keys`);
+  if (!KEY_RIGHTS[relation]?.includes(action)) return refused(relation === 'shared_file' ? 'shared files are read-only' : `${action} is not allowed here`);
+  return key.scopes.includes(scope) ? ALLOW : refused(`requires the scope ${scope}`);
 }
