@@ -8,6 +8,9 @@ import { ClamdScanner } from '../../src/scan/clamd.ts';
 export interface RunningClamd {
   host: string;
   port: number;
+  /** The clamd.conf it runs with (for `clamdscan -c`). */
+  config: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -16,7 +19,7 @@ export interface RunningClamd {
  * database cannot be downloaded here, and clamd refuses to start without one): EICAR, and the
  * harmless clam.exe that Debian's clamav-testfiles wraps in many formats.
  */
-export async function startClamd(options: { streamMaxLength?: string; port?: number } = {}): Promise<RunningClamd> {
+export async function startClamd(options: { streamMaxLength?: string; port?: number; maxThreads?: number } = {}): Promise<RunningClamd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-clamd-'));
   const database = path.join(dir, 'db');
   await cp(path.resolve('test/fixtures/clamav'), database, { recursive: true });
@@ -29,8 +32,9 @@ export async function startClamd(options: { streamMaxLength?: string; port?: num
     `TemporaryDirectory ${dir}`,
     `LogFile ${path.join(dir, 'clamd.log')}`,
     `PidFile ${path.join(dir, 'clamd.pid')}`,
-    `StreamMaxLength ${options.streamMaxLength ?? '30M'}`,
-    'MaxThreads 8',
+    `StreamMaxLength ${options.streamMaxLength ?? '25M'}`,
+    `MaxThreads ${options.maxThreads ?? 8}`,
+    'MaxQueue 200',
     'ReadTimeout 30',
     'User root',
   ].join('\n');
@@ -53,6 +57,8 @@ export async function startClamd(options: { streamMaxLength?: string; port?: num
   return {
     host: '127.0.0.1',
     port,
+    config: path.join(dir, 'clamd.conf'),
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
