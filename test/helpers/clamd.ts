@@ -8,6 +8,8 @@ import { ClamdScanner } from '../../src/scan/clamd.ts';
 export interface RunningClamd {
   host: string;
   port: number;
+  /** The unix socket it also listens on. */
+  socket: string;
   /** The clamd.conf it runs with (for `clamdscan -c`). */
   config: string;
   pid: number;
@@ -28,6 +30,7 @@ export async function startClamd(options: { streamMaxLength?: string; port?: num
     'Foreground yes',
     `TCPSocket ${port}`,
     'TCPAddr 127.0.0.1',
+    `LocalSocket ${path.join(dir, 'clamd.sock')}`,
     `DatabaseDirectory ${database}`,
     `TemporaryDirectory ${dir}`,
     `LogFile ${path.join(dir, 'clamd.log')}`,
@@ -57,6 +60,7 @@ export async function startClamd(options: { streamMaxLength?: string; port?: num
   return {
     host: '127.0.0.1',
     port,
+    socket: path.join(dir, 'clamd.sock'),
     config: path.join(dir, 'clamd.conf'),
     pid: child.pid!,
     async stop() {
