@@ -21,7 +21,7 @@ export interface RunningClamd {
  * database cannot be downloaded here, and clamd refuses to start without one): EICAR, and the
  * harmless clam.exe that Debian's clamav-testfiles wraps in many formats.
  */
-export async function startClamd(options: { streamMaxLength?: string; port?: number; maxThreads?: number } = {}): Promise<RunningClamd> {
+export async function startClamd(options: { streamMaxLength?: string; port?: number; maxThreads?: number; extraConfig?: string[] } = {}): Promise<RunningClamd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-clamd-'));
   const database = path.join(dir, 'db');
   await cp(path.resolve('test/fixtures/clamav'), database, { recursive: true });
@@ -40,6 +40,7 @@ export async function startClamd(options: { streamMaxLength?: string; port?: num
     'MaxQueue 200',
     'ReadTimeout 30',
     'User root',
+    ...(options.extraConfig ?? []),
   ].join('\n');
   await writeFile(path.join(dir, 'clamd.conf'), `${config}\n`);
   const child: ChildProcess = spawn('/usr/sbin/clamd', ['-c', path.join(dir, 'clamd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
