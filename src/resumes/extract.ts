@@ -1,34 +1,113 @@
 import mammoth from 'mammoth';
-import { extractText as extractPdfText, getDocumentProxy } from 'unpdf';
+import { extractText as pdfText, getDocumentProxy } from 'unpdf';
+import { ExtractionError, type ExtractedText, type ExtractInput, type TextExtractor } from './text-extractor.ts';
 
-export type Extraction = { ok: true; text: string } | { ok: false; reason: 'no_text' | 'unreadable' | 'unsupported_type' };
+const PDF = 'application/pdf';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** Fewer letters than this is a watermark or a page number, not a resume ("Scanned by …"). */
+const MIN_LETTERS = 16;
+
+export interface ExtractorOptions {
+  /** Resumes are at most 10 MB; parsers need random access, so the whole file is read into memory. */
+  maxBytes?: number;
+  /** PDF.js runs in this process; a document that stalls it is given up as unreadable. */
+  timeoutMs?: number;
+}
 
 /**
- * Plain text from a resume: PDF (unpdf, PDF.js), DOCX (mammoth) or TXT. A document with no text
- * layer (a scanned image) yields `no_text`; a document the parser cannot read yields `unreadable`.
+ * Text from PDF (unpdf, the serverless PDF.js build, in-process), DOCX (mammoth)
+ * and plain text (UTF-8, else Windows-1252). The text is normalized (NFKC: ligatures become
+ * letters; line breaks kept, runs of spaces collapsed, a gap of two or more kept as a column gap).
  */
-export async function extractText(bytes: Buffer, contentType: string): Promise<Extraction> {
-  let text: string;
-  try {
-    switch (contentType) {
-      case 'application/pdf': {
-        const pdf = await getDocumentProxy(new Uint8Array(bytes));
-        text = (await extractPdfText(pdf, { mergePages: true })).text;
-        await pdf.cleanup();
-        break;
-      }
-      case 'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
-        text = (await mammoth.extractRawText({ buffer: bytes })).value;
-        break;
-      case 'text/plain':
-        text = bytes.toString('utf8');
-        break;
-      default:
-        return { ok: false, reason: 'unsupported_type' };
-    }
-  } catch {
-    return { ok: false, reason: 'unreadable' };
+export class DocumentTextExtractor implements TextExtractor {
+  private readonly maxBytes: number;
+  private readonly timeoutMs: number;
+
+  constructor(options: ExtractorOptions = {}) {
+    this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
+    this.timeoutMs = options.timeoutMs ?? 20_000;
   }
-  const normalized = text.replace(/\r\n?/g, '\n').replace(/[ \t\u00a0]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
-  return normalized.length < 20 ? { ok: false, reason: 'no_text' } : { ok: true, text: normalized };
+
+  async extract(input: ExtractInput): Promise<ExtractedText> {
+    const type = input.contentType.split(';')[0]!.trim().toLowerCase();
+    if (type !== PDF && type !== DOCX && type !== 'text/plain') throw new ExtractionError('unsupported_type', type);
+    const bytes = input.bytes ?? (await this.readAll(input));
+    if (bytes.length > this.maxBytes) throw new ExtractionError('too_large', `${bytes.length} bytes`);
+    const extracted = type === PDF ? await this.pdf(bytes) : type === DOCX ? { text: await docx(bytes) } : { text: plain(bytes) };
+    const text = normalize(extracted.text);
+    if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) throw new ExtractionError('no_text');
+    return { ...extracted, text };
+  }
+
+  private async readAll(input: ExtractInput): Promise<Uint8Array> {
+    if (!input.stream) throw new TypeError('extract needs bytes or a stream');
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > this.maxBytes) {
+        input.stream.destroy();
+        throw new ExtractionError('too_large', `more than ${this.maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length);
+  }
+
+  private async pdf(bytes: Uint8Array): Promise<ExtractedText> {
+    let timer: NodeJS.Timeout | undefined;
+    // PDF.js may take ownership of the buffer it is given: hand it a copy.
+    const loading = getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, useSystemFonts: false, stopAtErrors: false });
+    const document = loading.catch(() => undefined);
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ExtractionError('unreadable', 'the PDF took too long to read')), this.timeoutMs);
+      });
+      const work = (async () => {
+        const pdf = await loading;
+        const { totalPages, text } = await pdfText(pdf, { mergePages: true });
+        return { text, pages: totalPages };
+      })();
+      return await Promise.race([work, timeout]);
+    } catch (error) {
+      throw error instanceof ExtractionError ? error : new ExtractionError('unreadable', (error as Error).message);
+    } finally {
+      clearTimeout(timer);
+      // Not awaited: after a timeout the document may never finish loading.
+      void document.then((pdf) => pdf?.loadingTask.destroy()).catch(() => undefined);
+    }
+  }
+}
+
+async function docx(bytes: Uint8Array): Promise<string> {
+  try {
+    return (await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
+  } catch (error) {
+    throw new ExtractionError('unreadable', (error as Error).message);
+  }
+}
+
+function plain(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Not UTF-8: most likely an older Windows editor's Latin text.
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+function normalize(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+    .replace(/[^\S\n]+/g, (gap) => (gap.length > 1 || gap === '\t' ? '  ' : ' '))
+    .split('\n')
+    .map((line) => line.trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -1,16 +1,21 @@
+import { redactContactDetails } from './redact.ts';
 import type { ScoreInput, ScoreResult, Scorer } from './scorer.ts';
 
 export interface LlmSettings {
+  /** An OpenAI-compatible API, e.g. https://api.openai.com/v1 or a local server's /v1. */
   baseUrl: string;
   apiKey?: string;
   model: string;
   timeoutMs: number;
+  /** Retries after a 429, a 5xx or a network error; each waits twice as long as the last. */
   maxRetries: number;
-  /** Calls allowed per job (per process); past it, the local scorer answers. */
-  budgetPerJob: number;
+  /** The first wait between retries (default 250 ms). */
+  backoffMs?: number;
 }
 
-const SCHEMA = {
+type Answer = { score: number; summary: string; matched_skills: string[]; missing_skills: string[] };
+
+const ANSWER_SCHEMA = {
   name: 'resume_score',
   strict: true,
   schema: {
@@ -26,99 +31,120 @@ const SCHEMA = {
   },
 };
 
+const INSTRUCTIONS =
+  'You assess how well a resume fits a job, for a recruiter. Judge only skills, experience and the work described; ' +
+  'ignore anything that could identify the person or their background. Answer with the JSON requested: a score from 0 to 100, ' +
+  'a summary of at most three sentences, and the job skills the resume shows and lacks.';
+
+/** A retryable answer: the server is busy or failing, not rejecting the request. */
+class Retryable extends Error {}
+
 /**
- * An optional scorer that asks an OpenAI-compatible chat-completions API (structured JSON output).
- * It never sends the candidate's contact details (name, emails, phone numbers, links are removed
- * from the text first), and it falls back to the local scorer on any failure: timeout, error
- * status after retries, an answer that is not the expected JSON, or a spent budget.
+ * An optional scorer that asks a model through the OpenAI-compatible chat-completions API, with
+ * structured JSON output. The resume is sent without the candidate's contact details. On any
+ * failure — a spent budget, a timeout, an error status after the retries, an answer that is not
+ * the expected JSON — the local scorer answers instead, so scoring never fails because of it.
  */
 export class LlmScorer implements Scorer {
-  readonly name = 'llm';
+  readonly name: string;
   private readonly settings: LlmSettings;
   private readonly fallback: Scorer;
-  private readonly calls = new Map<string, number>();
 
   constructor(settings: LlmSettings, fallback: Scorer) {
     this.settings = settings;
     this.fallback = fallback;
+    this.name = `llm:${settings.model}`;
   }
 
   async score(input: ScoreInput): Promise<ScoreResult> {
-    const used = this.calls.get(input.jobId) ?? 0;
-    if (used >= this.settings.budgetPerJob) return this.fallback.score(input);
-    this.calls.set(input.jobId, used + 1);
     const local = await this.fallback.score(input);
+    if (input.budget) {
+      if (input.budget.used >= input.budget.limit) return local;
+      input.budget.used += 1;
+    }
+    let answer: Answer;
     try {
-      const answer = await this.ask(input);
-      return {
-        score: Math.round(answer.score * 10) / 10,
-        breakdown: { ...local.breakdown, matched_skills: answer.matched_skills, missing_skills: answer.missing_skills, summary: answer.summary, local_score: local.score },
-        scorer: `llm:${this.settings.model}`,
-      };
+      answer = await this.ask(input);
     } catch {
       return local;
     }
+    return {
+      score: Math.round(answer.score * 10) / 10,
+      breakdown: {
+        matched_skills: answer.matched_skills,
+        missing_skills: answer.missing_skills,
+        nice_matched: local.breakdown.nice_matched,
+        parts: [{ name: 'model', points: Math.round(answer.score * 10) / 10, max: 100, detail: answer.summary }],
+        summary: answer.summary,
+        local_score: local.score,
+      },
+      scorer: this.name,
+    };
   }
 
-  private async ask(input: ScoreInput): Promise<{ score: number; summary: string; matched_skills: string[]; missing_skills: string[] }> {
-    const body = JSON.stringify({
+  /** The request body, exposed to show exactly what leaves the machine. */
+  requestBody({ resumeText, fields, job }: ScoreInput): string {
+    const list = (skills: string[]) => (skills.length ? skills.join(', ') : 'none listed');
+    return JSON.stringify({
       model: this.settings.model,
       temperature: 0,
-      response_format: { type: 'json_schema', json_schema: SCHEMA },
+      response_format: { type: 'json_schema', json_schema: ANSWER_SCHEMA },
       messages: [
-        { role: 'system', content: 'You rate how well a resume fits a job, from 0 to 100. Judge skills and experience only. Answer with the requested JSON.' },
+        { role: 'system', content: INSTRUCTIONS },
         {
           role: 'user',
-          content: `Job: ${input.job.title}\nRequired skills: ${input.job.skills.required.join(', ') || 'none listed'}\nNice to have: ${input.job.skills.nice.join(', ') || 'none listed'}\n\n${input.job.description}\n\n--- Resume ---\n${redactContactDetails(input.resumeText, input.fields.name)}`,
+          content:
+            `Job title: ${job.title}\nRequired skills: ${list(job.skills.required)}\nNice to have: ${list(job.skills.nice)}\n` +
+            `${job.minYears ? `Minimum years of experience: ${job.minYears}\n` : ''}\nJob description:\n${job.description}\n\n` +
+            `Resume:\n${redactContactDetails(resumeText, fields)}`,
         },
       ],
     });
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= this.settings.maxRetries; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+  }
+
+  private async ask(input: ScoreInput): Promise<Answer> {
+    const body = this.requestBody(input);
+    const backoff = this.settings.backoffMs ?? 250;
+    for (let attempt = 0; ; attempt += 1) {
       try {
-        const response = await fetch(`${this.settings.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
-          body,
-          signal: AbortSignal.timeout(this.settings.timeoutMs),
-        });
-        if (response.status === 429 || response.status >= 500) {
-          lastError = new Error(`status ${response.status}`);
-          await response.body?.cancel();
-          continue;
-        }
-        if (!response.ok) throw new Error(`status ${response.status}`);
-        const completion = (await response.json()) as { choices?: Array<{ message?: { content?: string } }> };
-        return validate(JSON.parse(completion.choices?.[0]?.message?.content ?? ''));
+        return await this.call(body);
       } catch (error) {
-        lastError = error;
-        if (error instanceof SyntaxError || (error instanceof Error && error.message.startsWith('invalid answer'))) throw error;
+        if (!(error instanceof Retryable) || attempt >= this.settings.maxRetries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt));
       }
     }
-    throw lastError;
   }
-}
 
-function validate(value: unknown): { score: number; summary: string; matched_skills: string[]; missing_skills: string[] } {
-  const answer = value as Record<string, unknown>;
-  const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
-  if (typeof answer?.score !== 'number' || answer.score < 0 || answer.score > 100 || typeof answer.summary !== 'string' || !strings(answer.matched_skills) || !strings(answer.missing_skills)) {
-    throw new Error('invalid answer from the model');
-  }
-  return answer as { score: number; summary: string; matched_skills: string[]; missing_skills: string[] };
-}
-
-/** What leaves the machine: the resume without the candidate's name, emails, phone numbers and links. */
-export function redactContactDetails(text: string, name: string | null): string {
-  let redacted = text
-    .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]')
-    .replace(/\b(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|me|de|fr|uk|co|app|ai)(?:\/[^\s,;)]*)?/gi, '[link]')
-    .replace(/(?:\+|00)?\d[\d\s().-]{6,}\d/g, (match) => (/\d{4}\s*[-–]\s*\d{4}/.test(match) && match.replace(/\D/g, '').length === 8 ? match : '[phone]'));
-  if (name) {
-    for (const part of [name, ...name.split(/\s+/).filter((word) => word.length > 2)]) {
-      redacted = redacted.replace(new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[name]');
+  private async call(body: string): Promise<Answer> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.settings.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(this.settings.apiKey ? { authorization: `Bearer ${this.settings.apiKey}` } : {}) },
+        body,
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      });
+    } catch (error) {
+      // A timeout is not retried: the next attempt would most likely wait as long.
+      if ((error as Error).name === 'TimeoutError') throw error;
+      throw new Retryable((error as Error).message);
     }
+    if (response.status === 429 || response.status >= 500) {
+      await response.body?.cancel();
+      throw new Retryable(`status ${response.status}`);
+    }
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    const completion = (await response.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
+    const content = completion.choices?.[0]?.message?.content;
+    return validate(typeof content === 'string' ? JSON.parse(content) : undefined);
   }
-  return redacted;
+}
+
+function validate(value: unknown): Answer {
+  const answer = (value ?? {}) as Record<string, unknown>;
+  const strings = (list: unknown): list is string[] => Array.isArray(list) && list.length <= 100 && list.every((item) => typeof item === 'string' && item.length <= 200);
+  const { score, summary, matched_skills, missing_skills } = answer;
+  if (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 100) throw new Error('the model gave no valid score');
+  if (typeof summary !== 'string' || summary.length > 2000 || !strings(matched_skills) || !strings(missing_skills)) throw new Error('the model gave no valid reasons');
+  return { score, summary, matched_skills, missing_skills };
 }

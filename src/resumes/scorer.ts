@@ -1,36 +1,50 @@
+import type { CorpusStats } from './bm25.ts';
 import type { ParsedResume } from './fields.ts';
+
+/** The Scorer port: how well a parsed resume fits a job, 0–100, with the reasons. */
+export interface Scorer {
+  readonly name: string;
+  score(input: ScoreInput): Promise<ScoreResult>;
+}
 
 export interface JobForScoring {
   title: string;
   description: string;
+  /** As the recruiter typed them; synonyms are understood ("k8s" is Kubernetes). */
   skills: { required: string[]; nice: string[] };
-  minYears: number | null;
+  minYears?: number | null;
 }
 
-export interface ScoreBreakdown {
-  matched_skills: string[];
-  missing_skills: string[];
-  nice_matched: string[];
-  parts: Array<{ name: string; points: number; max: number; detail: string }>;
-  [key: string]: unknown;
-}
-
-export interface ScoreResult {
-  score: number;
-  breakdown: ScoreBreakdown;
-  scorer: string;
+/** A caller's count of LLM calls for one job: past `limit`, scorers answer without calling out. */
+export interface CallBudget {
+  used: number;
+  readonly limit: number;
 }
 
 export interface ScoreInput {
   resumeText: string;
   fields: ParsedResume;
   job: JobForScoring;
-  /** Lets a scorer keep per-job state, e.g. the LLM scorer's budget. */
-  jobId: string;
+  /** Statistics of the job's candidates, for BM25's term weights; uniform weights without it. */
+  corpus?: CorpusStats;
+  budget?: CallBudget;
 }
 
-/** The Scorer port: local and deterministic by default, optionally an LLM. */
-export interface Scorer {
-  readonly name: string;
-  score(input: ScoreInput): Promise<ScoreResult>;
+export type ScorePart = { name: string; points: number; max: number; detail: string };
+
+/** Sent to the API as is, hence snake_case. */
+export type ScoreBreakdown = {
+  matched_skills: string[];
+  missing_skills: string[];
+  nice_matched: string[];
+  parts: ScorePart[];
+  /** LLM scorer only: the model's reasons, and the local score for comparison. */
+  summary?: string;
+  local_score?: number;
+};
+
+export interface ScoreResult {
+  score: number;
+  breakdown: ScoreBreakdown;
+  scorer: string;
 }

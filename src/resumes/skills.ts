@@ -1,40 +1,98 @@
 import vocabulary from './skills.json' with { type: 'json' };
+import { sectionLines } from './sections.ts';
 
 /**
- * Skills are matched against a vocabulary kept as data (skills.json: canonical name → synonyms),
- * e.g. "JS" → JavaScript, "k8s" → Kubernetes. Matching respects word boundaries and symbols
- * (C++, C#, .NET, Node.js). Ambiguous short words ("Go", "R", "C") are only their canonical form
- * when written so in a skills list, never as ordinary words in prose.
+ * Skills matched against a vocabulary kept as data (skills.json: canonical name → synonyms).
+ * An entry is either a list of synonyms, matched without regard to case, or an object:
+ * - `synonyms`: matched without regard to case;
+ * - `exact`: matched only as written, because the word is also ordinary English in lower case
+ *   ("Swift", "Spark", "Excel", "Node");
+ * - `listOnly`: matched as written and only in a list of skills, because the word is too common
+ *   to mean the skill in prose ("Go", "R", "C", spoken languages).
+ * The canonical name itself matches without regard to case unless it is listed as exact or
+ * list-only.
  */
-const entries = Object.entries(vocabulary as Record<string, string[]>);
-const BOUNDARY = String.raw`(?<![\p{L}\p{N}+#.])`;
-const END = String.raw`(?![\p{L}\p{N}+#]|\.[\p{L}\p{N}])`;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+type Entry = string[] | { synonyms?: string[]; exact?: string[]; listOnly?: string[] };
+type Mode = 'any' | 'exact' | 'listOnly';
 
-const PATTERNS: Array<[string, RegExp]> = entries.map(([canonical, synonyms]) => {
-  const forms = [...new Set(synonyms.map((s) => s.toLowerCase()))];
-  return [canonical, new RegExp(`${BOUNDARY}(?:${forms.map(escape).join('|')})${END}`, 'iu')];
+interface Form {
+  canonical: string;
+  pattern: RegExp;
+  mode: Mode;
+}
+
+// Symbols are part of skill names (C++, C#, .NET, Node.js), so a word boundary is "no letter,
+// digit or symbol of a name next to it"; a trailing dot or hyphen is fine ("… and Node.js.",
+// "Python-based"), a leading hyphen is not ("Objective-C" is not C).
+const BEFORE = String.raw`(?<![\p{L}\p{N}+#.\-])`;
+const AFTER = String.raw`(?![\p{L}\p{N}+#]|\.[\p{L}\p{N}])`;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, String.raw`\s+`);
+
+const ENTRIES = Object.entries(vocabulary as Record<string, Entry>);
+
+const FORMS: Form[] = ENTRIES.flatMap(([canonical, entry]) => {
+  const spec = Array.isArray(entry) ? { synonyms: entry } : entry;
+  const special = new Set([...(spec.exact ?? []), ...(spec.listOnly ?? [])]);
+  const anyCase = [...(special.has(canonical) ? [] : [canonical]), ...(spec.synonyms ?? [])];
+  const form = (text: string, mode: Mode): Form => ({
+    canonical,
+    mode,
+    pattern: new RegExp(`${BEFORE}${escape(text)}${AFTER}`, mode === 'any' ? 'giu' : 'gu'),
+  });
+  return [
+    ...[...new Set(anyCase.map((s) => s.toLowerCase()))].map((s) => form(s, 'any')),
+    ...(spec.exact ?? []).map((s) => form(s, 'exact')),
+    ...(spec.listOnly ?? []).map((s) => form(s, 'listOnly')),
+  ];
 });
 
-/** Canonical names that must be matched case-sensitively and only inside a list of skills. */
-const LIST_ONLY: Record<string, RegExp> = {
-  Go: /(^|[,;:•|/(]\s*)Go(?=\s*($|[,;•|/)]))/mu,
-  R: /(^|[,;:•|/(]\s*)R(?=\s*($|[,;•|/)]))/mu,
-  C: /(^|[,;:•|/(]\s*)C(?=\s*($|[,;•|/)]))/mu,
-};
+/** Emails and links, with their labels, name things that are not skills ("GitHub: github.com/ada/react-demo"). */
+const NOISE = /\S+@\S+|(?:[\p{L}-]+:\s*)?(?:\b(?:https?:\/\/|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|app)\/\S*)/giu;
 
+/** The canonical skills a resume mentions, sorted. */
 export function matchSkills(text: string): string[] {
   const found = new Set<string>();
-  for (const [canonical, pattern] of PATTERNS) if (pattern.test(text)) found.add(canonical);
-  for (const [canonical, pattern] of Object.entries(LIST_ONLY)) if (pattern.test(text)) found.add(canonical);
-  return [...found].sort((a, b) => a.localeCompare(b));
+  for (const line of sectionLines(text)) {
+    // Degrees name fields of study ("BA Communication", "MS Statistics"), not the skills a candidate lists.
+    if (line.section === 'education') continue;
+    const clean = line.text.replace(NOISE, ' ');
+    const inList = line.section === 'skills';
+    // The longest name at a position wins: "React Native" is not also React, "Objective-C" not C.
+    const hits: Array<{ start: number; end: number; canonical: string }> = [];
+    for (const form of FORMS) {
+      if (form.mode === 'listOnly' && !inList) continue;
+      for (const match of clean.matchAll(form.pattern)) hits.push({ start: match.index, end: match.index + match[0].length, canonical: form.canonical });
+    }
+    hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken: Array<[number, number]> = [];
+    for (const hit of hits) {
+      if (taken.some(([start, end]) => hit.start < end && start < hit.end)) continue;
+      taken.push([hit.start, hit.end]);
+      found.add(hit.canonical);
+    }
+  }
+  return [...found].sort((a, b) => a.localeCompare(b, 'en'));
 }
+
+const LOOKUP = new Map<string, string>(
+  ENTRIES.flatMap(([canonical, entry]) => {
+    const spec = Array.isArray(entry) ? { synonyms: entry } : entry;
+    return [canonical, ...(spec.synonyms ?? []), ...(spec.exact ?? []), ...(spec.listOnly ?? [])].map((s) => [s.toLowerCase(), canonical] as const);
+  }),
+);
 
 /** The canonical name of a skill as a recruiter typed it ("k8s" → "Kubernetes"), or the input trimmed. */
 export function canonicalSkill(name: string): string {
-  const lowered = name.trim().toLowerCase();
-  for (const [canonical, synonyms] of entries) {
-    if (canonical.toLowerCase() === lowered || synonyms.some((s) => s.toLowerCase() === lowered)) return canonical;
-  }
-  return name.trim();
+  const trimmed = name.trim().replace(/\s+/g, ' ');
+  return LOOKUP.get(trimmed.toLowerCase()) ?? trimmed;
+}
+
+/** Whether a text mentions a skill outside the vocabulary, as a whole word. */
+export function mentions(text: string, skill: string): boolean {
+  return new RegExp(`${BEFORE}${escape(skill.trim())}${AFTER}`, 'iu').test(text);
+}
+
+/** Whether a skill, as a recruiter typed it, is in the vocabulary. */
+export function isKnownSkill(name: string): boolean {
+  return LOOKUP.has(name.trim().replace(/\s+/g, ' ').toLowerCase());
 }

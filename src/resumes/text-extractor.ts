@@ -1,0 +1,36 @@
+import type { Readable } from 'node:stream';
+
+/** The TextExtractor port: plain text out of a resume file. */
+export interface TextExtractor {
+  /** Rejects with an ExtractionError when the file yields no text or cannot be read. */
+  extract(input: ExtractInput): Promise<ExtractedText>;
+}
+
+export interface ExtractInput {
+  bytes?: Uint8Array;
+  stream?: Readable;
+  contentType: string;
+}
+
+export interface ExtractedText {
+  text: string;
+  /** PDF only. */
+  pages?: number;
+}
+
+/**
+ * Why a resume has no text: `no_text` (a scanned image, an empty document), `unreadable` (corrupt
+ * or not what its type says), `unsupported_type`, `too_large`. Expected outcomes, not crashes: the
+ * candidate ends `failed` with this reason.
+ */
+export type ExtractionFailure = 'no_text' | 'unreadable' | 'unsupported_type' | 'too_large';
+
+export class ExtractionError extends Error {
+  readonly reason: ExtractionFailure;
+
+  constructor(reason: ExtractionFailure, detail?: string) {
+    super(detail ? `${reason}: ${detail}` : reason);
+    this.name = 'ExtractionError';
+    this.reason = reason;
+  }
+}
