@@ -363,6 +363,17 @@ describe('the built-in scanner: ordinary files stay clean', () => {
   });
 });
 
+describe('crafted PDFs cost linear time', () => {
+  it.each([
+    ['object headers without endobj', '1 0 obj '.repeat(500_000), 'clean'],
+    ['unbalanced additional actions', '/AA << '.repeat(500_000), 'pdf_external_action'],
+    ['unclosed strings', '('.repeat(2_000_000), 'clean'],
+    ['empty object streams by the thousand', '1 0 obj << /Type /ObjStm /Filter /FlateDecode >> stream\nendstream endobj\n'.repeat(20_000), 'pdf_uninspectable'],
+  ])('%s', async (_name, body, reason) => {
+    expect(await reasonOf(Buffer.from(`%PDF-1.7\n${body}\n%%EOF\n`, 'latin1'), MIME.pdf)).toBe(reason);
+  }, 20_000);
+});
+
 describe('ZIP inspection (shared with the bulk intake)', () => {
   it('finds a 42.zip-style bomb from its declared sizes: 200 MB of zeros in a ~200 KB archive', async () => {
     const bomb = await zeroBomb(200);

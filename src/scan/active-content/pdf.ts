@@ -9,6 +9,12 @@ export interface PdfLimits {
 
 export const DEFAULT_PDF_LIMITS: PdfLimits = { maxInflatedBytes: 64 * 1024 * 1024 };
 
+/** How far an action dictionary is read, and how many automatic actions are followed, so that a crafted file costs linear time. */
+const DICTIONARY_MAX = 8 * 1024;
+const MAX_ACTION_LOOKUPS = 1_000;
+/** Producers write a few object streams (Word: tens); past this many, the file is not inspected. */
+const MAX_OBJECT_STREAMS = 10_000;
+
 /** Acrobat accepts the header within the first 1024 bytes; the trailer must be near the end. */
 const HEADER_WINDOW = 1024;
 const TRAILER_WINDOW = 2048;
@@ -44,8 +50,10 @@ export function checkPdf(bytes: Buffer, limits: PdfLimits = DEFAULT_PDF_LIMITS):
   const top = lex(bytes.toString('latin1'));
   const parts = [top.text];
   let budget = limits.maxInflatedBytes;
+  let objectStreams = 0;
   for (const stream of top.streams) {
     if (!hasName(stream.dict, 'Type', 'ObjStm')) continue;
+    if (++objectStreams > MAX_OBJECT_STREAMS) return { reason: 'pdf_uninspectable', detail: `more than ${MAX_OBJECT_STREAMS} object streams` };
     const decoded = decodeStream(stream.dict, stream.data, budget);
     if ('problem' in decoded) return { reason: 'pdf_uninspectable', detail: decoded.problem };
     budget -= decoded.bytes.length;
@@ -226,8 +234,8 @@ function objectStreamBodies(dict: string, decoded: Buffer): string[] {
 
 /** An /OpenAction or additional action (/AA) that reaches outside the document on its own, described; else null. */
 function automaticActions(text: string): string | null {
-  const objects = new Map<string, string>();
-  for (const match of text.matchAll(/(\d+)\s+\d+\s+obj\b([\s\S]*?)\bendobj\b/g)) objects.set(match[1]!, match[2]!);
+  if (!hasName(text, 'OpenAction') && !hasName(text, 'AA')) return null;
+  const objects = indexObjects(text);
   const resolve = (value: string): string => {
     const ref = /^\s*(\d+)\s+\d+\s+R/.exec(value);
     return ref ? (objects.get(ref[1]!) ?? '') : value;
@@ -235,19 +243,22 @@ function automaticActions(text: string): string | null {
 
   /** The dictionary a key's value is, inline or by reference; null for anything else (an array is a destination). */
   const dictionaryValue = (after: number): string | null => {
-    const rest = text.slice(after);
+    const rest = text.slice(after, after + DICTIONARY_MAX + 64);
     const ref = /^\s*(\d+)\s+\d+\s+R/.exec(rest);
-    const value = ref ? (objects.get(ref[1]!) ?? '') : rest;
+    const value = ref ? (objects.get(ref[1]!) ?? '').slice(0, DICTIONARY_MAX + 64) : rest;
     const start = value.search(/\S/);
     return start !== -1 && value.startsWith('<<', start) ? dictionaryAt(value, start) : null;
   };
 
+  let budget = MAX_ACTION_LOOKUPS;
   for (const match of text.matchAll(/\/OpenAction(?=[\s<[\d])/g)) {
+    if (--budget < 0) return 'too many automatic actions to inspect';
     const action = dictionaryValue(match.index + match[0].length);
     const kinds = action ? actionKinds(action, resolve, 0) : [];
     if (kinds.length > 0) return `the document runs a ${kinds.join(', ')} action when opened`;
   }
   for (const match of text.matchAll(/\/AA(?=[\s<\d])/g)) {
+    if (--budget < 0) return 'too many automatic actions to inspect';
     const triggers = dictionaryValue(match.index + match[0].length);
     if (!triggers) continue;
     const kinds = new Set(actionKinds(triggers, resolve, 0));
@@ -266,10 +277,30 @@ function actionKinds(action: string, resolve: (value: string) => string, depth: 
   return kinds;
 }
 
-/** The balanced `<< … >>` that starts at `start` (strings are already blanked). */
+/**
+ * `n g obj … endobj` bodies by object number, in one linear pass: a body ends at its `endobj`
+ * or at the next object header, whichever comes first (a file of headers without `endobj` costs
+ * no more than a well-formed one).
+ */
+function indexObjects(text: string): Map<string, string> {
+  const objects = new Map<string, string>();
+  const headers = [...text.matchAll(/(\d+)\s+\d+\s+obj\b/g)];
+  const ends = [...text.matchAll(/\bendobj\b/g)].map((match) => match.index);
+  let e = 0;
+  headers.forEach((header, k) => {
+    const start = header.index + header[0].length;
+    while (e < ends.length && ends[e]! < start) e += 1;
+    const next = headers[k + 1]?.index ?? text.length;
+    objects.set(header[1]!, text.slice(start, Math.min(ends[e] ?? text.length, next)));
+  });
+  return objects;
+}
+
+/** The balanced `<< … >>` that starts at `start` (strings are already blanked), read at most DICTIONARY_MAX chars far. */
 function dictionaryAt(text: string, start: number): string {
   let depth = 0;
-  for (let i = start; i < text.length - 1; i += 1) {
+  const end = Math.min(text.length - 1, start + DICTIONARY_MAX);
+  for (let i = start; i < end; i += 1) {
     if (text[i] === '<' && text[i + 1] === '<') {
       depth += 1;
       i += 1;
@@ -279,5 +310,5 @@ function dictionaryAt(text: string, start: number): string {
       if (depth === 0) return text.slice(start, i + 1);
     }
   }
-  return text.slice(start);
+  return text.slice(start, end + 1);
 }
