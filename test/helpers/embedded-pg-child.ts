@@ -1,5 +1,6 @@
-// A process that starts the embedded PostgreSQL, writes a row, prints its connection string and
-// then waits to be killed (the kill -9 test).
+// A process that starts the embedded PostgreSQL on the data dir given as its argument, writes a
+// row, prints `ready reused=<true|false> <connection string>`, then waits: a SIGKILL leaves the
+// server running (the kill -9 tests), a SIGTERM stops it cleanly.
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 
@@ -9,5 +10,9 @@ await client.connect();
 await client.query('CREATE TABLE IF NOT EXISTS survivors (note text)');
 await client.query("INSERT INTO survivors VALUES ('written before the crash')");
 await client.end();
-console.log(`ready ${server.connectionString}`);
-setInterval(() => {}, 60_000);
+const idle = setInterval(() => {}, 60_000);
+process.once('SIGTERM', () => {
+  clearInterval(idle);
+  void server.stop();
+});
+console.log(`ready reused=${server.reused} ${server.connectionString}`);
