@@ -19,6 +19,7 @@ export function tokenize(text: string): string[] {
 
 /** Just enough stemming that "services" finds "service" and "libraries" finds "library". */
 function stem(word: string): string {
+  if (!/^\p{L}+$/u.test(word)) return word;
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (word.length > 3 && word.endsWith('s') && !/(?:ss|us|is)$/.test(word)) return word.slice(0, -1);
   return word;

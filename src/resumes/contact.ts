@@ -42,28 +42,27 @@ const PHONE_LABEL = /\b(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|tél
 const MONTH_YEAR = /(?:^|\D)(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d(?!\d)/;
 
 /**
- * The phone numbers in a text, in E.164, the most certain first. Numbers are certain when they
- * look dialled: written internationally (+, 00) or nationally with a trunk 0, ten digits or more
- * (North America), or labelled. Other valid numbers of seven digits or more ("601 123 456" in
- * Czechia) count only among the contact details — the header or a contact section, or a line with
- * an email — because in the body "2015 - 2019" or "03/2016 - 05/2019" are not phone numbers.
+ * The phone numbers in a text, in E.164, the candidate's own first. Among the contact details —
+ * the header, a contact section, a line with an email — any valid number of seven digits or more
+ * counts ("601 123 456" in Czechia, "030 901820" in Germany). In the body only numbers written
+ * internationally (+, 00) or labelled count, because there "2015 - 2019", "03/2016 - 05/2019" or
+ * an order number may read as a valid national number.
  */
 export function findPhones(text: string, region: CountryCode): string[] {
-  const certain: string[] = [];
-  const likely: string[] = [];
+  const contact: string[] = [];
+  const body: string[] = [];
   for (const { text: original, section } of sectionLines(text)) {
     // "0049 30 …": 00 is the international prefix in most of the world, but not in every region.
     const line = original.replace(/(^|[^\d])00(?=[1-9])/g, '$1+');
     const contactLine = section === 'header' || section === 'contact' || line.includes('@');
     for (const found of findPhoneNumbersInText(line, { defaultCountry: region })) {
       const raw = line.slice(found.startsAt, found.endsAt);
-      const digits = raw.replace(/\D/g, '').length;
       if (MONTH_YEAR.test(raw) || !found.number.isValid()) continue;
-      if (/^[+0(]/.test(raw) || digits >= 10 || PHONE_LABEL.test(line)) certain.push(found.number.number);
-      else if (contactLine && digits >= 7) likely.push(found.number.number);
+      if (contactLine && raw.replace(/\D/g, '').length >= 7) contact.push(found.number.number);
+      else if (raw.startsWith('+') || PHONE_LABEL.test(line)) body.push(found.number.number);
     }
   }
-  return [...new Set([...certain, ...likely])];
+  return [...new Set([...contact, ...body])];
 }
 
 /** The link a piece of text is, as an https URL, or null: without a scheme, "Node.js" or "ASP.NET" are skills and "cv.pdf" a file. */

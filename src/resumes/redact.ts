@@ -12,7 +12,7 @@ export function redactContactDetails(text: string, fields: Pick<ParsedResume, 'n
   for (const phone of new Set([fields.phone, ...findPhones(redacted, 'US')])) {
     const national = phone && parsePhoneNumberFromString(phone)?.nationalNumber;
     // Its digits with any separators, after a country code or a trunk 0 or neither.
-    if (national) redacted = redacted.replace(new RegExp(`(?:\\+?\\d{1,3}[\\s.-]*)?(?:\\(?0\\)?[\\s.-]*)?${[...national].join('[\\s().\\/-]*')}(?!\\d)`, 'g'), '[phone]');
+    if (national) redacted = redacted.replace(new RegExp(`(?<![\\d+])(?:(?:\\+|00)\\d{1,3}[\\s.-]*)?(?:\\(?0\\)?[\\s.-]*)?${[...national].join('[\\s().\\/-]*')}(?!\\d)`, 'g'), '[phone]');
   }
   redacted = redacted.replace(/\+\d[\d\s().\/-]{6,}\d/g, '[phone]');
   for (const word of nameWords(fields.name)) {

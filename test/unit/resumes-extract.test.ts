@@ -1,0 +1,99 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
+import { ExtractionError } from '../../src/resumes/text-extractor.ts';
+import { docxResume, emptyDocx, MIME, pdfResume, scannedPdf, txtResume, type Layout } from '../helpers/resume-fixtures.ts';
+
+const extractor = new DocumentTextExtractor();
+
+const layout: Layout = {
+  top: ['Zoë Müller', 'zoe@example.de | +49 30 901820'],
+  side: ['# Skills', 'TypeScript', 'PostgreSQL'],
+  main: ['# Experience', 'Engineer — Acme', 'Jan 2019 – Mar 2022'],
+};
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ExtractionError);
+  return (error as ExtractionError).reason;
+}
+
+describe('text extraction', () => {
+  it('reads a one-column PDF line by line, with its page count', async () => {
+    const { text, pages } = await extractor.extract({ bytes: await pdfResume(layout), contentType: MIME.pdf });
+    expect(pages).toBe(1);
+    expect(text.split('\n')).toEqual(expect.arrayContaining(['Zoë Müller', 'zoe@example.de | +49 30 901820', 'Experience', 'Jan 2019 – Mar 2022', 'TypeScript']));
+  });
+
+  it('keeps the columns of a two-column PDF apart', async () => {
+    for (const sideFirst of [true, false]) {
+      const { text } = await extractor.extract({ bytes: await pdfResume(layout, { twoColumns: true, sideFirst }), contentType: MIME.pdf });
+      const lines = text.split('\n');
+      expect(lines).toContain('Skills');
+      expect(lines).toContain('Engineer — Acme');
+      expect(lines.indexOf('TypeScript')).toBe(lines.indexOf('Skills') + 1);
+    }
+  });
+
+  it('reads every page of a long PDF', async () => {
+    const long: Layout = { top: ['Ada Lovelace'], main: Array.from({ length: 120 }, (_, i) => `Line ${i + 1} of the work history`) };
+    const { text, pages } = await extractor.extract({ bytes: await pdfResume(long), contentType: 'application/pdf; charset=binary' });
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(text).toContain('Line 1 of the work history');
+    expect(text).toContain('Line 120 of the work history');
+  });
+
+  it('reads DOCX paragraphs and tables', async () => {
+    const flowing = await extractor.extract({ bytes: await docxResume(layout), contentType: MIME.docx });
+    const table = await extractor.extract({ bytes: await docxResume(layout, { table: true }), contentType: MIME.docx });
+    for (const { text, pages } of [flowing, table]) {
+      expect(pages).toBeUndefined();
+      expect(text.split('\n')).toEqual(expect.arrayContaining(['Zoë Müller', 'Experience', 'PostgreSQL', 'Jan 2019 – Mar 2022']));
+    }
+  });
+
+  it('reads plain text in UTF-8 (with or without a byte-order mark), UTF-16 and Windows-1252, from bytes or a stream', async () => {
+    const utf8 = txtResume(layout, { crlf: true });
+    const expected = (await extractor.extract({ bytes: utf8, contentType: MIME.txt })).text;
+    expect(expected).not.toContain('\r');
+    expect(expected.startsWith('Zoë Müller\nzoe@example.de')).toBe(true);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf8.toString('utf8'), 'utf16le')]);
+    for (const bytes of [withBom, utf16]) expect((await extractor.extract({ bytes, contentType: MIME.txt })).text).toBe(expected);
+    const streamed = await extractor.extract({ stream: Readable.from([utf8.subarray(0, 10), utf8.subarray(10)]), contentType: 'text/plain; charset=utf-8' });
+    expect(streamed.text).toBe(expected);
+    const latin = (await extractor.extract({ bytes: txtResume(layout, { windows1252: true }), contentType: MIME.txt })).text;
+    expect(latin).toContain('Zoë Müller');
+    expect(latin).toContain('Jan 2019 – Mar 2022');
+  });
+
+  it('says no_text for a scanned image and an empty DOCX', async () => {
+    expect(await failure(extractor.extract({ bytes: await scannedPdf(), contentType: MIME.pdf }))).toBe('no_text');
+    expect(await failure(extractor.extract({ bytes: await emptyDocx(), contentType: MIME.docx }))).toBe('no_text');
+    expect(await failure(extractor.extract({ bytes: Buffer.from('  \n 12 \n'), contentType: MIME.txt }))).toBe('no_text');
+  });
+
+  it('says unreadable for corrupt files, unsupported_type and too_large otherwise', async () => {
+    const pdf = await pdfResume(layout);
+    expect(await failure(extractor.extract({ bytes: Buffer.from('%PDF-1.7 not really'), contentType: MIME.pdf }))).toBe('unreadable');
+    expect(await failure(extractor.extract({ bytes: Buffer.from('PK\u0003\u0004 broken zip'), contentType: MIME.docx }))).toBe('unreadable');
+    expect(await failure(extractor.extract({ bytes: pdf, contentType: MIME.docx }))).toBe('unreadable');
+    expect(await failure(extractor.extract({ bytes: pdf, contentType: 'application/msword' }))).toBe('unsupported_type');
+    const small = new DocumentTextExtractor({ maxBytes: 100 });
+    expect(await failure(small.extract({ bytes: pdf, contentType: MIME.pdf }))).toBe('too_large');
+    expect(await failure(small.extract({ stream: Readable.from([pdf]), contentType: MIME.pdf }))).toBe('too_large');
+  });
+
+  it('settles on truncated PDFs and many documents at once, in this process', async () => {
+    const pdf = await pdfResume(layout);
+    const truncated = [0.3, 0.6, 0.9].map((share) => pdf.subarray(0, Math.floor(pdf.length * share)));
+    const results = await Promise.allSettled([...truncated, ...Array.from({ length: 20 }, () => pdf)].map((bytes) => extractor.extract({ bytes, contentType: MIME.pdf })));
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ExtractionError);
+    expect(results.slice(3).every((result) => result.status === 'fulfilled')).toBe(true);
+    // The caller's bytes are left as they were.
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  }, 30_000);
+});

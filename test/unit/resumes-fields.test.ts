@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { measureAccuracy } from '../../bench/resume-accuracy.ts';
+import { experienceYears } from '../../src/resumes/experience.ts';
+import { parseResume } from '../../src/resumes/fields.ts';
+import { findName } from '../../src/resumes/name.ts';
+import { canonicalSkill, matchSkills } from '../../src/resumes/skills.ts';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+
+describe('the labeled set', () => {
+  it('meets the accuracy targets', async () => {
+    const result = await measureAccuracy();
+    expect(result.n).toBeGreaterThanOrEqual(30);
+    expect(result.email).toBeGreaterThanOrEqual(0.98);
+    expect(result.phone).toBeGreaterThanOrEqual(0.98);
+    expect(result.name).toBeGreaterThanOrEqual(0.95);
+    expect(result.skills.f1).toBeGreaterThanOrEqual(0.9);
+    expect(result.experience).toBeGreaterThanOrEqual(0.9);
+  }, 60_000);
+});
+
+describe('name', () => {
+  it.each([
+    ['José Álvarez-Núñez | jose@example.es | +34 612 345 678', 'José Álvarez-Núñez'],
+    ["ZOË O'BRIEN\nEmail: zoe@example.ie", "Zoë O'Brien"],
+    ['Nguyễn Thị Minh Khai\nAndroid Developer', 'Nguyễn Thị Minh Khai'],
+    ['Łukasz Żółć — Embedded Engineer', 'Łukasz Żółć'],
+    ['Curriculum Vitae\nName: Ana Lima\nPhone: 123', 'Ana Lima'],
+    ['RESUME\n\nDr. Ada Lovelace, PhD\nLondon', 'Ada Lovelace'],
+    ['Senior Software Engineer\nHannah van der Berg', 'Hannah van der Berg'],
+    ['Ελένη Παπαδοπούλου\neleni@example.gr', 'Ελένη Παπαδοπούλου'],
+    ['Ian McDonald\nian@example.co.uk', 'Ian McDonald'],
+  ])('%j → %s', (text, name) => {
+    expect(findName(text)).toBe(name);
+  });
+
+  it('is null when nothing near the top looks like a name', () => {
+    expect(findName('Experience\nWrote software 2019 - 2022\nSkills\nPython, SQL')).toBeNull();
+    expect(findName('ada@example.com\n+44 20 7946 0958')).toBeNull();
+  });
+});
+
+describe('contact details', () => {
+  it('finds the email in lower case and the phone in E.164', () => {
+    const fields = parseResume('Ada Lovelace\nAda.Lovelace@Example.COM · +44 20 7946 0958');
+    expect(fields).toMatchObject({ email: 'ada.lovelace@example.com', phone: '+442079460958' });
+  });
+
+  it('reads national numbers in the region of the resume’s own domain, else the configured one, else US', () => {
+    expect(parseResume('Jürgen Weiß\njw@example.de\nTel.: 030 901820').phone).toBe('+4930901820');
+    expect(parseResume('François Dubois\nfd@example.fr | 06 12 34 56 78').phone).toBe('+33612345678');
+    expect(parseResume('Ian McDonald\nian@example.co.uk\n07911 123456').phone).toBe('+447911123456');
+    expect(parseResume('Grace Hopper\ngrace@example.com\n(415) 555-0132').phone).toBe('+14155550132');
+    expect(parseResume('Tomas Novak\ntn@gmail.com | 601 123 456', { defaultCountry: 'CZ' }).phone).toBe('+420601123456');
+    expect(parseResume('Hans Meier\nhans@example.com\nTel.: 0049 30 901820').phone).toBe('+4930901820');
+  });
+
+  it('does not take dates, postcodes or numbers in the body for phone numbers', () => {
+    const text = 'Jürgen Weiß\nMusterstraße 12, 10115 Berlin\njw@example.de\n\nExperience\nController 03/2016 - 05/2019\nAuditor 2012 - 2016\nInvoice 4711 0815 2342';
+    expect(parseResume(text).phone).toBeNull();
+  });
+
+  it('classifies links and leaves skills and files alone', () => {
+    const fields = parseResume('Ada Lovelace\nada@lovelace.dev\nlinkedin.com/in/ada | https://github.com/ada | www.ada.example.org | blog.example.com/posts\nNode.js, ASP.NET, Vue.js; cv.pdf; Monday.com');
+    expect(fields.links).toEqual({
+      linkedin: 'https://linkedin.com/in/ada',
+      github: 'https://github.com/ada',
+      website: 'https://www.ada.example.org',
+      other: ['https://blog.example.com/posts'],
+    });
+  });
+});
+
+describe('skills', () => {
+  it('maps synonyms to canonical names, symbols included', () => {
+    expect(matchSkills('JS, ECMAScript, k8s, Postgres, psql, nodejs, golang, C#, C++, .NET and Node.js')).toEqual(['.NET', 'C#', 'C++', 'Go', 'JavaScript', 'Kubernetes', 'Node.js', 'PostgreSQL']);
+    expect(canonicalSkill(' k8s ')).toBe('Kubernetes');
+    expect(canonicalSkill('Basket weaving')).toBe('Basket weaving');
+  });
+
+  it('reads ordinary words as words', () => {
+    expect(matchSkills('Ready to go the extra mile; I excel at rest and swift delivery, a node in the graph, in spring.')).toEqual([]);
+    expect(matchSkills('Experience\nBuilt services in Go and C at Google')).toEqual([]);
+  });
+
+  it('takes short names ("Go", "R", "C") only from a list of skills', () => {
+    expect(matchSkills('Skills\nGo, R, C, Python')).toEqual(['C', 'Go', 'Python', 'R']);
+    expect(matchSkills('Languages: Go, Rust')).toEqual(['Go', 'Rust']);
+    expect(matchSkills('Summary\nR and D; plan C; Go team')).toEqual([]);
+  });
+
+  it('prefers the longest name: React Native is not React, Objective-C is not C, Ruby on Rails is not Ruby', () => {
+    expect(matchSkills('Skills\nReact Native, Objective-C, Ruby on Rails')).toEqual(['Objective-C', 'React Native', 'Ruby on Rails']);
+  });
+
+  it('ignores degrees, emails and links', () => {
+    expect(matchSkills('GitHub: github.com/ada/react-demo\nada@python.org\nEducation\nMS Statistics, BA Communication')).toEqual([]);
+  });
+});
+
+describe('experience', () => {
+  it.each([
+    ['Jan 2019 – Mar 2022', 3.2],
+    ['2019-2022', 3],
+    ['03/2018 - present', 8.7],
+    ['2017 — Present', 9.8],
+    ['Sept. 2015 to June 2018', 2.8],
+    ['2018-03 – 2020-06', 2.3],
+    ['März 2015 – heute', 11.7],
+    ["janv. 2016 – aujourd'hui", 10.8],
+    ['ene. 2013 – mar. 2016', 3.2],
+    ['since 2020', 6.8],
+    ['January 2030 - Present', null],
+  ])('"%s" is %s years', (range, years) => {
+    expect(experienceYears(`Experience\nEngineer, Acme  ${range}`, NOW)).toBe(years);
+  });
+
+  it('counts overlapping jobs once and ignores education and other sections', () => {
+    const text = 'Experience\nA  Jan 2019 - Mar 2022\nB  2020 - 2021\nEducation\nBSc 2010 - 2014\nProjects\nHobby 2005 - 2009';
+    expect(experienceYears(text, NOW)).toBe(3.2);
+  });
+
+  it('without an experience heading, counts every range outside education', () => {
+    expect(experienceYears('Ada Lovelace\nEngineer 2015 - 2020\nEducation\nBSc 2010 - 2014', NOW)).toBe(5);
+    expect(experienceYears('No dates at all', NOW)).toBeNull();
+  });
+
+  it('is part of the parsed fields', () => {
+    expect(parseResume('Ada Lovelace\nExperience\nEngineer 2019 - present', { now: NOW }).experienceYears).toBe(7.8);
+  });
+});
