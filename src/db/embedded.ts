@@ -72,8 +72,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const adopted = await adopt(pgdata, credentials, options.port, runAs, log);
   const owner = adopted ?? (await start(pgdata, credentials, options.port, runAs, log));
   owner.client.on('error', (error) => log(`lost the owner connection to the embedded PostgreSQL: ${error.message}`));
-  const created = await ensureDatabase(owner.client, APP_DATABASE);
-  if (created) log(`created database ${APP_DATABASE}`);
+  try {
+    if (await ensureDatabase(owner.client, APP_DATABASE)) log(`created database ${APP_DATABASE}`);
+  } catch (error) {
+    await owner.client.end().catch(() => {});
+    await stopServer(pgdata, runAs);
+    throw error;
+  }
 
   let stopping: Promise<void> | undefined;
   return {

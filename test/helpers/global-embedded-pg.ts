@@ -6,18 +6,28 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** Superuser URL of the `postgres` database of the project's embedded server. */
     embeddedPgAdminUrl: string;
   }
 }
 
-/** One embedded PostgreSQL for the whole project; each test file creates its own database on it. */
+/**
+ * One embedded PostgreSQL for the whole project; each test file creates its own database on it.
+ * A directory of its own per run, so that two runs in the same checkout do not share a server.
+ */
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-embedded-pg-'));
-  await chmod(dir, 0o755); // the server runs as the postgres user when the tests run as root
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
-  project.provide('embeddedPgAdminUrl', server.urlFor('postgres'));
-  return async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
+  const removeDir = () => rm(dir, { recursive: true, force: true });
+  try {
+    await chmod(dir, 0o755); // run as root, the server runs as the postgres user, which must enter it
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+    project.provide('embeddedPgAdminUrl', server.urlFor('postgres'));
+    return async () => {
+      await server.stop();
+      await removeDir();
+    };
+  } catch (error) {
+    await removeDir();
+    throw error;
+  }
 }
