@@ -15,35 +15,30 @@ import { sectionLines } from './sections.ts';
 type Entry = string[] | { synonyms?: string[]; exact?: string[]; listOnly?: string[] };
 type Mode = 'any' | 'exact' | 'listOnly';
 
-interface Form {
-  canonical: string;
-  pattern: RegExp;
-  mode: Mode;
-}
-
 // Symbols are part of skill names (C++, C#, .NET, Node.js), so a word boundary is "no letter,
 // digit or symbol of a name next to it"; a trailing dot or hyphen is fine ("… and Node.js.",
 // "Python-based"), a leading hyphen is not ("Objective-C" is not C).
 const BEFORE = String.raw`(?<![\p{L}\p{N}+#.\-])`;
 const AFTER = String.raw`(?![\p{L}\p{N}+#]|\.[\p{L}\p{N}])`;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, String.raw`\s+`);
+const key = (text: string, mode: Mode) => (mode === 'any' ? text.toLowerCase() : text).replace(/\s+/g, ' ');
 
 const ENTRIES = Object.entries(vocabulary as Record<string, Entry>);
 
-const FORMS: Form[] = ENTRIES.flatMap(([canonical, entry]) => {
-  const spec = Array.isArray(entry) ? { synonyms: entry } : entry;
-  const special = new Set([...(spec.exact ?? []), ...(spec.listOnly ?? [])]);
-  const anyCase = [...(special.has(canonical) ? [] : [canonical]), ...(spec.synonyms ?? [])];
-  const form = (text: string, mode: Mode): Form => ({
-    canonical,
-    mode,
-    pattern: new RegExp(`${BEFORE}${escape(text)}${AFTER}`, mode === 'any' ? 'giu' : 'gu'),
-  });
-  return [
-    ...[...new Set(anyCase.map((s) => s.toLowerCase()))].map((s) => form(s, 'any')),
-    ...(spec.exact ?? []).map((s) => form(s, 'exact')),
-    ...(spec.listOnly ?? []).map((s) => form(s, 'listOnly')),
-  ];
+/**
+ * One pattern per mode, every form of every skill in it, longest first so that at any position
+ * the longest name wins; the matched text, as a key, gives the canonical name.
+ */
+const MATCHERS = (['any', 'exact', 'listOnly'] as const).map((mode) => {
+  const canonicalOf = new Map<string, string>();
+  for (const [canonical, entry] of ENTRIES) {
+    const spec = Array.isArray(entry) ? { synonyms: entry } : entry;
+    const special = new Set([...(spec.exact ?? []), ...(spec.listOnly ?? [])]);
+    const forms = mode === 'any' ? [...(special.has(canonical) ? [] : [canonical]), ...(spec.synonyms ?? [])] : (spec[mode] ?? []);
+    for (const form of forms) canonicalOf.set(key(form, mode), canonical);
+  }
+  const alternatives = [...canonicalOf.keys()].sort((a, b) => b.length - a.length).map(escape);
+  return { mode, canonicalOf, pattern: new RegExp(`${BEFORE}(?:${alternatives.join('|')})${AFTER}`, mode === 'any' ? 'giu' : 'gu') };
 });
 
 /** Emails and links, with their labels, name things that are not skills ("GitHub: github.com/ada/react-demo"). */
@@ -57,11 +52,13 @@ export function matchSkills(text: string): string[] {
     if (line.section === 'education') continue;
     const clean = line.text.replace(NOISE, ' ');
     const inList = line.section === 'skills';
-    // The longest name at a position wins: "React Native" is not also React, "Objective-C" not C.
+    // Across the modes too the longest name wins: "React Native" is not also React, "Objective-C" not C.
     const hits: Array<{ start: number; end: number; canonical: string }> = [];
-    for (const form of FORMS) {
-      if (form.mode === 'listOnly' && !inList) continue;
-      for (const match of clean.matchAll(form.pattern)) hits.push({ start: match.index, end: match.index + match[0].length, canonical: form.canonical });
+    for (const { mode, canonicalOf, pattern } of MATCHERS) {
+      if (mode === 'listOnly' && !inList) continue;
+      for (const match of clean.matchAll(pattern)) {
+        hits.push({ start: match.index, end: match.index + match[0].length, canonical: canonicalOf.get(key(match[0], mode))! });
+      }
     }
     hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const taken: Array<[number, number]> = [];
