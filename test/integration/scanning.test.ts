@@ -111,6 +111,23 @@ describe('the scan pipeline with the built-in checks and a real clamd', () => {
     expect(recorded.every((d) => d.attempts >= 1)).toBe(true);
   });
 
+  it('a rescan that finds a clean file infected quarantines it and notifies the organization', async () => {
+    const file = await scanned(Buffer.from('An innocent resume\n'), 'later.txt');
+    expect(file.status).toBe('clean');
+    // What a signature update looks like from here: the same stored bytes now match a signature.
+    const version = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', file.id as string).executeTakeFirstOrThrow();
+    const { Readable } = await import('node:stream');
+    await t.runtime.store.put(version.storage_key, Readable.from([Buffer.from(`An innocent resume\n${EICAR}\n`)]));
+    const member = await register(t, { role: 'candidate' });
+    expect((await t.fetch(`/api/v1/files/${file.id}/rescan`, { method: 'POST', headers: member.headers })).status).toBe(404);
+    expect((await t.fetch(`/api/v1/files/${file.id}/rescan`, { method: 'POST', headers: admin.headers })).status).toBe(202);
+    await expect.poll(async () => (await json(await t.fetch(`/api/v1/files/${file.id}`, { headers: admin.headers }))).status, { timeout: 20_000 }).toBe('infected');
+    expect((await t.fetch(`/api/v1/files/${file.id}/content`, { headers: admin.headers })).status).toBe(423);
+    await expect.poll(() => received.some((d) => JSON.parse(d.body).type === 'file.infected' && JSON.parse(d.body).data.file_id === file.id), { timeout: 20_000 }).toBe(true);
+    const log = await json(await t.fetch(`/api/v1/files/${file.id}/access-log`, { headers: admin.headers }));
+    expect(log.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['file.rescan_requested', 'file.rescanned']));
+  });
+
   it('readiness names the scanner', async () => {
     const ready = await json(await t.fetch('/readyz'));
     expect(ready.checks.scanner.status).toBe('ok');

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { sanitizeFilename } from '../../domain/filename.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_ZIP_LIMITS, inspectZip, isUnsafeEntryName, type ZipLimits } from '../../scan/checks/zip.ts';
+import { DEFAULT_ZIP_LIMITS, inspectZip, isUnsafeEntryName, type ZipLimits } from '../../scan/active-content/index.ts';
 import type { RequestContext } from '../context.ts';
 import type { CandidateService, IntakeResult } from './candidates.ts';
 
