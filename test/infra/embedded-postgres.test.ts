@@ -29,9 +29,9 @@ async function query(url: string, text: string) {
 }
 
 /** Runs test/helpers/embedded-pg-child.ts on dataDir and waits until its server is ready. */
-async function startChild(dataDir: string, options: { execPath?: string; uid?: number; gid?: number } = {}) {
-  const { execPath = process.execPath, ...ids } = options;
-  const child = spawn(execPath, ['test/helpers/embedded-pg-child.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], ...ids });
+async function startChild(dataDir: string, options: { execPath?: string; uid?: number; gid?: number; detached?: boolean } = {}) {
+  const { execPath = process.execPath, ...spawnOptions } = options;
+  const child = spawn(execPath, ['test/helpers/embedded-pg-child.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], ...spawnOptions });
   const line = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -109,8 +109,8 @@ it('initializes a cluster on first start: loopback only, a generated password in
   }
 });
 
-describe('after a kill -9 of the process that started the server', () => {
-  it('adopts the server left running, keeping the data and the connections of other processes', async () => {
+describe('a server outliving the process that started it', () => {
+  it('is adopted after a kill -9 of that process, keeping the data and the connections of other processes', async () => {
     const dataDir = path.join(dir, 'crash', 'pg');
     const { child, url } = await startChild(dataDir);
     await exited(child, 'SIGKILL');
@@ -139,6 +139,18 @@ describe('after a kill -9 of the process that started the server', () => {
     const again = await startEmbeddedPostgres({ dataDir });
     expect(again.reused).toBe(false);
     await again.stop();
+  });
+
+  it('keeps the server running through a Ctrl-C to the process group of its parent', async () => {
+    const dataDir = path.join(dir, 'ctrl-c', 'pg');
+    const { child, url } = await startChild(dataDir, { detached: true }); // the leader of a process group, as in a terminal
+    const exit = exited(child);
+    process.kill(-child.pid!, 'SIGINT');
+    await exit;
+    expect((await readEmbeddedConnection(dataDir))?.connectionString).toBe(url);
+    const next = await startEmbeddedPostgres({ dataDir });
+    expect(next.reused).toBe(true);
+    await next.stop();
   });
 
   it('restarts the server left running when another port is asked for', async () => {
