@@ -8,6 +8,7 @@ import { StorageUnavailable } from '../errors.ts';
 import { BlobNotFound, type BlobInfo, type BlobListing, type BlobStore, type ByteRange, type PresignedRequest, type PresignGetOptions, type PresignPutOptions, type PutOptions } from './blob-store.ts';
 import { assertValidKey, assertValidPrefix } from './keys.ts';
 import { UrlSigner } from './url-signer.ts';
+import { syncDirectory } from '../fs-durable.ts';
 
 /** Temp files live inside the root (same file system, so rename is atomic); no valid key starts with a dot. */
 const TEMP_DIR = '.tmp';
@@ -235,11 +236,3 @@ function storageError(error: unknown, what: 'read' | 'written' | 'listed'): unkn
   return disk ? new StorageUnavailable(`The local blob store cannot be ${what}.`, error) : error;
 }
 
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

@@ -1,24 +1,8 @@
+import type { AuditEventRow } from '../../db/schema.ts';
 import { createHash } from 'node:crypto';
 
-/** The fields of an audit entry that its hash covers, in a fixed order. */
-export interface ChainedFields {
-  id: string;
-  chain: string;
-  seq: number;
-  at: Date;
-  actor_id: string | null;
-  actor_type: string;
-  action: string;
-  outcome: string;
-  org_id: string | null;
-  file_id: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  details: Record<string, unknown> | null;
-}
+/** The fields of an audit entry that its hash covers (every column but the hashes). */
+export type ChainedFields = Omit<AuditEventRow, 'prev_hash' | 'hash'>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
