@@ -5,6 +5,7 @@ import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { FileView } from '../../services/files/file-view.ts';
 import type { StreamedUpload } from '../../services/files/uploads.ts';
+import { contentRequest, sendContent } from '../content-reply.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { FileObject, InitiateBody, InitiateResponse, VersionObject } from '../schemas/files.ts';
@@ -155,22 +156,9 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const result = await files.content(requestContext(request), (request.params as { id: string }).id, {
-          ...((request.query as { version?: number }).version ? { version: (request.query as { version: number }).version } : {}),
-          ...(typeof request.headers.range === 'string' ? { range: request.headers.range } : {}),
-          ...(typeof request.headers['if-none-match'] === 'string' ? { ifNoneMatch: request.headers['if-none-match'] } : {}),
-          head: request.method === 'HEAD',
-        });
-        if (request.method === 'HEAD') {
-          // Fastify would replace the Content-Length of an empty HEAD reply with 0: answer directly.
-          reply.hijack();
-          reply.raw.writeHead(result.status, { ...result.headers, 'x-request-id': String(request.id) });
-          reply.raw.end();
-          return reply;
-        }
-        reply.code(result.status).headers(result.headers);
-        if (result.status === 416) return reply.type('application/problem+json').send({ type: 'urn:vitae:problem:range_not_satisfiable', title: 'Range Not Satisfiable', status: 416, detail: 'The requested range is beyond the end of the file.', code: 'range_not_satisfiable', request_id: String(request.id) });
-        return reply.send(result.body ?? undefined);
+        const { version } = request.query as { version?: number };
+        const result = await files.content(requestContext(request), (request.params as { id: string }).id, { ...contentRequest(request), ...(version ? { version } : {}) });
+        return sendContent(request, reply, result);
       },
     );
 

@@ -4,6 +4,7 @@ import { decodeCursor } from '../../domain/pagination.ts';
 import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { IntakeResult as IntakeResultValue } from '../../services/hiring/candidates.ts';
+import { contentRequest, sendContent } from '../content-reply.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { Application, Candidate, IntakeResult, Job, JobCreate, JobUpdate, MyApplication } from '../schemas/hiring.ts';
@@ -138,13 +139,8 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
       '/candidates/:id/file',
       { schema: { tags, summary: "The candidate's resume, streamed", params: IdParams, produces: ['application/octet-stream'], response: problemResponses(401, 404, 416, 423) } },
       async (request, reply) => {
-        const result = await candidates.file(requestContext(request), (request.params as { id: string }).id, {
-          ...(typeof request.headers.range === 'string' ? { range: request.headers.range } : {}),
-          ...(typeof request.headers['if-none-match'] === 'string' ? { ifNoneMatch: request.headers['if-none-match'] } : {}),
-          head: request.method === 'HEAD',
-        });
-        reply.code(result.status).headers(result.headers);
-        return reply.send(result.body ?? undefined);
+        const result = await candidates.file(requestContext(request), (request.params as { id: string }).id, contentRequest(request));
+        return sendContent(request, reply, result);
       },
     );
 
