@@ -41,6 +41,8 @@ export interface Config {
   };
   /** Login, register and refresh: attempts per window, per client IP and per account. */
   authRateLimit: { perIp: number; perAccount: number; windowSeconds: number };
+  /** Fastify's `trustProxy`: which proxies' X-Forwarded-For/-Proto to believe (client IPs for rate limits and the audit trail). */
+  trustProxy: boolean | string;
   uploads: { urlTtlSeconds: number; pendingExpirySeconds: number; maxSizeOverrides: Partial<Record<string, number>> };
   downloads: { urlTtlSeconds: number };
   retention: { softDeleteGraceDays: number; quarantineDays: number; auditDays: number | null };
@@ -185,6 +187,7 @@ export function loadConfig(env: Env = loadEnv()): Config {
       perAccount: read.int('RATE_LIMIT_AUTH_PER_ACCOUNT', 10, { min: 1 }),
       windowSeconds: read.int('RATE_LIMIT_AUTH_WINDOW_SECONDS', 60, { min: 1 }),
     },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     uploads: {
       urlTtlSeconds: read.int('UPLOAD_URL_TTL_SECONDS', 900, { min: 10, max: 7 * 24 * 3600 }),
       pendingExpirySeconds: read.int('PENDING_UPLOAD_EXPIRY_SECONDS', 24 * 3600, { min: 60 }),
@@ -210,6 +213,14 @@ export function loadConfig(env: Env = loadEnv()): Config {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `TRUST_PROXY`: false (default), true (every hop: only when clients cannot reach Vitae directly), or a comma-separated list of proxy addresses or CIDRs. */
+function parseTrustProxy(raw: string | undefined): boolean | string {
+  const value = raw?.trim() ?? '';
+  if (value === '' || /^(0|false|no|off)$/i.test(value)) return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  return value;
 }
 
 function optionalInt(read: EnvReader, name: string, category: string): Partial<Record<string, number>> {

@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { newId } from '../domain/ids.ts';
+import { readEmbeddedConnection } from '../db/embedded.ts';
+import { AppError } from '../errors.ts';
 import { createRuntime } from '../runtime.ts';
-import { assertPasswordPolicy } from '../services/auth/accounts.ts';
-import { hashPassword } from '../services/auth/passwords.ts';
+import { AuditLog } from '../services/audit/audit-log.ts';
+import { Accounts } from '../services/auth/accounts.ts';
 import type { Command } from './types.ts';
+
+const USAGE = 'Usage: vitae user create --email EMAIL --name NAME --role recruiter|candidate [--org NAME] [--admin] [--password-stdin]';
 
 /**
  * The first-run bootstrap: `vitae user create --email … --name … --role recruiter --org "Acme" --admin`.
- * The password comes from stdin with --password-stdin, or is generated and printed once.
+ * The organization is created unless one of that name exists. The password comes from stdin with
+ * --password-stdin (so that it never shows in the shell history or the process list), or is
+ * generated and printed once.
  */
 export const userCreate: Command = {
   options: {
@@ -20,36 +25,38 @@ export const userCreate: Command = {
     'password-stdin': { type: 'boolean', default: false },
   },
   async run({ config, logger, args }) {
-    const email = String(args.email ?? '').trim();
     const role = String(args.role);
-    if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || (role !== 'recruiter' && role !== 'candidate')) {
-      console.error('Usage: vitae user create --email EMAIL --name NAME --role recruiter|candidate [--org NAME] [--admin] [--password-stdin]');
+    if (typeof args.email !== 'string' || (role !== 'recruiter' && role !== 'candidate')) {
+      console.error(USAGE);
       return 2;
     }
-    if (role === 'recruiter' && !args.org) {
+    if (role === 'recruiter' && typeof args.org !== 'string') {
       console.error('A recruiter needs --org (the organization is created if it does not exist).');
       return 2;
     }
     const generated = !args['password-stdin'];
     const password = generated ? randomBytes(18).toString('base64url') : (await text(process.stdin)).replace(/\r?\n$/, '');
-    assertPasswordPolicy(password);
 
-    const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: false, migrate: true });
+    // Before the first `vitae serve` there is no embedded server to attach to: start it for this command.
+    const startEmbeddedDatabase = config.database.mode === 'embedded' && !(await readEmbeddedConnection(config.database.dataDir));
+    const runtime = await createRuntime(config, logger, { startEmbeddedDatabase, migrate: true });
     try {
-      const userId = newId();
-      await runtime.db.transaction().execute(async (tx) => {
-        await tx.insertInto('users').values({ id: userId, email, name: String(args.name ?? email), role: role as 'recruiter' | 'candidate', password_hash: await hashPassword(password), external_subject: null }).execute();
-        if (role === 'recruiter') {
-          const orgName = String(args.org);
-          const existing = await tx.selectFrom('organizations').select('id').where('name', '=', orgName).executeTakeFirst();
-          const orgId = existing?.id ?? newId();
-          if (!existing) await tx.insertInto('organizations').values({ id: orgId, name: orgName }).execute();
-          await tx.insertInto('memberships').values({ user_id: userId, org_id: orgId, org_role: args.admin ? 'admin' : 'member' }).execute();
-        }
+      const accounts = new Accounts(runtime.db, new AuditLog(runtime.db));
+      const user = await accounts.createUser({
+        email: args.email,
+        name: typeof args.name === 'string' ? args.name : args.email,
+        role,
+        password,
+        ...(typeof args.org === 'string' ? { orgName: args.org } : {}),
+        admin: args.admin === true,
       });
-      console.log(`Created ${role} ${email}${args.org ? ` in ${String(args.org)}${args.admin ? ' (admin)' : ''}` : ''}.`);
+      console.log(`Created ${user.role} ${user.email}${user.org_name ? ` in ${user.org_name}${user.org_role === 'admin' ? ' (admin)' : ''}` : ''}.`);
       if (generated) console.log(`Password (shown once): ${password}`);
       return 0;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      console.error(`${error.message} (${error.code})`);
+      return 1;
     } finally {
       await runtime.close();
     }

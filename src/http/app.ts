@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
+import { webPlugin } from './plugins/web.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from '../services/index.ts';
 import { blobRoutes } from './routes/blobs.ts';
@@ -30,7 +31,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: false,
+    trustProxy: runtime.config.trustProxy,
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -62,6 +63,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never });
 
   await app.register(apiRoutes(services), { prefix: '/api/v1' });
+  await app.register(webPlugin);
 
   return app;
 }

@@ -1,10 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Actor } from '../domain/policy.ts';
-import { AppError, unauthorized } from '../errors.ts';
+import type { Actor, UserActor } from '../domain/policy.ts';
+import { AppError, forbidden, unauthorized } from '../errors.ts';
 import type { Accounts } from '../services/auth/accounts.ts';
 import type { ApiKeys } from '../services/auth/api-keys.ts';
 import type { TokenService } from '../services/auth/tokens.ts';
+
+export { authorizeOrThrow } from '../services/authorize.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,19 +15,30 @@ declare module 'fastify' {
   }
 }
 
+export interface AuthenticateOptions {
+  accounts: Accounts;
+  apiKeys: ApiKeys;
+  tokens: TokenService;
+}
+
 /**
- * Resolves `Authorization: Bearer <JWT>` (Vitae's own tokens, or an external identity provider's
- * when AUTH_JWKS_URL is set) or `X-Api-Key` into `request.actor`. Bad credentials answer 401 at
- * once; no credentials leave the actor null, and routes that need one call `requireActor`.
+ * Resolves the caller into `request.actor` on every request, before any handler:
+ * - `Authorization: Bearer <JWT>`: Vitae's own access token, verified in memory (no query), or,
+ *   when AUTH_JWKS_URL is set, an external identity provider's token mapped to its user;
+ * - `X-Api-Key: <key>`: one indexed lookup of the key's hash.
+ * Bad credentials answer 401 at once (`invalid_token`, `unknown_user`, `invalid_api_key`), even on
+ * routes that need none, so a client learns that its credentials are broken. No credentials leave
+ * the actor null; routes that need one call `requireActor` or `requireUser`. When both headers
+ * are sent, the Bearer token wins.
  */
-export const authenticatePlugin = fp<{ accounts: Accounts; apiKeys: ApiKeys; tokens: TokenService }>(async (app, { accounts, apiKeys, tokens }) => {
+export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts, apiKeys, tokens }) => {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     const authorization = request.headers.authorization;
     const apiKey = request.headers['x-api-key'];
     if (typeof authorization === 'string' && authorization !== '') {
-      const [scheme, token] = authorization.split(' ', 2);
-      if (scheme?.toLowerCase() !== 'bearer' || !token) throw new AppError(401, 'invalid_token', 'Use `Authorization: Bearer <token>`.');
+      const [scheme, token, extra] = authorization.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) throw new AppError(401, 'invalid_token', 'Use `Authorization: Bearer <token>`.');
       request.actor = await actorFromToken(token);
     } else if (typeof apiKey === 'string' && apiKey !== '') {
       const actor = await apiKeys.authenticate(apiKey);
@@ -41,19 +54,22 @@ export const authenticatePlugin = fp<{ accounts: Accounts; apiKeys: ApiKeys; tok
     } catch {
       throw new AppError(401, 'invalid_token', 'The access token is invalid or expired.');
     }
-    if (verified.kind === 'local') {
-      const actor = await accounts.actor(verified.userId);
-      if (!actor) throw new AppError(401, 'invalid_token', 'The access token’s user no longer exists.');
-      return actor;
-    }
-    const user = await accounts.getByEmail(verified.identity);
-    if (!user) throw new AppError(401, 'unknown_user', 'The identity provider’s user has no Vitae account.');
-    return (await accounts.actor(user.id))!;
+    if (verified.kind === 'local') return verified.actor;
+    const actor = await accounts.externalActor(verified.subject, verified.identity);
+    if (!actor) throw new AppError(401, 'unknown_user', 'The identity provider’s user has no Vitae account.');
+    return actor;
   }
 });
 
-/** The caller, or 401. */
+/** The caller, or 401 `unauthorized` for an anonymous request. For routes open to people and API keys. */
 export function requireActor(request: FastifyRequest): Actor {
   if (!request.actor) throw unauthorized('Authentication required: send a Bearer token or an X-Api-Key.');
   return request.actor;
+}
+
+/** The calling person, for routes that only make sense for one (`/auth/me`): 401 when anonymous, 403 for an API key. */
+export function requireUser(request: FastifyRequest): UserActor {
+  const actor = requireActor(request);
+  if (actor.kind !== 'user') throw forbidden('This route is for people, not API keys.');
+  return actor;
 }

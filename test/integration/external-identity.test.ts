@@ -1,49 +1,102 @@
 import { createServer, type Server } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register } from '../helpers/api.ts';
 
+const ISSUER = 'https://idp.example.test/';
 let jwks: Server;
+let jwksRequests = 0;
 let t: TestApp;
-let sign: (claims: Record<string, unknown>, options?: { issuer?: string; audience?: string }) => Promise<string>;
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let privateKey: PrivateKey;
+
+interface SignOptions {
+  subject?: string;
+  issuer?: string;
+  audience?: string;
+  kid?: string;
+  key?: PrivateKey;
+}
+const sign = (claims: Record<string, unknown>, options: SignOptions = {}) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'test-key' })
+    .setSubject(options.subject ?? 'idp-user-1')
+    .setIssuer(options.issuer ?? ISSUER)
+    .setAudience(options.audience ?? 'vitae')
+    .setExpirationTime('5m')
+    .sign(options.key ?? privateKey);
+const me = async (token: string) => {
+  const response = await t.fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await json(response) };
+};
 
 beforeAll(async () => {
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-  jwks = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+  const pair = await generateKeyPair('RS256');
+  privateKey = pair.privateKey;
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+  jwks = createServer((_request, response) => {
+    jwksRequests += 1;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+  });
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
-  sign = (claims, options = {}) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
-      .setSubject('idp-user-1')
-      .setIssuer(options.issuer ?? 'https://idp.example.test/')
-      .setAudience(options.audience ?? 'vitae')
-      .setExpirationTime('5m')
-      .sign(privateKey);
-  t = await startTestApp({ antivirus: false, workers: false, env: { AUTH_JWKS_URL: url, AUTH_JWKS_ISSUER: 'https://idp.example.test/', AUTH_JWKS_AUDIENCE: 'vitae' } });
+  t = await startTestApp({ antivirus: false, workers: false, env: { AUTH_JWKS_URL: url, AUTH_JWKS_ISSUER: ISSUER, AUTH_JWKS_AUDIENCE: 'vitae' } });
 });
 afterAll(async () => {
   await t?.close();
   jwks?.close();
 });
 
-it('trusts tokens of the configured identity provider, mapped to users by email', async () => {
-  const user = await register(t, { role: 'candidate', email: 'federated@example.test' });
-  const me = await t.fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${await sign({ email: 'federated@example.test' })}` } });
-  expect(me.status).toBe(200);
-  expect((await json(me)).id).toBe(user.user.id);
+it('trusts tokens of the configured identity provider, mapped to users by email, and binds the provider’s subject', async () => {
+  const user = await register(t, { role: 'recruiter', orgName: 'Federated Org', email: 'Federated@Example.test' });
+  const first = await me(await sign({ email: 'federated@example.test', email_verified: true }));
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ id: user.user.id, role: 'recruiter', org_role: 'admin' });
+  const row = await t.runtime.db.selectFrom('users').select('external_subject').where('id', '=', user.user.id).executeTakeFirstOrThrow();
+  expect(row.external_subject).toBe('idp-user-1');
+  // The person's role and organization apply: an org admin's provider token manages keys.
+  const key = await t.fetch('/api/v1/api-keys', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await sign({ email: 'federated@example.test' })}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'from the idp', scopes: ['files:read'] }),
+  });
+  expect(key.status).toBe(201);
   // Vitae's own tokens keep working next to the provider's.
   expect((await t.fetch('/api/v1/auth/me', { headers: user.headers })).status).toBe(200);
 });
 
-it('refuses the provider’s tokens for unknown users, other issuers or audiences', async () => {
-  const unknown = await t.fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${await sign({ email: 'stranger@example.test' })}` } });
-  expect(unknown.status).toBe(401);
-  expect((await json(unknown)).code).toBe('unknown_user');
-  for (const options of [{ issuer: 'https://evil.example/' }, { audience: 'someone-else' }]) {
-    const response = await t.fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${await sign({ email: 'federated@example.test' }, options)}` } });
-    expect(response.status).toBe(401);
+it('follows the subject once bound: another subject with the same email is refused', async () => {
+  const hijack = await me(await sign({ email: 'federated@example.test' }, { subject: 'idp-user-2' }));
+  expect([hijack.status, hijack.body.code]).toEqual([401, 'unknown_user']);
+});
+
+it('refuses unknown users, unverified emails, other issuers, audiences or keys, and unsigned tokens', async () => {
+  await register(t, { role: 'candidate', email: 'unverified@example.test' });
+  const unknown = await me(await sign({ email: 'stranger@example.test' }, { subject: 'idp-stranger' }));
+  expect([unknown.status, unknown.body.code]).toEqual([401, 'unknown_user']);
+  const { privateKey: otherKey } = await generateKeyPair('RS256');
+  const refused = [
+    await sign({ email: 'unverified@example.test', email_verified: false }, { subject: 'idp-unverified' }),
+    await sign({ email: 'federated@example.test' }, { issuer: 'https://evil.example/' }),
+    await sign({ email: 'federated@example.test' }, { audience: 'someone-else' }),
+    await sign({ email: 'federated@example.test' }, { key: otherKey }),
+    await sign({ email: 'federated@example.test' }, { kid: 'unknown-key', key: otherKey }),
+    await sign({}, { subject: 'idp-user-1' }),
+    new UnsecuredJWT({ email: 'federated@example.test' }).setSubject('idp-user-1').setIssuer(ISSUER).setAudience('vitae').setExpirationTime('5m').encode(),
+  ];
+  for (const token of refused) {
+    const response = await me(token);
+    expect([response.status, response.body.code]).toEqual([401, 'invalid_token']);
   }
+  const unverified = await t.runtime.db.selectFrom('users').select('external_subject').where('email', '=', 'unverified@example.test').executeTakeFirstOrThrow();
+  expect(unverified.external_subject).toBeNull();
+});
+
+it('does not fetch the provider’s keys for tokens of its own', async () => {
+  const user = await register(t, { role: 'candidate' });
+  const before = jwksRequests;
+  const broken = `${user.token.slice(0, -4)}AAAA`;
+  for (let i = 0; i < 5; i += 1) expect((await me(broken)).status).toBe(401);
+  expect(jwksRequests).toBe(before);
 });

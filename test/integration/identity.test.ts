@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { base64url, decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/services/auth/passwords.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, type Session } from '../helpers/api.ts';
 
+const PASSWORD = 'correct horse battery staple';
 let t: TestApp;
 let admin: Session;
 let otherAdmin: Session;
@@ -20,154 +22,363 @@ afterAll(async () => t?.close());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   t.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const userCount = async () => Number((await t.runtime.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const email = (label: string) => `${label}-${randomBytes(4).toString('hex')}@example.test`;
+const login = async (address: string, password = PASSWORD) => json(await post('/api/v1/auth/login', { email: address, password }));
+const me = (token: string) => t.fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+
+/** Everything an identity request could change, to show that a refused one changed nothing. */
+async function identityState() {
+  const db = t.runtime.db;
+  const [users, organizations, memberships, invitations, keys, refresh] = await Promise.all([
+    db.selectFrom('users').select(['id', 'email', 'password_hash', 'external_subject']).orderBy('id').execute(),
+    db.selectFrom('organizations').select(['id', 'name']).orderBy('id').execute(),
+    db.selectFrom('memberships').select(['user_id', 'org_id', 'org_role']).orderBy('user_id').execute(),
+    db.selectFrom('invitations').select(['id', 'accepted_at']).orderBy('id').execute(),
+    db.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
+    db.selectFrom('refresh_tokens').select(['id', 'used_at', 'revoked_at']).orderBy('id').execute(),
+  ]);
+  return { users, organizations, memberships, invitations, keys, refresh };
+}
 
 describe('accounts', () => {
-  it('registers, logs in and tells who the caller is', async () => {
-    const email = `Person.${randomBytes(4).toString('hex')}@Example.test`;
-    const created = await post('/api/v1/auth/register', { email, password: 'a long enough password', name: 'Person', role: 'candidate' });
+  it('registers, logs in and tells who the caller is; the access token carries role and organization', async () => {
+    const address = `Person.${randomBytes(4).toString('hex')}@Example.test`;
+    const created = await post('/api/v1/auth/register', { email: address, password: 'a long enough password', name: ' Person ', role: 'candidate' });
     expect(created.status).toBe(201);
     const body = await json(created);
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, user: { email, role: 'candidate', org_id: null } });
-    expect(created.headers.get('set-cookie')).toMatch(/vitae_refresh=.*HttpOnly/i);
-    const login = await post('/api/v1/auth/login', { email: email.toLowerCase(), password: 'a long enough password' });
-    expect(login.status).toBe(200);
-    const me = await json(await t.fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${(await json(login)).access_token}` } }));
-    expect(me.email).toBe(email);
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, user: { email: address, name: 'Person', role: 'candidate', org_id: null, org_role: null } });
+    const session = await login(address.toLowerCase(), 'a long enough password');
+    expect(session.user.email).toBe(address);
+    expect(await json(await me(session.access_token))).toMatchObject({ id: body.user.id, email: address, role: 'candidate', org_id: null });
+
+    const claims = decodeJwt((await login(admin.user.email)).access_token);
+    expect(claims).toMatchObject({ sub: admin.user.id, role: 'recruiter', org: admin.user.org_id, org_role: 'admin', iss: 'vitae', aud: 'vitae-api' });
+    expect(claims.exp! - claims.iat!).toBe(900);
+    expect(typeof claims.jti).toBe('string');
+  });
+
+  it('makes a recruiter with org_name the admin of a new organization; without one, needs an invitation', async () => {
+    const founder = await json(await post('/api/v1/auth/register', { email: email('founder'), password: PASSWORD, name: 'F', role: 'recruiter', org_name: 'Founded' }));
+    expect(founder.user).toMatchObject({ role: 'recruiter', org_role: 'admin', org_name: 'Founded' });
+    const before = await identityState();
+    const orphan = await post('/api/v1/auth/register', { email: email('orphan'), password: PASSWORD, name: 'O', role: 'recruiter' });
+    expect(orphan.status).toBe(400);
+    expect((await json(orphan)).code).toBe('org_required');
+    const candidateWithOrg = await post('/api/v1/auth/register', { email: email('c'), password: PASSWORD, name: 'C', role: 'candidate', org_name: 'Nope' });
+    expect((await json(candidateWithOrg)).code).toBe('org_not_allowed');
+    expect(await identityState()).toEqual(before);
   });
 
   it('refuses an email that differs only in case, weak passwords, and bad input, changing nothing', async () => {
-    const before = await userCount();
-    const upper = await post('/api/v1/auth/register', { email: admin.user.email.toUpperCase(), password: 'a long enough password', name: 'Dup', role: 'candidate' });
-    expect(upper.status).toBe(409);
-    expect((await json(upper)).code).toBe('email_taken');
-    expect((await json(await post('/api/v1/auth/register', { email: 'short@example.test', password: 'short', name: 'S', role: 'candidate' }))).code).toBe('weak_password');
-    expect((await json(await post('/api/v1/auth/register', { email: 'nope', password: 'a long enough password', name: 'S', role: 'candidate' }))).code).toBe('invalid_email');
-    const malformed = await post('/api/v1/auth/register', '{"email": ');
-    expect(malformed.status).toBe(400);
-    expect((await json(malformed)).code).toBe('malformed_json');
-    const huge = await post('/api/v1/auth/register', JSON.stringify({ email: 'x@example.test', password: 'p'.repeat(10 * 1024 * 1024), name: 'x', role: 'candidate' }));
+    const before = await identityState();
+    const refusals: Array<[body: unknown, status: number, code: string]> = [
+      [{ email: admin.user.email.toUpperCase(), password: PASSWORD, name: 'Dup', role: 'candidate' }, 409, 'email_taken'],
+      [{ email: ` ${admin.user.email.replace(/^./, (c) => c.toUpperCase())} `, password: PASSWORD, name: 'Dup', role: 'candidate' }, 409, 'email_taken'],
+      [{ email: email('short'), password: 'nine char', name: 'S', role: 'candidate' }, 400, 'weak_password'],
+      [{ email: email('long'), password: 'p'.repeat(257), name: 'L', role: 'candidate' }, 400, 'weak_password'],
+      [{ email: 'nope', password: PASSWORD, name: 'S', role: 'candidate' }, 400, 'invalid_email'],
+      [{ email: email('blank'), password: PASSWORD, name: '   ', role: 'candidate' }, 400, 'invalid_name'],
+      [{ email: email('role'), password: PASSWORD, name: 'R', role: 'admin' }, 400, 'validation_failed'],
+      ['{"email": ', 400, 'malformed_json'],
+      [JSON.stringify({ email: 'x@example.test', password: 'p'.repeat(10 * 1024 * 1024), name: 'x', role: 'candidate' }), 413, 'payload_too_large'],
+    ];
+    for (const [body, status, code] of refusals) {
+      const response = await post('/api/v1/auth/register', body);
+      expect([response.status, (await json(response)).code]).toEqual([status, code]);
+    }
+    const huge = await post('/api/v1/auth/login', JSON.stringify({ email: admin.user.email, password: 'p'.repeat(10 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
-    expect(await userCount()).toBe(before);
+    expect(await identityState()).toEqual(before);
   });
 
-  it('gives the same answer for an unknown email and a wrong password', async () => {
+  it('lets exactly one of several concurrent registrations of one email (in any case) win', async () => {
+    const address = email('race');
+    const responses = await Promise.all(
+      [address, address.toUpperCase(), address, address.toUpperCase()].map((variant) => post('/api/v1/auth/register', { email: variant, password: PASSWORD, name: 'Race', role: 'recruiter', org_name: 'Race Inc' })),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    const rows = await t.runtime.db.selectFrom('users').select('id').where('email', 'ilike', address).execute();
+    expect(rows).toHaveLength(1);
+    expect(await t.runtime.db.selectFrom('organizations').select('id').where('name', '=', 'Race Inc').execute()).toHaveLength(1);
+  });
+
+  it('gives the same answer, in about the same time, for an unknown email and a wrong password', async () => {
     const unknown = await post('/api/v1/auth/login', { email: 'nobody@example.test', password: 'whatever password' });
     const wrong = await post('/api/v1/auth/login', { email: admin.user.email, password: 'the wrong password' });
-    expect(unknown.status).toBe(401);
-    expect(wrong.status).toBe(401);
-    const [a, b] = [await json(unknown), await json(wrong)];
-    expect(a.code).toBe('invalid_credentials');
-    expect(b.code).toBe(a.code);
-    expect(b.detail).toBe(a.detail);
+    const tooLong = await post('/api/v1/auth/login', { email: admin.user.email, password: PASSWORD + 'x'.repeat(300) });
+    const [a, b, c] = [await json(unknown), await json(wrong), await json(tooLong)];
+    expect([unknown.status, wrong.status, tooLong.status]).toEqual([401, 401, 401]);
+    expect(a).toMatchObject({ code: 'invalid_credentials' });
+    expect([b.code, b.detail, c.code]).toEqual([a.code, a.detail, a.code]);
+
+    const timed = async (address: string) => {
+      const started = performance.now();
+      await post('/api/v1/auth/login', { email: address, password: 'the wrong password' });
+      return performance.now() - started;
+    };
+    const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+    const unknownTimes: number[] = [];
+    const wrongTimes: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      unknownTimes.push(await timed(`nobody-${i}@example.test`));
+      wrongTimes.push(await timed(admin.user.email));
+    }
+    // Both run one scrypt: an unknown email is not measurably faster.
+    expect(median(unknownTimes)).toBeGreaterThan(median(wrongTimes) * 0.6);
+  });
+
+  it('upgrades a hash made with older scrypt parameters at the next login', async () => {
+    const user = await register(t, { role: 'candidate' });
+    await t.runtime.db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD, { N: 2 ** 12, r: 8, p: 1 }) }).where('id', '=', user.user.id).execute();
+    expect((await post('/api/v1/auth/login', { email: user.user.email, password: PASSWORD })).status).toBe(200);
+    const { password_hash } = await t.runtime.db.selectFrom('users').select('password_hash').where('id', '=', user.user.id).executeTakeFirstOrThrow();
+    expect(password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect((await post('/api/v1/auth/login', { email: user.user.email, password: PASSWORD })).status).toBe(200);
   });
 });
 
 describe('tokens', () => {
   const secret = () => new TextEncoder().encode(t.env.JWT_SECRET);
-  const me = (token: string) => t.fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+  const claimsOf = (session: Session) => ({ role: 'recruiter', org: session.user.org_id, org_role: 'admin' });
+  const signed = (claims: Record<string, unknown>, edit: (jwt: SignJWT) => SignJWT = (jwt) => jwt, key = secret()) =>
+    edit(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(admin.user.id).setIssuer('vitae').setAudience('vitae-api').setExpirationTime('5m')).sign(key);
 
-  it('refuses alg:none, another secret, expired tokens and the wrong issuer or audience', async () => {
-    const claims = { sub: admin.user.id };
-    const none = new UnsecuredJWT(claims).setIssuer('vitae').setAudience('vitae-api').setExpirationTime('5m').encode();
-    const otherKey = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('vitae').setAudience('vitae-api').setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(40)));
-    const expired = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('vitae').setAudience('vitae-api').setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret());
-    const issuer = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('evil').setAudience('vitae-api').setExpirationTime('5m').sign(secret());
-    const audience = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('vitae').setAudience('other').setExpirationTime('5m').sign(secret());
-    const valid = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('vitae').setAudience('vitae-api').setExpirationTime('5m').sign(secret());
-    for (const token of [none, otherKey, expired, issuer, audience]) {
-      const response = await me(token);
-      expect(response.status).toBe(401);
-      expect((await json(response)).code).toBe('invalid_token');
+  it('refuses alg:none, another secret, expired or edited tokens and the wrong issuer or audience, changing nothing', async () => {
+    const claims = claimsOf(admin);
+    const now = Math.floor(Date.now() / 1000);
+    const candidateToken = candidate.token.split('.');
+    const forged = {
+      none: new UnsecuredJWT(claims).setSubject(admin.user.id).setIssuer('vitae').setAudience('vitae-api').setExpirationTime('5m').encode(),
+      otherSecret: await signed(claims, undefined, new TextEncoder().encode('x'.repeat(40))),
+      expired: await signed(claims, (jwt) => jwt.setIssuedAt(now - 3600).setExpirationTime(now - 60)),
+      issuer: await signed(claims, (jwt) => jwt.setIssuer('evil')),
+      audience: await signed(claims, (jwt) => jwt.setAudience('other')),
+      // A candidate's token whose payload was rewritten to claim an admin role, signature kept.
+      edited: `${candidateToken[0]}.${base64url.encode(JSON.stringify({ ...decodeJwt(candidate.token), ...claims }))}.${candidateToken[2]}`,
+    };
+    const before = await identityState();
+    for (const [name, token] of Object.entries(forged)) {
+      for (const response of [await me(token), await post('/api/v1/api-keys', { name, scopes: ['files:read'] }, { authorization: `Bearer ${token}` })]) {
+        expect([name, response.status, (await json(response)).code]).toEqual([name, 401, 'invalid_token']);
+      }
     }
-    expect((await me(valid)).status).toBe(200);
+    expect((await t.fetch('/api/v1/auth/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } })).status).toBe(401);
+    expect(await identityState()).toEqual(before);
+    // The same claims, properly signed, are accepted: the refusals above are about the forgery only.
+    expect((await me(await signed(claims))).status).toBe(200);
   });
 
   it('rotates refresh tokens, and a reused one revokes the whole family', async () => {
-    const login = await json(await post('/api/v1/auth/login', { email: candidate.user.email, password: 'correct horse battery staple' }));
-    const first = login.refresh_token;
+    const first = (await login(candidate.user.email)).refresh_token;
     const rotated = await post('/api/v1/auth/refresh', { refresh_token: first });
     expect(rotated.status).toBe(200);
-    const second = (await json(rotated)).refresh_token;
-    expect(second).not.toBe(first);
+    const session = await json(rotated);
+    expect(session.refresh_token).not.toBe(first);
+    expect(decodeJwt(session.access_token).sub).toBe(candidate.user.id);
+
     const replay = await post('/api/v1/auth/refresh', { refresh_token: first });
-    expect(replay.status).toBe(401);
-    expect((await post('/api/v1/auth/refresh', { refresh_token: second })).status).toBe(401);
-    const logoutLogin = await json(await post('/api/v1/auth/login', { email: candidate.user.email, password: 'correct horse battery staple' }));
-    expect((await post('/api/v1/auth/logout', { refresh_token: logoutLogin.refresh_token })).status).toBe(204);
-    expect((await post('/api/v1/auth/refresh', { refresh_token: logoutLogin.refresh_token })).status).toBe(401);
+    expect([replay.status, (await json(replay)).code]).toEqual([401, 'invalid_refresh_token']);
+    // The thief's replay also ended the legitimate holder's newest token.
+    expect((await post('/api/v1/auth/refresh', { refresh_token: session.refresh_token })).status).toBe(401);
+    const family = await t.runtime.db.selectFrom('refresh_tokens').select(['family_id', 'revoked_at', 'token_hash']).where('user_id', '=', candidate.user.id).execute();
+    const familyId = family.find((row) => row.revoked_at !== null)!.family_id;
+    expect(family.filter((row) => row.family_id === familyId).every((row) => row.revoked_at !== null)).toBe(true);
+    // Only hashes are stored.
+    expect(family.some((row) => row.token_hash === first || row.token_hash === session.refresh_token)).toBe(false);
+
+    const other = await login(candidate.user.email);
+    expect((await post('/api/v1/auth/logout', { refresh_token: other.refresh_token })).status).toBe(204);
+    expect((await post('/api/v1/auth/refresh', { refresh_token: other.refresh_token })).status).toBe(401);
+    expect((await post('/api/v1/auth/refresh', {})).status).toBe(401);
+    expect((await post('/api/v1/auth/refresh', { refresh_token: 'made-up' })).status).toBe(401);
+  });
+
+  it('keeps the refresh token in an HttpOnly, SameSite=Strict cookie scoped to /api/v1/auth, usable without the body', async () => {
+    const response = await post('/api/v1/auth/login', { email: candidate.user.email, password: PASSWORD });
+    const cookie = response.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^vitae_refresh=[\w-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\/api\/v1\/auth/);
+    expect(cookie).not.toMatch(/Secure/i); // plain http here; set whenever the request or PUBLIC_URL is https
+    const pair = cookie.split(';')[0]!;
+    expect(pair.split('=')[1]).toBe((await json(response)).refresh_token);
+
+    const refreshed = await t.fetch('/api/v1/auth/refresh', { method: 'POST', headers: { cookie: pair } });
+    expect(refreshed.status).toBe(200);
+    const next = refreshed.headers.get('set-cookie')!.split(';')[0]!;
+    expect(next).not.toBe(pair);
+    const logout = await t.fetch('/api/v1/auth/logout', { method: 'POST', headers: { cookie: next } });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toMatch(/vitae_refresh=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/i);
+    expect((await t.fetch('/api/v1/auth/refresh', { method: 'POST', headers: { cookie: next } })).status).toBe(401);
   });
 });
 
 describe('organizations and API keys', () => {
-  it('lets an admin add members; another organization’s admin gets 404, a candidate 403', async () => {
+  it('lets an admin add members and list them page by page; others get 404, members and candidates 403', async () => {
     const orgId = admin.user.org_id!;
-    const invited = `new-${randomBytes(4).toString('hex')}@example.test`;
+    const invited = email('new');
     const add = await post(`/api/v1/orgs/${orgId}/members`, { email: invited }, admin.headers);
     expect(add.status).toBe(201);
-    expect((await json(add)).status).toBe('invited');
-    const joined = await post('/api/v1/auth/register', { email: invited, password: 'a long enough password', name: 'New', role: 'recruiter' });
-    expect((await json(joined)).user).toMatchObject({ org_id: orgId, org_role: 'member' });
-    const members = await json(await t.fetch(`/api/v1/orgs/${orgId}/members`, { headers: admin.headers }));
-    expect(members.items.map((m: { email: string }) => m.email)).toContain(invited);
+    expect(await json(add)).toMatchObject({ status: 'invited', email: invited, org_role: 'member' });
+    const joined = await json(await post('/api/v1/auth/register', { email: invited.toUpperCase(), password: PASSWORD, name: 'New', role: 'recruiter' }));
+    expect(joined.user).toMatchObject({ org_id: orgId, org_role: 'member' });
+
+    const first = await json(await t.fetch(`/api/v1/orgs/${orgId}/members?limit=1`, { headers: admin.headers }));
+    expect(first.items.map((m: { email: string }) => m.email)).toEqual([invited.toUpperCase()]);
+    const second = await json(await t.fetch(`/api/v1/orgs/${orgId}/members?limit=1&cursor=${first.next_cursor}`, { headers: admin.headers }));
+    expect(second.items.map((m: { id: string }) => m.id)).toEqual([admin.user.id]);
+    expect(second.next_cursor).toBeNull();
+
+    const before = await identityState();
+    const member = { authorization: `Bearer ${joined.access_token}` };
     expect((await t.fetch(`/api/v1/orgs/${orgId}/members`, { headers: otherAdmin.headers })).status).toBe(404);
     expect((await post(`/api/v1/orgs/${orgId}/members`, { email: 'x@example.test' }, otherAdmin.headers)).status).toBe(404);
+    expect((await t.fetch(`/api/v1/orgs/${orgId}/members`, { headers: member })).status).toBe(403);
+    expect((await post(`/api/v1/orgs/${orgId}/members`, { email: 'y@example.test' }, member)).status).toBe(403);
+    expect((await post(`/api/v1/orgs/${orgId}/members`, { email: otherAdmin.user.email }, admin.headers)).status).toBe(409);
+    expect((await json(await post(`/api/v1/orgs/${orgId}/members`, { email: candidate.user.email }, admin.headers))).code).toBe('not_a_recruiter');
     expect((await post('/api/v1/api-keys', { name: 'k', scopes: ['files:read'] }, candidate.headers)).status).toBe(403);
+    expect((await post('/api/v1/api-keys', { name: 'k', scopes: ['files:read'] }, member)).status).toBe(403);
+    expect((await t.fetch('/api/v1/api-keys', { headers: candidate.headers })).status).toBe(403);
+    expect(await identityState()).toEqual(before);
   });
 
   it('API keys are shown once, stored as hashes, limited by scope and organization, and revocable', async () => {
     const created = await post('/api/v1/api-keys', { name: 'scanner', scopes: ['files:read', 'audit:read'] }, admin.headers);
     expect(created.status).toBe(201);
     const { id, key, prefix } = await json(created);
-    expect(key.startsWith(`vitae_${prefix}_`)).toBe(true);
+    expect(key).toMatch(new RegExp(`^vitae_${prefix}_[\\w-]{43}$`));
     const stored = await t.runtime.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(stored.key_hash).not.toContain(key);
-    expect(JSON.stringify(stored)).not.toContain(key.split('_')[2]);
+    expect(JSON.stringify(stored)).not.toContain(key.slice(`vitae_${prefix}_`.length));
+    expect(stored.last_used_at).toBeNull();
+
     const asKey = { 'x-api-key': key };
     expect((await t.fetch('/api/v1/files', { headers: asKey })).status).toBe(200);
     expect((await t.fetch('/api/v1/audit', { headers: asKey })).status).toBe(200);
+    const before = await identityState();
     expect((await post('/api/v1/files/upload/initiate', { filename: 'a.txt', content_type: 'text/plain', size: 3, category: 'resume' }, asKey)).status).toBe(403);
     expect((await post('/api/v1/api-keys', { name: 'escalate', scopes: ['files:write'] }, asKey)).status).toBe(403);
+    expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: asKey })).status).toBe(403);
+    expect((await t.fetch('/api/v1/auth/me', { headers: asKey })).status).toBe(403);
     // Another organization's key sees nothing of this one.
-    const foreign = await json(await post('/api/v1/api-keys', { name: 'b', scopes: ['files:read'] }, otherAdmin.headers));
-    expect((await t.fetch(`/api/v1/orgs/${admin.user.org_id}/members`, { headers: { 'x-api-key': foreign.key } })).status).toBe(404);
+    const foreign = await json(await post('/api/v1/api-keys', { name: 'b', scopes: ['files:read', 'audit:read'] }, otherAdmin.headers));
+    const asForeign = { 'x-api-key': foreign.key };
+    const afterForeignKey = await identityState();
+    expect((await t.fetch(`/api/v1/orgs/${admin.user.org_id}/members`, { headers: asForeign })).status).toBe(404);
+    expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: asForeign })).status).toBe(404);
     expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: otherAdmin.headers })).status).toBe(404);
+    expect((await json(await t.fetch('/api/v1/audit', { headers: asForeign }))).items.every((entry: { org_id: string }) => entry.org_id === otherAdmin.user.org_id)).toBe(true);
+    expect(await identityState()).toEqual(afterForeignKey);
+    expect(afterForeignKey.keys).toHaveLength(before.keys.length + 1);
+
+    // Listed without secrets; the last use is recorded, at most once a minute.
+    const listed = await json(await t.fetch('/api/v1/api-keys', { headers: admin.headers }));
+    const entry = listed.items.find((item: { id: string }) => item.id === id);
+    expect(entry).toMatchObject({ id, name: 'scanner', prefix, scopes: ['files:read', 'audit:read'], revoked_at: null });
+    expect(entry).not.toHaveProperty('key');
+    expect(JSON.stringify(listed)).not.toContain(key);
+    const firstUse = entry.last_used_at;
+    expect(firstUse).not.toBeNull();
+    await t.fetch('/api/v1/files', { headers: asKey });
+    const again = await t.runtime.db.selectFrom('api_keys').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(again.last_used_at!.toISOString()).toBe(firstUse);
+
     expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: admin.headers })).status).toBe(204);
+    expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: admin.headers })).status).toBe(204);
+    const afterRevoke = await identityState();
     const revoked = await t.fetch('/api/v1/files', { headers: asKey });
-    expect(revoked.status).toBe(401);
-    expect((await json(revoked)).code).toBe('invalid_api_key');
+    expect([revoked.status, (await json(revoked)).code]).toEqual([401, 'invalid_api_key']);
+    expect((await post('/api/v1/api-keys', { name: 'zombie', scopes: ['files:read'] }, asKey)).status).toBe(401);
+    expect((await t.fetch('/api/v1/files', { headers: { 'x-api-key': 'vitae_made_up' } })).status).toBe(401);
+    expect(await identityState()).toEqual(afterRevoke);
+  });
+
+  it('refuses unknown scopes', async () => {
+    const response = await post('/api/v1/api-keys', { name: 'k', scopes: ['root'] }, admin.headers);
+    expect(response.status).toBe(400);
   });
 });
 
 describe('abuse', () => {
+  const attempt = (app: TestApp, path: string, body: unknown) => app.fetch(`/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
   it('rate limits logins per account with 429 and Retry-After', async () => {
     const limited = await startTestApp({ antivirus: false, workers: false, env: { RATE_LIMIT_AUTH_PER_ACCOUNT: '3', RATE_LIMIT_AUTH_PER_IP: '1000' } });
     try {
-      const attempt = () => limited.fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'target@example.test', password: 'guess number one' }) });
       const statuses = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await attempt()).status);
+      for (let i = 0; i < 5; i += 1) statuses.push((await attempt(limited, '/auth/login', { email: 'target@example.test', password: 'guess number one' })).status);
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
-      const blocked = await attempt();
+      // The same account in another letter case is the same account.
+      const blocked = await attempt(limited, '/auth/login', { email: 'TARGET@example.test', password: 'guess number two' });
+      expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await json(blocked)).code).toBe('rate_limited');
+      expect(await json(blocked)).toMatchObject({ status: 429, code: 'rate_limited' });
+      // Other accounts are not affected.
+      expect((await attempt(limited, '/auth/login', { email: 'someone-else@example.test', password: 'guess number one' })).status).toBe(401);
     } finally {
       await limited.close();
     }
   });
 
-  it('creates the first operator from the CLI', async () => {
-    const email = `ops-${randomBytes(4).toString('hex')}@example.test`;
-    const child = spawn(process.execPath, ['src/cli.ts', 'user', 'create', '--email', email, '--name', 'Ops', '--role', 'recruiter', '--org', 'Operators', '--admin', '--password-stdin'], {
-      env: { ...process.env, ...t.env, LOG_LEVEL: 'silent' },
-    });
-    child.stdin.end('an operator password\n');
+  it('rate limits login, register and refresh together per IP', async () => {
+    const limited = await startTestApp({ antivirus: false, workers: false, env: { RATE_LIMIT_AUTH_PER_ACCOUNT: '1000', RATE_LIMIT_AUTH_PER_IP: '4' } });
+    try {
+      const statuses = [
+        (await attempt(limited, '/auth/register', { email: email('ip'), password: PASSWORD, name: 'A', role: 'candidate' })).status,
+        (await attempt(limited, '/auth/login', { email: email('ip'), password: PASSWORD })).status,
+        (await attempt(limited, '/auth/refresh', { refresh_token: 'made-up' })).status,
+        (await attempt(limited, '/auth/login', { email: email('ip'), password: PASSWORD })).status,
+        (await attempt(limited, '/auth/register', { email: email('ip'), password: PASSWORD, name: 'B', role: 'candidate' })).status,
+        (await attempt(limited, '/auth/refresh', { refresh_token: 'made-up' })).status,
+      ];
+      expect(statuses).toEqual([201, 401, 401, 401, 429, 429]);
+      const users = await limited.runtime.db.selectFrom('users').select('id').execute();
+      expect(users).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('vitae user create', () => {
+  const run = async (args: string[], stdin?: string) => {
+    const child = spawn(process.execPath, ['src/cli.ts', 'user', 'create', ...args], { env: { ...process.env, ...t.env, LOG_LEVEL: 'silent' } });
+    child.stdin.end(stdin ?? '');
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
-    const result = { stdout };
-    expect(result.stdout).toContain(email);
-    const login = await json(await post('/api/v1/auth/login', { email, password: 'an operator password' }));
-    expect(login.user).toMatchObject({ role: 'recruiter', org_role: 'admin', org_name: 'Operators' });
+    return { code, stdout, stderr };
+  };
+
+  it('creates the first operator with a password from stdin', async () => {
+    const address = email('ops');
+    const result = await run(['--email', address, '--name', 'Ops', '--role', 'recruiter', '--org', 'Operators', '--admin', '--password-stdin'], 'an operator password\n');
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain(address);
+    expect(result.stdout).not.toContain('an operator password');
+    expect((await login(address, 'an operator password')).user).toMatchObject({ role: 'recruiter', org_role: 'admin', org_name: 'Operators' });
+  });
+
+  it('generates and prints a password once when none is given', async () => {
+    const address = email('gen');
+    const result = await run(['--email', address, '--name', 'Gen', '--role', 'candidate']);
+    expect(result.code).toBe(0);
+    const password = /Password \(shown once\): (\S+)/.exec(result.stdout)![1]!;
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    expect((await login(address, password)).user).toMatchObject({ role: 'candidate', org_id: null });
+  });
+
+  it('refuses a taken email, a weak password and a recruiter without an organization, creating nothing', async () => {
+    const before = await identityState();
+    const taken = await run(['--email', admin.user.email.toUpperCase(), '--name', 'X', '--role', 'candidate']);
+    expect([taken.code, taken.stderr]).toEqual([1, expect.stringContaining('email_taken')]);
+    const weak = await run(['--email', email('weak'), '--role', 'candidate', '--password-stdin'], 'short\n');
+    expect([weak.code, weak.stderr]).toEqual([1, expect.stringContaining('weak_password')]);
+    expect((await run(['--email', email('no-org'), '--role', 'recruiter'])).code).toBe(2);
+    expect(await identityState()).toEqual(before);
   });
 });

@@ -81,14 +81,15 @@ it('the owner still sees everything afterwards', async () => {
 
 async function snapshot() {
   const db = t.runtime.db;
-  const [files, jobs, candidates, members, keys, hooks, applications] = await Promise.all([
+  const [files, jobs, candidates, members, invitations, keys, hooks, applications] = await Promise.all([
     db.selectFrom('files').select(['id', 'status', 'deleted_at', 'latest_version']).orderBy('id').execute(),
     db.selectFrom('jobs').select(['id', 'title', 'deleted_at']).orderBy('id').execute(),
     db.selectFrom('candidates').select(['id', 'deleted_at']).orderBy('id').execute(),
-    db.selectFrom('memberships').select(['user_id', 'org_id']).orderBy('user_id').execute(),
+    db.selectFrom('memberships').select(['user_id', 'org_id', 'org_role']).orderBy('user_id').execute(),
+    db.selectFrom('invitations').select(['id', 'email', 'accepted_at']).orderBy('id').execute(),
     db.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
     db.selectFrom('webhooks').select(['id', 'disabled_at']).orderBy('id').execute(),
     db.selectFrom('applications').select(['id']).orderBy('id').execute(),
   ]);
-  return { files, jobs, candidates, members, keys, hooks, applications };
+  return { files, jobs, candidates, members, invitations, keys, hooks, applications };
 }

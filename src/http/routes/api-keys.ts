@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { SCOPES } from '../../domain/policy.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 
 const tags = ['identity'];
 const Timestamp = Type.String({ format: 'date-time' });
@@ -27,6 +27,8 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Create an API key (the key is shown once)',
+          description:
+            'Org admins. The key (`vitae_<prefix>_<secret>`) is returned once and stored only as a hash; send it as `X-Api-Key`. It acts for the organization, limited to its scopes, and never manages members or keys.',
           body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Type.String({ enum: [...SCOPES] } as never), { minItems: 1, maxItems: SCOPES.length }) }),
           response: { 201: Type.Intersect([ApiKey, Type.Object({ key: Type.String() })]), ...problemResponses(400, 401, 403) },
         },
@@ -37,11 +39,24 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
       },
     );
 
-    app.get('/api-keys', { schema: { tags, summary: 'The organization’s API keys (without secrets)', response: { 200: Type.Object({ items: Type.Array(ApiKey) }), ...problemResponses(401, 403) } } }, async (request) => ({
-      items: await apiKeys.list(requestContext(request)),
-    }));
+    app.get(
+      '/api-keys',
+      {
+        schema: {
+          tags,
+          summary: 'The organization’s API keys, newest first (without secrets)',
+          description: 'Org admins. Revoked keys are listed with `revoked_at`; `last_used_at` is recorded to the minute.',
+          querystring: Type.Object(Pagination),
+          response: { 200: Page(ApiKey), ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
+        return apiKeys.list(requestContext(request), { limit, ...(cursor ? { cursor } : {}) });
+      },
+    );
 
-    app.delete('/api-keys/:id', { schema: { tags, summary: 'Revoke an API key', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
+    app.delete('/api-keys/:id', { schema: { tags, summary: 'Revoke an API key', description: 'Org admins. Idempotent: revoking a revoked key answers 204 again.', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
       await apiKeys.revoke(requestContext(request), (request.params as { id: string }).id);
       return reply.code(204).send();
     });

@@ -3,37 +3,32 @@ import { Type, type Static } from 'typebox';
 import { AppError } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { UserView } from '../../services/auth/accounts.ts';
-import { requireActor } from '../authenticate.ts';
-import { problemResponses, Uuid } from '../schemas/common.ts';
+import { requireUser } from '../authenticate.ts';
+import { problemResponses } from '../schemas/common.ts';
+import { Role, User } from '../schemas/identity.ts';
 
 const tags = ['identity'];
 const REFRESH_COOKIE = 'vitae_refresh';
+const COOKIE_PATH = '/api/v1/auth';
 
-const User = Type.Object({
-  id: Uuid,
-  email: Type.String(),
-  name: Type.String(),
-  role: Type.Union([Type.Literal('candidate'), Type.Literal('recruiter')]),
-  org_id: Type.Union([Uuid, Type.Null()]),
-  org_role: Type.Union([Type.Literal('admin'), Type.Literal('member'), Type.Null()]),
-  org_name: Type.Union([Type.String(), Type.Null()]),
-});
 const Session = Type.Object({
   user: User,
-  access_token: Type.String(),
+  access_token: Type.String({ description: 'A JWT (HS256) to send as `Authorization: Bearer …`; claims `sub`, `role`, `org`, `org_role`.' }),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires.' }),
-  refresh_token: Type.String({ description: 'Also set as an HttpOnly cookie scoped to /api/v1/auth.' }),
+  refresh_token: Type.String({ description: 'Opaque, single use: exchange it at /auth/refresh. Also set as the HttpOnly cookie `vitae_refresh` scoped to /api/v1/auth.' }),
 });
 const RegisterBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 320 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  password: Type.String({ minLength: 1, maxLength: 1024, description: '10 to 256 characters (400 `weak_password` otherwise).' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  role: Type.Union([Type.Literal('candidate'), Type.Literal('recruiter')]),
-  org_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  role: Role,
+  org_name: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Recruiters only: creates the organization, with the caller as its admin. Without it a recruiter joins the organization that invited their email (400 `org_required` when none did).' }),
+  ),
 });
 const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
-const RefreshBody = Type.Object({ refresh_token: Type.Optional(Type.String({ maxLength: 200 })) });
+const RefreshBody = Type.Object({ refresh_token: Type.Optional(Type.String({ maxLength: 200, description: 'Or send the `vitae_refresh` cookie.' })) });
 
 /** `/auth/*`: register, login, me, refresh (rotating), logout. Login, register and refresh are rate limited. */
 export function authRoutes(services: Services): FastifyPluginAsync {
@@ -60,16 +55,27 @@ export function authRoutes(services: Services): FastifyPluginAsync {
       reply.setCookie(REFRESH_COOKIE, refresh, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: request.protocol === 'https',
-        path: '/api/v1/auth',
+        // Behind a TLS-terminating proxy the request itself may arrive over plain HTTP.
+        secure: request.protocol === 'https' || services.config.publicUrl.startsWith('https:'),
+        path: COOKIE_PATH,
         maxAge: services.config.auth.refreshTokenTtlSeconds,
       });
-      return { user, access_token: await tokens.issue(user.id), token_type: 'Bearer' as const, expires_in: tokens.ttlSeconds, refresh_token: refresh };
+      return { user, access_token: await tokens.issue(user), token_type: 'Bearer' as const, expires_in: tokens.ttlSeconds, refresh_token: refresh };
     };
 
     app.post(
       '/auth/register',
-      { preHandler: rateLimited, schema: { tags, summary: 'Create an account', security: [], body: RegisterBody, response: { 201: Session, ...problemResponses(400, 409, 413, 429) } } },
+      {
+        preHandler: rateLimited,
+        schema: {
+          tags,
+          summary: 'Create an account',
+          description: 'Signs the new user in at once. Rate limited per IP and per email (429 `rate_limited` with Retry-After). 409 `email_taken` when the email exists in any letter case.',
+          security: [],
+          body: RegisterBody,
+          response: { 201: Session, ...problemResponses(400, 409, 413, 429) },
+        },
+      },
       async (request, reply) => {
         const body = request.body as Static<typeof RegisterBody>;
         const user = await accounts.register(body, auditOf(request));
@@ -80,7 +86,17 @@ export function authRoutes(services: Services): FastifyPluginAsync {
 
     app.post(
       '/auth/login',
-      { preHandler: rateLimited, schema: { tags, summary: 'Sign in', security: [], body: LoginBody, response: { 200: Session, ...problemResponses(400, 401, 429) } } },
+      {
+        preHandler: rateLimited,
+        schema: {
+          tags,
+          summary: 'Sign in',
+          description: 'The same 401 `invalid_credentials` for an unknown email and a wrong password. Rate limited per IP and per email.',
+          security: [],
+          body: LoginBody,
+          response: { 200: Session, ...problemResponses(400, 401, 413, 429) },
+        },
+      },
       async (request, reply) => {
         const body = request.body as Static<typeof LoginBody>;
         return startSession(reply, request, await accounts.login(body.email, body.password));
@@ -91,7 +107,16 @@ export function authRoutes(services: Services): FastifyPluginAsync {
       '/auth/refresh',
       {
         preHandler: rateLimited,
-        schema: { tags, summary: 'Exchange a refresh token (body or cookie) for new tokens; the old one stops working', security: [], body: Type.Optional(RefreshBody), response: { 200: Session, ...problemResponses(401, 429) } },
+        preValidation: bodyOptional,
+        schema: {
+          tags,
+          summary: 'Exchange a refresh token for new tokens',
+          description:
+            'Takes the refresh token from the body or the `vitae_refresh` cookie and returns a new access token and a new refresh token; the old one stops working. Presenting an already used refresh token revokes every token of its login (401 `invalid_refresh_token`).',
+          security: [],
+          body: RefreshBody,
+          response: { 200: Session, ...problemResponses(401, 429) },
+        },
       },
       async (request, reply) => {
         const token = refreshTokenOf(request);
@@ -105,21 +130,40 @@ export function authRoutes(services: Services): FastifyPluginAsync {
 
     app.post(
       '/auth/logout',
-      { schema: { tags, summary: 'End the session (revokes the refresh token’s family)', security: [], body: Type.Optional(RefreshBody), response: { 204: Type.Null() } } },
+      {
+        preValidation: bodyOptional,
+        schema: {
+          tags,
+          summary: 'Sign out',
+          description: 'Revokes the refresh token (body or cookie) and every token of its login, and clears the cookie. Idempotent. Access tokens already issued expire on their own.',
+          security: [],
+          body: RefreshBody,
+          response: { 204: Type.Null() },
+        },
+      },
       async (request, reply) => {
         const token = refreshTokenOf(request);
         if (token) await refreshTokens.revokeFamily(token);
-        reply.clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' });
+        reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
         return reply.code(204).send();
       },
     );
 
-    app.get('/auth/me', { schema: { tags, summary: 'The caller', response: { 200: User, ...problemResponses(401, 403) } } }, async (request) => {
-      const actor = requireActor(request);
-      if (actor.kind !== 'user') throw new AppError(403, 'forbidden', 'API keys have no user.');
-      return (await accounts.get(actor.userId))!;
-    });
+    app.get(
+      '/auth/me',
+      { schema: { tags, summary: 'The caller', description: 'People only: an API key gets 403.', security: [{ bearer: [] }], response: { 200: User, ...problemResponses(401, 403) } } },
+      async (request) => {
+        const user = await accounts.get(requireUser(request).userId);
+        if (!user) throw new AppError(401, 'invalid_token', 'The access token’s user no longer exists.');
+        return user;
+      },
+    );
   };
+}
+
+/** The web UI refreshes with the cookie alone, in a POST without a body: validate that as `{}`. */
+async function bodyOptional(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
 }
 
 function refreshTokenOf(request: FastifyRequest): string | undefined {

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
-import type { Db, Tx } from '../../db/database.ts';
+import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { OrgRole, UserRole } from '../../db/schema.ts';
 import { newId } from '../../domain/ids.ts';
-import { authorize, type UserActor } from '../../domain/policy.ts';
-import { AppError, conflict, forbidden, notFound } from '../../errors.ts';
-import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
+import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
+import type { UserActor } from '../../domain/policy.ts';
+import { AppError, conflict } from '../../errors.ts';
+import { SYSTEM_CONTEXT, type AuditContext, type AuditLog } from '../audit/audit-log.ts';
+import { authorizeOrThrow } from '../authorize.ts';
 import type { RequestContext } from '../context.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './passwords.ts';
 
@@ -26,6 +28,14 @@ export interface Registration {
   org_name?: string;
 }
 
+export interface MemberAdded {
+  status: 'added' | 'invited';
+  email: string;
+  org_role: OrgRole;
+  user?: UserView;
+}
+
+/** Deliberately loose (one @, a dot in the domain, no spaces): the only real check is a mail that arrives. */
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 
 /** Accounts, organizations and memberships. */
@@ -39,21 +49,46 @@ export class Accounts {
 
   /**
    * A recruiter with `org_name` creates that organization and becomes its admin; a recruiter
-   * without one joins the organization that invited their email.
+   * without one joins the organization that invited their email (400 `org_required` when none did).
    */
   async register(input: Registration, context: AuditContext): Promise<UserView> {
-    const email = input.email.trim();
-    if (!EMAIL.test(email)) throw new AppError(400, 'invalid_email', 'That is not a valid email address.');
+    const email = validEmail(input.email);
+    const name = validName(input.name);
     assertPasswordPolicy(input.password);
+    if (input.role === 'candidate' && input.org_name !== undefined) throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
     const passwordHash = await hashPassword(input.password);
-    return this.db.transaction().execute(async (tx) => {
-      if (await this.findByEmail(tx, email)) throw conflict('email_taken', 'An account with this email already exists.');
-      const userId = newId();
-      await tx.insertInto('users').values({ id: userId, email, name: input.name.trim(), role: input.role, password_hash: passwordHash, external_subject: null }).execute();
+    return this.inTransaction(async (tx) => {
+      const userId = await this.insertUser(tx, { email, name, role: input.role, passwordHash });
       let orgId: string | null = null;
-      if (input.role === 'recruiter') orgId = await this.joinOrganization(tx, userId, email, input.org_name);
-      else if (input.org_name) throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
+      if (input.role === 'recruiter') {
+        orgId = input.org_name?.trim() ? await this.createOrganization(tx, userId, input.org_name.trim()) : await this.acceptInvitation(tx, userId, email);
+      }
       await this.audit.append(tx, { ...context, actorId: userId, actorType: 'user' }, { action: 'user.registered', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId });
+      return this.view(tx, userId);
+    });
+  }
+
+  /**
+   * The first-run bootstrap (`vitae user create`): any role, and an organization found by name or
+   * created, joined as admin or member. Recorded in the audit trail as done by the system.
+   */
+  async createUser(input: { email: string; name: string; role: UserRole; password: string; orgName?: string; admin: boolean }): Promise<UserView> {
+    const email = validEmail(input.email);
+    const name = validName(input.name);
+    assertPasswordPolicy(input.password);
+    if (input.role === 'recruiter' && !input.orgName?.trim()) throw new AppError(400, 'org_required', 'A recruiter needs an organization.');
+    const passwordHash = await hashPassword(input.password);
+    return this.inTransaction(async (tx) => {
+      const userId = await this.insertUser(tx, { email, name, role: input.role, passwordHash });
+      let orgId: string | null = null;
+      if (input.role === 'recruiter' && input.orgName) {
+        const orgName = input.orgName.trim();
+        const existing = await tx.selectFrom('organizations').select('id').where('name', '=', orgName).orderBy('created_at').executeTakeFirst();
+        orgId = existing?.id ?? newId();
+        if (!existing) await tx.insertInto('organizations').values({ id: orgId, name: orgName }).execute();
+        await tx.insertInto('memberships').values({ user_id: userId, org_id: orgId, org_role: input.admin ? 'admin' : 'member' }).execute();
+      }
+      await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'user.created', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId, details: { role: input.role, admin: input.admin } });
       return this.view(tx, userId);
     });
   }
@@ -61,8 +96,9 @@ export class Accounts {
   /** Same answer, and about the same time, for an unknown email and a wrong password. */
   async login(email: string, password: string): Promise<UserView> {
     const user = await this.findByEmail(this.db, email.trim());
-    const valid = await verifyPassword(password.slice(0, PASSWORD_MAX), user?.password_hash ?? (await DUMMY_HASH_PROMISE));
-    if (!user || !user.password_hash || !valid) throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
+    // Always one scrypt run (against a dummy hash for an unknown email or an account without a password).
+    const matches = await verifyPassword(password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
+    if (!user?.password_hash || !matches || password.length > PASSWORD_MAX) throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
     if (needsRehash(user.password_hash)) {
       await this.db.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: new Date() }).where('id', '=', user.id).execute();
     }
@@ -74,39 +110,37 @@ export class Accounts {
     return exists ? this.view(this.db, userId) : null;
   }
 
-  async getByEmail(email: string): Promise<UserView | null> {
-    const user = await this.findByEmail(this.db, email);
-    return user ? this.view(this.db, user.id) : null;
-  }
-
-  /** The policy's view of a user. */
-  async actor(userId: string): Promise<UserActor | null> {
-    const row = await this.db
-      .selectFrom('users')
-      .leftJoin('memberships', 'memberships.user_id', 'users.id')
-      .select(['users.id', 'users.role', 'memberships.org_id', 'memberships.org_role'])
-      .where('users.id', '=', userId)
-      .executeTakeFirst();
-    return row ? { kind: 'user', userId: row.id, role: row.role, orgId: row.org_id, orgRole: row.org_role } : null;
+  /**
+   * The user behind an external identity provider's token. The provider's subject is bound to the
+   * account the first time its email (the configured claim) matches; from then on the subject
+   * decides, so an address later reassigned at the provider cannot take the account over. Users
+   * are never created here: an identity without an account gets null.
+   */
+  async externalActor(subject: string, identity: string): Promise<UserActor | null> {
+    const bound = await this.actorWhere(this.db, 'users.external_subject', subject);
+    if (bound) return bound;
+    const user = await this.findByEmail(this.db, identity);
+    if (!user || user.external_subject !== null) return null;
+    const claimed = await this.db.updateTable('users').set({ external_subject: subject, updated_at: new Date() }).where('id', '=', user.id).where('external_subject', 'is', null).executeTakeFirst();
+    return claimed.numUpdatedRows === 1n ? this.actorWhere(this.db, 'users.id', user.id) : null;
   }
 
   /** Adds a recruiter to the organization: links an existing account, or records an invitation for the email. */
-  async addMember(ctx: RequestContext, orgId: string, input: { email: string; org_role?: OrgRole }): Promise<{ status: 'added' | 'invited'; user?: UserView; email: string; org_role: OrgRole }> {
-    this.assertOrg(ctx, orgId, 'org.members.write');
-    const email = input.email.trim();
-    if (!EMAIL.test(email)) throw new AppError(400, 'invalid_email', 'That is not a valid email address.');
+  async addMember(ctx: RequestContext, orgId: string, input: { email: string; org_role?: OrgRole }): Promise<MemberAdded> {
+    authorizeOrThrow(ctx.actor, 'org.members.write', { type: 'org_scope', orgId }, 'Organization');
+    const email = validEmail(input.email);
     const orgRole = input.org_role ?? 'member';
-    return this.db.transaction().execute(async (tx) => {
+    return this.inTransaction(async (tx) => {
       const user = await this.findByEmail(tx, email);
       if (user) {
         if (user.role !== 'recruiter') throw conflict('not_a_recruiter', 'That account is a candidate account; only recruiters join organizations.');
         const membership = await tx.selectFrom('memberships').select('org_id').where('user_id', '=', user.id).executeTakeFirst();
-        if (membership && membership.org_id !== orgId) throw conflict('already_member', 'That recruiter belongs to another organization.');
-        if (membership) throw conflict('already_member', 'That recruiter is already a member.');
+        if (membership) throw conflict('already_member', membership.org_id === orgId ? 'That recruiter is already a member.' : 'That recruiter belongs to another organization.');
         await tx.insertInto('memberships').values({ user_id: user.id, org_id: orgId, org_role: orgRole }).execute();
         await this.audit.append(tx, ctx.audit, { action: 'org.member_added', orgId, resourceType: 'user', resourceId: user.id, details: { org_role: orgRole } });
         return { status: 'added' as const, user: await this.view(tx, user.id), email: user.email, org_role: orgRole };
       }
+      // Inviting the same address twice keeps the first open invitation.
       await tx
         .insertInto('invitations')
         .values({ id: newId(), org_id: orgId, email, org_role: orgRole, invited_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, accepted_at: null })
@@ -117,24 +151,43 @@ export class Accounts {
     });
   }
 
-  async listMembers(ctx: RequestContext, orgId: string): Promise<UserView[]> {
-    this.assertOrg(ctx, orgId, 'org.members.read');
-    const members = await this.db.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).orderBy('created_at').execute();
-    return Promise.all(members.map((m) => this.view(this.db, m.user_id)));
+  /** Members, newest first, with cursor pagination. */
+  async listMembers(ctx: RequestContext, orgId: string, page: { limit: number; cursor?: string }): Promise<{ items: UserView[]; next_cursor: string | null }> {
+    authorizeOrThrow(ctx.actor, 'org.members.read', { type: 'org_scope', orgId }, 'Organization');
+    const after = page.cursor ? decodeCursor(page.cursor) : null;
+    const rows = await this.db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'memberships.org_id', 'memberships.org_role', 'organizations.name as org_name', 'memberships.created_at as joined_at'])
+      .where('memberships.org_id', '=', orgId)
+      .$if(after !== null, (query) =>
+        query.where((eb) => eb.or([eb('memberships.created_at', '<', after!.createdAt), eb.and([eb('memberships.created_at', '=', after!.createdAt), eb('memberships.user_id', '<', after!.id)])])),
+      )
+      .orderBy('memberships.created_at', 'desc')
+      .orderBy('memberships.user_id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
+    const items = rows.slice(0, page.limit);
+    const last = items.at(-1);
+    return { items: items.map(toView), next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.joined_at, id: last.id }) : null };
   }
 
-  private assertOrg(ctx: RequestContext, orgId: string, action: 'org.members.read' | 'org.members.write'): void {
-    const decision = authorize(ctx.actor, action, { type: 'org_scope', orgId });
-    if (!decision.allowed) throw decision.visible ? forbidden('Only organization admins manage members.') : notFound('Organization');
+  private async insertUser(tx: Tx, user: { email: string; name: string; role: UserRole; passwordHash: string }): Promise<string> {
+    if (await this.findByEmail(tx, user.email)) throw emailTaken();
+    const id = newId();
+    await tx.insertInto('users').values({ id, email: user.email, name: user.name, role: user.role, password_hash: user.passwordHash, external_subject: null }).execute();
+    return id;
   }
 
-  private async joinOrganization(tx: Tx, userId: string, email: string, orgName: string | undefined): Promise<string> {
-    if (orgName?.trim()) {
-      const orgId = newId();
-      await tx.insertInto('organizations').values({ id: orgId, name: orgName.trim() }).execute();
-      await tx.insertInto('memberships').values({ user_id: userId, org_id: orgId, org_role: 'admin' }).execute();
-      return orgId;
-    }
+  private async createOrganization(tx: Tx, userId: string, name: string): Promise<string> {
+    const orgId = newId();
+    await tx.insertInto('organizations').values({ id: orgId, name }).execute();
+    await tx.insertInto('memberships').values({ user_id: userId, org_id: orgId, org_role: 'admin' }).execute();
+    return orgId;
+  }
+
+  private async acceptInvitation(tx: Tx, userId: string, email: string): Promise<string> {
     const invitation = await tx
       .selectFrom('invitations')
       .selectAll()
@@ -148,19 +201,38 @@ export class Accounts {
     return invitation.org_id;
   }
 
-  private findByEmail(db: Db | Tx, email: string) {
+  /** Two requests racing past the existence checks meet the unique indexes: a 409, not a 500. */
+  private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(work);
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === 'users_email_lower') throw emailTaken();
+      if (constraint === 'memberships_pkey') throw conflict('already_member', 'That recruiter already belongs to an organization.');
+      throw error;
+    }
+  }
+
+  private findByEmail(db: Executor, email: string) {
     return db.selectFrom('users').selectAll().where(sql<boolean>`lower(email) = lower(${email})`).executeTakeFirst();
   }
 
-  private async view(db: Db | Tx, userId: string): Promise<UserView> {
-    const row = await db
-      .selectFrom('users')
-      .leftJoin('memberships', 'memberships.user_id', 'users.id')
+  private async actorWhere(db: Executor, column: 'users.id' | 'users.external_subject', value: string): Promise<UserActor | null> {
+    const row = await this.viewQuery(db).where(column, '=', value).executeTakeFirst();
+    return row ? { kind: 'user', userId: row.id, role: row.role, orgId: row.org_id, orgRole: row.org_role } : null;
+  }
+
+  private viewQuery(db: Executor) {
+    return db.selectFrom('users').leftJoin('memberships', 'memberships.user_id', 'users.id').select(['users.id', 'users.email', 'users.name', 'users.role', 'memberships.org_id', 'memberships.org_role']);
+  }
+
+  private async view(db: Executor, userId: string): Promise<UserView> {
+    const row = await this.viewQuery(db)
       .leftJoin('organizations', 'organizations.id', 'memberships.org_id')
-      .select(['users.id', 'users.email', 'users.name', 'users.role', 'memberships.org_id', 'memberships.org_role', 'organizations.name as org_name'])
+      .select('organizations.name as org_name')
       .where('users.id', '=', userId)
       .executeTakeFirstOrThrow();
-    return { id: row.id, email: row.email, name: row.name, role: row.role, org_id: row.org_id, org_role: row.org_role, org_name: row.org_name };
+    return toView(row);
   }
 }
 
@@ -168,4 +240,28 @@ export function assertPasswordPolicy(password: string): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
     throw new AppError(400, 'weak_password', `Passwords must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
   }
+}
+
+/** Stored as given (trimmed); compared case-insensitively everywhere. */
+function validEmail(raw: string): string {
+  const email = raw.trim();
+  if (!EMAIL.test(email)) throw new AppError(400, 'invalid_email', 'That is not a valid email address.');
+  return email;
+}
+
+function validName(raw: string): string {
+  const name = raw.trim();
+  if (name === '') throw new AppError(400, 'invalid_name', 'The name must not be empty.');
+  return name;
+}
+
+const emailTaken = () => conflict('email_taken', 'An account with this email already exists.');
+
+function uniqueViolation(error: unknown): string | null {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && typeof constraint === 'string' ? constraint : null;
+}
+
+function toView(row: { id: string; email: string; name: string; role: UserRole; org_id: string | null; org_role: OrgRole | null; org_name: string | null }): UserView {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, org_id: row.org_id, org_role: row.org_role, org_name: row.org_name };
 }

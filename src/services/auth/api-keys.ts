@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../domain/ids.ts';
-import { authorize, SCOPES, type ApiKeyActor } from '../../domain/policy.ts';
+import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
+import { SCOPES, type ApiKeyActor } from '../../domain/policy.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { authorizeOrThrow } from '../authorize.ts';
 import type { RequestContext } from '../context.ts';
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -51,18 +53,29 @@ export class ApiKeys {
     return { ...view(row), key };
   }
 
-  async list(ctx: RequestContext): Promise<ApiKeyView[]> {
+  /** The organization's keys (revoked ones included, with `revoked_at`), newest first, without secrets. */
+  async list(ctx: RequestContext, page: { limit: number; cursor?: string }): Promise<{ items: ApiKeyView[]; next_cursor: string | null }> {
     const orgId = this.adminOrg(ctx, 'api_key.list');
-    const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').execute();
-    return rows.map(view);
+    const after = page.cursor ? decodeCursor(page.cursor) : null;
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
+      .where('org_id', '=', orgId)
+      .$if(after !== null, (query) => query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
+    const items = rows.slice(0, page.limit);
+    const last = items.at(-1);
+    return { items: items.map(view), next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
   }
 
   /** Idempotent. */
   async revoke(ctx: RequestContext, keyId: string): Promise<void> {
     const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
     if (!row) throw notFound('API key');
-    const decision = authorize(ctx.actor, 'api_key.revoke', { type: 'api_key', orgId: row.org_id });
-    if (!decision.allowed) throw decision.visible ? forbidden() : notFound('API key');
+    authorizeOrThrow(ctx.actor, 'api_key.revoke', { type: 'api_key', orgId: row.org_id }, 'API key');
     if (row.revoked_at) return;
     await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', keyId).execute();
@@ -70,21 +83,31 @@ export class ApiKeys {
     });
   }
 
-  /** The actor of an `X-Api-Key` header, or null for an unknown or revoked key. */
+  /**
+   * The actor of an `X-Api-Key` header, or null for an unknown or revoked key. One lookup by the
+   * key's hash (a unique index): comparing hashes leaks nothing about the key through timing.
+   */
   async authenticate(key: string): Promise<ApiKeyActor | null> {
     if (!key.startsWith('vitae_') || key.length > 200) return null;
-    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash(key)).executeTakeFirst();
+    const row = await this.db.selectFrom('api_keys').select(['id', 'org_id', 'scopes', 'last_used_at', 'revoked_at']).where('key_hash', '=', hash(key)).executeTakeFirst();
     if (!row || row.revoked_at) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
+      // Conditional, so that concurrent requests of one key write once.
+      await this.db
+        .updateTable('api_keys')
+        .set({ last_used_at: new Date() })
+        .where('id', '=', row.id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(Date.now() - LAST_USED_RESOLUTION_MS))]))
+        .execute();
     }
     return { kind: 'api_key', keyId: row.id, orgId: row.org_id, scopes: row.scopes };
   }
 
+  /** The caller's organization, when the policy lets the caller manage its keys (403 otherwise). */
   private adminOrg(ctx: RequestContext, action: 'api_key.create' | 'api_key.list'): string {
     const orgId = ctx.actor.orgId;
-    const decision = authorize(ctx.actor, action, { type: 'org_scope', orgId });
-    if (!orgId || !decision.allowed) throw forbidden('Only organization admins manage API keys.');
+    authorizeOrThrow(ctx.actor, action, { type: 'org_scope', orgId });
+    if (!orgId) throw forbidden('Only organization admins manage API keys.');
     return orgId;
   }
 }

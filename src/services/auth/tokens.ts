@@ -1,15 +1,40 @@
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.ts';
+import type { UserActor } from '../../domain/policy.ts';
 
-export interface AccessClaims {
-  sub: string;
+/** What an access token says about its user: enough to authorize a request without a query. */
+export interface TokenSubject {
+  id: string;
+  role: 'candidate' | 'recruiter';
+  org_id: string | null;
+  org_role: 'admin' | 'member' | null;
 }
 
+export type VerifiedToken =
+  | { kind: 'local'; actor: UserActor }
+  /** A token of the external identity provider: `identity` is the configured claim (the email by default). */
+  | { kind: 'external'; subject: string; identity: string };
+
+export class InvalidToken extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidToken';
+  }
+}
+
+/** Algorithms accepted from an external provider: asymmetric only, so a public JWKS can never sign. */
+const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
 /**
- * Access tokens: short-lived HS256 JWTs signed with `jose`. Verification pins the algorithm, the
- * issuer and the audience, so `alg: none`, another key or another issuer are all refused. With
- * AUTH_JWKS_URL, tokens of an external identity provider are verified against its JWKS instead.
+ * Access tokens: short-lived HS256 JWTs signed with `jose`, carrying the user's role and
+ * organization (`sub`, `role`, `org`, `org_role`, `iss`, `aud`, `iat`, `exp`, `jti`). Verification
+ * pins the algorithm, the issuer and the audience, so `alg: none`, another key or another issuer
+ * are all refused. Because the role and organization travel in the token, a change to them takes
+ * effect at the next refresh, at most one access-token lifetime later.
+ *
+ * With AUTH_JWKS_URL, tokens that are not HS256 are verified against the provider's JWKS instead
+ * (the header decides which path, so a bad local token never triggers a JWKS fetch).
  */
 export class TokenService {
   private readonly key: Uint8Array;
@@ -26,10 +51,10 @@ export class TokenService {
     return this.config.accessTokenTtlSeconds;
   }
 
-  async issue(userId: string): Promise<string> {
-    return new SignJWT({})
+  async issue(user: TokenSubject): Promise<string> {
+    return new SignJWT({ role: user.role, org: user.org_id, ...(user.org_role ? { org_role: user.org_role } : {}) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(userId)
+      .setSubject(user.id)
       .setIssuer(this.config.issuer)
       .setAudience(this.config.audience)
       .setIssuedAt()
@@ -38,23 +63,41 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** Our own token → `{kind:'local', userId}`; an external provider's → `{kind:'external', identity}`; else throws. */
-  async verify(token: string): Promise<{ kind: 'local'; userId: string } | { kind: 'external'; identity: string; subject: string }> {
+  /** Throws `InvalidToken` for anything that is not a valid token of ours or of the configured provider. */
+  async verify(token: string): Promise<VerifiedToken> {
+    let alg: unknown;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: this.config.issuer, audience: this.config.audience });
-      if (!payload.sub) throw new Error('no subject');
-      return { kind: 'local', userId: payload.sub };
-    } catch (localError) {
-      if (!this.jwks || !this.config.jwks) throw localError;
-      const { payload } = await jwtVerify(token, this.jwks, { issuer: this.config.jwks.issuer, audience: this.config.jwks.audience, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] });
-      const identity = claim(payload, this.config.jwks.claim);
-      if (!identity || !payload.sub) throw new Error(`the token has no ${this.config.jwks.claim} claim`);
-      return { kind: 'external', identity, subject: payload.sub };
+      alg = decodeProtectedHeader(token).alg;
+    } catch (error) {
+      throw new InvalidToken('not a JWT', { cause: error });
     }
+    if (alg === 'HS256') return { kind: 'local', actor: await this.verifyLocal(token) };
+    if (this.jwks && this.config.jwks) return this.verifyExternal(token, this.jwks, this.config.jwks);
+    throw new InvalidToken(`unexpected algorithm ${String(alg)}`);
   }
-}
 
-function claim(payload: JWTPayload, name: string): string | null {
-  const value = payload[name];
-  return typeof value === 'string' && value.length > 0 ? value : null;
+  private async verifyLocal(token: string): Promise<UserActor> {
+    const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: this.config.issuer, audience: this.config.audience, requiredClaims: ['sub', 'exp'] }).catch(
+      (error: unknown) => {
+        throw new InvalidToken('signature or claims rejected', { cause: error });
+      },
+    );
+    const { sub, role, org, org_role: orgRole = null } = payload as JWTPayload & { role?: unknown; org?: unknown; org_role?: unknown };
+    const validOrg = typeof org === 'string' || org === null;
+    if (typeof sub !== 'string' || (role !== 'candidate' && role !== 'recruiter') || !validOrg || (orgRole !== null && orgRole !== 'admin' && orgRole !== 'member')) {
+      throw new InvalidToken('malformed claims');
+    }
+    return { kind: 'user', userId: sub, role, orgId: org, orgRole };
+  }
+
+  private async verifyExternal(token: string, jwks: ReturnType<typeof createRemoteJWKSet>, config: NonNullable<Config['auth']['jwks']>): Promise<VerifiedToken> {
+    const { payload } = await jwtVerify(token, jwks, { issuer: config.issuer, audience: config.audience, algorithms: EXTERNAL_ALGORITHMS, requiredClaims: ['sub', 'exp'] }).catch((error: unknown) => {
+      throw new InvalidToken('rejected by the identity provider’s keys', { cause: error });
+    });
+    const identity = payload[config.claim];
+    if (typeof identity !== 'string' || identity === '' || !payload.sub) throw new InvalidToken(`the token has no ${config.claim} claim`);
+    // An address the provider has not verified could be anyone's: never map it to an account.
+    if (config.claim === 'email' && payload.email_verified === false) throw new InvalidToken('the provider has not verified this email');
+    return { kind: 'external', subject: payload.sub, identity };
+  }
 }
