@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SCOPES } from '../../src/domain/policy.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 
@@ -6,6 +8,8 @@ let t: TestApp;
 let ownerA: Session;
 let candidateA: Session;
 let intruder: Session;
+/** Tenant B's API key with every scope. */
+let intruderKey: Record<string, string>;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -13,6 +17,8 @@ beforeAll(async () => {
   ownerA = await register(t, { role: 'recruiter', orgName: 'Tenant A' });
   candidateA = await register(t, { role: 'candidate' });
   intruder = await register(t, { role: 'recruiter', orgName: 'Tenant B' });
+  const key = await t.fetch('/api/v1/api-keys', { method: 'POST', headers: { ...intruder.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'all', scopes: SCOPES }) });
+  intruderKey = { 'x-api-key': (await json(key)).key };
   const file = await json(await uploadStreamed(t, ownerA, { bytes: Buffer.from('Tenant A resume\nNode.js\n'), filename: 'a.txt', category: 'resume' }));
   await waitForScan(t, ownerA, file.id);
   ids.file = file.id;
@@ -31,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-/** Every route that takes an id, called by another tenant with tenant A's ids. Extend when adding routes. */
+/** Every route that takes an id, called by another tenant (its admin, and its API key with every scope) with tenant A's ids. Extend when adding routes. */
 const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/files/{file}'],
   ['GET', '/files/{file}/versions'],
@@ -61,16 +67,26 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['DELETE', '/quarantine/{file}'],
 ];
 
-const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]!);
+const fill = (text: string, values: Record<string, string> = ids) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
+const call = (method: string, path: string, body: unknown, headers: Record<string, string>, values?: Record<string, string>) =>
+  t.fetch(`/api/v1${fill(path, values)}`, {
+    method,
+    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: fill(JSON.stringify(body), values) } : {}),
+  });
+/** Ids that exist nowhere, to compare against. */
+const unknownIds = () => Object.fromEntries(Object.keys(ids).map((name) => [name, randomUUID()]));
 
 it.each(ROUTES)('%s %s with another tenant’s id answers 404 and changes nothing', async (method, path, body) => {
   const before = await snapshot();
-  const response = await t.fetch(`/api/v1${fill(path)}`, {
-    method,
-    headers: { ...intruder.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: fill(JSON.stringify(body)) } : {}),
-  });
-  expect(response.status).toBe(404);
+  expect((await call(method, path, body, intruder.headers)).status).toBe(404);
+  expect(await snapshot()).toEqual(before);
+  // An API key may be refused a route whatever the id (403: no key manages the quarantine), but its
+  // answer for another tenant's id must be the one it gets for an id that does not exist.
+  const response = await call(method, path, body, intruderKey);
+  const unknown = await call(method, path, body, intruderKey, unknownIds());
+  expect([response.status, (await json(response)).code]).toEqual([unknown.status, (await json(unknown)).code]);
+  expect([403, 404]).toContain(response.status);
   expect(await snapshot()).toEqual(before);
 });
 
