@@ -295,6 +295,16 @@ describe('organizations and API keys', () => {
     expect(await identityState()).toEqual(afterRevoke);
   });
 
+  it('documents the identity routes in the OpenAPI spec', async () => {
+    const spec = await json(await t.fetch('/openapi.json'));
+    for (const [path, method] of [['/api/v1/auth/register', 'post'], ['/api/v1/auth/login', 'post'], ['/api/v1/auth/refresh', 'post'], ['/api/v1/auth/me', 'get'], ['/api/v1/orgs/{org_id}/members', 'post'], ['/api/v1/orgs/{org_id}/members', 'get'], ['/api/v1/api-keys', 'post'], ['/api/v1/api-keys/{id}', 'delete']] as const) {
+      const operation = spec.paths[path]?.[method];
+      expect(operation?.tags, `${method} ${path}`).toContain('identity');
+      expect(operation.summary).toBeTruthy();
+    }
+    expect(spec.paths['/api/v1/auth/login'].post.security).toEqual([]);
+  });
+
   it('refuses unknown scopes', async () => {
     const response = await post('/api/v1/api-keys', { name: 'k', scopes: ['root'] }, admin.headers);
     expect(response.status).toBe(400);
@@ -338,6 +348,30 @@ describe('abuse', () => {
       expect(users).toHaveLength(1);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  it('with TRUST_PROXY, limits each forwarded client separately and marks the cookie Secure for https', async () => {
+    const proxied = await startTestApp({ antivirus: false, workers: false, env: { TRUST_PROXY: '127.0.0.1', RATE_LIMIT_AUTH_PER_ACCOUNT: '1000', RATE_LIMIT_AUTH_PER_IP: '2' } });
+    try {
+      const attempt = (client: string) =>
+        proxied.fetch('/api/v1/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': client, 'x-forwarded-proto': 'https' },
+          body: JSON.stringify({ email: 'someone@example.test', password: PASSWORD }),
+        });
+      expect([(await attempt('203.0.113.1')).status, (await attempt('203.0.113.1')).status, (await attempt('203.0.113.1')).status]).toEqual([401, 401, 429]);
+      expect((await attempt('203.0.113.2')).status).toBe(401);
+      const user = await proxied.fetch('/api/v1/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.3', 'x-forwarded-proto': 'https' },
+        body: JSON.stringify({ email: email('proxied'), password: PASSWORD, name: 'P', role: 'candidate' }),
+      });
+      expect(user.headers.get('set-cookie')).toMatch(/; Secure/i);
+    } finally {
+      await proxied.close();
     }
   });
 });
