@@ -16,7 +16,10 @@ const integration = {
 
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    // CI sets VITAE_TEST_REPORTS to a directory: a JSON report for .ci/summarize.ts goes there too
+    // (`npm test` also runs the browser tests, so the reporters cannot be passed on its command line).
+    reporters: process.env.VITAE_TEST_REPORTS ? ['default', 'json'] : ['default'],
+    ...(process.env.VITAE_TEST_REPORTS ? { outputFile: { json: `${process.env.VITAE_TEST_REPORTS}/vitest.json` } } : {}),
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },

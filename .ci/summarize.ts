@@ -1,4 +1,5 @@
-// Prints the closing line CI reads, "N passed, N failed[, N skipped]", from Vitest's JSON report.
+// Prints the closing line CI reads, "N passed, N failed[, N skipped]", from Vitest's JSON report
+// and, when given, Playwright's (the browser tests): `summarize.ts vitest.json [playwright.json]`.
 import { readFileSync } from 'node:fs';
 
 interface Report {
@@ -10,16 +11,42 @@ interface Report {
   testResults: Array<{ status: string; message?: string; name: string }>;
 }
 
-const file = process.argv[2] ?? 'test-results/vitest.json';
-let report: Report;
-try {
-  report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-} catch {
-  console.log('0 passed, 1 failed');
-  process.exit(0);
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  errors?: unknown[];
 }
-// A test file that failed to load counts as a failure even though none of its tests ran.
-const brokenFiles = report.testResults.filter((suite) => suite.status === 'failed' && suite.message).length;
-const failed = report.numFailedTests + brokenFiles;
-const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function vitestCounts(report: Report): Counts {
+  // A test file that failed to load counts as a failure even though none of its tests ran.
+  const brokenFiles = report.testResults.filter((suite) => suite.status === 'failed' && suite.message).length;
+  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles, skipped: report.numPendingTests + report.numTodoTests };
+}
+
+function playwrightCounts(report: PlaywrightReport): Counts {
+  // Errors outside tests (the global setup failing) leave no test result: count them as failures.
+  const outside = report.errors?.length ?? 0;
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected + outside, skipped: report.stats.skipped };
+}
+
+const files = process.argv.length > 2 ? process.argv.slice(2) : ['test-results/vitest.json'];
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+for (const file of files) {
+  let counts: Counts;
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as Report | PlaywrightReport;
+    counts = 'stats' in report ? playwrightCounts(report) : vitestCounts(report);
+  } catch {
+    // A missing or unreadable report: that run failed before it could report.
+    counts = { passed: 0, failed: 1, skipped: 0 };
+  }
+  total.passed += counts.passed;
+  total.failed += counts.failed;
+  total.skipped += counts.skipped;
+}
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);

@@ -126,7 +126,7 @@ function Shell({ user, children }: { user: User; children: ReactNode }) {
         Skip to content
       </a>
       <header className="topbar">
-        <Link to="/" className="brand" aria-label="Vitae home">
+        <Link to="/" className="brand">
           <span aria-hidden="true" className="brand-mark">
             V
           </span>

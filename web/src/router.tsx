@@ -5,12 +5,18 @@ const NAVIGATE = 'vitae:navigate';
 
 function subscribe(callback: () => void): () => void {
   window.addEventListener('popstate', callback);
+  window.addEventListener('popstate', markNavigated);
   window.addEventListener(NAVIGATE, callback);
   return () => {
     window.removeEventListener('popstate', callback);
+    window.removeEventListener('popstate', markNavigated);
     window.removeEventListener(NAVIGATE, callback);
   };
 }
+
+const markNavigated = () => {
+  navigated = true;
+};
 
 const snapshot = () => window.location.pathname + window.location.search;
 
@@ -20,8 +26,16 @@ export function useLocation(): { path: string; search: URLSearchParams } {
   return { path, search: new URLSearchParams(query) };
 }
 
+let navigated = false;
+
+/** Whether the app has moved from the page it was loaded on (then headings take focus). */
+export function hasNavigated(): boolean {
+  return navigated;
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === snapshot()) return;
+  if (!options.replace) navigated = true;
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   window.dispatchEvent(new Event(NAVIGATE));

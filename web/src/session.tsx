@@ -4,6 +4,29 @@ import { VitaeClient, type User } from './api/client.ts';
 /** The one client of the app: the access token lives in its memory, the refresh token in an HttpOnly cookie. */
 export const api = new VitaeClient();
 
+/**
+ * Whether this browser signed in before (not a secret: the session itself is in the HttpOnly
+ * cookie). Without it the app does not try to refresh, so a first visit makes no failing request.
+ */
+const SIGNED_IN_HINT = 'vitae.signed-in';
+const hint = {
+  get: () => {
+    try {
+      return localStorage.getItem(SIGNED_IN_HINT) === '1';
+    } catch {
+      return true;
+    }
+  },
+  set: (signedIn: boolean) => {
+    try {
+      if (signedIn) localStorage.setItem(SIGNED_IN_HINT, '1');
+      else localStorage.removeItem(SIGNED_IN_HINT);
+    } catch {
+      // Storage disabled: every load tries the cookie.
+    }
+  },
+};
+
 interface SessionState {
   user: User | null;
   /** false until the refresh cookie has been tried. */
@@ -13,12 +36,18 @@ interface SessionState {
 const SessionContext = createContext<SessionState>({ user: null, ready: false });
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>({ user: api.user, ready: api.user !== null });
+  const [state, setState] = useState<SessionState>(() => ({ user: api.user, ready: api.user !== null || !hint.get() }));
   useEffect(() => {
-    const unsubscribe = api.onSessionChange((user) => setState({ user, ready: true }));
-    if (!api.user) {
+    const unsubscribe = api.onSessionChange((user) => {
+      hint.set(user !== null);
+      setState({ user, ready: true });
+    });
+    if (!api.user && hint.get()) {
       api.resume().then(
-        (user) => setState({ user, ready: true }),
+        (user) => {
+          hint.set(user !== null);
+          setState({ user, ready: true });
+        },
         () => setState({ user: null, ready: true }),
       );
     }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { ApiError } from '../api/client.ts';
+import { hasNavigated } from '../router.tsx';
 
 /** Label, control, hint and error wired together (aria-describedby, aria-invalid). */
 export function Field({
@@ -194,7 +195,8 @@ export function PageTitle({ children, title }: { children: ReactNode; title: str
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · Vitae`;
-    if (document.activeElement === document.body || document.activeElement?.closest('nav')) ref.current?.focus({ preventScroll: true });
+    // After an in-app navigation (not on the first load) the new page's heading takes focus.
+    if (hasNavigated() && (document.activeElement === document.body || document.activeElement?.closest('nav, .auth-switch, .breadcrumb'))) ref.current?.focus({ preventScroll: true });
   }, [title]);
   return (
     <h1 ref={ref} tabIndex={-1}>
