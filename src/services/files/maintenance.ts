@@ -34,9 +34,11 @@ export class FileMaintenance {
       .execute();
     for (const version of stale) {
       await this.db.transaction().execute(async (tx) => {
+        // File row first, then the version: the lock order of every transaction that changes a file.
+        const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', version.file_id).forUpdate().executeTakeFirst();
+        if (!file) return;
         const deleted = await tx.deleteFrom('file_versions').where('file_id', '=', version.file_id).where('version', '=', version.version).where('status', '=', 'pending_upload').executeTakeFirst();
         if (Number(deleted.numDeletedRows) === 0) return;
-        const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', version.file_id).forUpdate().executeTakeFirstOrThrow();
         const remaining = await tx.selectFrom('file_versions').select('version').where('file_id', '=', version.file_id).executeTakeFirst();
         if (remaining) await refreshFileFromVersions(tx, version.file_id);
         else await tx.deleteFrom('files').where('id', '=', version.file_id).execute();

@@ -141,7 +141,12 @@ export class ScanPipeline {
     if (blocked && applied) await this.store.delete(version.storage_key);
   }
 
+  /**
+   * Locks the file's row, then the version's. Every transaction that changes a file locks in this
+   * order (file first), so that a scan finishing while the file is erased cannot deadlock.
+   */
   private async lockVersion(tx: Tx, fileId: string, version: number): Promise<FileVersionRow | undefined> {
+    await tx.selectFrom('files').select('id').where('id', '=', fileId).forUpdate().execute();
     return tx.selectFrom('file_versions').selectAll().where('file_id', '=', fileId).where('version', '=', version).forUpdate().executeTakeFirst();
   }
 

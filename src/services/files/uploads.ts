@@ -120,6 +120,8 @@ export class UploadService {
     await this.rejectUnlessExpected(pending.storage_key, file.category, inspection, pending.content_type);
 
     return this.db.transaction().execute(async (tx) => {
+      // File row first, then the version: the lock order of every transaction that changes a file.
+      await tx.selectFrom('files').select('id').where('id', '=', fileId).forUpdate().execute();
       const version = await tx
         .selectFrom('file_versions')
         .select('status')
