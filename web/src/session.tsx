@@ -1,5 +1,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { VitaeClient, type User } from './api/client.ts';
+import { prefetch } from './prefetch.ts';
+import { match } from './router.tsx';
 
 /** The one client of the app: the access token lives in its memory, the refresh token in an HttpOnly cookie. */
 export const api = new VitaeClient();
@@ -33,6 +35,30 @@ interface SessionState {
   ready: boolean;
 }
 
+/**
+ * Restores the session as soon as this module loads (not after the first render), and starts the
+ * data requests of the page being opened meanwhile.
+ */
+const restoring: Promise<User | null> | null = hint.get()
+  ? api.resume().then(
+      (user) => {
+        hint.set(user !== null);
+        if (user) prefetchFor(user, window.location.pathname);
+        return user;
+      },
+      () => null,
+    )
+  : null;
+
+function prefetchFor(user: User, path: string): void {
+  const job = user.role === 'recruiter' ? match('/jobs/:id', path) : null;
+  if (job?.id) {
+    const id = job.id;
+    prefetch(`job:${id}`, () => api.getJob(id));
+    prefetch(`candidates:${id}`, () => api.listCandidates(id, { limit: 200 }));
+  }
+}
+
 const SessionContext = createContext<SessionState>({ user: null, ready: false });
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -42,15 +68,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       hint.set(user !== null);
       setState({ user, ready: true });
     });
-    if (!api.user && hint.get()) {
-      api.resume().then(
-        (user) => {
-          hint.set(user !== null);
-          setState({ user, ready: true });
-        },
-        () => setState({ user: null, ready: true }),
-      );
-    }
+    if (!api.user && restoring) void restoring.then((user) => setState({ user, ready: true }));
     return unsubscribe;
   }, []);
   return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;

@@ -3,9 +3,11 @@ import type { Candidate, CandidateStatus, Job } from '../api/client.ts';
 import { BulkUpload } from '../components/BulkUpload.tsx';
 import { ConfirmDialog, ErrorMessage, PageTitle, StatusBadge, isBusyFile, useResource } from '../components/ui.tsx';
 import { Link } from '../router.tsx';
+import { takePrefetched } from '../prefetch.ts';
 import { api } from '../session.tsx';
 
 const PAGE = 200;
+const FIRST_ROWS = 25;
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -24,7 +26,7 @@ interface Ranked {
 }
 
 export function JobPage({ jobId }: { jobId: string }) {
-  const job = useResource(() => api.getJob(jobId), [jobId]);
+  const job = useResource(() => takePrefetched<Job>(`job:${jobId}`) ?? api.getJob(jobId), [jobId]);
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<'' | CandidateStatus>('');
   const [skill, setSkill] = useState('');
@@ -34,7 +36,8 @@ export function JobPage({ jobId }: { jobId: string }) {
 
   const candidates = useResource<Ranked>(
     async (signal) => {
-      const page = await api.listCandidates(jobId, { limit: PAGE, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(skill ? { skill } : {}) }, signal);
+      const prefetched = q || status || skill ? undefined : takePrefetched<Awaited<ReturnType<typeof api.listCandidates>>>(`candidates:${jobId}`);
+      const page = await (prefetched ?? api.listCandidates(jobId, { limit: PAGE, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(skill ? { skill } : {}) }, signal));
       const waiting = page.items.filter((candidate) => candidate.status === 'pending').slice(0, 25);
       const statuses = await Promise.all(waiting.map((candidate) => api.getFile(candidate.file_id).then((file) => [candidate.file_id, file.status] as const, () => [candidate.file_id, ''] as const)));
       return { items: page.items, nextOffset: page.next_offset, fileStatus: Object.fromEntries(statuses.filter(([, value]) => value)) };
@@ -58,6 +61,13 @@ export function JobPage({ jobId }: { jobId: string }) {
   const skills = current ? [...current.skills, ...current.nice_to_have_skills] : [];
   const filtered = Boolean(q || status || skill);
   const items = candidates.data?.items ?? [];
+  // The first rows paint at once; the rest render right after (a long list would delay the first paint).
+  const [rowLimit, setRowLimit] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (items.length <= rowLimit) return;
+    const timer = setTimeout(() => setRowLimit(Number.MAX_SAFE_INTEGER), 0);
+    return () => clearTimeout(timer);
+  }, [items.length, rowLimit]);
 
   return (
     <>
@@ -154,7 +164,7 @@ export function JobPage({ jobId }: { jobId: string }) {
           {candidates.data && items.length === 0 && <p className="empty">{filtered ? 'No candidate matches these filters.' : 'No candidates yet: add resumes to rank them.'}</p>}
           {items.length > 0 && (
             <ol className="ranking" aria-label="Ranked candidates">
-              {items.map((candidate, index) => (
+              {items.slice(0, rowLimit).map((candidate, index) => (
                 <CandidateRow key={candidate.id} candidate={candidate} rank={index + 1} fileStatus={candidates.data?.fileStatus[candidate.file_id]} />
               ))}
             </ol>
