@@ -8,6 +8,8 @@ const name = `vitae_q_${randomBytes(5).toString('hex')}`;
 const url = Object.assign(new URL(SYSTEM_PG_ADMIN_URL), { pathname: `/${name}` }).toString();
 const admin = new pg.Client({ connectionString: SYSTEM_PG_ADMIN_URL });
 const db = new pg.Pool({ connectionString: url, max: 2 });
+// DROP DATABASE … WITH (FORCE) at the end terminates whatever is still connected: expected, not an error.
+db.on('error', () => {});
 
 beforeAll(async () => {
   await admin.connect();
@@ -48,6 +50,7 @@ it('a job survives a kill -9 of its worker and takes effect exactly once', async
     const effects = await db.query('SELECT key FROM effects');
     expect(effects.rows).toEqual([{ key: 'job-1' }]);
   } finally {
-    second.child.kill('SIGTERM');
+    second.child.kill('SIGKILL');
+    await new Promise((resolve) => second.child.once('exit', resolve));
   }
 }, 170_000);
