@@ -275,12 +275,12 @@ test('the organization admin manages members, API keys and reads the verified au
   await expect(page.getByText('Verified', { exact: true })).toBeVisible();
   const entries = page.locator('.audit-table tbody tr');
   await expect(entries.first()).toBeVisible();
+  await screenshot(page, 'audit-log');
   await page.getByLabel('Action').fill('file.download_url_issued');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(entries).not.toHaveCount(0);
   await expect(entries.locator('td:nth-child(2)')).toHaveText(Array(await entries.count()).fill('file.download_url_issued'));
   await expectAccessible(page, 'audit log');
-  await screenshot(page, 'audit-log');
 });
 
 test('the pages fit a 360 px wide screen', async () => {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AuditEntry, AuditFilter } from '../../api/client.ts';
 import { ErrorMessage, PageTitle, formatDate, useResource } from '../../components/ui.tsx';
-import { api } from '../../session.tsx';
+import { api, useSession } from '../../session.tsx';
 
 const ACTIONS = [
   'file.upload_initiated',
@@ -18,7 +18,9 @@ const ACTIONS = [
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 export default function AuditPage() {
+  const { user } = useSession();
   const verification = useResource(() => api.verifyAudit(), []);
+  const members = useResource(async () => Object.fromEntries((await api.listMembers(user?.org_id ?? '')).map((member) => [member.id, member.name])), [user?.org_id]);
   const [draft, setDraft] = useState({ action: '', actor_id: '', file_id: '', from: '', to: '' });
   const [filter, setFilter] = useState<AuditFilter>({});
   const [pages, setPages] = useState<AuditEntry[][]>([]);
@@ -156,20 +158,18 @@ export default function AuditPage() {
                     </td>
                     <td>{entry.outcome === 'denied' ? <span className="badge badge-danger">Denied</span> : <span className="badge badge-ok">Allowed</span>}</td>
                     <td className="small">
-                      {entry.actor_type}
-                      {entry.actor_id && (
-                        <>
-                          {' '}
-                          <button type="button" className="link-button mono" onClick={() => setDraft({ ...draft, actor_id: entry.actor_id ?? '' })} title="Filter by this actor">
-                            {entry.actor_id.slice(0, 8)}
-                          </button>
-                        </>
+                      {entry.actor_id ? (
+                        <button type="button" className="link-button" onClick={() => setDraft({ ...draft, actor_id: entry.actor_id ?? '' })} title={`Filter by this actor (${entry.actor_id})`}>
+                          {members.data?.[entry.actor_id] ?? `${entry.actor_type} …${entry.actor_id.slice(-8)}`}
+                        </button>
+                      ) : (
+                        entry.actor_type
                       )}
                     </td>
                     <td className="small">
                       {entry.file_id ? (
-                        <button type="button" className="link-button mono" onClick={() => setDraft({ ...draft, file_id: entry.file_id ?? '' })} title="Filter by this file">
-                          {entry.file_id.slice(0, 8)}
+                        <button type="button" className="link-button mono" onClick={() => setDraft({ ...draft, file_id: entry.file_id ?? '' })} title={`Filter by this file (${entry.file_id})`}>
+                          …{entry.file_id.slice(-8)}
                         </button>
                       ) : (
                         '—'
