@@ -39,7 +39,7 @@ interface SessionState {
  * Restores the session as soon as this module loads (not after the first render), and starts the
  * data requests of the page being opened meanwhile.
  */
-const restoring: Promise<User | null> | null = hint.get()
+export const restoring: Promise<User | null> | null = hint.get()
   ? api.resume().then(
       (user) => {
         hint.set(user !== null);
