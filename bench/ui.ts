@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -120,11 +120,13 @@ async function measure(cold: boolean): Promise<{ lcp: number; list: number }> {
 }
 
 const results: Record<'cold' | 'warm', Array<{ lcp: number; list: number }>> = { cold: [], warm: [] };
+const loadBefore = loadavg()[0]!;
 await measure(false); // warm-up: the server's first queries, Chromium's first page
 for (let run = 0; run < runs; run++) {
   results.cold.push(await measure(true));
   results.warm.push(await measure(false));
 }
+const loadAfter = loadavg()[0]!;
 await browser.close();
 await app.close();
 await runtime.close();
@@ -166,6 +168,9 @@ cold = HTTP cache disabled, warm = assets from the cache (as on a second visit).
 |---|---|---|---|
 ${row('cold', results.cold)}
 ${row('warm', results.warm)}
+
+Machine load (1-minute average) ${loadBefore.toFixed(1)} before the runs and ${loadAfter.toFixed(1)} after, on ${cpus().length} CPUs: above ~1 the
+other processes' work shows in these times (Chromium, the server and the database share the CPUs).
 
 Target: LCP under 500 ms — **${quantile(results.cold.map((r) => r.lcp), 0.5) < 500 ? 'met' : 'not met'}** (cold median).
 `;
