@@ -8,6 +8,7 @@ interface Report {
   numPendingTests: number;
   numTodoTests: number;
   numTotalTestSuites: number;
+  success: boolean;
   testResults: Array<{ status: string; message?: string; name: string }>;
 }
 
@@ -25,7 +26,9 @@ interface Counts {
 function vitestCounts(report: Report): Counts {
   // A test file that failed to load counts as a failure even though none of its tests ran.
   const brokenFiles = report.testResults.filter((suite) => suite.status === 'failed' && suite.message).length;
-  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles, skipped: report.numPendingTests + report.numTodoTests };
+  const failed = report.numFailedTests + brokenFiles;
+  // Unhandled errors fail the run without failing a test: the closing line must say so too.
+  return { passed: report.numPassedTests, failed: failed === 0 && report.success === false ? 1 : failed, skipped: report.numPendingTests + report.numTodoTests };
 }
 
 function playwrightCounts(report: PlaywrightReport): Counts {
