@@ -3,6 +3,7 @@ import type { Db } from './database.ts';
 import * as initial from './migrations/0001_initial.ts';
 import * as hiring from './migrations/0002_hiring.ts';
 import * as webhooks from './migrations/0003_webhooks.ts';
+import * as auditSingleStatementAppend from './migrations/0004_audit_single_statement_append.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so that a migration cannot be
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_hiring': hiring,
   '0003_webhooks': webhooks,
+  '0004_audit_single_statement_append': auditSingleStatementAppend,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

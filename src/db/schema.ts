@@ -164,6 +164,8 @@ export interface AuditChainHeadsTable {
   chain: string;
   seq: number;
   hash: string;
+  /** The hash this head replaced: the predecessor of the chain's last entry. */
+  prev_hash: string | null;
   pruned_seq: Generated<number>;
   pruned_hash: Generated<string>;
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { SYSTEM_CONTEXT } from '../../src/services/audit/audit-log.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 
 let t: TestApp;
@@ -48,6 +49,34 @@ describe('audit trail', () => {
     expect((await t.fetch('/api/v1/audit', { headers: member.headers })).status).toBe(403);
     const theirs = await json(await t.fetch('/api/v1/audit', { headers: outsider.headers }));
     expect(theirs.items.every((e: { org_id: string }) => e.org_id === outsider.user.org_id)).toBe(true);
+  });
+
+  it('keeps every chain whole under concurrent appends, and an append rolled back with its transaction leaves no trace', async () => {
+    const file = await json(await uploadStreamed(t, admin, { bytes: Buffer.from('Read by many\n'), filename: 'c.txt', category: 'resume' }));
+    const reads = await Promise.all(Array.from({ length: 60 }, () => t.fetch(`/api/v1/files/${file.id}`, { headers: admin.headers })));
+    expect(reads.map((r) => r.status)).toEqual(Array(60).fill(200));
+
+    const { audit } = t.services;
+    const before = await audit.verifyOrganization(admin.user.org_id!);
+    expect(before.filter((report) => !report.ok)).toEqual([]);
+    const events = await t.runtime.db.selectFrom('audit_events').select(['chain', 'seq', 'prev_hash', 'hash']).where('org_id', '=', admin.user.org_id!).orderBy('chain').orderBy('seq').execute();
+    for (const [i, event] of events.entries()) {
+      const previous = events[i - 1];
+      if (previous?.chain === event.chain) {
+        expect(Number(event.seq)).toBe(Number(previous.seq) + 1);
+        expect(event.prev_hash).toBe(previous.hash);
+      }
+    }
+
+    const count = async () => Number((await t.runtime.db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', admin.user.org_id!).executeTakeFirstOrThrow()).n);
+    const entries = await count();
+    const rolledBack = t.runtime.db.transaction().execute(async (tx) => {
+      await audit.append(tx, SYSTEM_CONTEXT, { action: 'test.rolled_back', orgId: admin.user.org_id! });
+      throw new Error('roll back');
+    });
+    await expect(rolledBack).rejects.toThrow('roll back');
+    expect(await count()).toBe(entries);
+    expect((await audit.verifyOrganization(admin.user.org_id!)).filter((report) => !report.ok)).toEqual([]);
   });
 
   it('`vitae audit verify` passes on an intact trail and names an edited or deleted entry', async () => {

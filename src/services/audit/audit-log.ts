@@ -2,7 +2,8 @@ import type { Db, Executor } from '../../db/database.ts';
 import type { AuditEventRow, AuditOutcome } from '../../db/schema.ts';
 import { randomInt } from 'node:crypto';
 import { newId } from '../../domain/ids.ts';
-import { CHAIN_LANES, chainFor, entryHash, GENESIS_HASH, orgChainPrefix } from './chain.ts';
+import { sql, type OperationNodeSource, type RawBuilder } from 'kysely';
+import { canonicalEntry, CHAIN_LANES, chainFor, entryHash, GENESIS_HASH, orgChainPrefix, type ChainedFields } from './chain.ts';
 
 /** Who did it and from where; built once per request (or `SYSTEM_CONTEXT` for workers). */
 export interface AuditContext {
@@ -31,8 +32,8 @@ export interface AuditEntry {
 /**
  * The append-only audit trail. `append` runs inside the caller's transaction, so an entry exists
  * if and only if the change it records committed. Each entry carries the hash of the previous
- * entry of its chain; the chain head row is locked for the append, which serializes writers of
- * one organization only.
+ * entry of its chain; the chain head row is locked for the append, which serializes the writers
+ * of one lane of one organization only.
  */
 export class AuditLog {
   private readonly db: Db;
@@ -40,17 +41,21 @@ export class AuditLog {
     this.db = db;
   }
 
-  async append(tx: Executor, context: AuditContext, entry: AuditEntry): Promise<void> {
-    const chain = chainFor(entry.orgId, entry.subjectUserId ?? context.actorId, randomInt(CHAIN_LANES));
-    let head = await tx.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirst();
-    if (!head) {
-      await tx.insertInto('audit_chain_heads').values({ chain, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('chain').doNothing()).execute();
-      head = await tx.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
-    }
-    const fields = {
+  /**
+   * One statement, so that it costs one round trip and needs no transaction of its own: it
+   * advances the chain head (creating it on the first entry) and inserts the entry with
+   * sha256(prev_hash ‖ "\n" ‖ seq ‖ "\n" ‖ canonical entry) computed by PostgreSQL. The upsert
+   * locks the head row until the caller's transaction ends, which orders the appends of a lane.
+   *
+   * `together`: data-modifying queries (inserts, updates) that run in the same statement, as
+   * CTEs, for a hot path whose whole change is one round trip: the change and its entry commit
+   * or fail as one. They may not depend on each other's effects (PostgreSQL runs them on one
+   * snapshot), apart from foreign keys, which are checked at the end of the statement.
+   */
+  async append(executor: Executor, context: AuditContext, entry: AuditEntry, together: readonly OperationNodeSource[] = []): Promise<void> {
+    const fields: ChainedFields = {
       id: newId(),
-      chain,
-      seq: Number(head.seq) + 1,
+      chain: chainFor(entry.orgId, entry.subjectUserId ?? context.actorId, randomInt(CHAIN_LANES)),
       at: new Date(),
       actor_id: context.actorId,
       actor_type: context.actorType,
@@ -65,17 +70,30 @@ export class AuditLog {
       request_id: context.requestId,
       details: entry.details ?? null,
     };
-    const hash = entryHash(head.hash, fields);
-    await tx
-      .insertInto('audit_events')
-      .values({ ...fields, details: fields.details ? JSON.stringify(fields.details) : null, prev_hash: head.hash, hash })
-      .execute();
-    await tx.updateTable('audit_chain_heads').set({ seq: fields.seq, hash }).where('chain', '=', chain).execute();
+    const canonical = canonicalEntry(fields);
+    const nextHash = (prev: RawBuilder<string>, seq: RawBuilder<number>) =>
+      sql<string>`encode(sha256(convert_to(${prev} || chr(10) || (${seq})::text || chr(10) || ${canonical}::text, 'UTF8')), 'hex')`;
+    const changes = together.map((query, i) => sql`${sql.ref(`change_${i}`)} AS (${query}),`);
+    await sql`
+      WITH ${sql.join(changes, sql` `)} head AS (
+        INSERT INTO audit_chain_heads AS h (chain, seq, hash, prev_hash)
+        VALUES (${fields.chain}, 1, ${nextHash(sql`${GENESIS_HASH}::text`, sql`1`)}, ${GENESIS_HASH})
+        ON CONFLICT (chain) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, hash = ${nextHash(sql`h.hash`, sql`h.seq + 1`)}
+        RETURNING seq, prev_hash, hash
+      )
+      INSERT INTO audit_events (id, chain, seq, at, actor_id, actor_type, action, outcome, org_id, file_id,
+                                resource_type, resource_id, ip, user_agent, request_id, details, prev_hash, hash)
+      SELECT ${fields.id}::uuid, ${fields.chain}::text, head.seq, ${fields.at}::timestamptz, ${fields.actor_id}::uuid, ${fields.actor_type}::text,
+             ${fields.action}::text, ${fields.outcome}::text, ${fields.org_id}::uuid, ${fields.file_id}::uuid, ${fields.resource_type}::text,
+             ${fields.resource_id}::uuid, ${fields.ip}::text, ${fields.user_agent}::text, ${fields.request_id}::text,
+             ${fields.details ? JSON.stringify(fields.details) : null}::jsonb, head.prev_hash, head.hash
+      FROM head
+    `.execute(executor);
   }
 
   /** Records a refused attempt on its own: the change it asked for did not happen. */
   async denied(context: AuditContext, entry: Omit<AuditEntry, 'outcome'>): Promise<void> {
-    await this.db.transaction().execute((tx) => this.append(tx, context, { ...entry, outcome: 'denied' }));
+    await this.append(this.db, context, { ...entry, outcome: 'denied' });
   }
 
   async list(filter: AuditFilter, page: { limit: number; before?: { at: Date; id: string } }): Promise<AuditEventRow[]> {
@@ -130,7 +148,7 @@ export class AuditLog {
         const seq = Number(row.seq);
         if (seq !== expectedSeq) return broken(chain, expectedSeq - 1, row.id, `entry ${expectedSeq} is missing (deleted?) before ${row.id}`);
         if (row.prev_hash !== prevHash) return broken(chain, seq - 1, row.id, `entry ${row.id} does not follow its predecessor (an entry before it was changed or deleted)`);
-        const recomputed = entryHash(prevHash, { ...row, seq, details: row.details });
+        const recomputed = entryHash(prevHash, seq, canonicalEntry(row));
         if (recomputed !== row.hash) return broken(chain, seq - 1, row.id, `entry ${row.id} was modified after it was written`);
         prevHash = row.hash;
         expectedSeq = seq + 1;

@@ -1,20 +1,19 @@
 import type { AuditEventRow } from '../../db/schema.ts';
 import { createHash } from 'node:crypto';
 
-/** The fields of an audit entry that its hash covers (every column but the hashes). */
-export type ChainedFields = Omit<AuditEventRow, 'prev_hash' | 'hash'>;
+/** The fields of an audit entry that its hash covers, apart from its position (`seq`). */
+export type ChainedFields = Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * hash = sha256(prev_hash ‖ canonical JSON of the entry). Canonical: fixed field order and
- * sorted keys inside `details`, because PostgreSQL's jsonb does not keep key order.
+ * The entry as hashed: canonical JSON with a fixed field order and sorted keys inside `details`,
+ * because PostgreSQL's jsonb does not keep key order.
  */
-export function entryHash(prevHash: string, entry: ChainedFields): string {
-  const canonical = JSON.stringify([
+export function canonicalEntry(entry: ChainedFields): string {
+  return JSON.stringify([
     entry.id,
     entry.chain,
-    entry.seq,
     entry.at.toISOString(),
     entry.actor_id,
     entry.actor_type,
@@ -29,7 +28,14 @@ export function entryHash(prevHash: string, entry: ChainedFields): string {
     entry.request_id,
     sortKeys(entry.details),
   ]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/**
+ * hash = sha256(prev_hash ‖ "\n" ‖ seq ‖ "\n" ‖ canonical entry), hex. Appends compute the same
+ * thing in SQL (see `AuditLog.append`), so the two must stay identical.
+ */
+export function entryHash(prevHash: string, seq: number, canonical: string): string {
+  return createHash('sha256').update(`${prevHash}\n${seq}\n`).update(canonical).digest('hex');
 }
 
 function sortKeys(value: unknown): unknown {

@@ -43,9 +43,7 @@ export class FileService {
 
   async get(ctx: RequestContext, fileId: string): Promise<FileView> {
     const file = await this.access.load(ctx, fileId, 'file.read', 'file.metadata_read');
-    await this.db.transaction().execute((tx) =>
-      this.audit.append(tx, ctx.audit, { action: 'file.metadata_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id }),
-    );
+    await this.audit.append(this.db, ctx.audit, { action: 'file.metadata_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id });
     return toFileView(file);
   }
 
@@ -84,9 +82,7 @@ export class FileService {
       contentDisposition: contentDisposition(version.filename ?? 'file'),
       contentType: version.content_type,
     });
-    await this.db.transaction().execute((tx) =>
-      this.audit.append(tx, ctx.audit, { action: 'file.download_url_issued', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: version.version } }),
-    );
+    await this.audit.append(this.db, ctx.audit, { action: 'file.download_url_issued', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: version.version } });
     return { url: signed.url, expires_at: signed.expiresAt.toISOString(), version: version.version };
   }
 
@@ -117,9 +113,7 @@ export class FileService {
     };
     if (request.head) return result;
     result.body = await this.store.get(version.storage_key, span);
-    await this.db.transaction().execute((tx) =>
-      this.audit.append(tx, ctx.audit, { action: 'file.content_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: version.version, ...(span ? { range: `${span.start}-${span.end}` } : {}) } }),
-    );
+    await this.audit.append(this.db, ctx.audit, { action: 'file.content_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: version.version, ...(span ? { range: `${span.start}-${span.end}` } : {}) } });
     return result;
   }
 

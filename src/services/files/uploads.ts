@@ -1,7 +1,7 @@
 import { pipeline as pipelineCallback, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Config } from '../../config.ts';
-import type { Db, Tx } from '../../db/database.ts';
+import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { FileRow } from '../../db/schema.ts';
 import { categoryRules, checkDetectedType, validateDeclaredUpload, type CategoryRules } from '../../domain/categories.ts';
 import { sanitizeFilename } from '../../domain/filename.ts';
@@ -70,14 +70,18 @@ export class UploadService {
     const file = { id: newId(), category: declared.category, ...owner };
     const key = versionKey(file, 1);
     const filename = sanitizeFilename(declared.filename);
-    await this.db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('files')
-        .values({ ...file, filename, content_type: contentType, size: declared.size, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, deleted_at: null, erased_at: null })
-        .execute();
-      await this.insertPendingVersion(tx, file.id, 1, key, filename, contentType, declared.size, ctx);
-      await this.audit.append(tx, ctx.audit, { action: 'file.upload_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { category: declared.category, size: declared.size, version: 1 } });
-    });
+    // One statement (the file, its first version and the audit entry): signing URLs is the hot path.
+    await this.audit.append(
+      this.db,
+      ctx.audit,
+      { action: 'file.upload_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { category: declared.category, size: declared.size, version: 1 } },
+      [
+        this.db
+          .insertInto('files')
+          .values({ ...file, filename, content_type: contentType, size: declared.size, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, deleted_at: null, erased_at: null }),
+        this.pendingVersion(file.id, 1, key, filename, contentType, declared.size, ctx),
+      ],
+    );
     return { file_id: file.id, version: 1, upload: await this.signPut(key, contentType, declared.size) };
   }
 
@@ -88,7 +92,7 @@ export class UploadService {
     const version = await this.db.transaction().execute(async (tx) => {
       const file = await this.lockLiveFile(tx, fileId);
       const next = file.latest_version + 1;
-      await this.insertPendingVersion(tx, file.id, next, versionKey(file, next), filename, contentType, declared.size, ctx);
+      await this.pendingVersion(file.id, next, versionKey(file, next), filename, contentType, declared.size, ctx, tx).execute();
       await tx.updateTable('files').set({ latest_version: next, updated_at: new Date() }).where('id', '=', file.id).execute();
       await this.audit.append(tx, ctx.audit, { action: 'file.version_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { version: next, size: declared.size } });
       return next;
@@ -236,11 +240,10 @@ export class UploadService {
     await this.queue.send(JOBS.scanFile, { fileId: file.id, version }, { tx });
   }
 
-  private async insertPendingVersion(tx: Tx, fileId: string, version: number, key: string, filename: string, contentType: string, size: number, ctx: RequestContext): Promise<void> {
-    await tx
+  private pendingVersion(fileId: string, version: number, key: string, filename: string, contentType: string, size: number, ctx: RequestContext, executor: Executor = this.db) {
+    return executor
       .insertInto('file_versions')
-      .values({ file_id: fileId, version, storage_key: key, filename, content_type: contentType, declared_size: size, size: null, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId })
-      .execute();
+      .values({ file_id: fileId, version, storage_key: key, filename, content_type: contentType, declared_size: size, size: null, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId });
   }
 
   private async lockLiveFile(tx: Tx, fileId: string): Promise<FileRow> {

@@ -98,7 +98,7 @@ export class CandidateService {
 
   async get(ctx: RequestContext, candidateId: string): Promise<CandidateView> {
     const row = await this.load(ctx, candidateId, 'candidate.read');
-    await this.db.transaction().execute((tx) => this.audit.append(tx, ctx.audit, { action: 'candidate.read', orgId: row.org_id, fileId: row.file_id, resourceType: 'candidate', resourceId: row.id }));
+    await this.audit.append(this.db, ctx.audit, { action: 'candidate.read', orgId: row.org_id, fileId: row.file_id, resourceType: 'candidate', resourceId: row.id });
     return toCandidateView(row);
   }
 
