@@ -48,6 +48,9 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
     max: options.poolSize ?? 4,
     application_name: 'vitae-queue',
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30,
+    // A job that commits wakes the workers of its queue at once, in every process (NOTIFY), so
+    // idle workers need not poll often: polling stays only as a backstop.
+    useListenNotify: true,
   });
   // pg-boss reports transient connection problems as events; they must not crash the process.
   boss.on('error', (error) => rememberQueueError(error));
@@ -64,6 +67,7 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
           retryBackoff: true,
           retryDelayMax: def.retryDelayMax,
           expireInSeconds: def.expireInSeconds,
+          notify: true,
         };
         if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, queueOptions);
         else await boss.createQueue(def.name, queueOptions);
@@ -81,7 +85,8 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
     },
 
     async work<T extends object>(name: string, handler: JobHandler<T>, workOptions: { concurrency?: number } = {}) {
-      await boss.work<T>(name, { batchSize: 1, localConcurrency: workOptions.concurrency ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs: Job<T>[]) => {
+      const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 15 };
+      await boss.work<T>(name, { batchSize: 1, localConcurrency: workOptions.concurrency ?? 1, ...polling }, async (jobs: Job<T>[]) => {
         for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
       });
     },

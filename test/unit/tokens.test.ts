@@ -62,4 +62,21 @@ describe('access tokens', () => {
     const rs = `${base64url.encode(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${base64url.encode(JSON.stringify({ sub: 'x' }))}.c2ln`;
     await expect(tokens.verify(rs)).rejects.toThrow(/unexpected algorithm/);
   });
+
+  it('stay refused once expired, even after a successful verification was remembered', async () => {
+    const shortLived = new TokenService({ ...config, accessTokenTtlSeconds: 1 }, SECRET);
+    const token = await shortLived.issue(admin);
+    expect((await shortLived.verify(token)).kind).toBe('local');
+    expect((await shortLived.verify(token)).kind).toBe('local');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expect(shortLived.verify(token)).rejects.toThrow();
+  });
+
+  it('are remembered by their exact text: a changed signature is verified, and refused', async () => {
+    const token = await tokens.issue(admin);
+    await tokens.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const flipped = `${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
+    await expect(tokens.verify(flipped)).rejects.toThrow();
+  });
 });

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import type { UserActor } from '../../domain/policy.ts';
@@ -33,6 +34,10 @@ const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512
  * are all refused. Because the role and organization travel in the token, a change to them takes
  * effect at the next refresh, at most one access-token lifetime later.
  *
+ * A verified local token is remembered until it expires (by its exact text, so only what passed
+ * verification is ever found), because a client sends the same token with every request and
+ * verifying it again costs more than the rest of a cheap request.
+ *
  * With AUTH_JWKS_URL, tokens that are not HS256 are verified against the provider's JWKS instead
  * (the header decides which path, so a bad local token never triggers a JWKS fetch).
  */
@@ -40,6 +45,7 @@ export class TokenService {
   private readonly key: Uint8Array;
   private readonly config: Config['auth'];
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+  private readonly verified = new LRUCache<string, UserActor>({ max: 10_000 });
 
   constructor(config: Config['auth'], secret: string) {
     this.config = config;
@@ -77,6 +83,8 @@ export class TokenService {
   }
 
   private async verifyLocal(token: string): Promise<UserActor> {
+    const remembered = this.verified.get(token);
+    if (remembered) return remembered;
     const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: this.config.issuer, audience: this.config.audience, requiredClaims: ['sub', 'exp'] }).catch(
       (error: unknown) => {
         throw new InvalidToken('signature or claims rejected', { cause: error });
@@ -87,7 +95,10 @@ export class TokenService {
     if (typeof sub !== 'string' || (role !== 'candidate' && role !== 'recruiter') || !validOrg || (orgRole !== null && orgRole !== 'admin' && orgRole !== 'member')) {
       throw new InvalidToken('malformed claims');
     }
-    return { kind: 'user', userId: sub, role, orgId: org, orgRole };
+    const actor: UserActor = Object.freeze({ kind: 'user', userId: sub, role, orgId: org, orgRole });
+    const ttl = payload.exp! * 1000 - Date.now();
+    if (ttl > 0) this.verified.set(token, actor, { ttl });
+    return actor;
   }
 
   private async verifyExternal(token: string, jwks: ReturnType<typeof createRemoteJWKSet>, config: NonNullable<Config['auth']['jwks']>): Promise<VerifiedToken> {
