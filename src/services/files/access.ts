@@ -24,13 +24,19 @@ export class FileAccess {
     if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
     const file = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
     if (!file) throw notFound('File');
+    await this.check(ctx, file, action, auditAction, executor);
+    return file;
+  }
+
+  /** The decision for a file the caller already loaded: returns, or audits the refusal and throws. */
+  async check(ctx: RequestContext, file: FileRow, action: Action, auditAction: string, executor: Executor = this.db): Promise<void> {
     const resource = { type: 'file' as const, ownerId: file.owner_id, orgId: file.org_id, sharedWithOrgIds: [] as string[] };
     let decision = authorize(ctx.actor, action, resource);
     // Shares only matter to an organization that does not own the file: look them up only then.
     if (!decision.allowed && ctx.actor.orgId && ctx.actor.orgId !== file.org_id) {
       decision = authorize(ctx.actor, action, { ...resource, sharedWithOrgIds: await this.sharedWithOrgIds(executor, file.id) });
     }
-    if (decision.allowed) return file;
+    if (decision.allowed) return;
     await this.audit.denied(ctx.audit, { action: auditAction, orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { reason: decision.reason } });
     throw decision.visible ? forbidden() : notFound('File');
   }

@@ -139,18 +139,32 @@ export class FileService {
     return this.audit.list({ fileId }, page);
   }
 
-  private async downloadable(ctx: RequestContext, fileId: string, requestedVersion: number | undefined, auditAction: string): Promise<{ file: FileRow; version: FileVersionRow }> {
-    const file = await this.access.load(ctx, fileId, 'file.download', auditAction);
-    const number = requestedVersion ?? file.version;
-    const version = await this.db.selectFrom('file_versions').selectAll().where('file_id', '=', fileId).where('version', '=', number).executeTakeFirst();
-    if (!version) throw notFound('File version');
-    if (version.status !== 'clean') {
-      const quarantined = version.status === 'infected' || version.status === 'rejected';
-      throw new AppError(423, quarantined ? 'file_quarantined' : 'file_not_ready', quarantined ? `This file was ${version.status} by the scan and cannot be downloaded.` : `This file is ${version.status} and cannot be downloaded until its scan finds it clean.`);
+  /** The file and the version to serve, in one query (downloads are a hot path); 423 unless that version is clean. */
+  private async downloadable(ctx: RequestContext, fileId: string, requestedVersion: number | undefined, auditAction: string): Promise<{ file: FileRow; version: ServedVersion }> {
+    const row = await this.db
+      .selectFrom('files')
+      .leftJoin('file_versions as v', (join) =>
+        join.onRef('v.file_id', '=', 'files.id').on((eb) => eb('v.version', '=', requestedVersion === undefined ? eb.ref('files.version') : eb.val(requestedVersion))),
+      )
+      .selectAll('files')
+      .select(['v.version as v_version', 'v.storage_key as v_storage_key', 'v.filename as v_filename', 'v.content_type as v_content_type', 'v.size as v_size', 'v.sha256 as v_sha256', 'v.status as v_status'])
+      .where('files.id', '=', fileId)
+      .where('files.deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) throw notFound('File');
+    const { v_version, v_storage_key, v_filename, v_content_type, v_size, v_sha256, v_status, ...file } = row;
+    await this.access.check(ctx, file, 'file.download', auditAction);
+    if (v_version === null || v_storage_key === null || v_content_type === null || v_status === null) throw notFound('File version');
+    if (v_status !== 'clean') {
+      const quarantined = v_status === 'infected' || v_status === 'rejected';
+      throw new AppError(423, quarantined ? 'file_quarantined' : 'file_not_ready', quarantined ? `This file was ${v_status} by the scan and cannot be downloaded.` : `This file is ${v_status} and cannot be downloaded until its scan finds it clean.`);
     }
-    return { file, version };
+    return { file, version: { version: v_version, storage_key: v_storage_key, filename: v_filename, content_type: v_content_type, size: v_size, sha256: v_sha256 } };
   }
 }
+
+/** What serving a version needs. */
+type ServedVersion = Pick<FileVersionRow, 'version' | 'storage_key' | 'filename' | 'content_type' | 'size' | 'sha256'>;
 
 /** One `bytes=` range (suffix and open-ended forms included); several ranges are answered with the whole file. */
 export function parseRange(header: string, size: number): ByteRange | 'unsatisfiable' | null {
