@@ -1,155 +1,216 @@
-// API benchmarks: signing uploads and reading metadata under load (autocannon, 50 connections),
-// streamed uploads through the API next to a raw fs copy, and listing with a million rows.
-// Run: node bench/api.ts [--db embedded|system] [--duration 10]
-// It starts Vitae in-process on loopback with the chosen database and local storage.
+// API benchmarks, as PERFORMANCE.md measures them: Vitae started as `vitae serve` in its own process,
+// next to the raw baseline (a bare node:http server, also its own process), the client here.
+// - request rates (autocannon, 50 connections, a warm-up first, median of --repeat runs) for
+//   signing uploads and downloads and reading metadata;
+// - streamed transfers (node:http, bodies streamed from files, never buffered): upload 1 MB,
+//   100 MB, 20 and 50 concurrent 10 MB; download 100 MB; the server's peak RSS;
+// - listing a page of 50 with 1,000,000 rows in the table.
+// Run: node bench/api.ts [--db embedded|system] [--duration 10] [--repeat 3]
 import autocannon from 'autocannon';
-import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { buildApp } from '../src/http/app.ts';
-import { createLogger } from '../src/logger.ts';
-import { createRuntime } from '../src/runtime.ts';
-import { createServices } from '../src/services/index.ts';
+import { median, startVitae } from './support/vitae-process.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string', default: 'embedded' }, duration: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { db: { type: 'string', default: 'embedded' }, duration: { type: 'string', default: '10' }, repeat: { type: 'string', default: '3' } } });
 const duration = Number(values.duration);
-const dir = await mkdtemp(path.join(tmpdir(), 'vitae-bench-'));
-const { chmod } = await import('node:fs/promises');
-await chmod(dir, 0o755);
+const repeat = Number(values.repeat);
+const MB = 1024 * 1024;
 
-let databaseUrl: string;
-let stopDb = async () => {};
-if (values.db === 'system') {
-  const name = `vitae_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
-  stopDb = async () => {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  };
-} else {
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
-  databaseUrl = embedded.connectionString;
-  stopDb = () => embedded.stop();
-}
-
-const port = 18000 + Math.floor(Math.random() * 1000);
-const config = loadConfig({
-  NODE_ENV: 'production',
-  VITAE_ALLOW_NO_ANTIVIRUS: 'true',
-  LOG_LEVEL: 'warn',
-  VITAE_DATA_DIR: dir,
-  DATABASE_URL: databaseUrl,
-  DATABASE_POOL_SIZE: '20',
-  JWT_SECRET: randomBytes(32).toString('hex'),
-  URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
-  PORT: String(port),
-  PUBLIC_URL: `http://127.0.0.1:${port}`,
-  RATE_LIMIT_AUTH_PER_IP: '100000',
-  RATE_LIMIT_AUTH_PER_ACCOUNT: '100000',
-});
-const runtime = await createRuntime(config, createLogger('warn'), { startEmbeddedDatabase: false, migrate: true });
-const services = createServices(runtime);
-const app = await buildApp(runtime, services);
-await app.listen({ host: '127.0.0.1', port });
-const base = `http://127.0.0.1:${port}/api/v1`;
-
-const registered = await (await fetch(`${base}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.test', password: 'benchmark password', name: 'Bench', role: 'recruiter', org_name: 'Bench' }) })).json() as any;
-const auth = { authorization: `Bearer ${registered.access_token}` };
+const scratch = await mkdtemp(path.join(tmpdir(), 'vitae-bench-client-'));
+const rawPort = 17000 + Math.floor(Math.random() * 1000);
+const raw = fork('bench/support/raw-server.ts', [], { env: { ...process.env, PORT: String(rawPort), DIR: scratch } });
+await new Promise((resolve) => raw.once('message', resolve));
+const rawOrigin = `http://127.0.0.1:${rawPort}`;
+// CSV imports allow 50 MB by default: raise it for the 100 MB transfers.
+const vitae = await startVitae({ db: values.db === 'system' ? 'system' : 'embedded', env: { MAX_SIZE_CSV_IMPORT: String(200 * 1024 * 1024) } });
+const { base, auth } = vitae;
 
 const rows: string[] = [];
-const table = (what: string, value: string) => rows.push(`| ${what} | ${value} |`);
+const row = (what: string, vitaeFigure: string, rawFigure = '') => {
+  rows.push(`| ${what} | ${vitaeFigure} | ${rawFigure} |`);
+  console.error(rows.at(-1)); // progress, while the table builds
+};
 
-async function load(title: string, options: autocannon.Options) {
-  const result = await autocannon({ connections: 50, duration, ...options });
-  table(title, `${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} errors`);
+// ---- request rates --------------------------------------------------------------------------
+type Load = Omit<autocannon.Options, 'url'> & { url: string };
+async function rate(options: Load, connections = 50): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  await autocannon({ ...options, connections, duration: 2 }); // warm-up: JIT, pools, caches
+  const runs = [];
+  for (let i = 0; i < repeat; i += 1) runs.push(await autocannon({ ...options, connections, duration }));
+  return {
+    rps: Math.round(median(runs.map((r) => r.requests.average))),
+    p50: median(runs.map((r) => r.latency.p50)),
+    p99: median(runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+  };
 }
+const show = (r: Awaited<ReturnType<typeof rate>>) => `${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ''}`;
 
-await load('initiate (sign an upload URL), 50 connections', {
+const initiate: Load = {
   url: `${base}/files/upload/initiate`,
   method: 'POST',
   headers: { ...auth, 'content-type': 'application/json' },
   body: JSON.stringify({ filename: 'cv.pdf', content_type: 'application/pdf', size: 100_000, category: 'resume' }),
-});
-const single = await autocannon({ connections: 1, duration: Math.max(3, duration / 2), url: `${base}/files/upload/initiate`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'cv.pdf', content_type: 'application/pdf', size: 100_000, category: 'resume' }) });
-table('initiate, 1 connection', `p50 ${single.latency.p50} ms`);
+};
+const rawSign: Load = { url: `${rawOrigin}/sign`, method: 'POST' };
+row('sign an upload URL (initiate), 50 connections', show(await rate(initiate)), show(await rate(rawSign)));
+row('sign an upload URL, 1 connection', show(await rate(initiate, 1)), show(await rate(rawSign, 1)));
 
-const form = new FormData();
-form.append('category', 'resume');
-form.append('file', new Blob(['A resume for the benchmark\n']), 'cv.txt');
-const file = await (await fetch(`${base}/files`, { method: 'POST', headers: auth, body: form })).json() as any;
-await load('GET /files/{id} (metadata, audited), 50 connections', { url: `${base}/files/${file.id}`, headers: auth });
+const small = await uploadFile(await sourceFile(0.001, 'resume.txt'), 'resume', 'resume.txt');
+await waitUntilClean(small.id);
+row('sign a download URL, 50 connections', show(await rate({ url: `${base}/files/${small.id}/download`, headers: auth })), show(await rate(rawSign)));
+row('GET /files/{id} (metadata), 50 connections', show(await rate({ url: `${base}/files/${small.id}`, headers: auth })));
 
-// Streamed uploads through the API vs a raw fs copy of the same bytes.
-for (const mb of [1, 10, 100]) {
-  const source = path.join(dir, `source-${mb}`);
-  await writeFile(source, Buffer.alloc(mb * 1024 * 1024, 'a'));
-  const rawStart = performance.now();
-  await pipeline(createReadStream(source), createWriteStream(path.join(dir, `copy-${mb}`)));
-  const raw = (mb / ((performance.now() - rawStart) / 1000)).toFixed(0);
-  const times: number[] = [];
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const rssBefore = process.memoryUsage().rss;
-  for (let i = 0; i < 3; i += 1) {
-    const body = new FormData();
-    body.append('category', 'csv_import');
-    body.append('file', new Blob([await (await import('node:fs/promises')).readFile(source)]), 'import.csv');
-    const start = performance.now();
-    const response = await fetch(`${base}/files`, { method: 'POST', headers: auth, body });
-    await response.arrayBuffer();
-    times.push(performance.now() - start);
-  }
-  clearInterval(sampler);
-  times.sort((a, b) => a - b);
-  const median = times[1]!;
-  table(`upload ${mb} MB through the API (median of 3)`, `${median.toFixed(0)} ms, ${(mb / (median / 1000)).toFixed(0)} MB/s (raw fs copy ${raw} MB/s); process RSS growth ${((peak - rssBefore) / 1024 / 1024).toFixed(0)} MB incl. the client's buffers`);
+// ---- transfers ------------------------------------------------------------------------------
+async function sourceFile(mb: number, name: string): Promise<string> {
+  const file = path.join(scratch, `source-${mb}-${name}`);
+  await writeFile(file, Buffer.alloc(Math.round(mb * MB), 'a'));
+  return file;
 }
 
-// 50 concurrent 10 MB uploads.
-{
-  const payload = Buffer.alloc(10 * 1024 * 1024, 'b');
-  const start = performance.now();
-  const statuses = await Promise.all(
-    Array.from({ length: 50 }, async () => {
-      const body = new FormData();
-      body.append('category', 'csv_import');
-      body.append('file', new Blob([payload]), 'import.csv');
-      return (await fetch(`${base}/files`, { method: 'POST', headers: auth, body })).status;
-    }),
+/** Sends `body` (streamed) and resolves with the status and the response text. */
+function send(url: string, method: string, headers: Record<string, string | number>, body: Readable | null): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, text }));
+    });
+    req.on('error', reject);
+    if (body) body.pipe(req);
+    else req.end();
+  });
+}
+
+/** A multipart upload to POST /files, the file streamed from disk. */
+async function uploadFile(file: string, category: string, filename: string): Promise<{ id: string }> {
+  const boundary = `bench${randomUUID()}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="category"\r\n\r\n${category}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const body = Readable.from(
+    (async function* () {
+      yield head;
+      yield* createReadStream(file, { highWaterMark: 256 * 1024 });
+      yield tail;
+    })(),
   );
-  const seconds = (performance.now() - start) / 1000;
-  table('50 concurrent 10 MB uploads', `${statuses.filter((s) => s === 201).length}/50 succeeded, ${(500 / seconds).toFixed(0)} MB/s total`);
+  const { status, text } = await send(`${base}/files`, 'POST', { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` }, body);
+  if (status !== 201) throw new Error(`upload answered ${status}: ${text}`);
+  return JSON.parse(text) as { id: string };
 }
 
-// Listing with a million rows in the table (seeded in bulk, one organization).
-{
-  const orgId = registered.user.org_id;
-  const userId = registered.user.id;
-  await sql`INSERT INTO files (id, owner_id, org_id, category, filename, content_type, size, sha256, status, created_at, updated_at)
-            SELECT gen_random_uuid(), ${userId}, ${orgId}, 'resume', 'seed.pdf', 'application/pdf', 1000, md5(g::text), 'clean', now() - (g || ' seconds')::interval, now()
-            FROM generate_series(1, 1000000) AS g`.execute(runtime.db);
-  await sql`ANALYZE files`.execute(runtime.db);
-  await load('GET /files?limit=50 with 1,000,000 rows, 50 connections', { url: `${base}/files?limit=50`, headers: auth });
-  const page = await (await fetch(`${base}/files?limit=50`, { headers: auth })).json() as any;
-  await load('GET /files?limit=50&cursor=… (a later page), 50 connections', { url: `${base}/files?limit=50&cursor=${page.next_cursor}`, headers: auth });
+async function rawUpload(file: string): Promise<void> {
+  const { status } = await send(`${rawOrigin}/upload`, 'POST', { 'content-type': 'application/octet-stream' }, createReadStream(file, { highWaterMark: 256 * 1024 }));
+  if (status !== 201) throw new Error(`raw upload answered ${status}`);
 }
 
-console.log(`\n### API on ${values.db === 'system' ? 'the system PostgreSQL 15' : 'the embedded PostgreSQL 17'}, local disk, ${duration} s per load test\n`);
-console.log('| what | result |\n|---|---|');
+async function download(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`download answered ${res.statusCode}`))));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+async function waitUntilClean(id: string): Promise<void> {
+  for (;;) {
+    const file = (await (await fetch(`${base}/files/${id}`, { headers: auth })).json()) as { status: string };
+    if (file.status === 'clean') return;
+    if (['infected', 'rejected'].includes(file.status)) throw new Error(`the benchmark file was ${file.status}`);
+    await sleep(100);
+  }
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+const oneMb = await sourceFile(1, 'import.csv');
+const oneMbTimes: number[] = [];
+const rawOneMbTimes: number[] = [];
+for (let i = 0; i < 21; i += 1) {
+  oneMbTimes.push(await timed(() => uploadFile(oneMb, 'csv_import', 'import.csv')));
+  rawOneMbTimes.push(await timed(() => rawUpload(oneMb)));
+}
+row('upload 1 MB through the API, p50 of 21', `${median(oneMbTimes).toFixed(1)} ms`, `${median(rawOneMbTimes).toFixed(1)} ms`);
+
+const hundredMb = await sourceFile(100, 'import.csv');
+const rssBefore = await vitae.rss();
+const sampler = vitae.sampleRss();
+const hundred: number[] = [];
+const rawHundred: number[] = [];
+let bigId = '';
+for (let i = 0; i < 3; i += 1) {
+  hundred.push(100 / ((await timed(async () => (bigId = (await uploadFile(hundredMb, 'csv_import', 'import.csv')).id))) / 1000));
+  rawHundred.push(100 / ((await timed(() => rawUpload(hundredMb))) / 1000));
+}
+const hundredPeak = await sampler.stop();
+row('upload 100 MB through the API, median of 3', `${median(hundred).toFixed(0)} MB/s (${Math.round((100 * median(hundred)) / median(rawHundred))}% of raw); server RSS +${((hundredPeak - rssBefore) / MB).toFixed(0)} MB`, `${median(rawHundred).toFixed(0)} MB/s`);
+
+const tenMb = await sourceFile(10, 'import.csv');
+for (const concurrency of [20, 50]) {
+  const before = await vitae.rss();
+  const peak = vitae.sampleRss();
+  let succeeded = 0;
+  const seconds = (await timed(() => Promise.all(Array.from({ length: concurrency }, () => uploadFile(tenMb, 'csv_import', 'import.csv').then(() => (succeeded += 1)))))) / 1000;
+  const peakRss = await peak.stop();
+  const rawSeconds = (await timed(() => Promise.all(Array.from({ length: concurrency }, () => rawUpload(tenMb))))) / 1000;
+  row(
+    `${concurrency} concurrent 10 MB uploads, total`,
+    `${succeeded}/${concurrency} succeeded, ${((concurrency * 10) / seconds).toFixed(0)} MB/s; server peak RSS ${(peakRss / MB).toFixed(0)} MB (+${((peakRss - before) / MB).toFixed(0)} MB)`,
+    `${((concurrency * 10) / rawSeconds).toFixed(0)} MB/s`,
+  );
+}
+
+await waitUntilClean(bigId);
+const signed = (await (await fetch(`${base}/files/${bigId}/download`, { headers: auth })).json()) as { url: string };
+const rawCopy = path.join(scratch, 'download-100');
+await writeFile(rawCopy, Buffer.alloc(100 * MB, 'a'));
+const content: number[] = [];
+const presigned: number[] = [];
+const rawDownload: number[] = [];
+for (let i = 0; i < 3; i += 1) {
+  content.push(100 / ((await timed(() => download(`${base}/files/${bigId}/content`, auth))) / 1000));
+  presigned.push(100 / ((await timed(() => download(signed.url))) / 1000));
+  rawDownload.push(100 / ((await timed(() => download(`${rawOrigin}/download/download-100`))) / 1000));
+}
+row('download 100 MB (GET /files/{id}/content), median of 3', `${median(content).toFixed(0)} MB/s`, `${median(rawDownload).toFixed(0)} MB/s`);
+row('download 100 MB (the pre-signed URL), median of 3', `${median(presigned).toFixed(0)} MB/s`, `${median(rawDownload).toFixed(0)} MB/s`);
+
+// ---- listing with a million rows (seeded in bulk, one organization) --------------------------
+await vitae.database.query(
+  `INSERT INTO files (id, owner_id, org_id, category, filename, content_type, size, sha256, status, created_at, updated_at)
+   SELECT gen_random_uuid(), $1, $2, 'resume', 'seed.pdf', 'application/pdf', 1000, md5(g::text), 'clean', now() - (g || ' seconds')::interval, now()
+   FROM generate_series(1, 1000000) AS g`,
+  [vitae.user.id, vitae.user.org_id],
+);
+await vitae.database.query('ANALYZE files');
+const firstPage = { url: `${base}/files?limit=50`, headers: auth };
+const page = (await (await fetch(firstPage.url, { headers: auth })).json()) as { next_cursor: string };
+const laterPage = { url: `${base}/files?limit=50&cursor=${page.next_cursor}`, headers: auth };
+row('GET /files?limit=50, 1,000,000 rows, 1 connection', show(await rate(firstPage, 1)));
+row('GET /files?limit=50, 1,000,000 rows, 50 connections', show(await rate(firstPage)));
+row('the same, a later page (cursor), 1 connection', show(await rate(laterPage, 1)));
+
+console.log(`\n### API on ${values.db === 'system' ? 'the system PostgreSQL' : 'the embedded PostgreSQL'}, local disk; ${repeat} × ${duration} s per load test after a 2 s warm-up\n`);
+console.log('| what | Vitae | raw node:http |\n|---|---|---|');
 console.log(rows.join('\n'));
 
-await app.close();
-await runtime.close();
-await stopDb();
-await rm(dir, { recursive: true, force: true });
+await vitae.stop();
+raw.kill();
+await rm(scratch, { recursive: true, force: true });

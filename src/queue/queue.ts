@@ -85,10 +85,19 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
     },
 
     async work<T extends object>(name: string, handler: JobHandler<T>, workOptions: { concurrency?: number } = {}) {
-      const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 15 };
-      await boss.work<T>(name, { batchSize: 1, localConcurrency: workOptions.concurrency ?? 1, ...polling }, async (jobs: Job<T>[]) => {
-        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
-      });
+      // One pg-boss worker per slot, each fetching one job at a time. A worker waits between
+      // fetches only when its last fetch found nothing: after a job it asks again at once (by
+      // notifying itself), so a backlog drains at the speed of the handlers, not of the polling.
+      for (let slot = 0; slot < (workOptions.concurrency ?? 1); slot += 1) {
+        let workerId: string | null = null;
+        workerId = await boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 15 }, async (jobs: Job<T>[]) => {
+          try {
+            for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+          } finally {
+            if (workerId) boss.notifyWorker(workerId);
+          }
+        });
+      }
     },
 
     async schedule(name, cron, data = {}) {
