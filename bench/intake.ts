@@ -1,48 +1,16 @@
 // Intake throughput: 200 two-page PDF resumes in one bulk request, from the request to every
-// candidate scored, on the embedded default (embedded PostgreSQL, local disk, workers in-process).
+// candidate scored, on the embedded default (`vitae serve` in its own process: embedded PostgreSQL,
+// local disk, workers in the same process).
 // Run: node bench/intake.ts [--count 200] [--antivirus host:port]
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { loadConfig } from '../src/config.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { buildApp } from '../src/http/app.ts';
-import { createLogger } from '../src/logger.ts';
-import { createRuntime } from '../src/runtime.ts';
-import { createServices } from '../src/services/index.ts';
-import { startWorkers } from '../src/worker.ts';
+import { startVitae } from './support/vitae-process.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, antivirus: { type: 'string' } } });
 const count = Number(values.count);
-const dir = await mkdtemp(path.join(tmpdir(), 'vitae-intake-'));
-await chmod(dir, 0o755);
-const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
-const port = 19000 + Math.floor(Math.random() * 1000);
 const [clamHost, clamPort] = values.antivirus?.split(':') ?? [];
-const config = loadConfig({
-  LOG_LEVEL: 'warn',
-  VITAE_DATA_DIR: dir,
-  DATABASE_URL: embedded.connectionString,
-  JWT_SECRET: randomBytes(32).toString('hex'),
-  URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
-  PORT: String(port),
-  PUBLIC_URL: `http://127.0.0.1:${port}`,
-  VITAE_RUN_WORKERS: 'true',
-  WORKER_CONCURRENCY: '4',
-  ...(clamHost ? { CLAMAV_HOST: clamHost, CLAMAV_PORT: clamPort! } : {}),
-});
-const runtime = await createRuntime(config, createLogger('warn'), { startEmbeddedDatabase: false, migrate: true });
-const services = createServices(runtime);
-const app = await buildApp(runtime, services);
-await app.listen({ host: '127.0.0.1', port });
-await startWorkers(runtime, services);
-const base = `http://127.0.0.1:${port}/api/v1`;
-
-const session = (await (await fetch(`${base}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'intake@example.test', password: 'benchmark password', name: 'Bench', role: 'recruiter', org_name: 'Bench' }) })).json()) as { access_token: string };
-const auth = { authorization: `Bearer ${session.access_token}` };
+const vitae = await startVitae({ env: { WORKER_CONCURRENCY: '4', ...(clamHost ? { CLAMAV_HOST: clamHost, CLAMAV_PORT: clamPort! } : {}) } });
+const { base, auth } = vitae;
 const job = (await (await fetch(`${base}/jobs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Backend Engineer', description: 'Node.js, TypeScript and PostgreSQL services on Kubernetes.', skills: ['Node.js', 'PostgreSQL', 'Kubernetes'], nice_to_have_skills: ['React'] }) })).json()) as { id: string };
 
 const SKILLS = ['Node.js', 'TypeScript', 'PostgreSQL', 'Kubernetes', 'React', 'Python', 'Go', 'AWS', 'Docker', 'Kafka'];
@@ -61,8 +29,7 @@ async function resume(i: number): Promise<Buffer> {
 const form = new FormData();
 for (let i = 0; i < count; i += 1) form.append('file', new Blob([await resume(i)]), `resume-${i}.pdf`);
 
-let peak = 0;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+const sampler = vitae.sampleRss();
 const start = performance.now();
 const response = await fetch(`${base}/jobs/${job.id}/candidates/bulk`, { method: 'POST', headers: auth, body: form });
 const { results } = (await response.json()) as { results: Array<{ candidate_id?: string }> };
@@ -73,10 +40,7 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 const done = performance.now();
-clearInterval(sampler);
+const peak = await sampler.stop();
 
-console.log(`| ${count} two-page PDFs, one bulk request${clamHost ? ', with ClamAV' : ', built-in checks only'} | upload ${((accepted - start) / 1000).toFixed(1)} s; all scored after ${((done - start) / 1000).toFixed(1)} s: ${(count / ((done - start) / 1000)).toFixed(1)} resumes/s; peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB |`);
-await app.close();
-await runtime.close();
-await embedded.stop();
-await rm(dir, { recursive: true, force: true });
+console.log(`| ${count} two-page PDFs, one bulk request${clamHost ? ', with ClamAV' : ', built-in checks only'} | upload ${((accepted - start) / 1000).toFixed(1)} s; all scored after ${((done - start) / 1000).toFixed(1)} s: ${(count / ((done - start) / 1000)).toFixed(1)} resumes/s; server peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB |`);
+await vitae.stop();
