@@ -4,19 +4,13 @@
 // Run: npm run build && node bench/ui.ts [--runs 15] [--out bench/results/ui.md]
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { loadConfig } from '../src/config.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { buildApp } from '../src/http/app.ts';
-import { createLogger } from '../src/logger.ts';
-import { createRuntime } from '../src/runtime.ts';
-import { createServices } from '../src/services/index.ts';
-import { startWorkers } from '../src/worker.ts';
+import { startVitae } from './support/vitae-process.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, out: { type: 'string', default: 'bench/results/ui.md' }, candidates: { type: 'string', default: '200' } } });
 const runs = Number(values.runs);
@@ -38,34 +32,8 @@ const sum = (list: typeof sizes, key: 'raw' | 'gzip' | 'brotli') => list.reduce(
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 // ---- a server with a job of 200 scored candidates -------------------------------------------
-const dir = await mkdtemp(path.join(tmpdir(), 'vitae-ui-bench-'));
-await chmod(dir, 0o755);
-const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
-const port = 19000 + Math.floor(Math.random() * 1000);
-const config = loadConfig({
-  LOG_LEVEL: 'warn',
-  VITAE_DATA_DIR: dir,
-  DATABASE_URL: embedded.connectionString,
-  JWT_SECRET: randomBytes(32).toString('hex'),
-  URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
-  PORT: String(port),
-  PUBLIC_URL: `http://127.0.0.1:${port}`,
-  VITAE_RUN_WORKERS: 'true',
-  WORKER_CONCURRENCY: '4',
-  RATE_LIMIT_AUTH_PER_IP: '10000',
-  RATE_LIMIT_AUTH_PER_ACCOUNT: '10000',
-});
-const runtime = await createRuntime(config, createLogger('warn'), { startEmbeddedDatabase: false, migrate: true });
-const services = createServices(runtime);
-const app = await buildApp(runtime, services);
-await app.listen({ host: '127.0.0.1', port });
-await startWorkers(runtime, services);
-const origin = `http://127.0.0.1:${port}`;
-const base = `${origin}/api/v1`;
-
-const account = { email: 'ui-bench@example.test', password: 'benchmark password' };
-const session = (await (await fetch(`${base}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...account, name: 'Bench Recruiter', role: 'recruiter', org_name: 'Bench' }) })).json()) as { access_token: string };
-const auth = { authorization: `Bearer ${session.access_token}` };
+const vitae = await startVitae({ env: { NODE_ENV: 'development', WORKER_CONCURRENCY: '4' } });
+const { origin, base, auth, account } = vitae;
 const job = (await (await fetch(`${base}/jobs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Backend Engineer', description: 'Node.js, TypeScript and PostgreSQL services on Kubernetes.', skills: ['Node.js', 'TypeScript', 'PostgreSQL', 'Kubernetes'], nice_to_have_skills: ['React'] }) })).json()) as { id: string };
 
 const SKILLS = ['Node.js', 'TypeScript', 'PostgreSQL', 'Kubernetes', 'React', 'Python', 'Go', 'AWS', 'Docker', 'Kafka'];
@@ -128,10 +96,7 @@ for (let run = 0; run < runs; run++) {
 }
 const loadAfter = loadavg()[0]!;
 await browser.close();
-await app.close();
-await runtime.close();
-await embedded.stop();
-await rm(dir, { recursive: true, force: true });
+await vitae.stop();
 
 const quantile = (list: number[], q: number) => {
   const sorted = [...list].sort((a, b) => a - b);
@@ -143,8 +108,8 @@ const row = (label: string, list: Array<{ lcp: number; list: number }>) =>
 
 const report = `## Web app (bench/ui.ts)
 
-Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/ui.ts --runs ${runs}\`: Chromium (${browser.version()}) headless on loopback, 1280×860, the server in
-the same process with the embedded PostgreSQL; Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}).
+Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/ui.ts --runs ${runs}\`: Chromium (${browser.version()}) headless on loopback, 1280×860, \`vitae serve\` in
+its own process with the embedded PostgreSQL; Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}).
 
 ### Initial JavaScript
 

@@ -13,7 +13,8 @@ export interface VitaeProcess {
   origin: string;
   /** `${origin}/api/v1` */
   base: string;
-  /** The registered recruiter (an organization admin). */
+  /** The registered recruiter (an organization admin): their credentials and access token. */
+  account: { email: string; password: string };
   auth: { authorization: string };
   user: { id: string; org_id: string };
   pid: number;
@@ -65,11 +66,12 @@ export async function startVitae(options: StartOptions = {}): Promise<VitaeProce
   const child = spawn(process.execPath, ['src/cli.ts', 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForHealth(origin, child);
 
+  const account = { email: 'bench@example.test', password: 'benchmark password' };
   const registered = (await (
     await fetch(`${origin}/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.test', password: 'benchmark password', name: 'Bench', role: 'recruiter', org_name: 'Bench' }),
+      body: JSON.stringify({ ...account, name: 'Bench', role: 'recruiter', org_name: 'Bench' }),
     })
   ).json()) as { access_token: string; user: { id: string; org_id: string } };
 
@@ -82,6 +84,7 @@ export async function startVitae(options: StartOptions = {}): Promise<VitaeProce
   return {
     origin,
     base: `${origin}/api/v1`,
+    account,
     auth: { authorization: `Bearer ${registered.access_token}` },
     user: registered.user,
     pid: child.pid!,
