@@ -197,7 +197,7 @@ row('download 100 MB (the pre-signed URL), median of 3', `${median(presigned).to
 // ---- listing with a million rows (seeded in bulk, one organization) --------------------------
 await vitae.database.query(
   `INSERT INTO files (id, owner_id, org_id, category, filename, content_type, size, sha256, status, created_at, updated_at)
-   SELECT gen_random_uuid(), $1, $2, 'resume', 'seed.pdf', 'application/pdf', 1000, md5(g::text), 'clean', now() - (g || ' seconds')::interval, now()
+   SELECT gen_random_uuid(), $1, $2, 'resume', 'seed.pdf', 'application/pdf', 1000, md5(g::text), 'clean', date_trunc('milliseconds', now()) - (g || ' seconds')::interval, now()
    FROM generate_series(1, 1000000) AS g`,
   [vitae.user.id, vitae.user.org_id],
 );

@@ -4,6 +4,7 @@ import * as initial from './migrations/0001_initial.ts';
 import * as hiring from './migrations/0002_hiring.ts';
 import * as webhooks from './migrations/0003_webhooks.ts';
 import * as auditSingleStatementAppend from './migrations/0004_audit_single_statement_append.ts';
+import * as keysetTimestampsInMilliseconds from './migrations/0005_keyset_timestamps_in_milliseconds.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so that a migration cannot be
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_hiring': hiring,
   '0003_webhooks': webhooks,
   '0004_audit_single_statement_append': auditSingleStatementAppend,
+  '0005_keyset_timestamps_in_milliseconds': keysetTimestampsInMilliseconds,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
@@ -131,6 +132,25 @@ describe('listing', () => {
     const others = await json(await t.fetch('/api/v1/files', { headers: candidate.headers }));
     expect(others.items.some((f: { id: string }) => ids.includes(f.id))).toBe(false);
     expect((await t.fetch('/api/v1/files?cursor=not-a-cursor', { headers: session.headers })).status).toBe(400);
+  });
+
+  it('pages through files uploaded at the same moment without skipping one: timestamps are whole milliseconds, as the cursor holds them', async () => {
+    const session = await register(t, { role: 'candidate' });
+    const uploads = await Promise.all(Array.from({ length: 8 }, (_, i) => uploadStreamed(t, session, { bytes: Buffer.from(`same moment ${i}\n`), filename: `m${i}.txt`, category: 'resume' })));
+    const ids = await Promise.all(uploads.map(async (response) => (await json(response)).id as string));
+
+    // A timestamp with microseconds could not round-trip through the cursor (a JavaScript date).
+    const precise = await sql<{ n: number }>`SELECT count(*)::int AS n FROM files WHERE id = ANY(${ids}::uuid[]) AND created_at <> date_trunc('milliseconds', created_at)`.execute(t.runtime.db);
+    expect(precise.rows[0]!.n).toBe(0);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Array<{ id: string }>; next_cursor: string | null } = await json(await t.fetch(`/api/v1/files?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { headers: session.headers }));
+      seen.push(...page.items.map((f) => f.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen.toSorted()).toEqual(ids.toSorted());
   });
 
   it('shows a recruiter the files of their organization', async () => {
