@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createPgBossQueue, type JobQueue } from '../../src/queue/queue.ts';
+import { SYSTEM_PG_ADMIN_URL } from '../helpers/databases.ts';
+
+// A worker that finished a job must fetch the next one at once. Before, each worker waited out its
+// polling interval after every job, so a backlog drained at two jobs per second per worker. With
+// NOTIFY the backstop poll is 15 s: a worker that waited for it after each job could not drain
+// this backlog within the test's timeout, so the test fails if the worker sleeps between jobs.
+const name = `vitae_qb_${randomBytes(5).toString('hex')}`;
+const url = Object.assign(new URL(SYSTEM_PG_ADMIN_URL), { pathname: `/${name}` }).toString();
+const admin = new pg.Client({ connectionString: SYSTEM_PG_ADMIN_URL });
+let queue: JobQueue;
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  queue = createPgBossQueue(url, [{ name: 'backlog', retryLimit: 0, retryDelay: 1, retryDelayMax: 1, expireInSeconds: 60 }]);
+  await queue.start();
+});
+afterAll(async () => {
+  await queue?.stop(5_000);
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+});
+
+it('drains a backlog job after job, without waiting for the backstop poll between them', { timeout: 12_000 }, async () => {
+  const done: number[] = [];
+  // The backlog exists before any worker: nothing will notify the worker after its first fetch.
+  for (let i = 0; i < 8; i += 1) await queue.send('backlog', { i });
+  const drained = new Promise<void>((resolve) => {
+    void queue.work<{ i: number }>('backlog', async ({ i }) => {
+      done.push(i);
+      if (done.length === 8) resolve();
+    });
+  });
+  await drained;
+  expect(done.toSorted()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+});
