@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../../db/database.ts';
-import type { FileRow } from '../../db/schema.ts';
+import type { FileRow, FileVersionRow } from '../../db/schema.ts';
 import { authorize, type Action } from '../../domain/policy.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -28,8 +28,30 @@ export class FileAccess {
     return file;
   }
 
-  /** The decision for a file the caller already loaded: returns, or audits the refusal and throws. */
-  async check(ctx: RequestContext, file: FileRow, action: Action, auditAction: string, executor: Executor = this.db): Promise<void> {
+  /**
+   * `load` for serving bytes: the live file and one of its versions (`version`, else the file's
+   * current one) in a single query; `version` is null when the file has no such version.
+   */
+  async loadWithVersion(ctx: RequestContext, fileId: string, versionNumber: number | undefined, action: Action, auditAction: string): Promise<{ file: FileRow; version: ServedVersion | null }> {
+    const row = await this.db
+      .selectFrom('files')
+      .leftJoin('file_versions as v', (join) =>
+        join.onRef('v.file_id', '=', 'files.id').on((eb) => eb('v.version', '=', versionNumber === undefined ? eb.ref('files.version') : eb.val(versionNumber))),
+      )
+      .selectAll('files')
+      .select(['v.version as v_version', 'v.storage_key as v_storage_key', 'v.filename as v_filename', 'v.content_type as v_content_type', 'v.size as v_size', 'v.sha256 as v_sha256', 'v.status as v_status'])
+      .where('files.id', '=', fileId)
+      .where('files.deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) throw notFound('File');
+    const { v_version, v_storage_key, v_filename, v_content_type, v_size, v_sha256, v_status, ...file } = row;
+    await this.check(ctx, file, action, auditAction, this.db);
+    const found = v_version !== null && v_storage_key !== null && v_content_type !== null && v_status !== null;
+    return { file, version: found ? { version: v_version, storage_key: v_storage_key, filename: v_filename, content_type: v_content_type, size: v_size, sha256: v_sha256, status: v_status } : null };
+  }
+
+  /** The decision for a loaded file: returns, or audits the refusal and throws. */
+  private async check(ctx: RequestContext, file: FileRow, action: Action, auditAction: string, executor: Executor): Promise<void> {
     const resource = { type: 'file' as const, ownerId: file.owner_id, orgId: file.org_id, sharedWithOrgIds: [] as string[] };
     let decision = authorize(ctx.actor, action, resource);
     // Shares only matter to an organization that does not own the file: look them up only then.
@@ -52,3 +74,6 @@ export class FileAccess {
     return [...new Set(rows.map((row) => row.org_id))];
   }
 }
+
+/** What serving a version needs. */
+export type ServedVersion = Pick<FileVersionRow, 'version' | 'storage_key' | 'filename' | 'content_type' | 'size' | 'sha256' | 'status'>;

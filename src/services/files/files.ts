@@ -1,14 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import type { FileRow, FileVersionRow } from '../../db/schema.ts';
+import type { FileRow } from '../../db/schema.ts';
 import { contentDisposition } from '../../domain/filename.ts';
 import { authorize } from '../../domain/policy.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
 import type { BlobStore, ByteRange } from '../../storage/blob-store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
-import type { FileAccess } from './access.ts';
+import type { FileAccess, ServedVersion } from './access.ts';
 import { eraseFile } from './erasure.ts';
 import { toFileView, toVersionView, type FileView, type VersionView } from './file-view.ts';
 
@@ -139,32 +139,17 @@ export class FileService {
     return this.audit.list({ fileId }, page);
   }
 
-  /** The file and the version to serve, in one query (downloads are a hot path); 423 unless that version is clean. */
+  /** The file and the version to serve (one query: downloads are a hot path); 423 unless that version is clean. */
   private async downloadable(ctx: RequestContext, fileId: string, requestedVersion: number | undefined, auditAction: string): Promise<{ file: FileRow; version: ServedVersion }> {
-    const row = await this.db
-      .selectFrom('files')
-      .leftJoin('file_versions as v', (join) =>
-        join.onRef('v.file_id', '=', 'files.id').on((eb) => eb('v.version', '=', requestedVersion === undefined ? eb.ref('files.version') : eb.val(requestedVersion))),
-      )
-      .selectAll('files')
-      .select(['v.version as v_version', 'v.storage_key as v_storage_key', 'v.filename as v_filename', 'v.content_type as v_content_type', 'v.size as v_size', 'v.sha256 as v_sha256', 'v.status as v_status'])
-      .where('files.id', '=', fileId)
-      .where('files.deleted_at', 'is', null)
-      .executeTakeFirst();
-    if (!row) throw notFound('File');
-    const { v_version, v_storage_key, v_filename, v_content_type, v_size, v_sha256, v_status, ...file } = row;
-    await this.access.check(ctx, file, 'file.download', auditAction);
-    if (v_version === null || v_storage_key === null || v_content_type === null || v_status === null) throw notFound('File version');
-    if (v_status !== 'clean') {
-      const quarantined = v_status === 'infected' || v_status === 'rejected';
-      throw new AppError(423, quarantined ? 'file_quarantined' : 'file_not_ready', quarantined ? `This file was ${v_status} by the scan and cannot be downloaded.` : `This file is ${v_status} and cannot be downloaded until its scan finds it clean.`);
+    const { file, version } = await this.access.loadWithVersion(ctx, fileId, requestedVersion, 'file.download', auditAction);
+    if (!version) throw notFound('File version');
+    if (version.status !== 'clean') {
+      const quarantined = version.status === 'infected' || version.status === 'rejected';
+      throw new AppError(423, quarantined ? 'file_quarantined' : 'file_not_ready', quarantined ? `This file was ${version.status} by the scan and cannot be downloaded.` : `This file is ${version.status} and cannot be downloaded until its scan finds it clean.`);
     }
-    return { file, version: { version: v_version, storage_key: v_storage_key, filename: v_filename, content_type: v_content_type, size: v_size, sha256: v_sha256 } };
+    return { file, version };
   }
 }
-
-/** What serving a version needs. */
-type ServedVersion = Pick<FileVersionRow, 'version' | 'storage_key' | 'filename' | 'content_type' | 'size' | 'sha256'>;
 
 /** One `bytes=` range (suffix and open-ended forms included); several ranges are answered with the whole file. */
 export function parseRange(header: string, size: number): ByteRange | 'unsatisfiable' | null {
