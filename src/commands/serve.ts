@@ -2,11 +2,13 @@ import { buildApp } from '../http/app.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { startWorkers } from '../worker.ts';
 import { createServices } from '../services/index.ts';
+import { installProcessGuard } from '../process-guard.ts';
 import type { Command } from './types.ts';
 
 export const serve: Command = {
   options: {},
   async run({ config, logger }) {
+    installProcessGuard(logger);
     const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: true, migrate: true });
     const services = createServices(runtime);
     const app = await buildApp(runtime, services);

@@ -60,7 +60,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion });
   await app.register(metricsPlugin);
   await app.register(healthRoutes(runtime, services.readinessChecks));
-  if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never });
+  if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never, acceptsUpload: (key) => services.uploads.acceptsUpload(key) });
 
   await app.register(apiRoutes(services), { prefix: '/api/v1' });
   await app.register(webPlugin);

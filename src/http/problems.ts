@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { AppError } from '../errors.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from '../db/database.ts';
+import { drainBody } from './linger.ts';
 
 /** An RFC 9457 problem document, with Vitae's stable `code` and the request id. */
 export interface Problem {
@@ -46,7 +47,21 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; detail?: str
   FST_PROTO_VIOLATION: { status: 400, code: 'malformed_body' },
 };
 
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/**
+ * Every error as a problem document. A request refused before its body was read (too large, bad
+ * type) is answered once the rest of the body has been discarded, then the connection closes, so
+ * that clients still sending see the answer rather than a reset.
+ */
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> {
+  const body = request.raw;
+  if (!body.complete && !body.destroyed && !body.readableEnded) {
+    reply.header('connection', 'close');
+    return drainBody(request).then(() => answerError(error, request, reply));
+  }
+  return answerError(error, request, reply);
+}
+
+function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof AppError) {
     if (error.status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
     return sendProblem(request, reply, error.status, error.code, error.message, error.retryAfter);

@@ -8,7 +8,11 @@ import type { Readable } from 'node:stream';
 export interface BlobStore {
   readonly driver: 'local' | 's3';
 
-  /** Streams `body` into `key`. Atomic: readers see the old object or the whole new one. */
+  /**
+   * Streams `body` into `key`. Atomic: readers see no object or the whole new one. Objects are
+   * immutable where the backend can promise it: the local store refuses an existing key with
+   * BlobExists; S3 keys are never reused by the services (pre-signed uploads go to a staging key).
+   */
   put(key: string, body: Readable, options?: PutOptions): Promise<{ size: number }>;
   /** A stream of the object, or of the inclusive byte range. Throws BlobNotFound. */
   get(key: string, range?: ByteRange): Promise<Readable>;
@@ -73,6 +77,14 @@ export class BlobNotFound extends Error {
   constructor(key: string) {
     super(`No blob at ${key}`);
     this.name = 'BlobNotFound';
+  }
+}
+
+/** The key already holds an object, and objects are never replaced. */
+export class BlobExists extends Error {
+  constructor(key: string) {
+    super(`A blob already exists at ${key}`);
+    this.name = 'BlobExists';
   }
 }
 

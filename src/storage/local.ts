@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream, type Stats } from 'node:fs';
-import { access, copyFile, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, open, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StorageUnavailable } from '../errors.ts';
-import { BlobNotFound, type BlobInfo, type BlobListing, type BlobStore, type ByteRange, type PresignedRequest, type PresignGetOptions, type PresignPutOptions, type PutOptions } from './blob-store.ts';
+import { BlobExists, BlobNotFound, type BlobInfo, type BlobListing, type BlobStore, type ByteRange, type PresignedRequest, type PresignGetOptions, type PresignPutOptions, type PutOptions } from './blob-store.ts';
 import { assertValidKey, assertValidPrefix } from './keys.ts';
 import { UrlSigner } from './url-signer.ts';
 import { syncDirectory } from '../fs-durable.ts';
@@ -19,9 +19,10 @@ const TEMP_DIR = '.tmp';
 const HIGH_WATER_MARK = 256 * 1024;
 
 /**
- * Blobs as files under a root directory. Writes are atomic (temp file, fsync, rename, fsync of
- * the directory), so a reader sees the old object or the whole new one and a crash leaves at most
- * a temp file. Files and directories are private to the service's user (0600/0700).
+ * Blobs as files under a root directory. Writes are atomic and exclusive (temp file, fsync, hard
+ * link to the key, fsync of the directory): a reader sees no object or the whole one, a crash
+ * leaves at most a temp file, and an object once written never changes — a second write to the
+ * same key fails with BlobExists, so bytes that were checked and scanned stay the bytes served. Files and directories are private to the service's user (0600/0700).
  * Pre-signed URLs are HMAC-signed URLs served by this app (`/blobs/…`, see http/routes/blobs.ts).
  */
 export class LocalBlobStore implements BlobStore {
@@ -54,11 +55,12 @@ export class LocalBlobStore implements BlobStore {
       const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: HIGH_WATER_MARK });
       await pipeline(body, out);
       const size = out.bytesWritten;
-      await this.commit(temp, target);
+      await this.commit(temp, target, key);
       return { size };
     } catch (error) {
       // A failing source (a limit tripped, a client gone) leaves nothing behind.
       await rm(temp, { force: true });
+      if (error instanceof BlobExists) throw error;
       throw storageError(error, 'written');
     }
   }
@@ -114,9 +116,10 @@ export class LocalBlobStore implements BlobStore {
       } finally {
         await handle.close();
       }
-      await this.commit(temp, target);
+      await this.commit(temp, target, toKey);
     } catch (error) {
       await rm(temp, { force: true });
+      if (error instanceof BlobExists) throw error;
       if (isMissing(error) && !(await this.exists(fromKey))) throw new BlobNotFound(fromKey);
       throw storageError(error, 'written');
     }
@@ -184,11 +187,20 @@ export class LocalBlobStore implements BlobStore {
     return path.join(directory, `${randomUUID()}.part`);
   }
 
-  /** Moves a synced temp file into place, making the new name (and any new directory) durable. */
-  private async commit(temp: string, target: string): Promise<void> {
+  /**
+   * Publishes a synced temp file under its key, making the new name (and any new directory)
+   * durable. link(2), unlike rename(2), fails when the target exists: the exclusive create.
+   */
+  private async commit(temp: string, target: string, key: string): Promise<void> {
     const directory = path.dirname(target);
     const created = await mkdir(directory, { recursive: true, mode: 0o700 });
-    await rename(temp, target);
+    try {
+      await link(temp, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BlobExists(key);
+      throw error;
+    }
+    await unlink(temp);
     await syncDirectory(directory);
     if (created !== undefined) {
       // New directories exist only once their parents' entries are on disk.

@@ -41,6 +41,30 @@ export function zipOf(entries: Array<{ name: string; bytes: Buffer | string }>, 
   });
 }
 
+/**
+ * A ZIP whose every entry declares `declaredSize` uncompressed bytes, whatever it really inflates
+ * to (the sizes are rewritten in the local headers and the central directory).
+ */
+export async function lyingZip(entries: Array<{ name: string; bytes: Buffer | string }>, declaredSize: number): Promise<Buffer> {
+  const zip = await zipOf(entries);
+  for (let at = zip.indexOf('PK\x03\x04', 0, 'latin1'); at !== -1; at = zip.indexOf('PK\x03\x04', at + 4, 'latin1')) zip.writeUInt32LE(declaredSize, at + 22);
+  for (let at = zip.indexOf('PK\x01\x02', 0, 'latin1'); at !== -1; at = zip.indexOf('PK\x01\x02', at + 4, 'latin1')) zip.writeUInt32LE(declaredSize, at + 24);
+  return zip;
+}
+
+/** A ZIP with one symbolic-link entry (Unix mode 120777) pointing at `target`, beside the given entries. */
+export function zipWithSymlink(name: string, target: string, entries: Array<{ name: string; bytes: Buffer | string }> = []): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const entry of entries) zip.addBuffer(Buffer.from(entry.bytes), entry.name);
+  zip.addBuffer(Buffer.from(target), name, { mode: 0o120777 });
+  zip.end();
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
 const CONTENT_TYPES = (extra = '') =>
   `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>${extra}</Types>`;
 const ROOT_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`;

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadPresigned, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
-import { fakeExecutable, makePdf, PNG_1X1 } from '../helpers/documents.ts';
+import { EICAR, fakeExecutable, makePdf, PNG_1X1 } from '../helpers/documents.ts';
+import { LocalBlobStore } from '../../src/storage/local.ts';
 
 let t: TestApp;
 let candidate: Session;
@@ -18,6 +22,16 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Overwrites a stored object outside Vitae (the local store itself refuses to). */
+async function replaceStoredBytes(key: string, bytes: Uint8Array): Promise<void> {
+  const store = t.runtime.store;
+  if (store instanceof LocalBlobStore) await writeFile(path.join(store.root, key), bytes);
+  else {
+    await store.delete(key);
+    await store.put(key, Readable.from([Buffer.from(bytes)]));
+  }
+}
 
 async function fileCount(): Promise<number> {
   const row = await t.runtime.db.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -150,7 +164,12 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
     });
     const { file_id, upload } = await json(initiate);
     const body = Buffer.alloc(5 * 1024 * 1024, 'x');
-    const put = await fetch(upload.url, { method: 'PUT', headers: { ...upload.headers, 'content-length': String(body.length) }, body }).catch(() => null);
+    // The refusal must be readable by Node's fetch, which is still sending when it arrives.
+    const put = await fetch(upload.url, { method: 'PUT', headers: { ...upload.headers, 'content-length': String(body.length) }, body });
+    if (process.env.VITAE_TEST_STORAGE === 'local') {
+      expect(put.status).toBe(413);
+      expect((await json(put)).code).toBe('size_mismatch');
+    }
     const complete = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id }) });
     if (put?.ok) {
       // A store that accepted the bytes (s3rver does not check signatures): complete catches it.
@@ -162,6 +181,74 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
     const version = await t.runtime.db.selectFrom('file_versions').select(['storage_key', 'status']).where('file_id', '=', file_id).executeTakeFirstOrThrow();
     expect(version.status).toBe('pending_upload');
     expect(await t.runtime.store.exists(version.storage_key)).toBe(false);
+  });
+
+  it('refuses a JSON body over the limit with a 413 that Node’s fetch can read', async () => {
+    const response = await t.fetch('/api/v1/files/upload/initiate', {
+      method: 'POST',
+      headers: { ...candidate.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'x.pdf', padding: 'x'.repeat(10 * 1024 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect((await json(response)).code).toBeTruthy();
+  });
+
+  it('never lets a replayed upload URL change bytes that were checked and scanned', async () => {
+    const original = await makePdf();
+    const initiate = await t.fetch('/api/v1/files/upload/initiate', {
+      method: 'POST',
+      headers: { ...candidate.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'cv.pdf', content_type: 'application/pdf', size: original.length, category: 'resume' }),
+    });
+    const { file_id, upload } = await json(initiate);
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: Buffer.from(original) })).ok).toBe(true);
+    const complete = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id }) });
+    expect(complete.status).toBe(200);
+    expect((await waitForScan(t, candidate, file_id)).status).toBe('clean');
+
+    // The attack: other bytes of the same length, PUT again to the same (still valid) URL.
+    const hostile = Buffer.alloc(original.length, 0x41);
+    hostile.write(EICAR);
+    const replay = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: hostile });
+    if (process.env.VITAE_TEST_STORAGE === 'local') {
+      expect(replay.status).toBe(409);
+      expect((await json(replay)).code).toBe('upload_closed');
+    } // On S3 the bucket answers; the PUT lands on a staging key that nothing reads any more.
+
+    const served = await t.fetch(`/api/v1/files/${file_id}/content`, { headers: candidate.headers });
+    expect(served.status).toBe(200);
+    expect(sha256(new Uint8Array(await served.arrayBuffer()))).toBe(sha256(original));
+    expect(await json(await t.fetch(`/api/v1/files/${file_id}`, { headers: candidate.headers }))).toMatchObject({ status: 'clean', sha256: sha256(original) });
+  });
+
+  it('refuses a replayed upload URL after the file was erased: the erased bytes do not come back', async () => {
+    const original = await makePdf();
+    const { initiate, complete, fileId } = await uploadPresigned(t, candidate, { bytes: original, filename: 'cv.pdf', category: 'resume', type: 'application/pdf' });
+    expect(complete?.status).toBe(200);
+    const { upload } = await json(initiate);
+    const version = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', fileId!).executeTakeFirstOrThrow();
+    await waitForScan(t, candidate, fileId!);
+    expect((await t.fetch(`/api/v1/files/${fileId}?hard=true`, { method: 'DELETE', headers: candidate.headers })).status).toBe(204);
+
+    const replay = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: Buffer.from(original) });
+    if (process.env.VITAE_TEST_STORAGE === 'local') expect(replay.status).toBe(409);
+    expect(await t.runtime.store.exists(version.storage_key)).toBe(false);
+  });
+
+  it('refuses, at the scan, stored bytes that differ from the ones checked at upload', async () => {
+    const original = await makePdf();
+    const response = await uploadStreamed(t, candidate, { bytes: original, filename: 'cv.pdf', category: 'resume' });
+    const file = await json(response);
+    expect((await waitForScan(t, candidate, file.id)).status).toBe('clean');
+    const { storage_key } = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', file.id).executeTakeFirstOrThrow();
+    // Bytes changed behind Vitae's back (on the disk or in the bucket), then a rescan.
+    const changed = Buffer.from(original);
+    changed.writeUInt8(changed.readUInt8(changed.length - 2) ^ 0xff, changed.length - 2);
+    await replaceStoredBytes(storage_key, changed);
+    await t.services.scanPipeline.scanVersion(file.id, 1, { rescan: true });
+    const after = await json(await t.fetch(`/api/v1/files/${file.id}`, { headers: candidate.headers }));
+    expect(after).toMatchObject({ status: 'rejected' });
+    expect((await t.fetch(`/api/v1/files/${file.id}/content`, { headers: candidate.headers })).status).not.toBe(200);
   });
 
   it('answers 404 when completing someone else’s upload', async () => {

@@ -397,7 +397,7 @@ describe('ZIP inspection (shared with the bulk intake)', () => {
     // a nested ZIP under an innocent name is found by its magic bytes
     const disguised = await zipOf([{ name: 'notes.txt', bytes: level1 }]);
     expect((await inspectZip(disguised)).problem).toBe('zip_nested');
-    expect((await inspectZip(outer, undefined, { nestedAllowed: true })).problem).toBeNull();
+    expect((await inspectZip(outer, undefined, { perEntry: true })).problem).toBeNull();
   });
 
   it('refuses too many entries', async () => {

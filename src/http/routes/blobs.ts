@@ -2,9 +2,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Transform } from 'node:stream';
 import { AppError } from '../../errors.ts';
 import { parseRange } from '../../services/files/files.ts';
-import { BlobNotFound } from '../../storage/blob-store.ts';
+import { BlobExists, BlobNotFound } from '../../storage/blob-store.ts';
 import type { LocalBlobStore } from '../../storage/local.ts';
 import type { SignedGrant } from '../../storage/url-signer.ts';
+import { drainBody } from '../linger.ts';
 import { errorHandler, sendProblem } from '../problems.ts';
 
 /**
@@ -12,8 +13,12 @@ import { errorHandler, sendProblem } from '../problems.ts';
  * type, streamed into the store) and `GET`/`HEAD /blobs/<key>` (with the signed Content-Type and
  * Content-Disposition, and a single Range). Anything tampered, expired or used with another
  * method is refused with 403. Registered only with the local driver; on S3 the URLs point at the bucket.
+ *
+ * A version's bytes never change once written: a PUT is accepted only while the version waits for
+ * its upload (`acceptsUpload`, checked before a byte is read), and the store refuses an existing
+ * key, so a URL replayed after `complete`, a scan or an erasure answers 409 `upload_closed`.
  */
-export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore }> = async (app, { store }) => {
+export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore; acceptsUpload: (key: string) => Promise<boolean> }> = async (app, { store, acceptsUpload }) => {
   // Scoped to this plugin: signed PUT bodies are raw bytes of any type, read from request.raw.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -32,6 +37,7 @@ export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore }> = async (
       return refuseBody(request, reply, longer ? 413 : 400, 'size_mismatch', `This URL accepts exactly ${expected} bytes.`);
     }
     const key = keyOf(request);
+    if (!(await acceptsUpload(key))) return refuseBody(request, reply, 409, 'upload_closed', UPLOAD_CLOSED);
     const checked = exactLength(expected);
     const body = request.raw;
     // Not pipeline(): on a length error it would destroy the request, and the client would get a
@@ -45,7 +51,9 @@ export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore }> = async (
     try {
       await store.put(key, checked, { contentType: grant.contentType ?? 'application/octet-stream', contentLength: expected });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'size_mismatch') reply.header('connection', 'close');
+      // The body was read to the end (the upload is complete but the key was taken meanwhile).
+      if (error instanceof BlobExists) return sendProblem(request, reply, 409, 'upload_closed', UPLOAD_CLOSED);
+      if (error instanceof AppError && error.code === 'size_mismatch') return refuseBody(request, reply, error.status, error.code, error.message);
       throw error;
     }
     const info = await store.head(key);
@@ -100,9 +108,16 @@ function verify(store: LocalBlobStore, request: FastifyRequest, reply: FastifyRe
   return null;
 }
 
-/** Answers without reading a body we will not store; closing the connection stops the client sending it. */
-function refuseBody(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string): FastifyReply {
+const UPLOAD_CLOSED = 'This URL no longer accepts bytes: the version has been uploaded already, or its file was deleted.';
+
+/**
+ * Answers without storing a body. The connection then closes, but only after the rest of the body
+ * has been read and discarded (up to a bound, like nginx's lingering close): a client that is
+ * still sending would otherwise see a reset (EPIPE) instead of the answer.
+ */
+async function refuseBody(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string): Promise<FastifyReply> {
   reply.header('connection', 'close');
+  await drainBody(request);
   return sendProblem(request, reply, status, code, detail);
 }
 

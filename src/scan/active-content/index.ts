@@ -6,7 +6,7 @@ export { checkDocx, checkDocxStructure, isRemoteTarget } from './ooxml.ts';
 export { checkPdf, checkPdfStructure, DEFAULT_PDF_LIMITS, type PdfLimits } from './pdf.ts';
 export { containsPdf, containsZip } from './polyglot.ts';
 export type { BuiltinReason, Finding } from './types.ts';
-export { DEFAULT_ZIP_LIMITS, inspectZip, isUnsafeEntryName, readZipEntries, readZipEntry, type ZipEntryInfo, type ZipInspection, type ZipLimits, type ZipProblem } from './zip.ts';
+export { DEFAULT_ZIP_LIMITS, entryNames, entryProblem, inspectZip, isUnsafeEntryName, iterateEntries, openZip, readZipEntries, readZipEntry, type ZipEntryInfo, type ZipInspection, type ZipLimits, type ZipProblem } from './zip.ts';
 
 /** The built-in checks, by name; which run for a file depends on its category (see DEFAULT_CATEGORY_CHECKS) and its detected type. */
 export type BuiltinCheck = 'executable' | 'structure' | 'pdf' | 'ooxml' | 'zip' | 'image';
@@ -35,7 +35,7 @@ export const BUILTIN_CHECKS: Record<BuiltinCheck, { types: string; description: 
   zip: {
     types: 'DOCX (and the bulk intake archives)',
     description: 'ZIP bombs (ratio over 100:1 per entry or overall, over 200 MB uncompressed), over 1000 entries, archives nested more than one level, encrypted entries, entry names that climb out (.., absolute, backslashes, drive letters)',
-    reasons: ['zip_bomb', 'zip_too_many_entries', 'zip_nested', 'zip_encrypted', 'zip_path_traversal'],
+    reasons: ['zip_bomb', 'zip_too_many_entries', 'zip_nested', 'zip_encrypted', 'zip_path_traversal', 'zip_symlink'],
   },
   image: {
     types: 'PNG, JPEG',

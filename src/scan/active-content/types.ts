@@ -26,6 +26,7 @@ export type BuiltinReason =
   | 'zip_bomb'
   | 'zip_encrypted'
   | 'zip_path_traversal'
+  | 'zip_symlink'
   | 'zip_too_many_entries'
   | 'zip_nested'
   | 'zip_invalid'

@@ -29,7 +29,7 @@ export interface ZipEntryInfo {
   encrypted: boolean;
 }
 
-export type ZipProblem = 'zip_bomb' | 'zip_encrypted' | 'zip_path_traversal' | 'zip_too_many_entries' | 'zip_nested' | 'zip_invalid';
+export type ZipProblem = 'zip_bomb' | 'zip_encrypted' | 'zip_path_traversal' | 'zip_symlink' | 'zip_too_many_entries' | 'zip_nested' | 'zip_invalid';
 
 export interface ZipInspection {
   entries: ZipEntryInfo[];
@@ -49,14 +49,15 @@ const ZIP_MAGIC = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('PK\x05\x06'
  * than `maxNesting` deep (nested ZIPs in a buffer are opened and judged the same way).
  *
  * `source` is a buffer (a document read with a cap) or a path (an archive spooled to disk, read
- * with random access). `nestedAllowed` skips the nesting rule, for callers that refuse nested
- * archives themselves (the bulk intake reports them entry by entry).
+ * with random access). `perEntry` leaves the judgments about single entries (names, encryption,
+ * nesting) to the caller, for the bulk intake, which reports each entry on its own
+ * (`entryProblem`); what concerns the whole archive (count, sizes, ratios) still refuses it.
  */
-export async function inspectZip(source: Buffer | string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, options: { nestedAllowed?: boolean } = {}): Promise<ZipInspection> {
-  return inspectAt(source, limits, options.nestedAllowed ?? false, 0);
+export async function inspectZip(source: Buffer | string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, options: { perEntry?: boolean } = {}): Promise<ZipInspection> {
+  return inspectAt(source, limits, options.perEntry ?? false, 0);
 }
 
-async function inspectAt(source: Buffer | string, limits: ZipLimits, nestedAllowed: boolean, depth: number): Promise<ZipInspection> {
+async function inspectAt(source: Buffer | string, limits: ZipLimits, perEntry: boolean, depth: number): Promise<ZipInspection> {
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(source);
@@ -73,16 +74,15 @@ async function inspectAt(source: Buffer | string, limits: ZipLimits, nestedAllow
       const info: ZipEntryInfo = { name: names[0]!, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize, encrypted: (entry.generalPurposeBitFlag & 0x1) !== 0 };
       entries.push(info);
       const label = JSON.stringify(info.name.slice(0, 200));
-      const unsafe = names.find(isUnsafeEntryName);
-      if (unsafe !== undefined) return { entries, problem: 'zip_path_traversal', detail: `entry ${JSON.stringify(unsafe.slice(0, 200))}` };
-      if (info.encrypted) return { entries, problem: 'zip_encrypted', detail: `entry ${label} is encrypted` };
+      const problem = perEntry ? null : entryProblem(entry);
+      if (problem) return { entries, ...problem };
       const ratio = info.uncompressedSize / Math.max(info.compressedSize, 1);
       if (info.uncompressedSize > RATIO_FLOOR && ratio > limits.maxRatio) return { entries, problem: 'zip_bomb', detail: `entry ${label} expands ${Math.round(ratio)}:1` };
       compressed += info.compressedSize;
       uncompressed += info.uncompressedSize;
       if (uncompressed > limits.maxTotalUncompressed) return { entries, problem: 'zip_bomb', detail: `more than ${limits.maxTotalUncompressed} bytes uncompressed` };
-      if (nestedAllowed || info.name.endsWith('/')) continue;
-      const nested = await nestedArchive(zip, entry, info, source, limits, nestedAllowed, depth);
+      if (perEntry || info.name.endsWith('/')) continue;
+      const nested = await nestedArchive(zip, entry, info, source, limits, perEntry, depth);
       if (nested) return { entries, ...nested };
     }
     if (uncompressed > RATIO_FLOOR && uncompressed / Math.max(compressed, 1) > limits.maxRatio) {
@@ -97,7 +97,7 @@ async function inspectAt(source: Buffer | string, limits: ZipLimits, nestedAllow
 }
 
 /** An archive inside this one: refused beyond the nesting limit, else opened (when it is a ZIP held in memory) and judged too. */
-async function nestedArchive(zip: yauzl.ZipFile, entry: yauzl.Entry, info: ZipEntryInfo, source: Buffer | string, limits: ZipLimits, nestedAllowed: boolean, depth: number): Promise<Omit<ZipInspection, 'entries'> | null> {
+async function nestedArchive(zip: yauzl.ZipFile, entry: yauzl.Entry, info: ZipEntryInfo, source: Buffer | string, limits: ZipLimits, perEntry: boolean, depth: number): Promise<Omit<ZipInspection, 'entries'> | null> {
   const byName = ARCHIVE_NAME.test(info.name);
   const head = info.uncompressedSize >= 4 ? await readEntry(zip, entry, 4) : Buffer.alloc(0);
   const isZip = ZIP_MAGIC.some((magic) => head.subarray(0, 4).equals(magic));
@@ -107,8 +107,23 @@ async function nestedArchive(zip: yauzl.ZipFile, entry: yauzl.Entry, info: ZipEn
   // Only ZIPs held in memory are opened: the archive was read with a cap, so its entries are bounded too.
   if (!isZip || typeof source === 'string') return null;
   if (info.uncompressedSize > MAX_NESTED_BYTES) return { problem: 'zip_nested', detail: `nested archive too large to inspect: ${JSON.stringify(info.name.slice(0, 200))}` };
-  const inner = await inspectAt(await readEntry(zip, entry, MAX_NESTED_BYTES), limits, nestedAllowed, depth + 1);
+  const inner = await inspectAt(await readEntry(zip, entry, MAX_NESTED_BYTES), limits, perEntry, depth + 1);
   return inner.problem ? { problem: inner.problem, detail: `in ${JSON.stringify(info.name.slice(0, 200))}: ${inner.detail ?? inner.problem}` } : null;
+}
+
+/**
+ * What is wrong with one entry on its own: a name that climbs out (raw or Info-ZIP Unicode path),
+ * encryption, or a symbolic link (Unix mode in the external attributes), which an extractor
+ * would follow and Vitae would otherwise read as a small text file.
+ */
+export function entryProblem(entry: yauzl.Entry): { problem: ZipProblem; detail: string } | null {
+  const unsafe = entryNames(entry).find(isUnsafeEntryName);
+  if (unsafe !== undefined) return { problem: 'zip_path_traversal', detail: `entry ${JSON.stringify(unsafe.slice(0, 200))}` };
+  const label = JSON.stringify(entryNames(entry)[0]!.slice(0, 200));
+  if ((entry.generalPurposeBitFlag & 0x1) !== 0) return { problem: 'zip_encrypted', detail: `entry ${label} is encrypted` };
+  const unixMode = entry.externalFileAttributes >>> 16;
+  if ((unixMode & 0o170000) === 0o120000) return { problem: 'zip_symlink', detail: `entry ${label} is a symbolic link` };
+  return null;
 }
 
 /** `..` segments, absolute paths, backslashes, drive letters, NUL bytes. */
@@ -157,7 +172,7 @@ export function openZip(source: Buffer | string): Promise<yauzl.ZipFile> {
   });
 }
 
-async function* iterateEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
+export async function* iterateEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
   for (;;) {
     const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
       const onEntry = (value: yauzl.Entry) => settle(() => resolve(value));
@@ -201,7 +216,7 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: number): Pr
 }
 
 /** The entry's raw name (UTF-8 when flagged, else CP437 — read as Latin-1, which keeps every ASCII byte), then any Info-ZIP Unicode path. */
-function entryNames(entry: yauzl.Entry): string[] {
+export function entryNames(entry: yauzl.Entry): string[] {
   const raw = entry.fileName as unknown as Buffer | string;
   const names = [typeof raw === 'string' ? raw : raw.toString(entry.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1')];
   for (const field of entry.extraFields) {

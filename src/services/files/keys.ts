@@ -13,3 +13,13 @@ export function quarantineKey(fileId: string, version: number): string {
 }
 
 export const QUARANTINE_PREFIX = 'quarantine/';
+
+/**
+ * Where a pre-signed upload to S3 lands before `complete` copies it to the version's key. A URL
+ * replayed later writes only here, never over bytes that were checked and scanned (an S3
+ * pre-signed PUT cannot be made conditional on every S3-compatible server). Unreferenced, so the
+ * reconciler sweeps what is left.
+ */
+export function stagingKey(fileId: string, version: number): string {
+  return `staging/${fileId}/${version}`;
+}

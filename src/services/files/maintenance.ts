@@ -4,6 +4,7 @@ import type { BlobStore } from '../../storage/blob-store.ts';
 import { SYSTEM_CONTEXT, type AuditLog } from '../audit/audit-log.ts';
 import { eraseFile } from './erasure.ts';
 import { refreshFileFromVersions } from './current-version.ts';
+import { stagingKey } from './keys.ts';
 
 /** Blobs younger than this are never reconciled away: their row may be about to commit (blob first, row second). */
 const RECONCILE_MIN_AGE_MS = 60 * 60 * 1000;
@@ -45,6 +46,7 @@ export class FileMaintenance {
         await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'file.upload_expired', orgId: file.org_id, fileId: version.file_id, subjectUserId: file.owner_id, details: { version: version.version } });
       });
       await this.store.delete(version.storage_key);
+      await this.store.delete(stagingKey(version.file_id, version.version));
     }
     return stale.length;
   }

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { Db, Tx } from '../../db/database.ts';
 import type { FileVersionRow, ScanSummary } from '../../db/schema.ts';
 import { canTransition } from '../../domain/file-status.ts';
 import { AppError, conflict } from '../../errors.ts';
 import type { Scanner, ScanVerdict } from '../../scan/scanner.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
+import { BlobExists, type BlobStore } from '../../storage/blob-store.ts';
 import { SYSTEM_CONTEXT, type AuditContext, type AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
 import type { FileAccess } from './access.ts';
@@ -79,6 +81,10 @@ export class ScanPipeline {
   }
 
   private async runScanners(version: FileVersionRow, options: { clean?: ScanVerdict } = {}): Promise<ScanVerdict> {
+    // The bytes scanned must be the bytes that were checked at upload: anything else is refused.
+    if (version.sha256 && (await sha256Of(await this.store.get(version.storage_key))) !== version.sha256) {
+      return { result: 'rejected', engine: 'integrity', reason: 'content_changed', detail: 'The stored bytes differ from the ones checked at upload.' };
+    }
     const subject = {
       open: () => this.store.get(version.storage_key),
       size: Number(version.size),
@@ -99,8 +105,11 @@ export class ScanPipeline {
     const { file_id: fileId, version: number } = version;
     const blocked = verdict.result !== 'clean';
     const qKey = quarantineKey(fileId, number);
-    // Blob first: the quarantined copy exists before any row says so.
-    if (blocked) await this.store.copy(version.storage_key, qKey);
+    // Blob first: the quarantined copy exists before any row says so (already there after a crash
+    // between the copy and the commit: the source never changes, so that copy is the same bytes).
+    if (blocked) await this.store.copy(version.storage_key, qKey).catch((error: unknown) => {
+      if (!(error instanceof BlobExists)) throw error;
+    });
     const summary: ScanSummary = {
       engine: verdict.engine,
       engine_version: verdict.engineVersion ?? null,
@@ -154,4 +163,10 @@ export class ScanPipeline {
     const file = await this.db.selectFrom('files').select('category').where('id', '=', fileId).executeTakeFirstOrThrow();
     return file.category;
   }
+}
+
+async function sha256Of(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
 }

@@ -17,7 +17,7 @@ import type { FileAccess } from './access.ts';
 import { refreshFileFromVersions } from './current-version.ts';
 import { toFileView, type FileView } from './file-view.ts';
 import { InspectingStream, type Inspection } from './inspect.ts';
-import { versionKey } from './keys.ts';
+import { stagingKey, versionKey } from './keys.ts';
 
 export interface DeclaredUpload {
   filename: string;
@@ -82,7 +82,7 @@ export class UploadService {
         this.pendingVersion(file.id, 1, key, filename, contentType, declared.size, ctx),
       ],
     );
-    return { file_id: file.id, version: 1, upload: await this.signPut(key, contentType, declared.size) };
+    return { file_id: file.id, version: 1, upload: await this.signPut(this.uploadKey(file.id, 1, key), contentType, declared.size) };
   }
 
   async initiateVersion(ctx: RequestContext, fileId: string, declared: Omit<DeclaredUpload, 'category'>): Promise<InitiatedUpload> {
@@ -97,7 +97,7 @@ export class UploadService {
       await this.audit.append(tx, ctx.audit, { action: 'file.version_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { version: next, size: declared.size } });
       return next;
     });
-    return { file_id: fileId, version, upload: await this.signPut(versionKey(existing, version), contentType, declared.size) };
+    return { file_id: fileId, version, upload: await this.signPut(this.uploadKey(fileId, version, versionKey(existing, version)), contentType, declared.size) };
   }
 
   /** Verifies what the client PUT to the pre-signed URL, then hands the file to the scanner. */
@@ -112,6 +112,7 @@ export class UploadService {
       .executeTakeFirst();
     if (!pending) throw conflict('not_pending', 'This upload has already been completed.');
 
+    await this.takeStagedUpload(pending.file_id, pending.version, pending.storage_key);
     const head = await this.store.head(pending.storage_key);
     if (!head) throw conflict('upload_missing', 'Nothing has been uploaded to the signed URL yet.');
     if (head.size !== Number(pending.declared_size)) {
@@ -137,6 +138,40 @@ export class UploadService {
       await this.markUploaded(tx, ctx, file, pending.version, inspection);
       return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
     });
+  }
+
+  /**
+   * Whether a pre-signed PUT to `key` may still write: only while its version waits for the upload
+   * and its file is live. Asked by the local store's upload route before it reads a byte.
+   */
+  async acceptsUpload(key: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('file_versions')
+      .innerJoin('files', 'files.id', 'file_versions.file_id')
+      .select('file_versions.version')
+      .where('file_versions.storage_key', '=', key)
+      .where('file_versions.status', '=', 'pending_upload')
+      .where('files.deleted_at', 'is', null)
+      .where('files.erased_at', 'is', null)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * The key a pre-signed PUT writes to. Local: the version's own key, which the store writes once
+   * and the upload route opens only while the version is pending. S3: a staging key, copied into
+   * place at `complete`, so that a replayed URL can never reach the checked bytes.
+   */
+  private uploadKey(fileId: string, version: number, finalKey: string): string {
+    return this.store.driver === 's3' ? stagingKey(fileId, version) : finalKey;
+  }
+
+  /** S3: moves the staged upload (if any) to the version's key; the checks then read it there. */
+  private async takeStagedUpload(fileId: string, version: number, finalKey: string): Promise<void> {
+    const staged = this.uploadKey(fileId, version, finalKey);
+    if (staged === finalKey || !(await this.store.exists(staged))) return;
+    await this.store.copy(staged, finalKey);
+    await this.store.delete(staged);
   }
 
   /** The streamed path (`POST /files`): the bytes go straight into the store, checked on the way. */

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline as pipelineCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { sanitizeFilename } from '../../domain/filename.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_ZIP_LIMITS, inspectZip, isUnsafeEntryName, type ZipLimits } from '../../scan/active-content/index.ts';
+import { DEFAULT_ZIP_LIMITS, entryNames, entryProblem, inspectZip, iterateEntries, openZip, type ZipLimits } from '../../scan/active-content/index.ts';
 import type { RequestContext } from '../context.ts';
 import type { CandidateService, IntakeResult } from './candidates.ts';
 
@@ -18,9 +19,10 @@ const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
 /**
  * `POST /jobs/{id}/candidates/bulk`: many resumes and/or ZIP archives of resumes in one streamed
  * request. Each file (and each archive entry) gets its own result; one bad file never fails the
- * others. Archives are judged by the ZIP limits before anything is extracted; entries are
- * streamed one by one into the normal intake, and their names are only ever sanitized metadata —
- * nothing from inside an archive becomes a path or a key. Nested archives are not followed.
+ * others. Archives are judged as a whole by the ZIP limits (entry count, sizes, ratios) before
+ * anything is extracted; then each entry is judged on its own (name, encryption, symbolic link,
+ * nesting, and while it inflates its declared size) and streamed into the normal intake. Entry
+ * names are only ever sanitized metadata — nothing from inside an archive becomes a path or a key.
  */
 export class BulkIntake {
   private readonly candidates: CandidateService;
@@ -42,7 +44,7 @@ export class BulkIntake {
     await mkdir(this.tempDir, { recursive: true });
     try {
       await pipeline(stream, limitBytes(MAX_ARCHIVE_BYTES), createWriteStream(archive, { mode: 0o600 }));
-      const verdict = await inspectZip(archive, this.limits, { nestedAllowed: true });
+      const verdict = await inspectZip(archive, this.limits, { perEntry: true });
       const names = verdict.entries.map((entry) => entry.name);
       // A DOCX is a ZIP too: it is one resume, not an archive of them.
       if (!verdict.problem && names.includes('word/document.xml') && names.includes('[Content_Types].xml')) {
@@ -62,37 +64,44 @@ export class BulkIntake {
     const results: IntakeResult[] = [];
     const zip = await openZip(file);
     try {
-      await new Promise<void>((resolve, reject) => {
-        zip.on('entry', (entry: yauzl.Entry) => {
-          const name = sanitizeFilename(entry.fileName);
-          if (entry.fileName.endsWith('/')) return zip.readEntry();
-          if (isUnsafeEntryName(entry.fileName)) {
-            results.push({ filename: name, error: { code: 'zip_path_traversal', detail: 'unsafe entry name' } });
-            return zip.readEntry();
-          }
-          if (/\.(zip|jar|7z|rar|gz|tgz)$/i.test(entry.fileName)) {
-            results.push({ filename: name, error: { code: 'zip_nested', detail: 'archives inside archives are not followed' } });
-            return zip.readEntry();
-          }
-          zip.openReadStream(entry, (error, stream) => {
-            if (error || !stream) {
-              results.push({ filename: name, error: describe(error) });
-              return zip.readEntry();
-            }
-            this.one(ctx, jobId, name, stream).then((result) => {
-              results.push(result);
-              zip.readEntry();
-            }, reject);
-          });
-        });
-        zip.on('end', () => resolve());
-        zip.on('error', reject);
-        zip.readEntry();
-      });
+      for await (const entry of iterateEntries(zip)) {
+        const rawName = entryNames(entry)[0]!;
+        if (rawName.endsWith('/')) continue;
+        const name = sanitizeFilename(rawName);
+        const problem = entryProblem(entry);
+        if (problem) results.push({ filename: name, error: { code: problem.problem, detail: problem.detail } });
+        else if (/\.(zip|jar|7z|rar|gz|tgz)$/i.test(rawName)) results.push({ filename: name, error: { code: 'zip_nested', detail: 'archives inside archives are not followed' } });
+        else results.push(await this.entry(ctx, jobId, zip, entry, name));
+      }
     } finally {
       zip.close();
     }
     return results;
+  }
+
+  /**
+   * One entry into the intake. Its inflating stream fails when the entry lies about its size or
+   * CRC; that failure is this entry's result, never an unhandled 'error' event (which would end
+   * the process): the stream is piped into one the intake reads, and pipeline owns both errors.
+   */
+  private async entry(ctx: RequestContext, jobId: string, zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Promise<IntakeResult> {
+    let inflated: Readable;
+    try {
+      inflated = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error || !stream ? reject(error ?? new Error('unreadable entry')) : resolve(stream))));
+    } catch (error) {
+      return { filename: name, error: { code: 'zip_invalid', detail: messageOf(error) } };
+    }
+    let streamError: Error | undefined;
+    const body = new PassThrough();
+    pipelineCallback(inflated, body, (error) => {
+      streamError = error ?? undefined;
+    });
+    try {
+      return await this.one(ctx, jobId, name, body);
+    } catch (error) {
+      if (streamError) return { filename: name, error: { code: 'zip_invalid', detail: streamError.message } };
+      throw error;
+    }
   }
 
   private async one(ctx: RequestContext, jobId: string, filename: string, stream: Readable): Promise<IntakeResult> {
@@ -109,8 +118,10 @@ export class BulkIntake {
 
 function describe(error: unknown): { code: string; detail: string } {
   if (error instanceof AppError) return { code: error.code, detail: error.message };
-  return { code: 'zip_invalid', detail: error instanceof Error ? error.message : String(error) };
+  return { code: 'zip_invalid', detail: messageOf(error) };
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The first chunk (to tell archives from documents by their magic bytes); the rest stays in the stream. */
 function firstChunk(stream: Readable): Promise<Buffer | null> {
@@ -154,8 +165,4 @@ function limitBytes(max: number) {
       yield chunk;
     }
   };
-}
-
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => (error || !zip ? reject(error ?? new Error('no zip')) : resolve(zip))));
 }
