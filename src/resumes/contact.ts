@@ -1,10 +1,9 @@
-import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { sectionLines } from './sections.ts';
 import { canonicalSkill } from './skills.ts';
 
 /**
- * Contact details in a resume's text: email, phone (E.164) and links. The same patterns tell the
- * LLM scorer what to remove before a resume leaves the machine.
+ * Contact details in a resume's text: email and links (phones: phone.ts). The same patterns tell
+ * the LLM scorer what to remove before a resume leaves the machine.
  */
 export const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 export const LINK = /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"')\],;]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/[^\s<>"')\],;]*)?/giu;
@@ -21,50 +20,6 @@ export function findEmail(text: string): string | null {
   return text.match(EMAIL)?.[0].replace(/\.+$/, '').toLowerCase() ?? null;
 }
 
-// Country-code top-level domains that are mostly used as brands, not as a country.
-const VANITY_TLDS = new Set(['io', 'co', 'me', 'ai', 'tv', 'ly', 'fm', 'gg', 'sh', 'so', 'to', 'is', 'cc', 'ws', 'la', 'im']);
-
-/**
- * The region to read a national number in ("030 901820"): a resume's own country-code domain
- * (an email at .de suggests a German number) beats the deployment's default, which beats US.
- */
-export function regionHint(email: string | null, links: Links, fallback: CountryCode | undefined): CountryCode {
-  for (const host of [email?.split('@')[1], ...[links.website, ...links.other].map((url) => url && new URL(url).hostname)]) {
-    const tld = host?.split('.').pop()?.toLowerCase();
-    if (!tld || tld.length !== 2 || VANITY_TLDS.has(tld)) continue;
-    const region = (tld === 'uk' ? 'GB' : tld.toUpperCase()) as CountryCode;
-    if (isSupportedCountry(region)) return region;
-  }
-  return fallback ?? 'US';
-}
-
-const PHONE_LABEL = /\b(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|portable|teléfono|móvil|celular|cellulare)\b/iu;
-const MONTH_YEAR = /(?:^|\D)(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d(?!\d)/;
-
-/**
- * The phone numbers in a text, in E.164, the candidate's own first. Among the contact details —
- * the header, a contact section, a line with an email — any valid number of seven digits or more
- * counts ("601 123 456" in Czechia, "030 901820" in Germany). In the body only numbers written
- * internationally (+, 00) or labelled count, because there "2015 - 2019", "03/2016 - 05/2019" or
- * an order number may read as a valid national number.
- */
-export function findPhones(text: string, region: CountryCode): string[] {
-  const contact: string[] = [];
-  const body: string[] = [];
-  for (const { text: original, section } of sectionLines(text)) {
-    // "0049 30 …": 00 is the international prefix in most of the world, but not in every region.
-    const line = original.replace(/(^|[^\d])00(?=[1-9])/g, '$1+');
-    const contactLine = section === 'header' || section === 'contact' || line.includes('@');
-    for (const found of findPhoneNumbersInText(line, { defaultCountry: region })) {
-      const raw = line.slice(found.startsAt, found.endsAt);
-      if (MONTH_YEAR.test(raw) || !found.number.isValid()) continue;
-      if (contactLine && raw.replace(/\D/g, '').length >= 7) contact.push(found.number.number);
-      else if (raw.startsWith('+') || PHONE_LABEL.test(line)) body.push(found.number.number);
-    }
-  }
-  return [...new Set([...contact, ...body])];
-}
-
 /** The link a piece of text is, as an https URL, or null: without a scheme, "Node.js" or "ASP.NET" are skills and "cv.pdf" a file. */
 export function asLink(raw: string): string | null {
   const url = raw.replace(/[.,:;!?]+$/, '');
@@ -78,19 +33,72 @@ export function asLink(raw: string): string | null {
   return URL.canParse(normalized) ? normalized : null;
 }
 
-/** LinkedIn, GitHub, a personal site and any other links, as https URLs. */
-export function findLinks(text: string, email: string | null): Links {
+/** Sites where a link names a person (a profile), not an employer or a school. */
+export const PROFILE_HOSTS = /(?:^|\.)(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com|stackoverflow\.com|medium\.com|dev\.to|behance\.net|dribbble\.com|kaggle\.com|scholar\.google\.[a-z.]+|orcid\.org|researchgate\.net|youtube\.com|instagram\.com|facebook\.com|fb\.co|quora\.com|leetcode\.com|hackerrank\.com|codepen\.io|huggingface\.co|mastodon\.social|about\.me|linktr\.ee|github\.io|gitlab\.io|netlify\.app|vercel\.app|pages\.dev|substack\.com|wordpress\.com|blogspot\.com)$/i;
+/** Mailbox providers: "gmail.com" alone is part of an address, not a website. */
+const MAIL_HOSTS = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|mail|proton|protonmail|gmx|web|yandex|aol|qq|163|126)\.[a-z.]+$/i;
+
+/** Words that make a link the candidate's own: "LinkedIn", "GitHub", "Website", "Portfolio"… */
+export const OWN_LINK_TEXT = /linkedin|github|gitlab|website|homepage|home page|portfolio|blog|site|web|personal|scholar|orcid|twitter|mastodon|kaggle|behance|dribbble|researchgate|stack ?overflow|medium|youtube|profile|contact|perfil|webseite|página|sitio/i;
+
+/**
+ * LinkedIn, GitHub, a personal site and any other links of the candidate, as https URLs: the
+ * printed ones in the contact details (the header, a contact section, next to the email), any
+ * printed profile (a LinkedIn or GitHub account, a site on the email's domain), and the link
+ * targets the extractor judged the candidate's own (`annotated`). A link in the body to an
+ * employer, a school or someone else's repository is not the candidate's.
+ */
+export function findLinks(text: string, email: string | null, annotated: string[] = []): Links {
+  const emailHost = email?.split('@')[1]?.toLowerCase();
+  const lines = sectionLines(text);
+  const nearEmail = (index: number) => [index - 1, index, index + 1].some((i) => lines[i]?.text.includes('@'));
+  const candidates: Array<{ url: string; contact: boolean }> = [];
+  for (const [index, line] of lines.entries()) {
+    const contact = line.section === 'header' || line.section === 'contact' || nearEmail(index);
+    for (const raw of line.text.replace(EMAIL, ' ').match(LINK) ?? []) {
+      const url = asLink(raw);
+      if (url) candidates.push({ url, contact });
+    }
+  }
+  for (const target of annotated) if (/^https?:\/\//i.test(target) && URL.canParse(target)) candidates.push({ url: target, contact: true });
+
+  const owner = githubOwner(candidates.map((candidate) => candidate.url));
+  // The candidate's own domains: the email's (unless a mailbox provider) and the sites in the contact details; their subdomains are theirs too.
+  const ownDomains = [emailHost, ...candidates.filter((c) => c.contact).map((c) => new URL(c.url).hostname.toLowerCase().replace(/^www\./, ''))]
+    .filter((host): host is string => Boolean(host) && !MAIL_HOSTS.test(host!) && !PROFILE_HOSTS.test(host!));
+  const ownDomain = (host: string) => ownDomains.some((domain) => host === domain || host.endsWith(`.${domain}`));
   const links: Links = { other: [] };
-  const emailHost = email?.split('@')[1];
-  for (const raw of text.replace(EMAIL, ' ').match(LINK) ?? []) {
-    const url = asLink(raw);
-    if (!url) continue;
-    const host = new URL(url).hostname.toLowerCase();
-    if (host === emailHost) continue;
+  const seen = new Set<string>();
+  for (const { url, contact } of candidates) {
+    const parsed = new URL(url);
+    const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
+    const path = parsed.pathname.replace(/\/+$/, '');
+    const key = `${host}${path}`.toLowerCase();
+    if (seen.has(key) || MAIL_HOSTS.test(host)) continue;
+    const profile = PROFILE_HOSTS.test(host);
+    // A bare profile site ("https://github.com/") is a template's placeholder, not a profile.
+    if (profile && path === '' && !/\.(?:io|app|dev)$/.test(host)) continue;
+    if (/(^|\.)github\.com$/.test(host)) {
+      const [user] = path.split('/').filter(Boolean);
+      if (owner && user?.toLowerCase() !== owner) continue;
+    } else if (!contact && !profile && !ownDomain(host)) continue;
+    seen.add(key);
     if (/(^|\.)linkedin\.com$/.test(host)) links.linkedin ??= url;
-    else if (/(^|\.)github\.com$/.test(host)) links.github ??= url;
-    else if (!links.website) links.website = url;
-    else if (url !== links.website && !links.other.includes(url)) links.other.push(url);
+    else if (/(^|\.)github\.com$/.test(host) && !links.github) links.github = url;
+    else if (!links.website && !profile) links.website = url;
+    else links.other.push(url);
   }
   return links;
+}
+
+/** The candidate's GitHub account: the account most linked (profile and repositories), a profile link first on a tie. */
+function githubOwner(urls: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const url of urls.map((url) => new URL(url))) {
+    if (!/(^|\.)github\.com$/i.test(url.hostname)) continue;
+    const parts = url.pathname.split('/').filter(Boolean);
+    const user = parts[0]?.toLowerCase();
+    if (user) counts.set(user, (counts.get(user) ?? 0) + (parts.length === 1 ? 1.5 : 1));
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }

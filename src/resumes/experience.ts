@@ -1,10 +1,11 @@
 import { sectionLines } from './sections.ts';
 
 /**
- * Total years of experience from the date ranges of a resume's experience section ("Jan 2019 –
- * Mar 2022", "2019-2022", "03/2018 - present", "Sept. 2015 to June 2018", "janv. 2019 – heute").
- * Overlapping jobs count once; ranges in the education section never count. When a resume has no
- * experience heading at all, every range outside education counts.
+ * Total years of experience from the date ranges of a resume's work sections ("Jan 2019 –
+ * Mar 2022", "2019-2022", "03/2018 - present", "Sept. 2015 to June 2018", "janv. 2019 – heute",
+ * "Jul/2025 – Atual", "2023 Mar. — 2024 Jul.", "Sep 2023 Mar 2024", "2015 年 3 月 – 至今").
+ * Overlapping jobs count once; a range split over two lines ("2017 –" then "Present") is joined.
+ * Only work-like sections count: a resume without one has no figure rather than a wrong one.
  */
 const MONTHS: Record<string, number> = {
   jan: 0, january: 0, janv: 0, janvier: 0, januar: 0, jän: 0, jänner: 0, ene: 0, enero: 0,
@@ -19,36 +20,51 @@ const MONTHS: Record<string, number> = {
   oct: 9, october: 9, octobre: 9, oktober: 9, okt: 9, octubre: 9,
   nov: 10, november: 10, novembre: 10, noviembre: 10,
   dec: 11, december: 11, déc: 11, décembre: 11, decembre: 11, dezember: 11, dez: 11, dic: 11, diciembre: 11,
+  fev: 1, fevereiro: 1, março: 2, marco: 2, maio: 4, junho: 5, julho: 6, setembro: 8, outubro: 9, out: 9, novembro: 10, dezembro: 11,
+  gennaio: 0, febbraio: 1, aprile: 3, maggio: 4, giugno: 5, luglio: 6, settembre: 8, ottobre: 9,
 };
-const MONTH = `(?:${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|')})`;
+const MONTH = `(?:${Object.keys(MONTHS).filter((name) => !name.includes('_')).sort((a, b) => b.length - a.length).join('|')})`;
 const YEAR = String.raw`(?:19[5-9]\d|20\d\d)`;
-// A point in time: "Sept. 2015", "03/2018", "2018-03", "2018".
-const POINT = String.raw`(?:${MONTH}\.?\s+${YEAR}|(?:0?[1-9]|1[0-2])[/.]${YEAR}|${YEAR}[/.-](?:0?[1-9]|1[0-2])(?!\d)|${YEAR})`;
-const OPEN = String.raw`(?:present|current|now|today|ongoing|date|heute|jetzt|aujourd['’]hui|actuel|actualidad|presente|oggi)`;
-const SEPARATOR = String.raw`\s*(?:-|–|—|−|to|till|until|bis|à|au|a|al|hasta)\s*`;
-const RANGE = new RegExp(String.raw`(?<![\p{L}\d])(${POINT})${SEPARATOR}(${POINT}|${OPEN})(?![\p{L}\d])`, 'giu');
+// A point in time: "Sept. 2015", "Jul/2025", "2023 Mar.", "03/2018", "2018-03", "2015 年 3 月", "2018".
+const POINT = String.raw`(?:${MONTH}\.?(?:\s+|\s*[/'’]\s*)${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*(?:0?[1-9]|1[0-2])\s*月|(?:0?[1-9]|1[0-2])[/.]${YEAR}|${YEAR}[/.-](?:0?[1-9]|1[0-2])(?!\d)|${YEAR})`;
+const OPEN = String.raw`(?:present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|bis heute|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|至今|现在|現在|今)`;
+const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
+const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até)\s*`;
+// Month-year points may follow each other with nothing between them ("Sep 2023 Mar 2024"): the dash was a drawing.
+const NAMED_POINT = String.raw`(?:${MONTH}\.?\s+${YEAR})`;
+const RANGE = new RegExp(String.raw`(?<![\p{L}\d])(?:(${POINT})${SEPARATOR}(${POINT}|${OPEN})|(${NAMED_POINT})\s+(${NAMED_POINT}|${OPEN}))(?![\p{L}\d])`, 'giu');
 // "since 2020", "seit 03/2021": a range still open.
 const SINCE = new RegExp(String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal)\s+(${POINT})(?![\p{L}\d])`, 'giu');
 
 export function experienceYears(text: string, now: Date = new Date()): number | null {
-  const lines = sectionLines(text);
-  const hasExperienceSection = lines.some((line) => line.section === 'experience');
   const nowMonth = now.getUTCFullYear() * 12 + now.getUTCMonth();
   const spans: Array<[number, number]> = [];
-  for (const line of lines) {
-    if (hasExperienceSection ? line.section !== 'experience' : line.section === 'education') continue;
-    for (const match of line.text.matchAll(RANGE)) {
-      const start = toMonth(match[1]!, nowMonth);
-      const end = Math.min(toMonth(match[2]!, nowMonth), nowMonth);
+  for (const line of joinSplitRanges(sectionLines(text).filter((line) => line.section === 'experience').map((line) => line.text))) {
+    for (const match of line.matchAll(RANGE)) {
+      const start = toMonth(match[1] ?? match[3]!, nowMonth);
+      const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth), nowMonth);
       if (start < end) spans.push([start, end]);
     }
-    for (const match of line.text.matchAll(SINCE)) {
+    for (const match of line.matchAll(SINCE)) {
       const start = toMonth(match[1]!, nowMonth);
       if (start < nowMonth) spans.push([start, nowMonth]);
     }
   }
   if (spans.length === 0) return null;
   return Math.round((mergedMonths(spans) / 12) * 10) / 10;
+}
+
+/** "2017 –" at the end of a line and "Present" (or a date) at the start of the next are one range. */
+function joinSplitRanges(lines: string[]): string[] {
+  const joined: string[] = [];
+  const dangling = new RegExp(String.raw`(?:${POINT})\s*${DASH}$`, 'iu');
+  const opening = new RegExp(String.raw`^\s*(?:${POINT}|${OPEN})(?![\p{L}\d])`, 'iu');
+  for (const line of lines) {
+    const previous = joined.at(-1);
+    if (previous !== undefined && dangling.test(previous.trimEnd()) && opening.test(line)) joined[joined.length - 1] = `${previous.trimEnd()} ${line}`;
+    else joined.push(line);
+  }
+  return joined;
 }
 
 /** Months covered by the union of the spans. */
@@ -70,8 +86,12 @@ function mergedMonths(spans: Array<[number, number]>): number {
 function toMonth(point: string, nowMonth: number): number {
   const value = point.trim().toLowerCase();
   if (new RegExp(`^${OPEN}$`, 'iu').test(value)) return nowMonth;
-  const named = new RegExp(String.raw`^(${MONTH})\.?\s+(\d{4})$`, 'iu').exec(value);
+  const named = new RegExp(String.raw`^(${MONTH})\.?(?:\s+|\s*[/'’]\s*)(\d{4})$`, 'iu').exec(value);
   if (named) return Number(named[2]) * 12 + MONTHS[named[1]!]!;
+  const yearNamed = new RegExp(String.raw`^(\d{4})\s+(${MONTH})\.?$`, 'iu').exec(value);
+  if (yearNamed) return Number(yearNamed[1]) * 12 + MONTHS[yearNamed[2]!]!;
+  const cjk = /^(\d{4})\s*年\s*(\d{1,2})\s*月$/u.exec(value);
+  if (cjk) return Number(cjk[1]) * 12 + Number(cjk[2]) - 1;
   const monthFirst = /^(\d{1,2})[/.](\d{4})$/.exec(value);
   if (monthFirst) return Number(monthFirst[2]) * 12 + Number(monthFirst[1]) - 1;
   const yearFirst = /^(\d{4})[/.-](\d{1,2})$/.exec(value);

@@ -1,5 +1,5 @@
-import mammoth from 'mammoth';
-import { extractText as pdfText, getDocumentProxy } from 'unpdf';
+import { readDocx } from './docx.ts';
+import { openPdf, readPdf } from './pdf.ts';
 import { ExtractionError, type ExtractedText, type ExtractInput, type TextExtractor } from './text-extractor.ts';
 
 const PDF = 'application/pdf';
@@ -16,9 +16,11 @@ export interface ExtractorOptions {
 }
 
 /**
- * Text from PDF (unpdf, the serverless PDF.js build, in-process), DOCX (mammoth)
- * and plain text (UTF-8, else Windows-1252). The text is normalized (NFKC: ligatures become
- * letters; line breaks kept, runs of spaces collapsed, a gap of two or more kept as a column gap).
+ * Text from PDF (PDF.js through unpdf, in-process, lines rebuilt from positions: pdf.ts), DOCX
+ * (headers, body, text boxes and footers: docx.ts) and plain text (UTF-8, else Windows-1252),
+ * with the link targets the document carries. The text is normalized (NFKC: ligatures become
+ * letters; NUL and other control characters removed; line breaks kept, runs of spaces collapsed,
+ * a gap of two or more kept as a column gap).
  */
 export class DocumentTextExtractor implements TextExtractor {
   private readonly maxBytes: number;
@@ -34,10 +36,10 @@ export class DocumentTextExtractor implements TextExtractor {
     if (type !== PDF && type !== DOCX && type !== 'text/plain') throw new ExtractionError('unsupported_type', type);
     const bytes = input.bytes ?? (await this.readAll(input));
     if (bytes.length > this.maxBytes) throw new ExtractionError('too_large', `${bytes.length} bytes`);
-    const extracted = type === PDF ? await this.pdf(bytes) : type === DOCX ? { text: await docx(bytes) } : { text: plain(bytes) };
+    const extracted = type === PDF ? await this.pdf(bytes) : type === DOCX ? await docx(bytes) : { text: plain(bytes), links: [] };
     const text = normalize(extracted.text);
     if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) throw new ExtractionError('no_text');
-    return { ...extracted, text };
+    return { ...extracted, text, links: extracted.links.map(normalize).filter(Boolean) };
   }
 
   private async readAll(input: ExtractInput): Promise<Uint8Array> {
@@ -57,18 +59,13 @@ export class DocumentTextExtractor implements TextExtractor {
 
   private async pdf(bytes: Uint8Array): Promise<ExtractedText> {
     let timer: NodeJS.Timeout | undefined;
-    // PDF.js may take ownership of the buffer it is given: hand it a copy.
-    const loading = getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, useSystemFonts: false, stopAtErrors: false });
+    const loading = openPdf(bytes);
     const document = loading.catch(() => undefined);
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ExtractionError('unreadable', 'the PDF took too long to read')), this.timeoutMs);
       });
-      const work = (async () => {
-        const pdf = await loading;
-        const { totalPages, text } = await pdfText(pdf, { mergePages: true });
-        return { text, pages: totalPages };
-      })();
+      const work = loading.then(readPdf);
       return await Promise.race([work, timeout]);
     } catch (error) {
       throw error instanceof ExtractionError ? error : new ExtractionError('unreadable', (error as Error).message);
@@ -80,9 +77,9 @@ export class DocumentTextExtractor implements TextExtractor {
   }
 }
 
-async function docx(bytes: Uint8Array): Promise<string> {
+async function docx(bytes: Uint8Array): Promise<ExtractedText> {
   try {
-    return (await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
+    return await readDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     throw new ExtractionError('unreadable', (error as Error).message);
   }
@@ -104,6 +101,8 @@ function normalize(text: string): string {
     .normalize('NFKC')
     .replace(/\r\n?/g, '\n')
     .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+    // PostgreSQL refuses NUL in text, and no control character is text; icon fonts' private-use glyphs neither.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ue000-\uf8ff]/g, ' ')
     .replace(/[^\S\n]+/g, (gap) => (gap.length > 1 || gap === '\t' ? '  ' : ' '))
     .split('\n')
     .map((line) => line.trim())

@@ -1,14 +1,17 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { findEmail, findLinks, findPhones, regionHint, type Links } from './contact.ts';
+import { findEmail, findLinks, type Links } from './contact.ts';
 import { experienceYears } from './experience.ts';
 import { findName } from './name.ts';
+import { findPhones, regionHint } from './phone.ts';
 import { matchSkills } from './skills.ts';
 
 export interface ParsedResume {
   name: string | null;
   email: string | null;
-  /** E.164, e.g. "+4930901820". */
+  /** E.164 ("+4930901820") when valid in the inferred region, else as printed. */
   phone: string | null;
+  /** Whether `phone` is a valid number (E.164); null without a phone. */
+  phoneValid: boolean | null;
   links: Links;
   /** Canonical names from the skills vocabulary, sorted. */
   skills: string[];
@@ -20,16 +23,21 @@ export interface ParseOptions {
   now?: Date;
   /** The region of national phone numbers when the resume gives no hint (default US). */
   defaultCountry?: CountryCode;
+  /** Link targets the document carries outside its text (PDF annotations, DOCX hyperlinks). */
+  links?: string[];
 }
 
 /** The fields of a resume, from its plain text. Pure and deterministic for a given `now`. */
 export function parseResume(text: string, options: ParseOptions = {}): ParsedResume {
   const email = findEmail(text);
-  const links = findLinks(text, email);
+  const links = findLinks(text, email, options.links ?? []);
+  const hosts = [email?.split('@')[1], ...[links.website, ...links.other].map((url) => url && new URL(url).hostname)];
+  const phone = findPhones(text, regionHint(text, hosts, options.defaultCountry))[0] ?? null;
   return {
     name: findName(text),
     email,
-    phone: findPhones(text, regionHint(email, links, options.defaultCountry))[0] ?? null,
+    phone: phone?.number ?? null,
+    phoneValid: phone?.valid ?? null,
     links,
     skills: matchSkills(text),
     experienceYears: experienceYears(text, options.now),

@@ -1,52 +1,79 @@
 /**
  * The candidate's name: usually the first line near the top that looks like a person's name — two
  * to four capitalized words in any script with case (José Álvarez-Núñez, Zoë O'Brien, Nguyễn Thị
- * Minh Khai, Łukasz Żółć), with particles (van, de, bin…) allowed — else a "Name: …" line.
+ * Minh Khai, Łukasz Żółć, Xiaotian YE), with particles (van, de, bin…) allowed and a surname that
+ * is also a particle (Debarghya Das) — else a labelled line ("Name: …", "氏名"). The first line
+ * may also be a one-word name (Alice) or a name in a script without case (田中 花子, 김민준,
+ * محمد علي); text extraction puts the page's largest line first, which is the name in almost
+ * every resume.
  */
+import { headingKind } from './sections.ts';
+
 const HEADER_LINES = 12;
 
 // Words that make a line a title, heading or label rather than a name.
 const NOT_A_NAME = new RegExp(
-  String.raw`\b(?:curriculum|vitae|resume|résumé|cv|lebenslauf|profile|summary|contact|experience|education|skills|objective|` +
+  String.raw`(?<!\p{L})(?:curriculum|vitae|vitæ|resume|résumé|cv|lebenslauf|currículo|profile|summary|contact|experience|education|skills|objective|` +
     String.raw`references|portfolio|engineer|developer|manager|designer|analyst|consultant|architect|scientist|director|` +
     String.raw`specialist|officer|lead|head|intern|student|representative|executive|assistant|coordinator|administrator|` +
     String.raw`recruiter|accountant|writer|marketing|sales|software|senior|junior|address|phone|email|mobile|street|road|avenue|` +
-    String.raw`university|college|school|inc|ltd|gmbh|llc)\b`,
+    String.raw`university|college|school|institute|inc|ltd|gmbh|llc|corp|company|programming|assessment|highlights|interests|` +
+    String.raw`confidential|personal|information|details|about|me|the|and|of|for|with|in|at)(?!\p{L})`,
   'iu',
 );
 const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'bin', 'binti', 'ibn', 'al', 'el', 'ten', 'ter', 'y', 'zu', 'af', 'av']);
 // A capitalized word, possibly joined by hyphens or apostrophes (O'Brien, D’Angelo, Jean-Luc,
-// McDonald), or an initial.
+// McDonald), an initial, or a surname in capitals (YE, NGUYEN).
 const PART = String.raw`\p{Lu}[\p{Ll}\p{M}]*(?:\p{Lu}[\p{Ll}\p{M}]+)?`;
-const NAME_WORD = new RegExp(String.raw`^(?:${PART}(?:['’-]${PART})*|\p{Lu}\.)$`, 'u');
+const NAME_WORD = new RegExp(String.raw`^(?:${PART}(?:['’-]${PART})*|\p{Lu}\.|\p{Lu}{2,})$`, 'u');
 const HONORIFIC = /^(?:dr|mr|mrs|ms|mx|prof|herr|frau|mme)\.?\s+/iu;
 const SEPARATORS = /\s*(?:[|•·,;\t]|\s[–—-]\s|\s{2,})\s*/u;
+// "Jane Doe — Curriculum Vitae", "JANE DOE RESUME": the document's title after the name.
+const TITLE_SUFFIX = /\s*(?:[-–—|:,]\s*)?(?:curriculum\s+vitae|curriculum|résumé|resume|cv|lebenslauf|currículo)\s*$/iu;
+// Scripts without letter case: a name is two to four words of them, or one run of two to five characters.
+const UNCASED = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}\p{M}ー・]`;
+const UNCASED_NAME = new RegExp(String.raw`^(?:${UNCASED}{2,5}|${UNCASED}+(?: ${UNCASED}+){1,3})$`, 'u');
+const LABEL = /^(?:full\s+)?(?:name|nom|nombre|nome|vor-?\s*und\s+nachname|氏\s*名|姓\s*名|名\s*前|이\s*름|성\s*명|الاسم|שם)\s*[:：]?\s*(.*)$/iu;
 
 export function findName(text: string): string | null {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, HEADER_LINES);
-  for (const line of lines) {
-    const labelled = /^(?:full\s+)?(?:name|nom|nombre|nome|vor-?\s*und\s+nachname)\s*:\s*(.+)$/iu.exec(line);
+  // A two-word name anywhere in the header beats a one-word first line ("Sacramento, CA").
+  return nameIn(lines, false) ?? nameIn(lines.slice(0, 1), true);
+}
+
+function nameIn(lines: string[], firstLineRules: boolean): string | null {
+  for (const [index, line] of lines.entries()) {
+    const labelled = LABEL.exec(line);
     if (labelled) {
-      const name = asName(labelled[1]!.split(SEPARATORS)[0]!);
+      // "氏名  田中 花子", or the name on the next line.
+      const value = labelled[1]!.split(SEPARATORS)[0]!;
+      const name = asName(value, true) ?? (lines[index + 1] ? asName(lines[index + 1]!.split(SEPARATORS)[0]!, true) : null);
       if (name) return name;
       continue;
     }
     // A header line often carries more after the name: "Ada Lovelace | ada@… | +44 …".
-    const name = asName(line.split(SEPARATORS)[0]!);
+    const name = asName(line.split(SEPARATORS)[0]!, firstLineRules);
     if (name) return name;
   }
   return null;
 }
 
-function asName(candidate: string): string | null {
-  const text = candidate.normalize('NFC').replace(/\s+/g, ' ').trim().replace(HONORIFIC, '');
-  if (!text || /[\d@/:()]/.test(text) || NOT_A_NAME.test(text)) return null;
-  // ALL-CAPS headers ("ADA LOVELACE") are judged, and returned, in title case.
-  const cased = text === text.toUpperCase() && /\p{Lu}/u.test(text) ? titleCase(text) : text;
+/** A name, or null; `first` allows what only the first line may be: one word, a name without case. */
+function asName(candidate: string, first: boolean): string | null {
+  const text = candidate.normalize('NFC').replace(/\s+/g, ' ').trim().replace(HONORIFIC, '').replace(TITLE_SUFFIX, '');
+  if (!text || /[\d@/:()]/.test(text)) return null;
+  if (UNCASED_NAME.test(text)) return first ? text : null;
+  if (NOT_A_NAME.test(text) || headingKind(text)) return null;
+  // ALL-CAPS headers ("ADA LOVELACE") are judged, and returned, in title case; so is "RyanLester" drawn without its space.
+  const spaced = first ? text.replace(/^(\p{Lu}\p{Ll}{2,})(\p{Lu}\p{Ll}{2,})$/u, '$1 $2') : text;
+  const cased = spaced === spaced.toUpperCase() && /\p{Lu}/u.test(spaced) ? titleCase(spaced) : spaced;
   const words = cased.split(' ');
-  const named = words.filter((word) => !PARTICLES.has(word.toLowerCase()));
-  if (named.length < 2 || words.length > 5 || named.length > 4) return null;
-  return words.every((word) => NAME_WORD.test(word) || PARTICLES.has(word.toLowerCase())) ? cased : null;
+  if (!words.every((word) => NAME_WORD.test(word) || PARTICLES.has(word.toLowerCase()))) return null;
+  // Particles are allowed before a surname; a last word that is one is the surname (Das, Bin).
+  const named = words.filter((word, i) => i === words.length - 1 || !PARTICLES.has(word.toLowerCase()));
+  if (words.length > 5 || named.length > 4) return null;
+  if (named.length >= 2) return cased;
+  return first && words.length === 1 && /^\p{Lu}\p{Ll}{2,}$/u.test(text) ? cased : null;
 }
 
 function titleCase(text: string): string {

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { asLink, EMAIL, findPhones, LINK } from './contact.ts';
+import { asLink, EMAIL, LINK } from './contact.ts';
+import { findPhones } from './phone.ts';
 import type { ParsedResume } from './fields.ts';
 
 /**
@@ -9,8 +10,8 @@ import type { ParsedResume } from './fields.ts';
  */
 export function redactContactDetails(text: string, fields: Pick<ParsedResume, 'name' | 'phone'>): string {
   let redacted = text.replace(EMAIL, '[email]').replace(LINK, (raw) => (asLink(raw) ? '[link]' : raw));
-  for (const phone of new Set([fields.phone, ...findPhones(redacted, 'US')])) {
-    const national = phone && parsePhoneNumberFromString(phone)?.nationalNumber;
+  for (const phone of new Set([fields.phone, ...findPhones(redacted, 'US').filter((found) => found.valid).map((found) => found.number)])) {
+    const national = phone && (parsePhoneNumberFromString(phone)?.nationalNumber ?? phone.replace(/\D/g, ''));
     // Its digits with any separators, after a country code or a trunk 0 or neither.
     if (national) redacted = redacted.replace(new RegExp(`(?<![\\d+])(?:(?:\\+|00)\\d{1,3}[\\s.-]*)?(?:\\(?0\\)?[\\s.-]*)?${[...national].join('[\\s().\\/-]*')}(?!\\d)`, 'g'), '[phone]');
   }

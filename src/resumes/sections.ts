@@ -11,15 +11,26 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'work history', 'career history', 'career', 'professional background', 'berufserfahrung', 'berufliche erfahrung',
     'erfahrung', 'expérience', 'expériences', 'expérience professionnelle', 'expériences professionnelles', 'experiencia',
     'experiencia laboral', 'experiencia profesional', 'esperienza', 'esperienza lavorativa', 'esperienze lavorative',
+    'experiência', 'experiência profissional', 'experiências', 'histórico profissional', 'work', 'jobs', 'positions',
+    'professional history', 'werdegang', 'beruflicher werdegang', 'praxiserfahrung', 'parcours professionnel',
+    '工作经历', '工作经验', '实习经历', '实习/项目经历', '工作經歷', '職歴', '職務経歴', '経歴', '경력', '경력사항',
+    'الخبرات', 'الخبرة', 'ניסיון תעסוקתי', 'अनुभव',
   ],
   education: [
     'education', 'education and training', 'education & training', 'academic background', 'academic history',
     'ausbildung', 'bildung', 'bildungsweg', 'studium', 'formation', 'éducation', 'educación', 'formación', 'istruzione', 'formazione',
+    'formação', 'formação acadêmica', 'formação académica', 'educação', 'formación académica', 'schulbildung', 'akademischer werdegang',
+    'education background', 'academic qualifications', 'qualifications', '教育背景', '教育经历', '学历', '学歴', '학력', 'التعليم', 'השכלה', 'शिक्षा',
   ],
   skills: [
     'skills', 'technical skills', 'key skills', 'core skills', 'core competencies', 'competencies', 'skills & tools',
     'skills and tools', 'tools', 'technologies', 'tech stack', 'expertise', 'areas of expertise', 'kenntnisse', 'fähigkeiten',
     'compétences', 'habilidades', 'competenze', 'languages', 'programming languages', 'sprachen', 'langues', 'idiomas', 'lingue',
+    'competências', 'competências técnicas', 'habilidades técnicas', 'conhecimentos', 'tecnologias', 'ferramentas', 'conocimientos',
+    'herramientas', 'tecnologías', 'compétences techniques', 'outils', 'it-kenntnisse', 'technische fähigkeiten', 'fertigkeiten',
+    'skills summary', 'skill set', 'skillset', 'technical proficiencies', 'technical expertise', 'tools & technologies',
+    'tools and technologies', 'software', 'computer skills', 'it skills', 'technical skills and tools', 'relevant skills',
+    '专业技能', '技能', '技能清单', '技術', 'スキル', '技術スキル', '資格', '기술', '보유 기술', 'المهارات', 'כישורים', 'कौशल',
   ],
   contact: ['contact', 'contact details', 'contact information', 'personal details', 'personal information', 'kontakt', 'persönliche daten', 'coordonnées', 'contacto', 'datos personales', 'contatti'],
   other: [
@@ -34,10 +45,26 @@ const KIND_OF = new Map<string, SectionKind>(
   Object.entries(HEADINGS).flatMap(([kind, names]) => names.map((name) => [name, kind as SectionKind] as const)),
 );
 
-/** A heading may be decorated ("— EXPERIENCE —", "Skills:") and is short. */
-function headingKind(line: string): SectionKind | undefined {
-  const bare = line.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '').replace(/\s+/g, ' ').toLowerCase();
-  return bare.length > 0 && bare.length <= 40 ? KIND_OF.get(bare) : undefined;
+// Headings not in the lists, told by their words: "Selected Experience", "Work & Research
+// Experience", "Industry Experience". Experience of other kinds (research, teaching, volunteering,
+// leadership, projects) is not work.
+const WORK_WORDS = /(?<!\p{L})(?:experience|employment|work history|berufserfahrung|erfahrung|expérience|experiencia|experiência|esperienz[ae])(?!\p{L})/iu;
+const NOT_WORK = /(?<!\p{L})(?:research|teaching|volunteer(?:ing)?|leadership|project|projects|extracurricular|academic|international|other|additional|community)(?!\p{L})/iu;
+const EDUCATION_WORDS = /(?<!\p{L})(?:education|educación|educação|formação|formación|ausbildung)(?!\p{L})/iu;
+const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
+
+/** A heading may be decorated ("— EXPERIENCE —", "Skills:", "E X P E R I E N C E") and is short. */
+export function headingKind(line: string): SectionKind | undefined {
+  const bare = line.replace(/^\s*(?:\d{1,2}|[IVX]{1,4})[.)]\s+/u, '').replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '').replace(/\s+/g, ' ').toLowerCase();
+  if (bare.length === 0 || bare.length > 40) return undefined;
+  const known = KIND_OF.get(bare) ?? KIND_OF.get(bare.replace(/(?<=^|\s)(\p{L}) (?=\p{L}(?: |$))/gu, '$1'));
+  if (known) return known;
+  // Told by its words: at most five, and no sentence ("Experience with Kubernetes and Go.").
+  if (bare.split(' ').length > 5 || /[.,;:]\s*\S/.test(bare) || /\d/.test(bare)) return undefined;
+  if (WORK_WORDS.test(bare)) return NOT_WORK.test(bare) && !/\bwork\b/.test(bare) ? 'other' : 'experience';
+  if (EDUCATION_WORDS.test(bare)) return 'education';
+  if (SKILL_WORDS.test(bare)) return 'skills';
+  return undefined;
 }
 
 export interface Line {

@@ -14,8 +14,12 @@ export interface ExtractInput {
 
 export interface ExtractedText {
   text: string;
+  /** Link targets that are not in the text: PDF link annotations, DOCX hyperlinks. */
+  links: string[];
   /** PDF only. */
   pages?: number;
+  /** True when the text was read from page images by OCR (a scan without a text layer). */
+  ocr?: boolean;
 }
 
 /**

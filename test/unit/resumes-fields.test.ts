@@ -120,9 +120,25 @@ describe('experience', () => {
     expect(experienceYears(text, NOW)).toBe(3.2);
   });
 
-  it('without an experience heading, counts every range outside education', () => {
-    expect(experienceYears('Ada Lovelace\nEngineer 2015 - 2020\nEducation\nBSc 2010 - 2014', NOW)).toBe(5);
+  it('without a work section, has no figure rather than a guess from other dates', () => {
+    expect(experienceYears('Ada Lovelace\nEngineer 2015 - 2020\nEducation\nBSc 2010 - 2014', NOW)).toBeNull();
     expect(experienceYears('No dates at all', NOW)).toBeNull();
+  });
+
+  it('reads the ranges real resumes print', () => {
+    const years = (dates: string) => experienceYears(`Experience\nEngineer, Acme\n${dates}`, NOW);
+    expect(years('Sep. 2023 Mar. 2024')).toBe(0.5); // the dash was a drawing, not a character
+    expect(years('2023 Mar. — 2024 Jul.')).toBe(1.3);
+    expect(years('Jul/2025 – Atual')).toBe(1.3);
+    expect(years('Dec 2022 -- May 2024')).toBe(1.4);
+    expect(years('2020 ‐ 2022')).toBe(2);
+    expect(years('2015 年 3 月 – 2015 年 5 月')).toBe(0.2);
+    expect(years('2017 –\nPresent')).toBe(9.8);
+  });
+
+  it('counts work sections only, whatever they are called', () => {
+    expect(experienceYears('Selected Experience\nAcme 2019 - 2021\nResearch Experience\nLab 2010 - 2018', NOW)).toBe(2);
+    expect(experienceYears('Berufserfahrung\nAcme 2019 - 2021\nAusbildung\nUni 2010 - 2018', NOW)).toBe(2);
   });
 
   it('is part of the parsed fields', () => {

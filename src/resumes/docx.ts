@@ -1,0 +1,109 @@
+import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+import { readZipEntries } from '../scan/active-content/index.ts';
+
+/**
+ * The text of a DOCX as a reader sees it: the page header first (contact blocks often live there),
+ * then the body — paragraphs, table cells side by side, text boxes — then the footer; plus the
+ * targets of its hyperlinks. WordprocessingML is walked directly (w:p, w:t, w:tab, w:br, w:tc):
+ * general converters read the body only.
+ */
+export interface DocxContent {
+  text: string;
+  links: string[];
+}
+
+const PART = /^word\/(?:document|header\d*|footer\d*)\.xml$/;
+const RELS = /^word\/_rels\/(?:document|header\d*|footer\d*)\.xml\.rels$/;
+/** Parts are XML of a resume: a few hundred KB at most; a larger one is not read. */
+const MAX_PART_BYTES = 8 * 1024 * 1024;
+
+export async function readDocx(bytes: Buffer): Promise<DocxContent> {
+  const parts = await readZipEntries(bytes, (name) => PART.test(name) || RELS.test(name), MAX_PART_BYTES);
+  if (!parts.has('word/document.xml')) throw new Error('no word/document.xml');
+  const order = (name: string) => (name.includes('header') ? 0 : name.includes('document') ? 1 : 2);
+  const names = [...parts.keys()].filter((name) => PART.test(name)).sort((a, b) => order(a) - order(b) || a.localeCompare(b, 'en', { numeric: true }));
+  const paragraphs: string[] = [];
+  const links = new Set<string>();
+  const seen = new Set<string>();
+  for (const name of names) {
+    for (const paragraph of partText(parts.get(name)!.toString('utf8'), links)) {
+      // Word repeats a header per section (first page, even pages): keep one copy.
+      if (name !== 'word/document.xml' && seen.has(paragraph)) continue;
+      seen.add(paragraph);
+      paragraphs.push(paragraph);
+    }
+    const rels = parts.get(name.replace(/^word\//, 'word/_rels/') + '.rels');
+    if (rels) for (const target of externalTargets(rels.toString('utf8'))) links.add(target);
+  }
+  return { text: paragraphs.join('\n'), links: [...links] };
+}
+
+/** Paragraph texts of one part; HYPERLINK fields add their targets to `links`. */
+function partText(xml: string, links: Set<string>): string[] {
+  const document = new DOMParser({ onError: ignoreMalformed }).parseFromString(xml, 'application/xml');
+  const paragraphs: string[] = [];
+  let current = '';
+  const visit = (node: Node) => {
+    const element = node as Element;
+    const name = element.nodeName;
+    // A paragraph inside a paragraph (a text box anchored in it) is a paragraph of its own.
+    const outer = name === 'w:p' ? current : '';
+    if (name === 'w:p') current = '';
+    // Alternate content is drawn once (the DrawingML choice); its VML fallback repeats the same text.
+    if (name === 'mc:Fallback' || name === 'w:delText' || name === 'w:del') return;
+    if (name === 'w:t') current += element.textContent ?? '';
+    else if (name === 'w:tab' || name === 'w:ptab') current += '\t';
+    else if (name === 'w:br' || name === 'w:cr') current += '\n';
+    else if (name === 'w:noBreakHyphen') current += '-';
+    else if (name === 'w:instrText') {
+      const field = /HYPERLINK\s+"([^"]+)"/.exec(element.textContent ?? '');
+      if (field) links.add(field[1]!);
+      return;
+    }
+    for (let child = node.firstChild; child; child = child.nextSibling) visit(child);
+    if (name === 'w:p') {
+      paragraphs.push(...current.split('\n'));
+      current = outer;
+    } else if (name === 'w:tc') current += '\t';
+  };
+  // Cells of a table row are read side by side, as a row: "2019 – 2021⇥Engineer, Acme".
+  const visitRow = (node: Node) => {
+    const element = node as Element;
+    if (element.nodeName !== 'w:tr') return visit(node);
+    const cells: string[] = [];
+    for (let cell = node.firstChild; cell; cell = cell.nextSibling) {
+      if (cell.nodeName !== 'w:tc') continue;
+      const before = paragraphs.length;
+      visit(cell);
+      cells.push(paragraphs.splice(before).join('\n'));
+    }
+    // A row of single-line cells is one line; cells of many lines (a two-column layout) stay lines of their own.
+    if (cells.every((cell) => !cell.includes('\n'))) paragraphs.push(cells.filter(Boolean).join('\t'));
+    else for (const cell of cells) paragraphs.push(...cell.split('\n'));
+  };
+  const walk = (node: Node) => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeName === 'w:tr') visitRow(child);
+      else if (child.nodeName === 'w:p' || child.nodeName === 'mc:Fallback') visit(child);
+      else walk(child);
+    }
+  };
+  walk(document);
+  return paragraphs.map((line) => line.replace(/\s+$/, '')).filter((line) => line.trim() !== '');
+}
+
+function externalTargets(xml: string): string[] {
+  const document = new DOMParser({ onError: ignoreMalformed }).parseFromString(xml, 'application/xml');
+  const targets: string[] = [];
+  const relationships = document.getElementsByTagName('Relationship');
+  for (let i = 0; i < relationships.length; i += 1) {
+    const relationship = relationships.item(i)!;
+    if (relationship.getAttribute('TargetMode') === 'External' && /\/hyperlink$/.test(relationship.getAttribute('Type') ?? '')) {
+      targets.push(relationship.getAttribute('Target') ?? '');
+    }
+  }
+  return targets.filter(Boolean);
+}
+
+/** Word's XML is well formed; what is not is read as far as it goes (a fatal error still throws: unreadable). */
+function ignoreMalformed(): void {}

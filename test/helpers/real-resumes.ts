@@ -1,0 +1,171 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
+import { parseResume, type ParsedResume } from '../../src/resumes/fields.ts';
+import { canonicalSkill } from '../../src/resumes/skills.ts';
+
+/**
+ * The labeled set of real resumes (test/fixtures/real-resumes/<id>/): public documents that
+ * Vitae's authors did not make, each labeled by reading its rendered pages, with its source,
+ * commit and licence in label.json. This module loads them, parses each, and scores the result
+ * field by field; the benchmark (bench/resume-accuracy.ts) prints it, a test holds the targets.
+ */
+export const REAL_RESUMES_DIR = path.resolve(import.meta.dirname, '../fixtures/real-resumes');
+
+export interface RealResumeLabel {
+  id: string;
+  file: string;
+  source: { repo: string; path: string; commit: string; url: string; licence: string };
+  producer: string;
+  kind: 'pdf' | 'docx' | 'scan';
+  columns: 1 | 2;
+  language: string;
+  person: 'fictional' | 'real';
+  labels: {
+    name: string;
+    emails: string[];
+    phone: string | null;
+    phoneRegion?: string;
+    links: string[];
+    skills: string[];
+    experienceYears: number | null;
+    experienceAsOf: string;
+  };
+  notes?: string;
+}
+
+export function loadRealResumes(): Array<RealResumeLabel & { bytes: Buffer; contentType: string }> {
+  return readdirSync(REAL_RESUMES_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => {
+      const label = JSON.parse(readFileSync(path.join(REAL_RESUMES_DIR, entry.name, 'label.json'), 'utf8')) as RealResumeLabel;
+      const bytes = readFileSync(path.join(REAL_RESUMES_DIR, entry.name, label.file));
+      const contentType = label.file.endsWith('.docx') ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' : 'application/pdf';
+      return { ...label, bytes, contentType };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export interface FieldScores {
+  files: number;
+  byKind: Record<string, number>;
+  name: number;
+  email: number;
+  phone: number;
+  /** Name, email and phone all right. */
+  contact: number;
+  links: F1;
+  skills: F1;
+  experience: number;
+  misses: string[];
+  /** Wall time per resume, extraction and parsing (OCR included for scans). */
+  msPerResume: number;
+}
+
+export interface F1 {
+  f1: number;
+  precision: number;
+  recall: number;
+}
+
+export async function scoreRealResumes(): Promise<FieldScores> {
+  const resumes = loadRealResumes();
+  const extractor = new DocumentTextExtractor();
+  const hits = { name: 0, email: 0, phone: 0, contact: 0, experience: 0 };
+  const links = { tp: 0, fp: 0, fn: 0 };
+  const skills = { tp: 0, fp: 0, fn: 0 };
+  const byKind: Record<string, number> = {};
+  const misses: string[] = [];
+  const started = performance.now();
+  for (const resume of resumes) {
+    byKind[resume.kind] = (byKind[resume.kind] ?? 0) + 1;
+    const want = resume.labels;
+    let parsed: ParsedResume | null = null;
+    try {
+      const extracted = await extractor.extract({ bytes: resume.bytes, contentType: resume.contentType });
+      parsed = parseResume(extracted.text, { now: new Date(`${want.experienceAsOf}T00:00:00Z`), links: extracted.links });
+    } catch (error) {
+      misses.push(`${resume.id}: extraction failed (${(error as Error).message})`);
+    }
+    const miss = (field: string, got: unknown, expected: unknown) => misses.push(`${resume.id}: ${field} ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+    const nameOk = sameName(parsed?.name ?? null, want.name);
+    const emailOk = want.emails.length === 0 ? !parsed?.email : want.emails.includes(parsed?.email ?? '');
+    const phoneOk = samePhone(parsed?.phone ?? null, want.phone);
+    if (nameOk) hits.name += 1;
+    else miss('name', parsed?.name, want.name);
+    if (emailOk) hits.email += 1;
+    else miss('email', parsed?.email, want.emails);
+    if (phoneOk) hits.phone += 1;
+    else miss('phone', parsed?.phone, want.phone);
+    if (nameOk && emailOk && phoneOk) hits.contact += 1;
+    const experienceOk = want.experienceYears === null ? parsed?.experienceYears === null : parsed?.experienceYears != null && Math.abs(parsed.experienceYears - want.experienceYears) <= 1;
+    if (experienceOk) hits.experience += 1;
+    else miss('experience', parsed?.experienceYears, want.experienceYears);
+    count(links, resume.id, 'links', parsed ? allLinks(parsed).map(linkKey) : [], want.links.map(linkKey), misses);
+    count(skills, resume.id, 'skills', (parsed?.skills ?? []).map(skillKey), want.skills.map(skillKey), misses);
+  }
+  const n = resumes.length;
+  return {
+    files: n,
+    byKind,
+    name: hits.name / n,
+    email: hits.email / n,
+    phone: hits.phone / n,
+    contact: hits.contact / n,
+    links: f1(links),
+    skills: f1(skills),
+    experience: hits.experience / n,
+    misses,
+    msPerResume: (performance.now() - started) / n,
+  };
+}
+
+function count(totals: { tp: number; fp: number; fn: number }, id: string, field: string, got: string[], expected: string[], misses: string[]): void {
+  const gotSet = new Set(got);
+  const wantSet = new Set(expected);
+  const extra = [...gotSet].filter((item) => !wantSet.has(item));
+  const missing = [...wantSet].filter((item) => !gotSet.has(item));
+  totals.tp += gotSet.size - extra.length;
+  totals.fp += extra.length;
+  totals.fn += missing.length;
+  if (extra.length || missing.length) misses.push(`${id}: ${field} +${JSON.stringify(extra)} -${JSON.stringify(missing)}`);
+}
+
+function f1({ tp, fp, fn }: { tp: number; fp: number; fn: number }): F1 {
+  const precision = tp / (tp + fp || 1);
+  const recall = tp / (tp + fn || 1);
+  return { f1: (2 * precision * recall) / (precision + recall || 1), precision, recall };
+}
+
+/** Names compare without case and spacing: an ALL-CAPS header cannot tell "McDonald" from "Mcdonald". */
+function sameName(got: string | null, want: string): boolean {
+  const key = (name: string) => name.normalize('NFKC').toLocaleLowerCase().replace(/[\s.]+/g, ' ').trim();
+  return got !== null && key(got) === key(want);
+}
+
+/** Phones compare by digits: the same number with or without its country code. */
+function samePhone(got: string | null, want: string | null): boolean {
+  if (want === null || got === null) return want === got;
+  const a = got.replace(/\D/g, '');
+  const b = want.replace(/\D/g, '').replace(/^00/, '');
+  if (a === b) return true;
+  const [longer, shorter] = a.length >= b.length ? [a, b] : [b, a];
+  // A national number printed with its trunk 0 ("030 …") is the international one without it.
+  const national = shorter.replace(/^0/, '');
+  return national.length >= 6 && longer.endsWith(national);
+}
+
+function allLinks(parsed: ParsedResume): string[] {
+  return [parsed.links.linkedin, parsed.links.github, parsed.links.website, ...parsed.links.other].filter((url): url is string => Boolean(url));
+}
+
+/** A URL as a comparable key: no scheme, no www., no trailing slash, host in lower case. */
+export function linkKey(url: string): string {
+  const bare = url.trim().replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '');
+  const slash = bare.indexOf('/');
+  return slash === -1 ? bare.toLowerCase() : bare.slice(0, slash).toLowerCase() + bare.slice(slash);
+}
+
+function skillKey(skill: string): string {
+  return canonicalSkill(skill).toLowerCase();
+}
