@@ -30,7 +30,7 @@ export function createResumeAnalyzer(config: Config): ResumeAnalyzer {
     score({ resumeText, fields, job, jobId }) {
       let budget = budgets.get(jobId);
       if (!budget && config.llm) budgets.set(jobId, (budget = { used: 0, limit: config.llm.budgetPerJob }));
-      return scorer.score({ resumeText, fields: { phoneValid: null, ...fields, links: { other: [], ...(fields.links as Partial<Links>) } }, job, ...(budget ? { budget } : {}) });
+      return scorer.score({ resumeText, fields: { phoneValid: null, skillEvidence: [], ...fields, links: { other: [], ...(fields.links as Partial<Links>) } }, job, ...(budget ? { budget } : {}) });
     },
   };
 }

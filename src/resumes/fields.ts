@@ -3,7 +3,7 @@ import { findEmail, findLinks, type Links } from './contact.ts';
 import { experienceYears } from './experience.ts';
 import { findName } from './name.ts';
 import { findPhones, regionHint } from './phone.ts';
-import { matchSkills } from './skills.ts';
+import { findSkills, type SkillFinding } from './skills.ts';
 
 export interface ParsedResume {
   name: string | null;
@@ -13,8 +13,10 @@ export interface ParsedResume {
   /** Whether `phone` is a valid number (E.164); null without a phone. */
   phoneValid: boolean | null;
   links: Links;
-  /** Canonical names from the skills vocabulary, sorted. */
+  /** Canonical names from the skills taxonomy (or as listed, when it does not know them), sorted. */
   skills: string[];
+  /** For each skill: the section and the line it was found in, and its broader parent. */
+  skillEvidence: SkillFinding[];
   experienceYears: number | null;
 }
 
@@ -32,6 +34,7 @@ export function parseResume(text: string, options: ParseOptions = {}): ParsedRes
   const email = findEmail(text);
   const links = findLinks(text, email, options.links ?? []);
   const hosts = [email?.split('@')[1], ...[links.website, ...links.other].map((url) => url && new URL(url).hostname)];
+  const skillEvidence = findSkills(text);
   const phone = findPhones(text, regionHint(text, hosts, options.defaultCountry))[0] ?? null;
   return {
     name: findName(text),
@@ -39,7 +42,8 @@ export function parseResume(text: string, options: ParseOptions = {}): ParsedRes
     phone: phone?.number ?? null,
     phoneValid: phone?.valid ?? null,
     links,
-    skills: matchSkills(text),
+    skills: skillEvidence.map((skill) => skill.name),
+    skillEvidence,
     experienceYears: experienceYears(text, options.now),
   };
 }

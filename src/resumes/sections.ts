@@ -3,7 +3,7 @@
  * experience section (not in education), and ambiguous skill names ("Go", "R") count only in a
  * list of skills, so both need to know which section a line belongs to.
  */
-export type SectionKind = 'header' | 'contact' | 'experience' | 'education' | 'skills' | 'other';
+export type SectionKind = 'header' | 'contact' | 'experience' | 'education' | 'skills' | 'languages' | 'other';
 
 const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
   experience: [
@@ -25,13 +25,15 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
   skills: [
     'skills', 'technical skills', 'key skills', 'core skills', 'core competencies', 'competencies', 'skills & tools',
     'skills and tools', 'tools', 'technologies', 'tech stack', 'expertise', 'areas of expertise', 'kenntnisse', 'fähigkeiten',
-    'compétences', 'habilidades', 'competenze', 'languages', 'programming languages', 'sprachen', 'langues', 'idiomas', 'lingue',
+    'compétences', 'habilidades', 'competenze', 'programming languages',
     'competências', 'competências técnicas', 'habilidades técnicas', 'conhecimentos', 'tecnologias', 'ferramentas', 'conocimientos',
     'herramientas', 'tecnologías', 'compétences techniques', 'outils', 'it-kenntnisse', 'technische fähigkeiten', 'fertigkeiten',
     'skills summary', 'skill set', 'skillset', 'technical proficiencies', 'technical expertise', 'tools & technologies',
     'tools and technologies', 'software', 'computer skills', 'it skills', 'technical skills and tools', 'relevant skills',
     '专业技能', '技能', '技能清单', '技術', 'スキル', '技術スキル', '資格', '기술', '보유 기술', 'المهارات', 'כישורים', 'कौशल',
   ],
+  // Spoken languages, or programming ones: matched as a list, but an unknown item is no skill ("Irish").
+  languages: ['languages', 'language', 'language skills', 'sprachen', 'sprachkenntnisse', 'langues', 'idiomas', 'lingue', 'línguas', '语言', '語学', '언어'],
   contact: ['contact', 'contact details', 'contact information', 'personal details', 'personal information', 'kontakt', 'persönliche daten', 'coordonnées', 'contacto', 'datos personales', 'contatti'],
   other: [
     'summary', 'profile', 'professional summary', 'about', 'about me', 'objective', 'career objective', 'projects',

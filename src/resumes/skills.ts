@@ -1,95 +1,187 @@
-import vocabulary from './skills.json' with { type: 'json' };
-import { sectionLines } from './sections.ts';
+import taxonomy from './taxonomy/skills.json' with { type: 'json' };
+import { sectionLines, type SectionKind } from './sections.ts';
 
 /**
- * Skills matched against a vocabulary kept as data (skills.json: canonical name → synonyms).
- * An entry is either a list of synonyms, matched without regard to case, or an object:
- * - `synonyms`: matched without regard to case;
- * - `exact`: matched only as written, because the word is also ordinary English in lower case
- *   ("Swift", "Spark", "Excel", "Node");
- * - `listOnly`: matched as written and only in a list of skills, because the word is too common
- *   to mean the skill in prose ("Go", "R", "C", spoken languages).
- * The canonical name itself matches without regard to case unless it is listed as exact or
- * list-only.
+ * Skills, matched against a taxonomy kept as data (taxonomy/skills.json, its sources and licences
+ * in taxonomy/SOURCES.md): a canonical name, forms that match in any case (`synonyms`), forms that
+ * match only as written (`exact`: "Swift", "Spark", "Excel"), forms that match only in a list of
+ * skills (`listOnly`: "Go", "R", "C"), a broader `parent` kept as a relation (Spring Boot is not
+ * folded into Spring), and a `kind`:
+ * - `tool`: a named technology, counted wherever it is named (the sentence is kept as evidence);
+ * - `concept`: a generic skill ("testing", "security", "machine learning"), counted only when a
+ *   list of skills names it, never from prose about a team;
+ * - `soft` and `language` (communication, English): known, so that a recruiter's query resolves,
+ *   but not reported as skills.
+ * In a skills section, a listed item the taxonomy does not know is still a skill, as written.
  */
-type Entry = string[] | { synonyms?: string[]; exact?: string[]; listOnly?: string[] };
+type Kind = 'tool' | 'concept' | 'soft' | 'language';
+interface Entry {
+  synonyms?: string[];
+  exact?: string[];
+  listOnly?: string[];
+  parent?: string;
+  kind: Kind;
+}
 type Mode = 'any' | 'exact' | 'listOnly';
 
-// Symbols are part of skill names (C++, C#, .NET, Node.js), so a word boundary is "no letter,
-// digit or symbol of a name next to it"; a trailing dot or hyphen is fine ("… and Node.js.",
-// "Python-based"), a leading hyphen is not ("Objective-C" is not C).
-const BEFORE = String.raw`(?<![\p{L}\p{N}+#.\-])`;
-const AFTER = String.raw`(?![\p{L}\p{N}+#]|\.[\p{L}\p{N}])`;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, String.raw`\s+`);
-const key = (text: string, mode: Mode) => (mode === 'any' ? text.toLowerCase() : text).replace(/\s+/g, ' ');
+const ENTRIES = Object.entries((taxonomy as { skills: Record<string, Entry> }).skills);
+const KIND = new Map(ENTRIES.map(([canonical, entry]) => [canonical, entry.kind]));
+const PARENT = new Map(ENTRIES.filter(([, entry]) => entry.parent).map(([canonical, entry]) => [canonical, entry.parent!]));
 
-const ENTRIES = Object.entries(vocabulary as Record<string, Entry>);
+const fold = (text: string) => text.toLowerCase().replace(/\s+/g, ' ');
+/** Form → canonical name, per mode; `any` keys are folded to lower case. */
+const FORMS: Record<Mode, Map<string, string>> = { any: new Map(), exact: new Map(), listOnly: new Map() };
+for (const [canonical, entry] of ENTRIES) {
+  const special = new Set([...(entry.exact ?? []), ...(entry.listOnly ?? [])]);
+  for (const form of [...(special.has(canonical) ? [] : [canonical]), ...(entry.synonyms ?? [])]) FORMS.any.set(fold(form), canonical);
+  for (const form of entry.exact ?? []) FORMS.exact.set(form.replace(/\s+/g, ' '), canonical);
+  for (const form of entry.listOnly ?? []) FORMS.listOnly.set(form.replace(/\s+/g, ' '), canonical);
+}
+const LONGEST_FORM = Math.max(...[...FORMS.any.keys(), ...FORMS.exact.keys(), ...FORMS.listOnly.keys()].map((form) => form.split(' ').length));
+
+export interface SkillFinding {
+  /** The canonical name (or, for a listed skill the taxonomy does not know, the name as written). */
+  name: string;
+  /** Where it was found: the section, and the line as evidence. */
+  section: SectionKind;
+  evidence: string;
+  /** The broader skill it belongs to, if the taxonomy has one. */
+  parent?: string;
+}
 
 /**
- * One pattern per mode, every form of every skill in it, longest first so that at any position
- * the longest name wins; the matched text, as a key, gives the canonical name.
+ * Emails and links name things that are not skills ("GitHub: github.com/ada/react-demo"); nor
+ * does a term ("Spring 2020").
  */
-const MATCHERS = (['any', 'exact', 'listOnly'] as const).map((mode) => {
-  const canonicalOf = new Map<string, string>();
-  for (const [canonical, entry] of ENTRIES) {
-    const spec = Array.isArray(entry) ? { synonyms: entry } : entry;
-    const special = new Set([...(spec.exact ?? []), ...(spec.listOnly ?? [])]);
-    const forms = mode === 'any' ? [...(special.has(canonical) ? [] : [canonical]), ...(spec.synonyms ?? [])] : (spec[mode] ?? []);
-    for (const form of forms) canonicalOf.set(key(form, mode), canonical);
-  }
-  const alternatives = [...canonicalOf.keys()].sort((a, b) => b.length - a.length).map(escape);
-  return { mode, canonicalOf, pattern: new RegExp(`${BEFORE}(?:${alternatives.join('|')})${AFTER}`, mode === 'any' ? 'giu' : 'gu') };
-});
+const NOISE = /\S+@\S+|(?:[\p{L}-]+:\s*)?(?:\b(?:https?:\/\/|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|app)\/\S*)|\b(?:spring|summer|fall|autumn|winter)\s*['’]?(?:19|20)?\d\d\b/giu;
+// Separators of a list: "Go, Rust · Docker | AWS; Kafka" (a slash only between words: "CI/CD" is one name).
+const LIST_SEPARATOR = /\s*(?:[,;|•·▪●◦‣∙⋅►▸]|\s\/\s|\t|\s{2,})\s*/u;
+const PROFICIENCY = /^(?:expert|advanced|intermediate|beginner|basic|proficient|familiar|fluent|native|good|strong|working knowledge|knowledge|experienced|skilled|novice|conversational|professional|level|years?|\d+\+?\s*(?:years?|yrs?)|[a-c][12])$/iu;
+const STOPWORD_START = /^(?:and|or|with|of|in|on|for|to|the|a|an|using|including|such as|e\.g\.|etc|other|various|some|many|also)\b/iu;
 
-/** Emails and links, with their labels, name things that are not skills ("GitHub: github.com/ada/react-demo"). */
-const NOISE = /\S+@\S+|(?:[\p{L}-]+:\s*)?(?:\b(?:https?:\/\/|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|app)\/\S*)/giu;
-
-/** The canonical skills a resume mentions, sorted. */
-export function matchSkills(text: string): string[] {
-  const found = new Set<string>();
+/** Every skill a resume names, once, with where it was first found; sorted by name. */
+export function findSkills(text: string): SkillFinding[] {
+  const found = new Map<string, SkillFinding>();
+  const record = (name: string, section: SectionKind, line: string) => {
+    if (found.has(name)) return;
+    const parent = PARENT.get(name);
+    found.set(name, { name, section, evidence: line.trim().slice(0, 300), ...(parent ? { parent } : {}) });
+  };
   for (const line of sectionLines(text)) {
     // Degrees name fields of study ("BA Communication", "MS Statistics"), not the skills a candidate lists.
     if (line.section === 'education') continue;
+    const inList = line.section === 'skills' || line.section === 'languages';
     const clean = line.text.replace(NOISE, ' ');
-    const inList = line.section === 'skills';
-    // Across the modes too the longest name wins: "React Native" is not also React, "Objective-C" not C.
-    const hits: Array<{ start: number; end: number; canonical: string }> = [];
-    for (const { mode, canonicalOf, pattern } of MATCHERS) {
-      if (mode === 'listOnly' && !inList) continue;
-      for (const match of clean.matchAll(pattern)) {
-        hits.push({ start: match.index, end: match.index + match[0].length, canonical: canonicalOf.get(key(match[0], mode))! });
-      }
+    for (const { canonical } of matchForms(clean, inList)) {
+      const kind = KIND.get(canonical);
+      if (kind === 'soft' || kind === 'language' || (kind === 'concept' && !inList)) continue;
+      record(canonical, line.section, line.text);
     }
-    hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-    const taken: Array<[number, number]> = [];
-    for (const hit of hits) {
-      if (taken.some(([start, end]) => hit.start < end && start < hit.end)) continue;
-      taken.push([hit.start, hit.end]);
-      found.add(hit.canonical);
-    }
+    if (line.section === 'skills') for (const item of unknownListItems(clean)) record(item, line.section, line.text);
   }
-  return [...found].sort((a, b) => a.localeCompare(b, 'en'));
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, 'en'));
 }
 
-const LOOKUP = new Map<string, string>(
-  ENTRIES.flatMap(([canonical, entry]) => {
-    const spec = Array.isArray(entry) ? { synonyms: entry } : entry;
-    return [canonical, ...(spec.synonyms ?? []), ...(spec.exact ?? []), ...(spec.listOnly ?? [])].map((s) => [s.toLowerCase(), canonical] as const);
-  }),
-);
+/** The canonical skills a resume names, sorted. */
+export function matchSkills(text: string): string[] {
+  return findSkills(text).map((skill) => skill.name);
+}
+
+/** Words of a line with their forms as written; a word keeps the symbols of names (C++, C#, .NET, Node.js, CI/CD). */
+function wordsOf(text: string): string[] {
+  return text
+    .split(/[\s,;:|•·▪●◦‣∙⋅►▸()[\]{}"“”'‘’]+/u)
+    .map((word) => word.replace(/^[^\p{L}\p{N}.#+]+|[.!?]+$/gu, (edge) => (edge.startsWith('.') && edge.length === 1 && /^\.\p{L}/u.test(word) ? edge : '')))
+    .filter(Boolean);
+}
+
+/** Longest forms first at each position: "React Native" is not also React, "Objective-C" not C. */
+function matchForms(text: string, inList: boolean): Array<{ canonical: string; start: number; end: number }> {
+  const words = wordsOf(text);
+  const hits: Array<{ canonical: string; start: number; end: number }> = [];
+  for (let start = 0; start < words.length; ) {
+    let matched = 0;
+    for (let length = Math.min(LONGEST_FORM, words.length - start); length >= 1 && !matched; length -= 1) {
+      const phrase = words.slice(start, start + length).join(' ');
+      const canonical = lookup(phrase, inList) ?? (length === 1 ? lookupParts(phrase, inList) : undefined);
+      if (!canonical) continue;
+      for (const name of canonical.split('\n')) hits.push({ canonical: name, start, end: start + length });
+      matched = length;
+    }
+    start += matched || 1;
+  }
+  return hits;
+}
+
+function lookup(phrase: string, inList: boolean): string | undefined {
+  return FORMS.exact.get(phrase) ?? FORMS.any.get(fold(phrase)) ?? (inList ? FORMS.listOnly.get(phrase) : undefined);
+}
+
+/** "TypeScript/JavaScript", "HTML5/CSS3": names joined by a slash, when the whole is no name itself. */
+function lookupParts(word: string, inList: boolean): string | undefined {
+  if (!word.includes('/')) return undefined;
+  const names = word.split('/').map((part) => lookup(part, inList)).filter((name): name is string => Boolean(name));
+  return names.length ? names.join('\n') : undefined;
+}
+
+/**
+ * Items of a skills list the taxonomy does not know ("Zemax, Code V, CAD, Vectorworks"): after a
+ * category label ("Tools: …"), split at the list's separators. Only a line that is a list — two
+ * items or more, one of them a skill the taxonomy knows — counts, and only items of one to three
+ * words, without digits or sentence punctuation, that are not a proficiency ("Advanced").
+ */
+function unknownListItems(line: string): string[] {
+  const body = line.replace(/^\s*[\p{L}][\p{L}\s&/+-]{1,40}?\s*[:：]\s*/u, '');
+  const items = body.split(LIST_SEPARATOR).map((item) => item.replace(/^[^\p{L}\p{N}.#]+|[.:;)\]]+$/gu, '').trim()).filter(Boolean);
+  if (items.length < 2 || body.length > 300) return [];
+  const known = items.filter((item) => matchForms(item, true).length > 0);
+  if (known.length === 0) return [];
+  const unknown: string[] = [];
+  for (const item of items) {
+    if (known.includes(item)) continue;
+    const words = item.split(/\s+/);
+    if (words.length > 3 || item.length > 30 || !/^[\p{Lu}\p{N}.]/u.test(item) || /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]+\s?\d+(?:\.\d+)?$/u, '')) || PROFICIENCY.test(item) || STOPWORD_START.test(item)) continue;
+    unknown.push(item.replace(/\s+/g, ' '));
+  }
+  return unknown;
+}
+
+const LOOKUP = new Map<string, string>([
+  ...[...FORMS.any.entries()],
+  ...[...FORMS.exact.entries(), ...FORMS.listOnly.entries()].map(([form, canonical]) => [fold(form), canonical] as const),
+  ...ENTRIES.map(([canonical]) => [fold(canonical), canonical] as const),
+]);
 
 /** The canonical name of a skill as a recruiter typed it ("k8s" → "Kubernetes"), or the input trimmed. */
 export function canonicalSkill(name: string): string {
   const trimmed = name.trim().replace(/\s+/g, ' ');
-  return LOOKUP.get(trimmed.toLowerCase()) ?? trimmed;
+  return LOOKUP.get(fold(trimmed)) ?? trimmed;
 }
+
+/** The skill and every narrower one in the taxonomy: a search for Spring also finds Spring Boot. */
+export function withNarrower(name: string): string[] {
+  const canonical = canonicalSkill(name);
+  const all = new Set([canonical]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of PARENT) {
+      if (all.has(parent) && !all.has(child)) {
+        all.add(child);
+        grew = true;
+      }
+    }
+  }
+  return [...all];
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, String.raw`\s+`);
 
 /** Whether a text mentions a skill outside the vocabulary, as a whole word. */
 export function mentions(text: string, skill: string): boolean {
-  return new RegExp(`${BEFORE}${escape(skill.trim())}${AFTER}`, 'iu').test(text);
+  return new RegExp(String.raw`(?<![\p{L}\p{N}+#.\-])${escape(skill.trim())}(?![\p{L}\p{N}+#]|\.[\p{L}\p{N}])`, 'iu').test(text);
 }
 
 /** Whether a skill, as a recruiter typed it, is in the vocabulary. */
 export function isKnownSkill(name: string): boolean {
-  return LOOKUP.has(name.trim().replace(/\s+/g, ' ').toLowerCase());
+  return LOOKUP.has(fold(name.trim()));
 }
