@@ -1,4 +1,5 @@
 import { readDocx } from './docx.ts';
+import type { PageOcr } from './ocr.ts';
 import { openPdf, readPdf } from './pdf.ts';
 import { ExtractionError, type ExtractedText, type ExtractInput, type TextExtractor } from './text-extractor.ts';
 
@@ -13,6 +14,8 @@ export interface ExtractorOptions {
   maxBytes?: number;
   /** PDF.js runs in this process; a document that stalls it is given up as unreadable. */
   timeoutMs?: number;
+  /** Reads PDFs without a text layer (scans) by OCR; without it they are `no_text`. */
+  ocr?: PageOcr;
 }
 
 /**
@@ -25,10 +28,12 @@ export interface ExtractorOptions {
 export class DocumentTextExtractor implements TextExtractor {
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
+  private readonly ocr: PageOcr | undefined;
 
   constructor(options: ExtractorOptions = {}) {
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.ocr = options.ocr;
   }
 
   async extract(input: ExtractInput): Promise<ExtractedText> {
@@ -38,8 +43,28 @@ export class DocumentTextExtractor implements TextExtractor {
     if (bytes.length > this.maxBytes) throw new ExtractionError('too_large', `${bytes.length} bytes`);
     const extracted = type === PDF ? await this.pdf(bytes) : type === DOCX ? await docx(bytes) : { text: plain(bytes), links: [] };
     const text = normalize(extracted.text);
-    if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS) throw new ExtractionError('no_text');
+    if (letters(text) < MIN_LETTERS) {
+      if (type === PDF && this.ocr) return this.scanned(bytes);
+      throw new ExtractionError('no_text');
+    }
     return { ...extracted, text, links: extracted.links.map(normalize).filter(Boolean) };
+  }
+
+  /** A PDF without a text layer, read by OCR. */
+  private async scanned(bytes: Uint8Array): Promise<ExtractedText> {
+    const pdf = await openPdf(bytes).catch((error: unknown) => {
+      throw new ExtractionError('unreadable', (error as Error).message);
+    });
+    try {
+      const result = await this.ocr!.recognize(pdf);
+      const text = normalize(result.text);
+      if (letters(text) < MIN_LETTERS) throw new ExtractionError('no_text', 'nothing legible on the page images');
+      return { text, links: [], pages: pdf.numPages, ocr: { secondsPerPage: result.secondsPerPage, pages: result.pages } };
+    } catch (error) {
+      throw error instanceof ExtractionError ? error : new ExtractionError('unreadable', `OCR failed: ${(error as Error).message}`);
+    } finally {
+      void pdf.loadingTask.destroy().catch(() => undefined);
+    }
   }
 
   private async readAll(input: ExtractInput): Promise<Uint8Array> {
@@ -95,6 +120,8 @@ function plain(bytes: Uint8Array): string {
     return new TextDecoder('windows-1252').decode(bytes);
   }
 }
+
+const letters = (text: string) => text.match(/\p{L}/gu)?.length ?? 0;
 
 function normalize(text: string): string {
   return text

@@ -18,8 +18,8 @@ export interface ExtractedText {
   links: string[];
   /** PDF only. */
   pages?: number;
-  /** True when the text was read from page images by OCR (a scan without a text layer). */
-  ocr?: boolean;
+  /** Set when the text was read from page images by OCR (a scan without a text layer). */
+  ocr?: { pages: number; secondsPerPage: number };
 }
 
 /**

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
 import { parseResume, type ParsedResume } from '../../src/resumes/fields.ts';
+import { PageOcr } from '../../src/resumes/ocr.ts';
 import { canonicalSkill } from '../../src/resumes/skills.ts';
 
 /**
@@ -60,6 +61,8 @@ export interface FieldScores {
   misses: string[];
   /** Wall time per resume, extraction and parsing (OCR included for scans). */
   msPerResume: number;
+  /** Mean OCR time per page over the scanned resumes. */
+  ocrSecondsPerPage: number | null;
 }
 
 export interface F1 {
@@ -70,7 +73,9 @@ export interface F1 {
 
 export async function scoreRealResumes(): Promise<FieldScores> {
   const resumes = loadRealResumes();
-  const extractor = new DocumentTextExtractor();
+  const ocr = new PageOcr();
+  const extractor = new DocumentTextExtractor({ ocr });
+  const ocrSeconds: number[] = [];
   const hits = { name: 0, email: 0, phone: 0, contact: 0, experience: 0 };
   const links = { tp: 0, fp: 0, fn: 0 };
   const skills = { tp: 0, fp: 0, fn: 0 };
@@ -83,6 +88,7 @@ export async function scoreRealResumes(): Promise<FieldScores> {
     let parsed: ParsedResume | null = null;
     try {
       const extracted = await extractor.extract({ bytes: resume.bytes, contentType: resume.contentType });
+      if (extracted.ocr) ocrSeconds.push(extracted.ocr.secondsPerPage);
       parsed = parseResume(extracted.text, { now: new Date(`${want.experienceAsOf}T00:00:00Z`), links: extracted.links });
     } catch (error) {
       misses.push(`${resume.id}: extraction failed (${(error as Error).message})`);
@@ -104,8 +110,10 @@ export async function scoreRealResumes(): Promise<FieldScores> {
     count(links, resume.id, 'links', parsed ? allLinks(parsed).map(linkKey) : [], want.links.map(linkKey), misses);
     count(skills, resume.id, 'skills', (parsed?.skills ?? []).map(skillKey), want.skills.map(skillKey), misses);
   }
+  await ocr.close();
   const n = resumes.length;
   return {
+    ocrSecondsPerPage: ocrSeconds.length ? ocrSeconds.reduce((a, b) => a + b, 0) / ocrSeconds.length : null,
     files: n,
     byKind,
     name: hits.name / n,
@@ -147,7 +155,8 @@ function sameName(got: string | null, want: string): boolean {
 function samePhone(got: string | null, want: string | null): boolean {
   if (want === null || got === null) return want === got;
   const a = got.replace(/\D/g, '');
-  const b = want.replace(/\D/g, '').replace(/^00/, '');
+  // "+44 (0)7898 …": the bracketed trunk 0 is not dialled after the country code.
+  const b = want.replace(/\(0\)/g, '').replace(/\D/g, '').replace(/^00/, '');
   if (a === b) return true;
   const [longer, shorter] = a.length >= b.length ? [a, b] : [b, a];
   // A national number printed with its trunk 0 ("030 …") is the international one without it.
