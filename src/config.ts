@@ -57,6 +57,8 @@ export interface Config {
   /** Run the queue workers inside `vitae serve` (the default in the embedded mode). */
   runWorkersInServe: boolean;
   workerConcurrency: number;
+  /** Scans (PDFs without a text layer) are read by OCR in a queue of their own, so that they never hold up text resumes. */
+  ocr: { enabled: boolean; concurrency: number; maxPages: number };
 }
 
 export class ConfigError extends Error {
@@ -209,6 +211,11 @@ export function loadConfig(env: Env = loadEnv()): Config {
     webhookAllowPrivateTargets: read.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
     runWorkersInServe: read.bool('VITAE_RUN_WORKERS', !databaseUrl),
     workerConcurrency: read.int('WORKER_CONCURRENCY', 4, { min: 1, max: 256 }),
+    ocr: {
+      enabled: read.bool('OCR_ENABLED', true),
+      concurrency: read.int('OCR_CONCURRENCY', 1, { min: 1, max: 16 }),
+      maxPages: read.int('OCR_MAX_PAGES', 3, { min: 1, max: 20 }),
+    },
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

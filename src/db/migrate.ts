@@ -5,6 +5,7 @@ import * as hiring from './migrations/0002_hiring.ts';
 import * as webhooks from './migrations/0003_webhooks.ts';
 import * as auditSingleStatementAppend from './migrations/0004_audit_single_statement_append.ts';
 import * as keysetTimestampsInMilliseconds from './migrations/0005_keyset_timestamps_in_milliseconds.ts';
+import * as candidateEvidenceAndOcr from './migrations/0006_candidate_evidence_and_ocr.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so that a migration cannot be
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_webhooks': webhooks,
   '0004_audit_single_statement_append': auditSingleStatementAppend,
   '0005_keyset_timestamps_in_milliseconds': keysetTimestampsInMilliseconds,
+  '0006_candidate_evidence_and_ocr': candidateEvidenceAndOcr,
 };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -202,6 +202,14 @@ export type CandidateStatus = 'pending' | 'parsing' | 'scored' | 'failed';
 /** A column with a database default or NULL: optional on insert. */
 type Optional<T> = ColumnType<T, T | undefined, T>;
 
+/** Where a skill was found in a resume: its section and the line, as evidence. */
+export interface SkillEvidence {
+  name: string;
+  section: string;
+  evidence: string;
+  parent?: string;
+}
+
 export interface CandidatesTable {
   id: string;
   job_id: string;
@@ -217,6 +225,10 @@ export interface CandidatesTable {
   phone: Optional<string | null>;
   links: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   skills: Optional<string[]>;
+  skill_parents: Optional<string[]>;
+  skill_evidence: ColumnType<SkillEvidence[] | null, string | null | undefined, string | null>;
+  phone_valid: Optional<boolean | null>;
+  text_source: Optional<'text' | 'ocr' | null>;
   experience_years: Optional<number | null>;
   score: Optional<number | null>;
   score_breakdown: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;

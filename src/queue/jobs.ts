@@ -7,6 +7,7 @@ export const JOBS = {
   purgeDeletedFiles: 'files.purge-deleted',
   reconcileBlobs: 'blobs.reconcile',
   parseCandidate: 'candidate.parse',
+  ocrCandidate: 'candidate.ocr',
   rescoreJob: 'job.rescore',
   deliverWebhook: 'webhook.deliver',
   purgeQuarantine: 'quarantine.purge',
@@ -18,6 +19,8 @@ export const QUEUES: QueueDefinition[] = [
   // A scanner that is down keeps files in `scanning`: retry with backoff for about a day.
   { name: JOBS.scanFile, retryLimit: 50, retryDelay: 2, retryDelayMax: minutes(30), expireInSeconds: minutes(10) },
   { name: JOBS.parseCandidate, retryLimit: 5, retryDelay: 5, retryDelayMax: minutes(10), expireInSeconds: minutes(5) },
+  // OCR takes seconds per page: its own queue, with its own (small) concurrency.
+  { name: JOBS.ocrCandidate, retryLimit: 3, retryDelay: 10, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.rescoreJob, retryLimit: 5, retryDelay: 10, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   // Receivers that are down get retried for about a day, then the delivery is marked failed.
   { name: JOBS.deliverWebhook, retryLimit: 12, retryDelay: 10, retryDelayMax: minutes(240), expireInSeconds: minutes(2) },

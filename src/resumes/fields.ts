@@ -3,7 +3,7 @@ import { findEmail, findLinks, type Links } from './contact.ts';
 import { experienceYears } from './experience.ts';
 import { findName } from './name.ts';
 import { findPhones, regionHint } from './phone.ts';
-import { findSkills, type SkillFinding } from './skills.ts';
+import { broaderSkills, findSkills, type SkillFinding } from './skills.ts';
 
 export interface ParsedResume {
   name: string | null;
@@ -17,6 +17,8 @@ export interface ParsedResume {
   skills: string[];
   /** For each skill: the section and the line it was found in, and its broader parent. */
   skillEvidence: SkillFinding[];
+  /** Every broader skill of the skills (not reported as skills: a search for Spring finds Spring Boot). */
+  skillParents: string[];
   experienceYears: number | null;
 }
 
@@ -44,6 +46,7 @@ export function parseResume(text: string, options: ParseOptions = {}): ParsedRes
     links,
     skills: skillEvidence.map((skill) => skill.name),
     skillEvidence,
+    skillParents: broaderSkills(skillEvidence.map((skill) => skill.name)),
     experienceYears: experienceYears(text, options.now),
   };
 }

@@ -23,7 +23,8 @@ export interface CallBudget {
 
 export interface ScoreInput {
   resumeText: string;
-  fields: ParsedResume;
+  /** What scoring reads of the parsed fields (the redaction of the LLM scorer reads name and phone). */
+  fields: Pick<ParsedResume, 'name' | 'phone' | 'skills' | 'experienceYears'>;
   job: JobForScoring;
   /** Statistics of the job's candidates, for BM25's term weights; uniform weights without it. */
   corpus?: CorpusStats;

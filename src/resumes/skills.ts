@@ -158,20 +158,13 @@ export function canonicalSkill(name: string): string {
   return LOOKUP.get(fold(trimmed)) ?? trimmed;
 }
 
-/** The skill and every narrower one in the taxonomy: a search for Spring also finds Spring Boot. */
-export function withNarrower(name: string): string[] {
-  const canonical = canonicalSkill(name);
-  const all = new Set([canonical]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [child, parent] of PARENT) {
-      if (all.has(parent) && !all.has(child)) {
-        all.add(child);
-        grew = true;
-      }
-    }
+/** Every broader skill of these (Keras → TensorFlow → Deep Learning → Machine Learning), sorted: a search for a parent finds its children. */
+export function broaderSkills(names: string[]): string[] {
+  const broader = new Set<string>();
+  for (const name of names) {
+    for (let parent = PARENT.get(name); parent && !broader.has(parent); parent = PARENT.get(parent)) broader.add(parent);
   }
-  return [...all];
+  return [...broader].filter((name) => !names.includes(name)).sort((a, b) => a.localeCompare(b, 'en'));
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, String.raw`\s+`);

@@ -69,7 +69,7 @@ export function createServices(runtime: Runtime): Services {
     candidates,
     quarantine: new Quarantine({ db, store, queue, audit, access, config }),
     webhooks,
-    processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config), webhooks }),
+    processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config), webhooks, logger: runtime.logger }),
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     readinessChecks: [scanners.readiness],
   };

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createHash } from 'node:crypto';
+import { connect, createServer } from 'node:net';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ClamdScanner } from '../../src/scan/clamd.ts';
@@ -12,6 +14,8 @@ export interface RunningClamd {
   socket: string;
   /** The clamd.conf it runs with (for `clamdscan -c`). */
   config: string;
+  /** Its signature directory. */
+  database: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function startClamd(options: { streamMaxLength?: string; port?: num
     port,
     socket: path.join(dir, 'clamd.sock'),
     config: path.join(dir, 'clamd.conf'),
+    database,
     pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
@@ -83,4 +88,25 @@ export function freePort(): Promise<number> {
       server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * What a signature update looks like to Vitae: a new signature (the MD5 of `bytes`) in clamd's
+ * database, then RELOAD; resolves once clamd finds `bytes` infected.
+ */
+export async function addSignature(clamd: { host: string; port: number; database: string }, bytes: Buffer, name: string): Promise<void> {
+  const md5 = createHash('md5').update(bytes).digest('hex');
+  await writeFile(path.join(clamd.database, `${name}.hdb`), `${md5}:${bytes.length}:${name}\n`);
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(clamd.port, clamd.host, () => socket.end('zRELOAD\0'));
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+    socket.resume();
+  });
+  const scanner = new ClamdScanner({ host: clamd.host, port: clamd.port, timeoutMs: 5_000 });
+  const deadline = Date.now() + 60_000;
+  while ((await scanner.scan({ open: async () => Readable.from([bytes]), size: bytes.length, contentType: 'text/plain', category: 'resume' })).result !== 'infected') {
+    if (Date.now() > deadline) throw new Error('clamd did not load the new signature');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     clamdHost: string;
     clamdPort: number;
+    /** Its signature directory, where a test may add a signature (then `reloadClamd`). */
+    clamdDatabase: string;
   }
 }
 
@@ -13,5 +15,6 @@ export default async function setup(project: TestProject) {
   const clamd = await startClamd();
   project.provide('clamdHost', clamd.host);
   project.provide('clamdPort', clamd.port);
+  project.provide('clamdDatabase', clamd.database);
   return () => clamd.stop();
 }

@@ -1,6 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFOperator, PDFOperatorNames as Ops, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 
 /**
  * Resumes built in the tests themselves: PDFs (pdf-lib; one column, two columns, several pages,
@@ -105,6 +105,25 @@ export async function scannedPdf(): Promise<Buffer> {
   const page = pdf.addPage([595, 842]);
   const image = await pdf.embedPng(greyPng(120, 160));
   page.drawImage(image, { x: 0, y: 0, width: 595, height: 842 });
+  return Buffer.from(await pdf.save());
+}
+
+/** A text PDF one of whose runs holds NUL bytes, as some Word-made PDFs do ("Skills\0\0: Python"). */
+export async function pdfWithNul(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const page = pdf.addPage([595, 842]);
+  page.drawText('Ada Lovelace', { x: 50, y: 780, size: 18, font });
+  page.drawText('ada@example.com | +44 20 7946 0958', { x: 50, y: 760, size: 10, font });
+  const fontKey = page.node.normalizedEntries().Font.keys()[0]!;
+  const number = (n: number) => pdf.context.obj(n);
+  page.pushOperators(
+    PDFOperator.of(Ops.BeginText),
+    PDFOperator.of(Ops.SetFontAndSize, [fontKey, number(10)]),
+    PDFOperator.of(Ops.MoveText, [number(50), number(730)]),
+    PDFOperator.of(Ops.ShowText, [PDFHexString.of(Buffer.from('Skills\0\0: Python, Kubernetes').toString('hex'))]),
+    PDFOperator.of(Ops.EndText),
+  );
   return Buffer.from(await pdf.save());
 }
 

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addSignature } from '../helpers/clamd.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 import { EICAR, makeDocx, makePdf, pngDeclaring, PNG_1X1, rawPdf, zipOf } from '../helpers/documents.ts';
@@ -112,12 +114,11 @@ describe('the scan pipeline with the built-in checks and a real clamd', () => {
   });
 
   it('a rescan that finds a clean file infected quarantines it and notifies the organization', async () => {
-    const file = await scanned(Buffer.from('An innocent resume\n'), 'later.txt');
+    const bytes = Buffer.from(`An innocent resume ${randomUUID()}\n`);
+    const file = await scanned(bytes, 'later.txt');
     expect(file.status).toBe('clean');
-    // What a signature update looks like from here: the same stored bytes now match a signature.
-    const version = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', file.id as string).executeTakeFirstOrThrow();
-    const { Readable } = await import('node:stream');
-    await t.runtime.store.put(version.storage_key, Readable.from([Buffer.from(`An innocent resume\n${EICAR}\n`)]));
+    // A signature update: the same stored bytes now match a signature.
+    await addSignature({ host: inject('clamdHost'), port: inject('clamdPort'), database: inject('clamdDatabase') }, bytes, `Vitae.Test.Later${Date.now()}.UNOFFICIAL`);
     const member = await register(t, { role: 'candidate' });
     expect((await t.fetch(`/api/v1/files/${file.id}/rescan`, { method: 'POST', headers: member.headers })).status).toBe(404);
     expect((await t.fetch(`/api/v1/files/${file.id}/rescan`, { method: 'POST', headers: admin.headers })).status).toBe(202);

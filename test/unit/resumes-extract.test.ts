@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
 import { ExtractionError } from '../../src/resumes/text-extractor.ts';
-import { docxResume, emptyDocx, MIME, pdfResume, scannedPdf, txtResume, type Layout } from '../helpers/resume-fixtures.ts';
+import { docxResume, emptyDocx, MIME, pdfResume, pdfWithNul, scannedPdf, txtResume, type Layout } from '../helpers/resume-fixtures.ts';
 
 const extractor = new DocumentTextExtractor();
 
@@ -68,6 +68,12 @@ describe('text extraction', () => {
     const latin = (await extractor.extract({ bytes: txtResume(layout, { windows1252: true }), contentType: MIME.txt })).text;
     expect(latin).toContain('Zoë Müller');
     expect(latin).toContain('Jan 2019 – Mar 2022');
+  });
+
+  it('strips NUL and other control characters from a text layer (PostgreSQL refuses NUL in text)', async () => {
+    const { text } = await extractor.extract({ bytes: await pdfWithNul(), contentType: MIME.pdf });
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(text).toContain('Python, Kubernetes');
   });
 
   it('says no_text for a scanned image and an empty DOCX', async () => {

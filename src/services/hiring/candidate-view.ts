@@ -7,8 +7,16 @@ export interface CandidateView {
   name: string | null;
   email: string | null;
   phone: string | null;
+  /** False when the phone is kept as printed because it is not a valid number. */
+  phone_valid: boolean | null;
   links: Record<string, unknown> | null;
   skills: string[];
+  /** Where each skill was found: the section and the line. */
+  skill_evidence: Array<{ name: string; section: string; evidence: string; parent?: string }>;
+  /** Broader skills of `skills` (Spring for Spring Boot), for search. */
+  skill_parents: string[];
+  /** `ocr` when the fields were read from page images (a scanned resume). */
+  text_source: 'text' | 'ocr' | null;
   experience_years: number | null;
   score: number | null;
   score_breakdown: Record<string, unknown> | null;
@@ -29,8 +37,12 @@ export function toCandidateView(row: Selectable<CandidatesTable>): CandidateView
     name: row.name,
     email: row.email,
     phone: row.phone,
+    phone_valid: row.phone_valid,
     links: row.links,
     skills: row.skills,
+    skill_evidence: row.skill_evidence ?? [],
+    skill_parents: row.skill_parents,
+    text_source: row.text_source,
     experience_years: row.experience_years,
     score: row.score,
     score_breakdown: row.score_breakdown,

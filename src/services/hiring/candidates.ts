@@ -90,7 +90,8 @@ export class CandidateService {
     await this.jobs.load(ctx, jobId, 'candidate.list');
     let query = this.db.selectFrom('candidates').selectAll().where('job_id', '=', jobId).where('deleted_at', 'is', null);
     if (filter.status) query = query.where('status', '=', filter.status as CandidateRow['status']);
-    if (filter.skill) query = query.where(sql<boolean>`${filter.skill} ILIKE ANY(skills)`);
+    // Exact, without regard to case (no LIKE: "%" and "_" are characters here), among the skills and their broader ones.
+    if (filter.skill) query = query.where(sql<boolean>`lower(${filter.skill}) IN (SELECT lower(s) FROM unnest(skills || skill_parents) AS s)`);
     if (filter.q) query = query.where(sql<boolean>`search @@ websearch_to_tsquery('simple', ${filter.q})`);
     const rows = await query.orderBy(sql`score DESC NULLS LAST`).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
     return rows.map(toCandidateView);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { JobQueue } from '../../queue/queue.ts';
@@ -12,10 +13,25 @@ export interface ParsedFields {
   name: string | null;
   email: string | null;
   phone: string | null;
+  /** Whether `phone` is valid (E.164) or kept as printed; null without a phone. */
+  phoneValid: boolean | null;
   links: Record<string, unknown>;
   skills: string[];
+  /** For each skill, the section and line it was found in, and its broader parent. */
+  skillEvidence: Array<{ name: string; section: string; evidence: string; parent?: string }>;
+  /** Every broader skill of `skills`, so that a search for a parent finds its children. */
+  skillParents: string[];
   experienceYears: number | null;
 }
+
+/** A resume's text and the link targets the document carries outside it; `ocr` when read from page images. */
+export interface ResumeDocument {
+  text: string;
+  links: string[];
+  ocr: boolean;
+}
+
+export type Extraction = { ok: true; document: ResumeDocument } | { ok: false; reason: string; needsOcr?: boolean };
 
 export interface JobRequirements {
   title: string;
@@ -26,16 +42,20 @@ export interface JobRequirements {
 
 /** What the hiring workflow needs from resume analysis (src/resumes implements it). */
 export interface ResumeAnalyzer {
-  extractText(bytes: Buffer, contentType: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }>;
-  parse(text: string): ParsedFields;
+  /** `ocr`: read a PDF without a text layer by OCR; without it such a PDF answers `needsOcr`. */
+  extract(bytes: Buffer, contentType: string, options: { ocr: boolean }): Promise<Extraction>;
+  parse(document: ResumeDocument): ParsedFields;
   score(input: { resumeText: string; fields: ParsedFields; job: JobRequirements; jobId: string }): Promise<{ score: number; breakdown: Record<string, unknown>; scorer: string }>;
 }
 
 /**
  * The background half of the hiring workflow: once a candidate's file is clean, its text is
- * extracted, its fields parsed and the candidate scored against the job. A resume without text
- * (a scanned image) ends `failed` with the reason `no_text`. Idempotent: a retried job redoes the
- * same work and writes the same result.
+ * extracted, its fields parsed and the candidate scored against the job. A PDF without a text
+ * layer (a scan) goes to the OCR queue, which has a concurrency of its own so that scans never
+ * hold up text resumes; with OCR off it ends `failed` with the reason `no_text`. What a document
+ * causes (unreadable, no text, an error while parsing it) ends the candidate `failed` at once with
+ * its reason — retrying cannot change it; only the storage or the database failing is retried.
+ * Idempotent: a retried job redoes the same work and writes the same result.
  */
 export class CandidateProcessing {
   private readonly db: Db;
@@ -43,16 +63,18 @@ export class CandidateProcessing {
   private readonly queue: JobQueue;
   private readonly analyzer: ResumeAnalyzer;
   private readonly webhooks: Webhooks;
+  private readonly logger: Logger | undefined;
 
-  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; analyzer: ResumeAnalyzer; webhooks: Webhooks }) {
+  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; analyzer: ResumeAnalyzer; webhooks: Webhooks; logger?: Logger }) {
     this.db = deps.db;
     this.store = deps.store;
     this.queue = deps.queue;
     this.analyzer = deps.analyzer;
     this.webhooks = deps.webhooks;
+    this.logger = deps.logger;
   }
 
-  async parse(candidateId: string): Promise<void> {
+  async parse(candidateId: string, options: { ocr?: boolean } = {}): Promise<void> {
     const candidate = await this.db
       .selectFrom('candidates')
       .innerJoin('files', 'files.id', 'candidates.file_id')
@@ -65,28 +87,59 @@ export class CandidateProcessing {
 
     const version = await this.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', candidate.file_id).where('version', '=', candidate.version).executeTakeFirstOrThrow();
     const bytes = await readAll(await this.store.get(version.storage_key), MAX_RESUME_BYTES);
-    const extracted = await this.analyzer.extractText(bytes, candidate.content_type);
-    if (!extracted.ok) {
-      await this.db.updateTable('candidates').set({ status: 'failed', status_reason: extracted.reason, parsed_at: new Date(), updated_at: new Date() }).where('id', '=', candidateId).execute();
+    const analysis = await this.analyze(bytes, candidate.content_type, options.ocr === true);
+    if ('queued' in analysis) {
+      await this.db.updateTable('candidates').set({ status_reason: 'ocr_queued', updated_at: new Date() }).where('id', '=', candidateId).execute();
+      await this.queue.send(JOBS.ocrCandidate, { candidateId });
       return;
     }
-    const fields = this.analyzer.parse(extracted.text);
+    if ('reason' in analysis) {
+      await this.db.updateTable('candidates').set({ status: 'failed', status_reason: analysis.reason, parsed_at: new Date(), updated_at: new Date() }).where('id', '=', candidateId).execute();
+      return;
+    }
+    const { document, fields } = analysis;
     await this.db
       .updateTable('candidates')
       .set({
         name: fields.name,
         email: fields.email,
         phone: fields.phone,
+        phone_valid: fields.phoneValid,
         links: JSON.stringify(fields.links),
         skills: fields.skills,
+        skill_parents: fields.skillParents,
+        skill_evidence: JSON.stringify(fields.skillEvidence),
         experience_years: fields.experienceYears,
-        resume_text: extracted.text,
+        resume_text: document.text,
+        text_source: document.ocr ? 'ocr' : 'text',
+        status_reason: null,
         parsed_at: new Date(),
         updated_at: new Date(),
       })
       .where('id', '=', candidateId)
       .execute();
     await this.score(candidateId);
+  }
+
+  /**
+   * Extraction and parsing, with every error the document can cause turned into a reason: such an
+   * error is deterministic, and a retry would only keep the candidate `parsing` for minutes.
+   */
+  private async analyze(bytes: Buffer, contentType: string, ocr: boolean): Promise<{ document: ResumeDocument; fields: ParsedFields } | { reason: string } | { queued: true }> {
+    let extraction: Extraction;
+    try {
+      extraction = await this.analyzer.extract(bytes, contentType, { ocr });
+    } catch (error) {
+      this.logger?.warn({ err: error }, 'resume extraction failed');
+      return { reason: 'unreadable' };
+    }
+    if (!extraction.ok) return extraction.needsOcr ? { queued: true } : { reason: extraction.reason };
+    try {
+      return { document: extraction.document, fields: this.analyzer.parse(extraction.document) };
+    } catch (error) {
+      this.logger?.warn({ err: error }, 'resume parsing failed');
+      return { reason: 'parse_error' };
+    }
   }
 
   /** Scores one parsed candidate against its job's current requirements. */
@@ -103,6 +156,8 @@ export class CandidateProcessing {
         'candidates.phone',
         'candidates.links',
         'candidates.skills',
+        'candidates.skill_evidence',
+        'candidates.phone_valid',
         'candidates.experience_years',
         'candidates.resume_text',
         'jobs.title',
@@ -117,7 +172,7 @@ export class CandidateProcessing {
     if (!row || row.resume_text === null) return;
     const result = await this.analyzer.score({
       resumeText: row.resume_text,
-      fields: { name: row.name, email: row.email, phone: row.phone, links: row.links ?? {}, skills: row.skills, experienceYears: row.experience_years },
+      fields: { name: row.name, email: row.email, phone: row.phone, phoneValid: row.phone_valid, links: row.links ?? {}, skills: row.skills, skillEvidence: row.skill_evidence ?? [], skillParents: [], experienceYears: row.experience_years },
       job: { title: row.title, description: row.description, skills: { required: row.skills_required, nice: row.skills_nice }, minYears: row.min_years },
       jobId: row.job_id,
     });
