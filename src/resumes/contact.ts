@@ -15,9 +15,10 @@ export type Links = {
   other: string[];
 };
 
-/** The first email address, in lower case. */
+/** The first email address, in lower case; "jane[at]example.org" and "jane (at) example (dot) org" too. */
 export function findEmail(text: string): string | null {
-  return text.match(EMAIL)?.[0].replace(/\.+$/, '').toLowerCase() ?? null;
+  const deobfuscated = text.replace(/\s*[[(]\s*at\s*[\])]\s*/giu, '@').replace(/\s*[[(]\s*dot\s*[\])]\s*/giu, '.');
+  return deobfuscated.match(EMAIL)?.[0].replace(/\.+$/, '').toLowerCase() ?? null;
 }
 
 /** The link a piece of text is, as an https URL, or null: without a scheme, "Node.js" or "ASP.NET" are skills and "cv.pdf" a file. */

@@ -39,7 +39,10 @@ const SINCE = new RegExp(String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal
 export function experienceYears(text: string, now: Date = new Date()): number | null {
   const nowMonth = now.getUTCFullYear() * 12 + now.getUTCMonth();
   const spans: Array<[number, number]> = [];
-  for (const line of joinSplitRanges(sectionLines(text).filter((line) => line.section === 'experience').map((line) => line.text))) {
+  const lines = sectionLines(text);
+  // Research and teaching positions count when the resume lists no other work.
+  const work = lines.some((line) => line.section === 'experience') ? 'experience' : 'research';
+  for (const line of joinSplitRanges(lines.filter((line) => line.section === work).map((line) => line.text))) {
     for (const match of line.matchAll(RANGE)) {
       const start = toMonth(match[1] ?? match[3]!, nowMonth);
       const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth), nowMonth);

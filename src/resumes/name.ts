@@ -8,6 +8,7 @@
  * every resume.
  */
 import { headingKind } from './sections.ts';
+import { isKnownSkill } from './skills.ts';
 
 const HEADER_LINES = 12;
 
@@ -51,6 +52,9 @@ function nameIn(lines: string[], firstLineRules: boolean): string | null {
       if (name) return name;
       continue;
     }
+    // "HUANG, Xiao": the surname first, in capitals, then the given names.
+    const inverted = /^(\p{Lu}{2,}(?:[ -]\p{Lu}{2,})?),\s*(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)*)$/u.exec(line);
+    if (inverted) return `${inverted[2]} ${titleCase(inverted[1]!)}`;
     // A header line often carries more after the name: "Ada Lovelace | ada@… | +44 …".
     const name = asName(line.split(SEPARATORS)[0]!, firstLineRules);
     if (name) return name;
@@ -63,7 +67,7 @@ function asName(candidate: string, first: boolean): string | null {
   const text = candidate.normalize('NFC').replace(/\s+/g, ' ').trim().replace(HONORIFIC, '').replace(TITLE_SUFFIX, '');
   if (!text || /[\d@/:()]/.test(text)) return null;
   if (UNCASED_NAME.test(text)) return first ? text : null;
-  if (NOT_A_NAME.test(text) || headingKind(text)) return null;
+  if (NOT_A_NAME.test(text) || headingKind(text) || isKnownSkill(text)) return null;
   // ALL-CAPS headers ("ADA LOVELACE") are judged, and returned, in title case; so is "RyanLester" drawn without its space.
   const spaced = first ? text.replace(/^(\p{Lu}\p{Ll}{2,})(\p{Lu}\p{Ll}{2,})$/u, '$1 $2') : text;
   const cased = spaced === spaced.toUpperCase() && /\p{Lu}/u.test(spaced) ? titleCase(spaced) : spaced;

@@ -17,7 +17,8 @@ export interface FoundPhone {
 // "07911 123456", "98 765 43210", "+91-98765-43210", "(88) 99811-0397".
 const CANDIDATE = /(?<![\p{L}\d])(?:\+|00)?\(?\d[\d\s().\-–‐/]{5,22}\d(?:\s*[*x×X]+[\s*xX×-]*)?/gu;
 const YEAR_RANGE = /^\(?(?:1[89]|20)\d\d\)?\s*[-–‐/]\s*\(?(?:1[89]|20)\d\d\)?$/;
-const DATE = /^(?:\d{1,2}[./-]){2}\d{2,4}$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}$|^(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\b/;
+// Dates: "12.03.2021", "2021-03-12", "03/2021", "2333/23 – 2333/23".
+const DATE = /^(?:\d{1,2}[./-]){2}\d{2,4}$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}$|^(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\b|^\d{4}\/\d{1,2}\b/;
 const PHONE_LABEL = /(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|portable|teléfono|móvil|celular|cellulare|telefone|whatsapp|電話|携帯|手机|电话|연락처|전화|هاتف|טלפון|फ़ोन|फोन)/iu;
 
 export function findPhones(text: string, region: CountryCode): FoundPhone[] {
@@ -29,7 +30,8 @@ export function findPhones(text: string, region: CountryCode): FoundPhone[] {
   for (const [index, { text: line, section }] of lines.entries()) {
     const labelled = PHONE_LABEL.test(line);
     const contactLine = section === 'header' || section === 'contact' || nearEmail(index) || labelled;
-    for (const match of line.matchAll(CANDIDATE)) {
+    // A column gap ends a number: "+39 0325658974␣␣1865 Chapter Two".
+    for (const match of line.split(/\s{2,}/).flatMap((cell) => [...cell.matchAll(CANDIDATE)])) {
       const raw = match[0].trim().replace(/[\s.(–‐/-]+$/, '');
       if (/[*xX×]/.test(raw)) continue; // masked
       const found = readPhone(raw, region);

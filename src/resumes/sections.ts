@@ -3,7 +3,11 @@
  * experience section (not in education), and ambiguous skill names ("Go", "R") count only in a
  * list of skills, so both need to know which section a line belongs to.
  */
-export type SectionKind = 'header' | 'contact' | 'experience' | 'education' | 'skills' | 'languages' | 'other';
+/**
+ * `research`: research or teaching positions — jobs, but counted as experience only in a resume
+ * that lists no other work.
+ */
+export type SectionKind = 'header' | 'contact' | 'experience' | 'research' | 'education' | 'skills' | 'languages' | 'other';
 
 const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
   experience: [
@@ -11,7 +15,7 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'work history', 'career history', 'career', 'professional background', 'berufserfahrung', 'berufliche erfahrung',
     'erfahrung', 'expérience', 'expériences', 'expérience professionnelle', 'expériences professionnelles', 'experiencia',
     'experiencia laboral', 'experiencia profesional', 'esperienza', 'esperienza lavorativa', 'esperienze lavorative',
-    'experiência', 'experiência profissional', 'experiências', 'histórico profissional', 'work', 'jobs', 'positions',
+    'experiência', 'experiência profissional', 'experiências', 'histórico profissional', 'work', 'jobs',
     'professional history', 'werdegang', 'beruflicher werdegang', 'praxiserfahrung', 'parcours professionnel',
     '工作经历', '工作经验', '实习经历', '实习/项目经历', '工作經歷', '職歴', '職務経歴', '経歴', '경력', '경력사항',
     'الخبرات', 'الخبرة', 'ניסיון תעסוקתי', 'अनुभव',
@@ -32,6 +36,10 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'tools and technologies', 'software', 'computer skills', 'it skills', 'technical skills and tools', 'relevant skills',
     '专业技能', '技能', '技能清单', '技術', 'スキル', '技術スキル', '資格', '기술', '보유 기술', 'المهارات', 'כישורים', 'कौशल',
   ],
+  research: [
+    'research', 'research experience', 'research positions', 'academic experience', 'teaching', 'teaching experience',
+    'research and teaching', 'research & teaching', 'academic positions', 'positions', 'appointments', 'académique', 'investigación', 'forschung',
+  ],
   // Spoken languages, or programming ones: matched as a list, but an unknown item is no skill ("Irish").
   languages: ['languages', 'language', 'language skills', 'sprachen', 'sprachkenntnisse', 'langues', 'idiomas', 'lingue', 'línguas', '语言', '語学', '언어'],
   contact: ['contact', 'contact details', 'contact information', 'personal details', 'personal information', 'kontakt', 'persönliche daten', 'coordonnées', 'contacto', 'datos personales', 'contatti'],
@@ -51,7 +59,8 @@ const KIND_OF = new Map<string, SectionKind>(
 // Experience", "Industry Experience". Experience of other kinds (research, teaching, volunteering,
 // leadership, projects) is not work.
 const WORK_WORDS = /(?<!\p{L})(?:experience|employment|work history|berufserfahrung|erfahrung|expérience|experiencia|experiência|esperienz[ae])(?!\p{L})/iu;
-const NOT_WORK = /(?<!\p{L})(?:research|teaching|volunteer(?:ing)?|leadership|project|projects|extracurricular|academic|international|other|additional|community)(?!\p{L})/iu;
+const RESEARCH = /(?<!\p{L})(?:research|teaching|academic)(?!\p{L})/iu;
+const NOT_WORK = /(?<!\p{L})(?:volunteer(?:ing)?|leadership|project|projects|extracurricular|international|other|additional|community)(?!\p{L})/iu;
 const EDUCATION_WORDS = /(?<!\p{L})(?:education|educación|educação|formação|formación|ausbildung)(?!\p{L})/iu;
 const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
 
@@ -61,9 +70,12 @@ export function headingKind(line: string): SectionKind | undefined {
   if (bare.length === 0 || bare.length > 40) return undefined;
   const known = KIND_OF.get(bare) ?? KIND_OF.get(bare.replace(/(?<=^|\s)(\p{L}) (?=\p{L}(?: |$))/gu, '$1'));
   if (known) return known;
-  // Told by its words: at most five, and no sentence ("Experience with Kubernetes and Go.").
-  if (bare.split(' ').length > 5 || /[.,;:]\s*\S/.test(bare) || /\d/.test(bare)) return undefined;
-  if (WORK_WORDS.test(bare)) return NOT_WORK.test(bare) && !/\bwork\b/.test(bare) ? 'other' : 'experience';
+  // Told by its words: at most four, only letters ("Datenanalyst @BetaSoft Technologies" is a job), no sentence.
+  if (bare.split(' ').length > 4 || !/^[\p{L}\s&/'’-]+$/u.test(bare)) return undefined;
+  if (WORK_WORDS.test(bare)) {
+    if (/\bwork\b/.test(bare)) return 'experience';
+    return NOT_WORK.test(bare) ? 'other' : RESEARCH.test(bare) ? 'research' : 'experience';
+  }
   if (EDUCATION_WORDS.test(bare)) return 'education';
   if (SKILL_WORDS.test(bare)) return 'skills';
   return undefined;
@@ -75,8 +87,10 @@ export interface Line {
 }
 
 /**
- * Each non-heading line with the section it belongs to. An inline heading ("Skills: Go, Rust")
- * sets the section for its own line only; lines before the first heading are the header.
+ * Each non-heading line with the section it belongs to; lines before the first heading are the
+ * header. An inline heading ("Skills: Go, Rust") sets the section for its own line only, unless
+ * a column gap follows it ("Jobs␣␣Burgers on Broadway"): a column of headings beside their
+ * content, which then runs until the next heading.
  */
 export function sectionLines(text: string): Line[] {
   const lines: Line[] = [];
@@ -87,8 +101,9 @@ export function sectionLines(text: string): Line[] {
       section = kind;
       continue;
     }
-    const inline = /^\s*([\p{L} &]{2,30}?)\s*:\s*(\S.*)$/u.exec(raw);
+    const inline = /^\s*([\p{L} &/]{2,40}?)\s*(:|：|\s{2})\s*(\S.*)$/u.exec(raw);
     const inlineKind = inline ? headingKind(inline[1]!) : undefined;
+    if (inlineKind && /\s{2}$/.test(raw.slice(0, raw.length - inline![3]!.length))) section = inlineKind;
     lines.push({ text: raw, section: inlineKind ?? section });
   }
   return lines;
