@@ -56,7 +56,8 @@ function nameIn(lines: string[], firstLineRules: boolean): string | null {
     const inverted = /^(\p{Lu}{2,}(?:[ -]\p{Lu}{2,})?),\s*(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)*)$/u.exec(line);
     if (inverted) return `${inverted[2]} ${titleCase(inverted[1]!)}`;
     // A header line often carries more after the name: "Ada Lovelace | ada@… | +44 …".
-    const name = asName(line.split(SEPARATORS)[0]!, firstLineRules);
+    const first = line.split(SEPARATORS)[0]!;
+    const name = asName(first, firstLineRules) ?? asName(leadingName(first), false);
     if (name) return name;
   }
   return null;
@@ -78,6 +79,17 @@ function asName(candidate: string, first: boolean): string | null {
   if (words.length > 5 || named.length > 4) return null;
   if (named.length >= 2) return cased;
   return first && words.length === 1 && /^\p{Lu}\p{Ll}{2,}$/u.test(text) ? cased : null;
+}
+
+/**
+ * The name at the start of a line that runs on without a separator, as OCR reads two columns:
+ * "Aditya Singh Bhadoriya Email : adit@…" — the capitalized words before a contact label.
+ */
+function leadingName(line: string): string {
+  const words = line.split(/\s+/);
+  const label = words.findIndex((word) => /^(?:e-?mail|phone|mobile|tel|cell|address|linkedin|github|website|contact)\b/i.test(word));
+  const before = words.slice(0, label);
+  return label >= 2 && label <= 4 && before.every((word) => /^\p{Lu}[\p{Ll}\p{M}'’-]+$/u.test(word)) ? before.join(' ') : '';
 }
 
 function titleCase(text: string): string {
