@@ -36,6 +36,8 @@ export function asLink(raw: string): string | null {
 
 /** Sites where a link names a person (a profile), not an employer or a school. */
 export const PROFILE_HOSTS = /(?:^|\.)(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com|stackoverflow\.com|medium\.com|dev\.to|behance\.net|dribbble\.com|kaggle\.com|scholar\.google\.[a-z.]+|orcid\.org|researchgate\.net|youtube\.com|instagram\.com|facebook\.com|fb\.co|quora\.com|leetcode\.com|hackerrank\.com|codepen\.io|huggingface\.co|mastodon\.social|about\.me|linktr\.ee|github\.io|gitlab\.io|netlify\.app|vercel\.app|pages\.dev|substack\.com|wordpress\.com|blogspot\.com)$/i;
+/** Links to papers, maps and course catalogues name no one's profile. */
+const NOT_PERSONAL = /(?:^|\.)(?:doi\.org|arxiv\.org|maps\.app\.goo\.gl|goo\.gl|maps\.google\.[a-z.]+)$|^google\.[a-z.]+$/i;
 /** Mailbox providers: "gmail.com" alone is part of an address, not a website. */
 const MAIL_HOSTS = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|mail|proton|protonmail|gmx|web|yandex|aol|qq|163|126)\.[a-z.]+$/i;
 
@@ -63,7 +65,7 @@ export function findLinks(text: string, email: string | null, annotated: string[
   }
   for (const target of annotated) if (/^https?:\/\//i.test(target) && URL.canParse(target)) candidates.push({ url: target, contact: true });
 
-  const owner = githubOwner(candidates.map((candidate) => candidate.url));
+  const owner = githubOwner(candidates.map((candidate) => candidate.url), email);
   // The candidate's own domains: the email's (unless a mailbox provider) and the sites in the contact details; their subdomains are theirs too.
   const ownDomains = [emailHost, ...candidates.filter((c) => c.contact).map((c) => new URL(c.url).hostname.toLowerCase().replace(/^www\./, ''))]
     .filter((host): host is string => Boolean(host) && !MAIL_HOSTS.test(host!) && !PROFILE_HOSTS.test(host!));
@@ -75,7 +77,7 @@ export function findLinks(text: string, email: string | null, annotated: string[
     const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
     const path = parsed.pathname.replace(/\/+$/, '');
     const key = `${host}${path}`.toLowerCase();
-    if (seen.has(key) || MAIL_HOSTS.test(host)) continue;
+    if (seen.has(key) || MAIL_HOSTS.test(host) || NOT_PERSONAL.test(host) || !host.includes('.')) continue;
     const profile = PROFILE_HOSTS.test(host);
     // A bare profile site ("https://github.com/") is a template's placeholder, not a profile.
     if (profile && path === '' && !/\.(?:io|app|dev)$/.test(host)) continue;
@@ -92,14 +94,23 @@ export function findLinks(text: string, email: string | null, annotated: string[
   return links;
 }
 
-/** The candidate's GitHub account: the account most linked (profile and repositories), a profile link first on a tie. */
-function githubOwner(urls: string[]): string | undefined {
+/** The candidate's GitHub account: the one linked as a profile, else the owner of most linked repositories. */
+function githubOwner(urls: string[], email: string | null): string | undefined {
   const counts = new Map<string, number>();
+  const local = email?.split('@')[0]?.toLowerCase().replace(/[^a-z0-9]/g, '') ?? '';
   for (const url of urls.map((url) => new URL(url))) {
     if (!/(^|\.)github\.com$/i.test(url.hostname)) continue;
     const parts = url.pathname.split('/').filter(Boolean);
     const user = parts[0]?.toLowerCase();
-    if (user) counts.set(user, (counts.get(user) ?? 0) + (parts.length === 1 ? 1.5 : 1));
+    // A profile link names the account outright; repositories only vote.
+    // An account that shares a run of the email's letters ("fdekeers", francois.dekeersmaeker@…) is the candidate's.
+    if (user) counts.set(user, (counts.get(user) ?? 0) + (parts.length === 1 ? 100 : sharesRun(local, user.replace(/[^a-z0-9]/g, ''), 5) ? 10 : 1));
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Whether `text` contains some run of `length` characters of `part`. */
+function sharesRun(text: string, part: string, length: number): boolean {
+  for (let i = 0; i + length <= part.length; i += 1) if (text.includes(part.slice(i, i + length))) return true;
+  return false;
 }

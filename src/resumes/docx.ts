@@ -1,10 +1,12 @@
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
 import { readZipEntries } from '../scan/active-content/index.ts';
+import { OWN_LINK_TEXT } from './contact.ts';
 
 /**
  * The text of a DOCX as a reader sees it: the page header first (contact blocks often live there),
  * then the body — paragraphs, table cells side by side, text boxes — then the footer; plus the
- * targets of its hyperlinks. WordprocessingML is walked directly (w:p, w:t, w:tab, w:br, w:tc):
+ * targets of the hyperlinks that are the candidate's own (in the header or footer, or on words
+ * such as "LinkedIn" or an icon: a link on an employer's name is not). WordprocessingML is walked directly (w:p, w:t, w:tab, w:br, w:tc):
  * general converters read the body only.
  */
 export interface DocxContent {
@@ -26,20 +28,34 @@ export async function readDocx(bytes: Buffer): Promise<DocxContent> {
   const links = new Set<string>();
   const seen = new Set<string>();
   for (const name of names) {
-    for (const paragraph of partText(parts.get(name)!.toString('utf8'), links)) {
+    const anchors: Anchor[] = [];
+    for (const paragraph of partText(parts.get(name)!.toString('utf8'), anchors)) {
       // Word repeats a header per section (first page, even pages): keep one copy.
       if (name !== 'word/document.xml' && seen.has(paragraph)) continue;
       seen.add(paragraph);
       paragraphs.push(paragraph);
     }
     const rels = parts.get(name.replace(/^word\//, 'word/_rels/') + '.rels');
-    if (rels) for (const target of externalTargets(rels.toString('utf8'))) links.add(target);
+    const targets = rels ? externalTargets(rels.toString('utf8')) : new Map<string, string>();
+    const headerOrFooter = name !== 'word/document.xml';
+    for (const anchor of anchors) {
+      const target = anchor.target ?? targets.get(anchor.id ?? '');
+      // The candidate's own links: in the page header or footer (the contact block), or on an icon or words such as "LinkedIn".
+      if (target && (headerOrFooter || anchor.text.trim().length <= 2 || OWN_LINK_TEXT.test(anchor.text))) links.add(target);
+    }
   }
   return { text: paragraphs.join('\n'), links: [...links] };
 }
 
-/** Paragraph texts of one part; HYPERLINK fields add their targets to `links`. */
-function partText(xml: string, links: Set<string>): string[] {
+/** A hyperlink: by relationship id (w:hyperlink) or by target (a HYPERLINK field), with the text it is on. */
+interface Anchor {
+  id?: string;
+  target?: string;
+  text: string;
+}
+
+/** Paragraph texts of one part; its hyperlinks go to `anchors`. */
+function partText(xml: string, anchors: Anchor[]): string[] {
   const document = new DOMParser({ onError: ignoreMalformed }).parseFromString(xml, 'application/xml');
   const paragraphs: string[] = [];
   let current = '';
@@ -57,8 +73,11 @@ function partText(xml: string, links: Set<string>): string[] {
     else if (name === 'w:noBreakHyphen') current += '-';
     else if (name === 'w:instrText') {
       const field = /HYPERLINK\s+"([^"]+)"/.exec(element.textContent ?? '');
-      if (field) links.add(field[1]!);
+      if (field) anchors.push({ target: field[1]!, text: '' });
       return;
+    } else if (name === 'w:hyperlink') {
+      const id = element.getAttribute('r:id');
+      if (id) anchors.push({ id, text: element.textContent ?? '' });
     }
     for (let child = node.firstChild; child; child = child.nextSibling) visit(child);
     if (name === 'w:p') {
@@ -92,17 +111,19 @@ function partText(xml: string, links: Set<string>): string[] {
   return paragraphs.map((line) => line.replace(/\s+$/, '')).filter((line) => line.trim() !== '');
 }
 
-function externalTargets(xml: string): string[] {
+/** Relationship id → target, for the external hyperlinks of a part. */
+function externalTargets(xml: string): Map<string, string> {
   const document = new DOMParser({ onError: ignoreMalformed }).parseFromString(xml, 'application/xml');
-  const targets: string[] = [];
+  const targets = new Map<string, string>();
   const relationships = document.getElementsByTagName('Relationship');
   for (let i = 0; i < relationships.length; i += 1) {
     const relationship = relationships.item(i)!;
-    if (relationship.getAttribute('TargetMode') === 'External' && /\/hyperlink$/.test(relationship.getAttribute('Type') ?? '')) {
-      targets.push(relationship.getAttribute('Target') ?? '');
+    const target = relationship.getAttribute('Target');
+    if (target && relationship.getAttribute('TargetMode') === 'External' && /\/hyperlink$/.test(relationship.getAttribute('Type') ?? '')) {
+      targets.set(relationship.getAttribute('Id') ?? '', target);
     }
   }
-  return targets.filter(Boolean);
+  return targets;
 }
 
 /** Word's XML is well formed; what is not is read as far as it goes (a fatal error still throws: unreadable). */

@@ -29,15 +29,19 @@ type LinkAnnotation = { subtype: string; url?: string; unsafeUrl?: string; rect:
  * header of the first page (`pageTop` given for the first page only). A URL printed in full is
  * judged with the text (contact.ts).
  */
-function isOwnLink(target: string, rect: number[], items: PositionedText[], pageTop: number | null): boolean {
-  if (!/^https?:\/\//i.test(target) || !URL.canParse(target)) return false;
-  const [x0, y0, x1, y1] = rect as [number, number, number, number];
-  const covered = items
-    .filter((item) => item.y >= y0 - 2 && item.y <= y1 + 2 && item.x + item.width >= x0 - 1 && item.x <= x1 + 1)
-    .map((item) => item.str)
-    .join('')
+function isOwnLink(target: string, areas: number[][], items: PositionedText[], pageTop: number | null): boolean {
+  if (!/^https?:\/\//i.test(target) || !URL.canParse(target) || !new URL(target).hostname.includes('.')) return false;
+  const covered = areas
+    .map(([x0, y0, x1, y1]) =>
+      items
+        .filter((item) => item.y >= y0! - 2 && item.y <= y1! + 2 && item.x + item.width >= x0! - 1 && item.x <= x1! + 1)
+        .map((item) => item.str)
+        .join(''),
+    )
+    .join(' ')
     .replace(/[\ue000-\uf8ff]/g, '')
     .trim();
+  const y0 = Math.min(...areas.map((area) => area[1]!));
   const url = new URL(target);
   if (PROFILE_HOSTS.test(url.hostname) || covered.replace(/\s+/g, '').length <= 2 || OWN_LINK_TEXT.test(covered)) return true;
   // A handle: the text is the URL's path ("deedydas" on github.com/deedydas); an employer's name is its host.
@@ -71,11 +75,13 @@ export async function readPdf(pdf: PdfDocument): Promise<PdfContent> {
     if (number === 1) title = layout.title;
     lines.push(...layout.lines);
     const [, , , pageTop] = page.view as number[];
+    // One link is often several annotations (an icon and its words): judged together.
+    const rects = new Map<string, number[][]>();
     for (const annotation of (await page.getAnnotations()) as LinkAnnotation[]) {
       const target = annotation.url ?? annotation.unsafeUrl;
-      if (annotation.subtype !== 'Link' || typeof target !== 'string') continue;
-      if (isOwnLink(target, annotation.rect, items, number === 1 ? pageTop! : null)) links.add(target);
+      if (annotation.subtype === 'Link' && typeof target === 'string') rects.set(target, [...(rects.get(target) ?? []), annotation.rect]);
     }
+    for (const [target, areas] of rects) if (isOwnLink(target, areas, items, number === 1 ? pageTop! : null)) links.add(target);
     page.cleanup();
   }
   // The name first, wherever the content stream drew it.
