@@ -25,9 +25,12 @@ const MONTHS: Record<string, number> = {
 };
 const MONTH = `(?:${Object.keys(MONTHS).filter((name) => !name.includes('_')).sort((a, b) => b.length - a.length).join('|')})`;
 const YEAR = String.raw`(?:19[5-9]\d|20\d\d)`;
-// A point in time: "Sept. 2015", "Jul/2025", "2023 Mar.", "03/2018", "2018-03", "2015 年 3 月", "2018".
-const POINT = String.raw`(?:${MONTH}\.?(?:\s+|\s*[/'’]\s*)${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*(?:0?[1-9]|1[0-2])\s*月|(?:0?[1-9]|1[0-2])[/.]${YEAR}|${YEAR}[/.-](?:0?[1-9]|1[0-2])(?!\d)|${YEAR})`;
-const OPEN = String.raw`(?:present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|bis heute|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|至今|现在|現在|今)`;
+// A point in time: "Sept. 2015", "02 Mai, 2023", "Jul/2025", "Sep '15", "2023 Mar.", "03/2018",
+// "15.03.2018", "2018-03", "2015 年 3 月", "2018".
+const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
+const MONTH_NUMBER = String.raw`(?:0?[1-9]|1[0-2])`;
+const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s+|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
+const OPEN = String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|bis heute|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|至今|现在|現在|今)`;
 const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
 const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até)\s*`;
 // Month-year points may follow each other with nothing between them ("Sep 2023 Mar 2024"): the dash was a drawing.
@@ -57,7 +60,11 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
   return Math.round((mergedMonths(spans) / 12) * 10) / 10;
 }
 
-/** "2017 –" at the end of a line and "Present" (or a date) at the start of the next are one range. */
+/**
+ * "2017 –" at the end of a line and "Present" (or a date) at the start of the next are one range.
+ * So are a line that starts with a date ("2015  Some Position") and a line of a date alone a few
+ * lines below ("present"): a timeline drawn with the start above the end.
+ */
 function joinSplitRanges(lines: string[]): string[] {
   const joined: string[] = [];
   const dangling = new RegExp(String.raw`(?:${POINT})\s*${DASH}$`, 'iu');
@@ -67,7 +74,20 @@ function joinSplitRanges(lines: string[]): string[] {
     if (previous !== undefined && dangling.test(previous.trimEnd()) && opening.test(line)) joined[joined.length - 1] = `${previous.trimEnd()} ${line}`;
     else joined.push(line);
   }
-  return joined;
+  return [...joined, ...timelineRanges(joined)];
+}
+
+function timelineRanges(lines: string[]): string[] {
+  const startsWithPoint = new RegExp(String.raw`^\s*(${POINT})(?![\p{L}\d])\s+\p{L}`, 'iu');
+  const pointAlone = new RegExp(String.raw`^\s*(${POINT}|${OPEN})\s*$`, 'iu');
+  const ranges: string[] = [];
+  lines.forEach((line, index) => {
+    const start = startsWithPoint.exec(line);
+    if (!start || new RegExp(RANGE.source, 'iu').test(line)) return;
+    const end = lines.slice(index + 1, index + 4).map((next) => pointAlone.exec(next)).find(Boolean);
+    if (end) ranges.push(`${start[1]} – ${end[1]}`);
+  });
+  return ranges;
 }
 
 /** Months covered by the union of the spans. */
@@ -87,10 +107,13 @@ function mergedMonths(spans: Array<[number, number]>): number {
 
 /** A point as a month count (year × 12 + month); a bare year counts from January, so "2019–2022" is three years. */
 function toMonth(point: string, nowMonth: number): number {
-  const value = point.trim().toLowerCase();
+  // The day of a full date does not matter: "02 Mai, 2023" is "mai 2023", "15.03.2018" is "03.2018".
+  const value = point.trim().toLowerCase().replace(/^\d{1,2}\.?\s+(?=\p{L})/u, '').replace(/^(\p{L}+\.?)\s+\d{1,2},/u, '$1').replace(/,/g, '').replace(/^\d{1,2}[/.](?=\d{1,2}[/.]\d{4}$)/, '');
   if (new RegExp(`^${OPEN}$`, 'iu').test(value)) return nowMonth;
   const named = new RegExp(String.raw`^(${MONTH})\.?(?:\s+|\s*[/'’]\s*)(\d{4})$`, 'iu').exec(value);
   if (named) return Number(named[2]) * 12 + MONTHS[named[1]!]!;
+  const shortYear = new RegExp(String.raw`^(${MONTH})\.?\s*['’]?(\d\d)$`, 'iu').exec(value);
+  if (shortYear) return fullYear(Number(shortYear[2]), nowMonth) * 12 + MONTHS[shortYear[1]!]!;
   const yearNamed = new RegExp(String.raw`^(\d{4})\s+(${MONTH})\.?$`, 'iu').exec(value);
   if (yearNamed) return Number(yearNamed[1]) * 12 + MONTHS[yearNamed[2]!]!;
   const cjk = /^(\d{4})\s*年\s*(\d{1,2})\s*月$/u.exec(value);
@@ -100,4 +123,11 @@ function toMonth(point: string, nowMonth: number): number {
   const yearFirst = /^(\d{4})[/.-](\d{1,2})$/.exec(value);
   if (yearFirst) return Number(yearFirst[1]) * 12 + Number(yearFirst[2]) - 1;
   return Number(value) * 12;
+}
+
+/** "Sep '15": a two-digit year is this century's unless that would be in the future. */
+function fullYear(twoDigits: number, nowMonth: number): number {
+  const thisYear = Math.floor(nowMonth / 12);
+  const candidate = 2000 + twoDigits;
+  return candidate <= thisYear ? candidate : 1900 + twoDigits;
 }

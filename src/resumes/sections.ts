@@ -58,10 +58,10 @@ const KIND_OF = new Map<string, SectionKind>(
 // Headings not in the lists, told by their words: "Selected Experience", "Work & Research
 // Experience", "Industry Experience". Experience of other kinds (research, teaching, volunteering,
 // leadership, projects) is not work.
-const WORK_WORDS = /(?<!\p{L})(?:experience|employment|work history|berufserfahrung|erfahrung|expérience|experiencia|experiência|esperienz[ae])(?!\p{L})/iu;
+const WORK_WORDS = /(?<!\p{L})(?:experiences?|employment|work history|berufserfahrung|erfahrung|expériences?|experiencias?|experiências?|esperienz[ae])(?!\p{L})/iu;
 const RESEARCH = /(?<!\p{L})(?:research|teaching|academic)(?!\p{L})/iu;
 const NOT_WORK = /(?<!\p{L})(?:volunteer(?:ing)?|leadership|project|projects|extracurricular|international|other|additional|community)(?!\p{L})/iu;
-const EDUCATION_WORDS = /(?<!\p{L})(?:education|educación|educação|formação|formación|ausbildung)(?!\p{L})/iu;
+const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|ausbildung)(?!\p{L})/iu;
 const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
 
 /** A heading may be decorated ("— EXPERIENCE —", "Skills:", "E X P E R I E N C E") and is short. */

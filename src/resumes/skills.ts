@@ -1,5 +1,5 @@
 import taxonomy from './taxonomy/skills.json' with { type: 'json' };
-import { sectionLines, type SectionKind } from './sections.ts';
+import { sectionLines, type Line, type SectionKind } from './sections.ts';
 
 /**
  * Skills, matched against a taxonomy kept as data (taxonomy/skills.json, its sources and licences
@@ -67,19 +67,57 @@ export function findSkills(text: string): SkillFinding[] {
     const parent = PARENT.get(name);
     found.set(name, { name, section, evidence: line.trim().slice(0, 300), ...(parent ? { parent } : {}) });
   };
-  for (const line of sectionLines(text)) {
+  const lines = rejoinWrappedItems(sectionLines(text));
+  lines.forEach((line, index) => {
     // Degrees name fields of study ("BA Communication", "MS Statistics"), not the skills a candidate lists.
-    if (line.section === 'education') continue;
+    if (line.section === 'education') return;
     const inList = line.section === 'skills' || line.section === 'languages';
-    const clean = line.text.replace(NOISE, ' ');
+    const clean = withoutCategoryLabel(line.text.replace(NOISE, ' '), line.section);
+    // A generic term alone on its line above a list ("Cloud Computing" / "AWS • Azure") names the list's category.
+    const category = inList && !LIST_SEPARATOR.test(clean.trim()) && lines[index + 1]?.section === line.section && LIST_SEPARATOR.test(lines[index + 1]!.text.trim());
     for (const { canonical } of matchForms(clean, inList)) {
       const kind = KIND.get(canonical);
-      if (kind === 'soft' || kind === 'language' || (kind === 'concept' && !inList)) continue;
+      if (kind === 'soft' || kind === 'language' || (kind === 'concept' && (!inList || category))) continue;
       record(canonical, line.section, line.text);
     }
     if (line.section === 'skills') for (const item of unknownListItems(clean)) record(item, line.section, line.text);
-  }
+  });
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+}
+
+/**
+ * A list item that wraps onto the next line of a skills list ("Data Visualization • Machine" /
+ * "Learning • SQL", "Design Pat-" / "terns • Git") is one item: rejoined when the whole is a name
+ * the taxonomy knows, or when the line broke inside a word (a hyphen, then a lower-case letter).
+ */
+function rejoinWrappedItems(lines: Line[]): Line[] {
+  const result = lines.map((line) => ({ ...line }));
+  for (let index = 0; index + 1 < result.length; index += 1) {
+    const [current, next] = [result[index]!, result[index + 1]!];
+    if (current.section !== 'skills' || next.section !== 'skills') continue;
+    const tail = /(\p{L}[\p{L}\p{N}.+#]*)(-?)\s*$/u.exec(current.text);
+    const head = /^\s*([\p{L}\p{N}][\p{L}\p{N}.+#]*)/u.exec(next.text);
+    if (!tail || !head || !LIST_SEPARATOR.test(current.text)) continue;
+    const lastItem = current.text.slice(0, tail.index).split(LIST_SEPARATOR).at(-1)!.trim();
+    const [word, hyphen, continuation] = [tail[1]!, tail[2]!, head[1]!];
+    const joined = hyphen
+      ? (LOOKUP.has(fold(`${lastItem} ${word}-${continuation}`.trim())) ? `${word}-${continuation}` : /^\p{Ll}/u.test(continuation) ? `${word}${continuation}` : undefined)
+      : LOOKUP.has(fold(`${lastItem} ${word} ${continuation}`.trim())) ? `${word} ${continuation}` : undefined;
+    if (!joined) continue;
+    current.text = current.text.slice(0, tail.index) + joined;
+    next.text = next.text.slice(head.index + head[0].length);
+  }
+  return result;
+}
+
+// "Programming Languages: …", "Tools: …": a list's category, not a skill of its own.
+const CATEGORY_LABEL = /^\s*[^\p{L}]*([\p{L}][\p{L}\s&/+-]{1,40}?)\s*[:：]\s*(?=\S)/u;
+const CATEGORY_WORDS = /(?:languages|tools|frameworks|libraries|databases|technologies|platforms|skills|software|systems|environments|packages|methodologies|methods|concepts|others?|misc(?:ellaneous)?)$/iu;
+
+function withoutCategoryLabel(line: string, section: SectionKind): string {
+  if (section !== 'skills' && section !== 'languages') return line;
+  const label = CATEGORY_LABEL.exec(line);
+  return label && CATEGORY_WORDS.test(label[1]!.trim()) ? line.slice(label[0].length) : line;
 }
 
 /** The canonical skills a resume names, sorted. */
