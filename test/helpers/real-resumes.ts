@@ -59,6 +59,8 @@ export interface FieldScores {
   skills: F1;
   experience: number;
   misses: string[];
+  /** Which contact fields each file got right. */
+  perFile: Array<{ id: string; kind: RealResumeLabel['kind']; name: boolean; email: boolean; phone: boolean }>;
   /** Wall time per resume, extraction and parsing (OCR included for scans). */
   msPerResume: number;
   /** Mean OCR time per page over the scanned resumes. */
@@ -81,6 +83,7 @@ export async function scoreRealResumes(): Promise<FieldScores> {
   const skills = { tp: 0, fp: 0, fn: 0 };
   const byKind: Record<string, number> = {};
   const misses: string[] = [];
+  const perFile: FieldScores['perFile'] = [];
   const started = performance.now();
   for (const resume of resumes) {
     byKind[resume.kind] = (byKind[resume.kind] ?? 0) + 1;
@@ -104,6 +107,7 @@ export async function scoreRealResumes(): Promise<FieldScores> {
     if (phoneOk) hits.phone += 1;
     else miss('phone', parsed?.phone, want.phone);
     if (nameOk && emailOk && phoneOk) hits.contact += 1;
+    perFile.push({ id: resume.id, kind: resume.kind, name: nameOk, email: emailOk, phone: phoneOk });
     const experienceOk = want.experienceYears === null ? parsed?.experienceYears === null : parsed?.experienceYears != null && Math.abs(parsed.experienceYears - want.experienceYears) <= 1;
     if (experienceOk) hits.experience += 1;
     else miss('experience', parsed?.experienceYears, want.experienceYears);
@@ -124,6 +128,7 @@ export async function scoreRealResumes(): Promise<FieldScores> {
     skills: f1(skills),
     experience: hits.experience / n,
     misses,
+    perFile,
     msPerResume: (performance.now() - started) / n,
   };
 }
