@@ -55,7 +55,7 @@ export interface SkillFinding {
  */
 const NOISE = /\S+@\S+|(?:[\p{L}-]+:\s*)?(?:\b(?:https?:\/\/|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|app)\/\S*)|\b(?:spring|summer|fall|autumn|winter)\s*['’]?(?:19|20)?\d\d\b/giu;
 // Separators of a list: "Go, Rust · Docker | AWS; Kafka" (a slash only between words: "CI/CD" is one name).
-const LIST_SEPARATOR = /\s*(?:[,;|•·▪●◦‣∙⋅►▸]|\s\/\s|\t|\s{2,})\s*/u;
+const LIST_SEPARATOR = /\s*(?:[,;|•·▪●◦‣∙⋅►▸、，；]|\s\/\s|\t|\s{2,})\s*/u;
 const PROFICIENCY = /^(?:expert|advanced|intermediate|beginner|basic|proficient|familiar|fluent|native|good|strong|working knowledge|knowledge|experienced|skilled|novice|conversational|professional|level|years?|\d+\+?\s*(?:years?|yrs?)|[a-c][12])$/iu;
 const STOPWORD_START = /^(?:and|or|with|of|in|on|for|to|the|a|an|using|including|such as|e\.g\.|etc|other|various|some|many|also)\b/iu;
 
@@ -71,8 +71,9 @@ export function findSkills(text: string): SkillFinding[] {
   lines.forEach((line, index) => {
     // Degrees name fields of study ("BA Communication", "MS Statistics"), not the skills a candidate lists.
     if (line.section === 'education') return;
-    const inList = line.section === 'skills' || line.section === 'languages';
-    const clean = withoutCategoryLabel(line.text.replace(NOISE, ' '), line.section);
+    // "Programming Languages: Python, C, R" is a skills list wherever it stands (a summary, a sidebar without a heading).
+    const inList = line.section === 'skills' || line.section === 'languages' || hasCategoryLabel(line.text);
+    const clean = withoutCategoryLabel(line.text.replace(NOISE, ' '), inList);
     // A generic term alone on its line above a list ("Cloud Computing" / "AWS • Azure") names the list's category.
     const category = inList && !LIST_SEPARATOR.test(clean.trim()) && lines[index + 1]?.section === line.section && LIST_SEPARATOR.test(lines[index + 1]!.text.trim());
     for (const { canonical } of matchForms(clean, inList)) {
@@ -114,10 +115,13 @@ function rejoinWrappedItems(lines: Line[]): Line[] {
 const CATEGORY_LABEL = /^\s*[^\p{L}]*([\p{L}][\p{L}\s&/+-]{1,40}?)\s*[:：]\s*(?=\S)/u;
 const CATEGORY_WORDS = /(?:languages|tools|frameworks|libraries|databases|technologies|platforms|skills|software|systems|environments|packages|methodologies|methods|concepts|others?|misc(?:ellaneous)?)$/iu;
 
-function withoutCategoryLabel(line: string, section: SectionKind): string {
-  if (section !== 'skills' && section !== 'languages') return line;
+function hasCategoryLabel(line: string): boolean {
   const label = CATEGORY_LABEL.exec(line);
-  return label && CATEGORY_WORDS.test(label[1]!.trim()) ? line.slice(label[0].length) : line;
+  return Boolean(label && CATEGORY_WORDS.test(label[1]!.trim()));
+}
+
+function withoutCategoryLabel(line: string, inList: boolean): string {
+  return inList && hasCategoryLabel(line) ? line.slice(CATEGORY_LABEL.exec(line)![0].length) : line;
 }
 
 /** The canonical skills a resume names, sorted. */
@@ -125,9 +129,14 @@ export function matchSkills(text: string): string[] {
   return findSkills(text).map((skill) => skill.name);
 }
 
+// Chinese and Japanese write tool names inside their text without spaces ("熟悉Python及C#"): a run of
+// those scripts, or of their punctuation, separates words like a space does.
+const SCRIPTS_WITHOUT_SPACES = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/gu;
+
 /** Words of a line with their forms as written; a word keeps the symbols of names (C++, C#, .NET, Node.js, CI/CD). */
 function wordsOf(text: string): string[] {
   return text
+    .replace(SCRIPTS_WITHOUT_SPACES, ' ')
     .split(/[\s,;:|•·▪●◦‣∙⋅►▸()[\]{}"“”'‘’]+/u)
     .map((word) => word.replace(/^[^\p{L}\p{N}.#+]+|[.!?]+$/gu, (edge) => (edge.startsWith('.') && edge.length === 1 && /^\.\p{L}/u.test(word) ? edge : '')))
     .filter(Boolean);
@@ -169,7 +178,7 @@ function lookupParts(word: string, inList: boolean): string | undefined {
  * words, without digits or sentence punctuation, that are not a proficiency ("Advanced").
  */
 function unknownListItems(line: string): string[] {
-  const body = line.replace(/^\s*[\p{L}][\p{L}\s&/+-]{1,40}?\s*[:：]\s*/u, '');
+  const body = line.replace(/^\s*[\p{L}][\p{L}\s&/+-]{1,40}?\s*[:：]\s*/u, '').replace(SCRIPTS_WITHOUT_SPACES, ', ');
   const items = body.split(LIST_SEPARATOR).map((item) => item.replace(/^[^\p{L}\p{N}.#]+|[.:;)\]]+$/gu, '').trim()).filter(Boolean);
   if (items.length < 2 || body.length > 300) return [];
   const known = items.filter((item) => matchForms(item, true).length > 0);

@@ -164,6 +164,11 @@ test('the recruiter opens the best candidate, reads the PDF in the page and down
   await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
   await expect(page.getByText('ada.lovelace@example.com')).toBeVisible();
   await expect(page.getByRole('list', { name: 'Matched skills' })).toContainText('PostgreSQL');
+  // Why each skill is there: its section and the line it was read from.
+  await page.locator('summary', { hasText: 'Where each skill was found' }).click();
+  const evidence = page.getByRole('row', { name: /^PostgreSQL/ });
+  await expect(evidence.getByRole('cell').first()).toHaveText(/^(Summary|Skills|Other)$/);
+  await expect(evidence.getByRole('cell').nth(1)).toContainText('PostgreSQL');
   await expect(page.locator('canvas.pdf-page')).toHaveCount(1);
   await expect(page.getByRole('img', { name: /ada-lovelace\.pdf, page 1 of 1/ })).toBeVisible();
   await expectAccessible(page, 'candidate page');

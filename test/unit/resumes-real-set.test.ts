@@ -12,7 +12,7 @@ describe('resume parsing on real resumes', () => {
   let scores: FieldScores;
   beforeAll(async () => {
     scores = await scoreRealResumes();
-  }, 600_000);
+  }, 1_800_000);
 
   it('covers at least 60 files, 10 two-column, 10 DOCX, 5 non-English and 3 scans', async () => {
     const { loadRealResumes } = await import('../helpers/real-resumes.ts');

@@ -135,14 +135,27 @@ export interface ScoreBreakdown {
   [key: string]: unknown;
 }
 
+export interface SkillEvidence {
+  name: string;
+  section: string;
+  evidence: string;
+  parent?: string;
+}
+
 export interface Candidate {
   id: string;
   job_id: string;
   name: string | null;
   email: string | null;
   phone: string | null;
+  /** false when the number is shown as printed because it is not a valid number. */
+  phone_valid?: boolean | null;
   links: { linkedin?: string; github?: string; website?: string; other?: string[] | string; [key: string]: unknown } | null;
   skills: string[];
+  /** For each skill, the section and the line of the resume it was found in. */
+  skill_evidence?: SkillEvidence[];
+  /** `ocr` when the fields were read from page images of a scanned resume. */
+  text_source?: 'text' | 'ocr' | null;
   experience_years: number | null;
   score: number | null;
   score_breakdown: ScoreBreakdown | null;

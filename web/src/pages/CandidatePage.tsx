@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { ApiError, type Candidate, type FileObject } from '../api/client.ts';
+import { ApiError, type Candidate, type FileObject, type SkillEvidence } from '../api/client.ts';
 import { ConfirmDialog, ErrorMessage, PageTitle, StatusBadge, formatDate, isBusyFile, startDownload, useResource } from '../components/ui.tsx';
 import { Link, navigate } from '../router.tsx';
 import { api } from '../session.tsx';
@@ -96,7 +96,10 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
               <dt>Email</dt>
               <dd>{candidate.email ? <a href={`mailto:${candidate.email}`}>{candidate.email}</a> : '—'}</dd>
               <dt>Phone</dt>
-              <dd>{candidate.phone ? <a href={`tel:${candidate.phone}`}>{candidate.phone}</a> : '—'}</dd>
+              <dd>
+                {candidate.phone ? <a href={`tel:${candidate.phone}`}>{candidate.phone}</a> : '—'}
+                {candidate.phone && candidate.phone_valid === false && <span className="muted small"> (as printed: not a valid number)</span>}
+              </dd>
               <dt>Experience</dt>
               <dd>{candidate.experience_years !== null ? `${candidate.experience_years} years` : '—'}</dd>
               <dt>Links</dt>
@@ -110,6 +113,11 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
               <dt>Added</dt>
               <dd>{formatDate(candidate.created_at)}</dd>
             </dl>
+            {candidate.text_source === 'ocr' && (
+              <p className="alert alert-info" role="note">
+                This resume is a scan: its fields were read from the page images by OCR. Check them against the document.
+              </p>
+            )}
             {candidate.skills.length > 0 && (
               <>
                 <h3>Skills</h3>
@@ -120,6 +128,7 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
                     </li>
                   ))}
                 </ul>
+                <SkillEvidenceList evidence={candidate.skill_evidence ?? []} />
               </>
             )}
           </section>
@@ -223,6 +232,38 @@ function Links({ links }: { links: Candidate['links'] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Why each skill is there: the section and the line of the resume it was read from. */
+function SkillEvidenceList({ evidence }: { evidence: SkillEvidence[] }) {
+  if (evidence.length === 0) return null;
+  return (
+    <details className="skill-evidence">
+      <summary>Where each skill was found</summary>
+      <table className="table">
+        <caption className="visually-hidden">Where each skill was found</caption>
+        <thead>
+          <tr>
+            <th scope="col">Skill</th>
+            <th scope="col">Section</th>
+            <th scope="col">Line of the resume</th>
+          </tr>
+        </thead>
+        <tbody>
+          {evidence.map((item) => (
+            <tr key={item.name}>
+              <th scope="row">
+                {item.name}
+                {item.parent && <span className="muted small"> ({item.parent})</span>}
+              </th>
+              <td>{humanize(item.section)}</td>
+              <td className="small">{item.evidence}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
