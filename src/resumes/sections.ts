@@ -62,6 +62,9 @@ const WORK_WORDS = /(?<!\p{L})(?:experiences?|employment|work history|berufserfa
 const RESEARCH = /(?<!\p{L})(?:research|teaching|academic)(?!\p{L})/iu;
 const NOT_WORK = /(?<!\p{L})(?:volunteer(?:ing)?|leadership|project|projects|extracurricular|international|other|additional|community)(?!\p{L})/iu;
 const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|ausbildung)(?!\p{L})/iu;
+// What else an education heading says ("Education & Coursework", "Higher Education"); anything else
+// makes a name ("Education First" is a company, "formation into formats" a sentence).
+const EDUCATION_COMPANIONS = /^(?:and|und|et|y|e|higher|formal|academic|university|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische)$/iu;
 const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
 
 /** A heading may be decorated ("— EXPERIENCE —", "Skills:", "E X P E R I E N C E") and is short. */
@@ -70,13 +73,14 @@ export function headingKind(line: string): SectionKind | undefined {
   if (bare.length === 0 || bare.length > 40) return undefined;
   const known = KIND_OF.get(bare) ?? KIND_OF.get(bare.replace(/(?<=^|\s)(\p{L}) (?=\p{L}(?: |$))/gu, '$1'));
   if (known) return known;
-  // Told by its words: at most four, only letters ("Datenanalyst @BetaSoft Technologies" is a job), no sentence.
-  if (bare.split(' ').length > 4 || !/^[\p{L}\s&/'’-]+$/u.test(bare)) return undefined;
+  // Told by its words: at most four, only letters ("Datenanalyst @BetaSoft Technologies" is a job), no sentence
+  // ("Improved the user experience.").
+  if (bare.split(' ').length > 4 || !/^[\p{L}\s&/'’-]+$/u.test(bare) || /\p{L}{2}\.\s*$/u.test(line)) return undefined;
   if (WORK_WORDS.test(bare)) {
     if (/\bwork\b/.test(bare)) return 'experience';
     return NOT_WORK.test(bare) ? 'other' : RESEARCH.test(bare) ? 'research' : 'experience';
   }
-  if (EDUCATION_WORDS.test(bare)) return 'education';
+  if (EDUCATION_WORDS.test(bare)) return bare.split(/[\s&/]+/).every((word) => EDUCATION_WORDS.test(word) || EDUCATION_COMPANIONS.test(word)) ? 'education' : undefined;
   if (SKILL_WORDS.test(bare)) return 'skills';
   return undefined;
 }
