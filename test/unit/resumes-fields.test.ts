@@ -93,6 +93,15 @@ describe('skills', () => {
     expect(matchSkills('Skills\nReact Native, Objective-C, Ruby on Rails')).toEqual(['Objective-C', 'React Native', 'Ruby on Rails']);
   });
 
+  it('finds tool names written inside Chinese or Japanese text, without spaces', () => {
+    expect(matchSkills('技能\n熟悉Python及C#;了解Java、JavaScript等。\n熟练使用ArcGIS、QGIS等专业软件')).toEqual(['ArcGIS', 'C#', 'Java', 'JavaScript', 'Python', 'QGIS']);
+  });
+
+  it('reads a line with a category label as a list wherever it stands', () => {
+    expect(matchSkills('Summary\nPhysicist who codes.\n• Programming Languages: Python, C, R, Bash')).toEqual(['Bash', 'C', 'Python', 'R']);
+    expect(matchSkills('Summary\nI ran the R and C teams.')).toEqual([]);
+  });
+
   it('ignores degrees, emails and links', () => {
     expect(matchSkills('GitHub: github.com/ada/react-demo\nada@python.org\nEducation\nMS Statistics, BA Communication')).toEqual([]);
   });
@@ -118,6 +127,11 @@ describe('experience', () => {
   it('counts overlapping jobs once and ignores education and other sections', () => {
     const text = 'Experience\nA  Jan 2019 - Mar 2022\nB  2020 - 2021\nEducation\nBSc 2010 - 2014\nProjects\nHobby 2005 - 2009';
     expect(experienceYears(text, NOW)).toBe(3.2);
+  });
+
+  it('takes an employer named like a heading for an employer ("Education First"), and a sentence for no heading', () => {
+    const text = 'Experience\nAcme  Jan 2019 - Mar 2022\nEducation First\nRecruiter  Jan 2015 - Dec 2018\nEnhanced project management skills.\nLead  2023 - 2024';
+    expect(experienceYears(text, NOW)).toBe(8.1);
   });
 
   it('without a work section, has no figure rather than a guess from other dates', () => {
