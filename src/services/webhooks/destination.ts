@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../../errors.ts';
 
@@ -57,10 +58,14 @@ const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 /** Whether a literal address is a public unicast one, looking through every IPv6 form that embeds IPv4. */
 export function isPublicAddress(literal: string): boolean {
-  if (!ipaddr.isValid(literal)) return false;
-  const address = ipaddr.parse(literal);
-  if (address.kind() === 'ipv4') return address.range() === 'unicast';
-  const v6 = address as ipaddr.IPv6;
+  const version = isIP(literal);
+  if (version === 4) return ipaddr.IPv4.parse(literal).range() === 'unicast';
+  if (version !== 6) return false;
+  // ipaddr.js reads `::a.b.c.d` as the IPv4-mapped `::ffff:a.b.c.d`, but the socket connects to
+  // the IPv4-compatible `::a.b.c.d`: the WHATWG serialization (hexadecimal only) gives the bytes
+  // the system will use. Scoped addresses (`fe80::1%eth0`) do not serialize, and are never public.
+  const v6 = canonicalIpv6(literal);
+  if (!v6) return false;
   const range = v6.range();
   if (EMBEDS_IPV4_LAST_32.includes(range) || v6.match(NAT64_WELL_KNOWN)) return isPublicAddress(lastIpv4(v6));
   // 6to4: 2002:AABB:CCDD::/48 routes to the IPv4 address AA.BB.CC.DD.
@@ -68,6 +73,14 @@ export function isPublicAddress(literal: string): boolean {
   // Teredo, the local-use NAT64 prefix, documentation, ORCHID, benchmarking and the like are all
   // classified by ipaddr.js; only what is left ('unicast') inside 2000::/3 is a public host.
   return range === 'unicast' && v6.match(GLOBAL_UNICAST_V6);
+}
+
+function canonicalIpv6(literal: string): ipaddr.IPv6 | null {
+  try {
+    return ipaddr.IPv6.parse(new URL(`http://[${literal}]/`).hostname.slice(1, -1));
+  } catch {
+    return null;
+  }
 }
 
 function lastIpv4(v6: ipaddr.IPv6): string {
@@ -86,9 +99,10 @@ export function hostOf(url: URL): string {
  */
 export async function resolveDestination(url: URL, options: { resolve: ResolveHost; allowPrivate: boolean }): Promise<ResolvedAddress> {
   const host = hostOf(url);
-  if (ipaddr.isValid(host)) {
+  const literal = isIP(host);
+  if (literal) {
     if (!options.allowPrivate && !isPublicAddress(host)) throw new DestinationRefused();
-    return { address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 };
+    return { address: host, family: literal };
   }
   if (!options.allowPrivate && isLocalName(host)) throw new DestinationRefused();
   let addresses: ResolvedAddress[];
