@@ -122,6 +122,7 @@ export async function resolveDestination(url: URL, options: { resolve: ResolveHo
  * accepted: the check at each delivery is the one that protects.
  */
 export async function assertRegistrable(url: URL, options: { resolve: ResolveHost; allowPrivate: boolean }): Promise<void> {
+  if (options.allowPrivate) return;
   try {
     await resolveDestination(url, options);
   } catch (error) {
