@@ -54,6 +54,8 @@ export interface Config {
   llm?: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number; maxRetries: number; budgetPerJob: number };
   /** Allow webhook URLs on loopback and private networks (off by default: SSRF). */
   webhookAllowPrivateTargets: boolean;
+  /** Encrypts webhook signing secrets at rest; generated and kept in the data dir when not given. */
+  webhookSecretsKey?: string;
   /** Run the queue workers inside `vitae serve` (the default in the embedded mode). */
   runWorkersInServe: boolean;
   workerConcurrency: number;
@@ -149,6 +151,12 @@ export function loadConfig(env: Env = loadEnv()): Config {
     problems.push('URL_SIGNING_SECRET is required when DATABASE_URL is set with STORAGE_DRIVER=local');
   }
 
+  const webhookSecretsKey = env.WEBHOOK_SECRETS_KEY?.trim() || undefined;
+  if (webhookSecretsKey !== undefined && Buffer.byteLength(webhookSecretsKey) < 32) problems.push('WEBHOOK_SECRETS_KEY must be at least 32 bytes long');
+  if (databaseUrl && !webhookSecretsKey) {
+    problems.push('WEBHOOK_SECRETS_KEY is required when DATABASE_URL is set (every API process and worker must share it)');
+  }
+
   const llmBase = env.LLM_BASE_URL?.trim();
   const llm = llmBase
     ? {
@@ -209,6 +217,7 @@ export function loadConfig(env: Env = loadEnv()): Config {
     scanner: { ...(clamav ? { clamav } : {}), clamavTimeoutMs: read.int('CLAMAV_TIMEOUT_MS', 60_000, { min: 100 }), allowNoAntivirus },
     ...(llm ? { llm } : {}),
     webhookAllowPrivateTargets: read.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+    ...(webhookSecretsKey ? { webhookSecretsKey } : {}),
     runWorkersInServe: read.bool('VITAE_RUN_WORKERS', !databaseUrl),
     workerConcurrency: read.int('WORKER_CONCURRENCY', 4, { min: 1, max: 256 }),
     ocr: {

@@ -64,9 +64,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
 
     const db = createDb(databaseUrl, config.databasePoolSize);
     cleanups.push(() => db.destroy());
-    if (options.migrate) await migrateToLatest(db);
-
     const secrets = await loadSecrets(config);
+    if (options.migrate) await migrateToLatest(db, secrets);
+
     const store = createBlobStore(config, secrets);
     cleanups.push(async () => store.close?.());
 

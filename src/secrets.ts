@@ -8,15 +8,20 @@ export interface Secrets {
   jwtSecret: string;
   /** HMAC key for the local blob store's pre-signed URLs. */
   urlSigningSecret: string;
+  /** Key-encryption key of webhook signing secrets (see `services/webhooks/secret-box.ts`). */
+  webhookSecretsKey: string;
 }
+
+const NAMES = ['jwtSecret', 'urlSigningSecret', 'webhookSecretsKey'] as const;
 
 /**
  * Secrets come from the environment, or, in a single-machine setup, are generated on first
- * start and kept in `<data dir>/secrets.json` (mode 0600) so that tokens and URLs survive restarts.
+ * start and kept in `<data dir>/secrets.json` (mode 0600) so that tokens, URLs and webhook
+ * secrets survive restarts.
  */
 export async function loadSecrets(config: Config): Promise<Secrets> {
-  const fromEnv = { jwtSecret: config.auth.jwtSecret, urlSigningSecret: config.urlSigningSecret };
-  if (fromEnv.jwtSecret && fromEnv.urlSigningSecret) return fromEnv as Secrets;
+  const fromEnv: Partial<Secrets> = { jwtSecret: config.auth.jwtSecret, urlSigningSecret: config.urlSigningSecret, webhookSecretsKey: config.webhookSecretsKey };
+  if (NAMES.every((name) => fromEnv[name])) return fromEnv as Secrets;
 
   const file = path.join(config.dataDir, 'secrets.json');
   let stored: Partial<Secrets> = {};
@@ -25,16 +30,10 @@ export async function loadSecrets(config: Config): Promise<Secrets> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const secrets: Secrets = {
-    jwtSecret: stored.jwtSecret ?? randomBytes(32).toString('base64url'),
-    urlSigningSecret: stored.urlSigningSecret ?? randomBytes(32).toString('base64url'),
-  };
-  if (stored.jwtSecret !== secrets.jwtSecret || stored.urlSigningSecret !== secrets.urlSigningSecret) {
+  const generated = Object.fromEntries(NAMES.map((name) => [name, stored[name] ?? randomBytes(32).toString('base64url')])) as unknown as Secrets;
+  if (NAMES.some((name) => stored[name] !== generated[name])) {
     await mkdir(config.dataDir, { recursive: true });
-    await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+    await writeFile(file, JSON.stringify(generated), { mode: 0o600 });
   }
-  return {
-    jwtSecret: fromEnv.jwtSecret ?? secrets.jwtSecret,
-    urlSigningSecret: fromEnv.urlSigningSecret ?? secrets.urlSigningSecret,
-  };
+  return Object.fromEntries(NAMES.map((name) => [name, fromEnv[name] ?? generated[name]])) as unknown as Secrets;
 }

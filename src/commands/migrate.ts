@@ -1,6 +1,7 @@
 import { createDb } from '../db/database.ts';
 import { readEmbeddedConnection, startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { loadSecrets } from '../secrets.ts';
 import type { Command } from './types.ts';
 
 export const migrate: Command = {
@@ -21,7 +22,7 @@ export const migrate: Command = {
     }
     const db = createDb(url, 2);
     try {
-      const result = await migrateToLatest(db);
+      const result = await migrateToLatest(db, await loadSecrets(config));
       const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
       return 0;

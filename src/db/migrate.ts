@@ -6,28 +6,35 @@ import * as webhooks from './migrations/0003_webhooks.ts';
 import * as auditSingleStatementAppend from './migrations/0004_audit_single_statement_append.ts';
 import * as keysetTimestampsInMilliseconds from './migrations/0005_keyset_timestamps_in_milliseconds.ts';
 import * as candidateEvidenceAndOcr from './migrations/0006_candidate_evidence_and_ocr.ts';
+import { webhookSecrets } from './migrations/0007_webhook_secrets.ts';
+import type { Secrets } from '../secrets.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so that a migration cannot be
- * skipped by a packaging mistake and the order is explicit. Append only.
+ * skipped by a packaging mistake and the order is explicit. Append only. A migration that moves
+ * data under a key is given the secrets.
  */
-const migrations: Record<string, Migration> = {
+export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0001_initial': initial,
   '0002_hiring': hiring,
   '0003_webhooks': webhooks,
   '0004_audit_single_statement_append': auditSingleStatementAppend,
   '0005_keyset_timestamps_in_milliseconds': keysetTimestampsInMilliseconds,
   '0006_candidate_evidence_and_ocr': candidateEvidenceAndOcr,
-};
+  '0007_webhook_secrets': webhookSecrets(secrets),
+});
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+export function migrator(db: Db, secrets: Secrets): Migrator {
+  return new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => migrations(secrets) },
     migrationTableName: 'vitae_migrations',
     migrationLockTableName: 'vitae_migrations_lock',
   });
-  const result = await migrator.migrateToLatest();
+}
+
+export async function migrateToLatest(db: Db, secrets: Secrets): Promise<MigrationResultSet> {
+  const result = await migrator(db, secrets).migrateToLatest();
   if (result.error) throw result.error;
   return result;
 }

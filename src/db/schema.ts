@@ -250,6 +250,8 @@ export interface WebhooksTable {
   created_by: string | null;
   created_at: CreatedAt;
   disabled_at: Date | null;
+  /** The signing secret, sealed by `SecretBox` under WEBHOOK_SECRETS_KEY. */
+  secret_ciphertext: string;
 }
 
 export interface WebhookDeliveriesTable {

@@ -15,6 +15,8 @@ import { ScanPipeline } from './files/scan-pipeline.ts';
 import { Quarantine } from './files/quarantine.ts';
 import { UploadService } from './files/uploads.ts';
 import { Webhooks } from './webhooks/webhooks.ts';
+import { systemResolver, type ResolveHost } from './webhooks/destination.ts';
+import { SecretBox } from './webhooks/secret-box.ts';
 import { BulkIntake } from './hiring/bulk-intake.ts';
 import { CandidateService } from './hiring/candidates.ts';
 import { CandidateProcessing } from './hiring/processing.ts';
@@ -39,7 +41,13 @@ export interface Services {
   readinessChecks: ReadinessCheck[];
 }
 
-export function createServices(runtime: Runtime): Services {
+/** Replacements for what reaches outside the process; only tests pass these. */
+export interface ServiceOverrides {
+  /** How webhook host names are resolved (the system resolver by default). */
+  resolveHost?: ResolveHost;
+}
+
+export function createServices(runtime: Runtime, overrides: ServiceOverrides = {}): Services {
   const { db, store, queue, config, secrets } = runtime;
   const audit = new AuditLog(db);
   const access = new FileAccess(db, audit);
@@ -49,7 +57,14 @@ export function createServices(runtime: Runtime): Services {
   const scanPipeline = new ScanPipeline({ db, store, audit, scanners: scanners.all, access });
   const jobs = new JobService({ db, queue, audit });
   const candidates = new CandidateService({ db, queue, audit, uploads, files, jobs, store });
-  const webhooks = new Webhooks({ db, queue, audit, masterKey: secrets.jwtSecret, allowPrivateTargets: config.webhookAllowPrivateTargets });
+  const webhooks = new Webhooks({
+    db,
+    queue,
+    audit,
+    secrets: new SecretBox(secrets.webhookSecretsKey),
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
+    resolveHost: overrides.resolveHost ?? systemResolver,
+  });
   scanPipeline.onVerdict(({ fileId, result, tx }) => candidates.onFileVerdict(tx, fileId, result));
   scanPipeline.onVerdict(({ fileId, version, orgId, result, tx }) => webhooks.emit(tx, orgId, `file.${result}`, { file_id: fileId, version, status: result }));
   return {

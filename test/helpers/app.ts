@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
-import { createServices, type Services } from '../../src/services/index.ts';
+import { createServices, type ServiceOverrides, type Services } from '../../src/services/index.ts';
 import { startWorkers } from '../../src/worker.ts';
 import { freePort } from './clamd.ts';
 import { createTestDatabase } from './databases.ts';
@@ -32,6 +32,8 @@ export interface TestAppOptions {
   workers?: boolean;
   /** Connect to clamd started by global setup (default true). */
   antivirus?: boolean;
+  /** Resolves webhook host names instead of the system resolver. */
+  resolveHost?: ServiceOverrides['resolveHost'];
 }
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -53,6 +55,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: '6',
     JWT_SECRET: randomBytes(32).toString('hex'),
     URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_SECRETS_KEY: randomBytes(32).toString('hex'),
     VITAE_RUN_WORKERS: 'true',
     RATE_LIMIT_AUTH_PER_IP: '100000',
     RATE_LIMIT_AUTH_PER_ACCOUNT: '100000',
@@ -66,7 +69,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   const config = loadConfig(env);
   const runtime = await createRuntime(config, createLogger(config.logLevel), { startEmbeddedDatabase: false, migrate: true });
-  const services = createServices(runtime);
+  const services = createServices(runtime, options.resolveHost ? { resolveHost: options.resolveHost } : {});
   const app = await buildApp(runtime, services);
   await app.listen({ host: '127.0.0.1', port });
   const url = config.publicUrl;

@@ -63,6 +63,7 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/candidates/{candidate}/file'],
   ['DELETE', '/candidates/{candidate}'],
   ['DELETE', '/webhooks/{webhook}'],
+  ['POST', '/webhooks/{webhook}/rotate-secret'],
   ['GET', '/webhooks/{webhook}/deliveries'],
   ['DELETE', '/quarantine/{file}'],
 ];

@@ -8,6 +8,7 @@ import { IdParams, problemResponses, Uuid } from '../schemas/common.ts';
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Webhook = Type.Object({ id: Uuid, url: Type.String(), events: Type.Array(Type.String()), created_at: Timestamp });
+const WebhookWithSecret = Type.Intersect([Webhook, Type.Object({ secret: Type.String({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) })]);
 
 /** Quarantine, rescans and outbound webhooks (org admins). */
 export function securityRoutes(services: Services): FastifyPluginAsync {
@@ -58,8 +59,10 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags: ['webhooks'],
           summary: 'Register a webhook (its signing secret is shown once)',
+          description:
+            'The URL must be http(s) and point at a public address: IP literals in any form (IPv4-mapped, NAT64, 6to4 included) and names that are local or resolve to a loopback, private, link-local, shared (CGNAT), reserved or multicast address answer 400 `private_url`. A name that does not resolve yet is accepted; every delivery checks again the addresses the name resolves to then.',
           body: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }), events: Type.Array(Type.String({ enum: [...WEBHOOK_EVENTS] } as never), { minItems: 1 }) }),
-          response: { 201: Type.Intersect([Webhook, Type.Object({ secret: Type.String() })]), ...problemResponses(400, 401, 403) },
+          response: { 201: WebhookWithSecret, ...problemResponses(400, 401, 403) },
         },
       },
       async (request, reply) => {
@@ -76,6 +79,19 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
       await webhooks.remove(requestContext(request), (request.params as { id: string }).id);
       return reply.code(204).send();
     });
+
+    app.post(
+      '/webhooks/:id/rotate-secret',
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: 'Replace the signing secret (the new one is shown once; the old one stops signing at once)',
+          params: IdParams,
+          response: { 200: WebhookWithSecret, ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request) => webhooks.rotateSecret(requestContext(request), (request.params as { id: string }).id),
+    );
 
     app.get(
       '/webhooks/:id/deliveries',

@@ -8,6 +8,9 @@ import type { JobQueue } from '../../queue/queue.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
+import { postPinned } from './deliver-request.ts';
+import { assertRegistrable, resolveDestination, type ResolveHost } from './destination.ts';
+import { newWebhookSecret, type SecretBox } from './secret-box.ts';
 
 export const WEBHOOK_EVENTS = ['file.clean', 'file.infected', 'file.rejected', 'candidate.scored'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -21,39 +24,56 @@ const DELIVERY_TIMEOUT_MS = 10_000;
  * `Vitae-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, so that a receiver can
  * check it came from Vitae and refuse replays (an old `t`).
  *
- * The signing secret of a webhook is derived from the server's key and the webhook's id: it is
- * shown once at creation and never stored, so a database leak does not leak it.
+ * Each webhook has its own random signing secret, shown once at creation and at each rotation,
+ * and stored encrypted (`SecretBox`): HMAC signing needs the secret itself, and neither a database
+ * leak nor a change of any other server key changes or reveals it.
+ *
+ * Destinations must be public addresses, checked when the webhook is registered and again at every
+ * delivery, on the addresses the name resolves to then (`destination.ts`).
  */
 export class Webhooks {
   private readonly db: Db;
   private readonly queue: JobQueue;
   private readonly audit: AuditLog;
-  private readonly masterKey: string;
-  private readonly allowPrivateTargets: boolean;
+  private readonly secrets: SecretBox;
+  private readonly destinations: { resolve: ResolveHost; allowPrivate: boolean };
 
-  constructor(deps: { db: Db; queue: JobQueue; audit: AuditLog; masterKey: string; allowPrivateTargets: boolean }) {
+  constructor(deps: { db: Db; queue: JobQueue; audit: AuditLog; secrets: SecretBox; allowPrivateTargets: boolean; resolveHost: ResolveHost }) {
     this.db = deps.db;
     this.queue = deps.queue;
     this.audit = deps.audit;
-    this.masterKey = deps.masterKey;
-    this.allowPrivateTargets = deps.allowPrivateTargets;
+    this.secrets = deps.secrets;
+    this.destinations = { resolve: deps.resolveHost, allowPrivate: deps.allowPrivateTargets };
   }
 
   async create(ctx: RequestContext, input: { url: string; events: string[] }) {
     const orgId = this.orgOf(ctx);
-    this.assertTarget(input.url);
+    await assertRegistrable(parseTarget(input.url), this.destinations);
     const unknown = input.events.filter((event) => !(WEBHOOK_EVENTS as readonly string[]).includes(event));
     if (unknown.length || input.events.length === 0) throw new AppError(400, 'invalid_event', `Events must be among: ${WEBHOOK_EVENTS.join(', ')}.`);
+    const id = newId();
+    const secret = newWebhookSecret();
     const row = await this.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('webhooks')
-        .values({ id: newId(), org_id: orgId, url: input.url, events: [...new Set(input.events)], created_by: ctx.audit.actorId, disabled_at: null })
+        .values({ id, org_id: orgId, url: input.url, events: [...new Set(input.events)], created_by: ctx.audit.actorId, disabled_at: null, secret_ciphertext: this.secrets.seal(secret, id) })
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.audit.append(tx, ctx.audit, { action: 'webhook.created', orgId, resourceType: 'webhook', resourceId: created.id, details: { events: created.events } });
       return created;
     });
-    return { ...view(row), secret: this.secretOf(row.id) };
+    return { ...view(row), secret };
+  }
+
+  /** A new signing secret, in force for every delivery attempted from now on; the old one stops working at once. */
+  async rotateSecret(ctx: RequestContext, id: string) {
+    const hook = await this.load(ctx, id);
+    const secret = newWebhookSecret();
+    await this.db.transaction().execute(async (tx) => {
+      await tx.updateTable('webhooks').set({ secret_ciphertext: this.secrets.seal(secret, hook.id) }).where('id', '=', hook.id).execute();
+      await this.audit.append(tx, ctx.audit, { action: 'webhook.secret_rotated', orgId: hook.org_id, resourceType: 'webhook', resourceId: hook.id });
+    });
+    return { ...view(hook), secret };
   }
 
   async list(ctx: RequestContext) {
@@ -102,7 +122,7 @@ export class Webhooks {
     const delivery = await this.db
       .selectFrom('webhook_deliveries')
       .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-      .select(['webhook_deliveries.id', 'webhook_deliveries.event', 'webhook_deliveries.payload', 'webhook_deliveries.status', 'webhooks.url', 'webhooks.id as webhook_id', 'webhooks.disabled_at'])
+      .select(['webhook_deliveries.id', 'webhook_deliveries.event', 'webhook_deliveries.payload', 'webhook_deliveries.status', 'webhooks.url', 'webhooks.id as webhook_id', 'webhooks.disabled_at', 'webhooks.secret_ciphertext'])
       .where('webhook_deliveries.id', '=', deliveryId)
       .executeTakeFirst();
     if (!delivery || delivery.status === 'delivered' || delivery.disabled_at) return;
@@ -111,23 +131,21 @@ export class Webhooks {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      this.assertTarget(delivery.url);
-      const response = await fetch(delivery.url, {
-        method: 'POST',
+      const url = parseTarget(delivery.url);
+      const pinned = await resolveDestination(url, this.destinations);
+      const secret = this.secrets.open(delivery.secret_ciphertext, delivery.webhook_id);
+      statusCode = await postPinned(url, pinned, {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Vitae-Webhooks/1',
           'vitae-event': delivery.event,
           'vitae-delivery': delivery.id,
-          'vitae-signature': `t=${timestamp},v1=${signPayload(this.secretOf(delivery.webhook_id), timestamp, body)}`,
+          'vitae-signature': `t=${timestamp},v1=${signPayload(secret, timestamp, body)}`,
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        timeoutMs: DELIVERY_TIMEOUT_MS,
       });
-      statusCode = response.status;
-      await response.body?.cancel();
-      if (!response.ok) error = `receiver answered ${response.status}`;
+      if (statusCode < 200 || statusCode > 299) error = `receiver answered ${statusCode}`;
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
@@ -144,23 +162,6 @@ export class Webhooks {
       .where('id', '=', deliveryId)
       .execute();
     if (error) throw new Error(`webhook delivery ${deliveryId} failed: ${error}`);
-  }
-
-  secretOf(webhookId: string): string {
-    return `whsec_${createHmac('sha256', this.masterKey).update(`webhook:${webhookId}`).digest('base64url')}`;
-  }
-
-  private assertTarget(url: string): void {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new AppError(400, 'invalid_url', 'The webhook URL is not a valid URL.');
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AppError(400, 'invalid_url', 'Webhook URLs must be http(s).');
-    if (!this.allowPrivateTargets && isPrivateHost(parsed.hostname)) {
-      throw new AppError(400, 'private_url', 'Webhook URLs may not point at private or loopback addresses (set WEBHOOK_ALLOW_PRIVATE_TARGETS=true to allow).');
-    }
   }
 
   private orgOf(ctx: RequestContext): string {
@@ -182,12 +183,15 @@ export function signPayload(secret: string, timestamp: number, body: string): st
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-/** Literal loopback, private, link-local and unique-local addresses, and localhost names. */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) return true;
-  if (/^(127\.|10\.|192\.168\.|169\.254\.|0\.)/.test(host) || /^172\.(1[6-9]|2\d|3[01])\./.test(host)) return true;
-  return host === '::1' || host === '::' || /^(fc|fd|fe80)/.test(host);
+function parseTarget(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError(400, 'invalid_url', 'The webhook URL is not a valid URL.');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AppError(400, 'invalid_url', 'Webhook URLs must be http(s).');
+  return parsed;
 }
 
 function view(row: { id: string; url: string; events: string[]; created_at: Date }) {
