@@ -50,6 +50,7 @@ export async function startVitae(options: StartOptions = {}): Promise<VitaeProce
     VITAE_DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(32).toString('hex'),
     URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_SECRETS_KEY: randomBytes(32).toString('hex'),
     PORT: String(port),
     PUBLIC_URL: origin,
     RATE_LIMIT_AUTH_PER_IP: '100000',
