@@ -63,6 +63,9 @@ export function findLinks(text: string, email: string | null, annotated: string[
       if (url) candidates.push({ url, contact });
     }
   }
+  for (const [index, line] of lines.entries()) {
+    if (line.section === 'header' || line.section === 'contact' || nearEmail(index)) for (const url of handleLinks(line.text)) candidates.push({ url, contact: true });
+  }
   for (const target of annotated) if (/^https?:\/\//i.test(target) && URL.canParse(target)) candidates.push({ url: target, contact: true });
 
   const owner = githubOwner(candidates.map((candidate) => candidate.url), email);
@@ -92,6 +95,14 @@ export function findLinks(text: string, email: string | null, annotated: string[
     else links.other.push(url);
   }
   return links;
+}
+
+// "GitHub: ada", "twitter: @ada", "LinkedIn: in/ada", "facebook: /ada": a profile printed as a labeled handle.
+const HANDLE = /(?<![\p{L}\p{N}])(github|gitlab|twitter|x|facebook|instagram|linkedin)\s*[:：]\s*(?:@|\/)?(in\/)?(?=[\w.-]*[A-Za-z])([A-Za-z0-9][\w.-]{0,38}[A-Za-z0-9_])(?![\w.@\/-])/giu;
+const HANDLE_HOSTS: Record<string, string> = { github: 'github.com', gitlab: 'gitlab.com', twitter: 'twitter.com', x: 'x.com', facebook: 'facebook.com', instagram: 'instagram.com', linkedin: 'linkedin.com/in' };
+
+function handleLinks(line: string): string[] {
+  return [...line.matchAll(HANDLE)].map(([, site, , handle]) => `https://${HANDLE_HOSTS[site!.toLowerCase()]}/${handle}`);
 }
 
 /** The candidate's GitHub account: the one linked as a profile, else the owner of most linked repositories. */

@@ -60,6 +60,11 @@ describe('contact details', () => {
     expect(parseResume(text).phone).toBeNull();
   });
 
+  it('reads profiles printed as labeled handles in the contact details, not in the body', () => {
+    const parsed = parseResume('Jane Doe\njane@example.org\ntwitter: @janedoe | GitHub: jdoe | LinkedIn: in/jane-doe-1\nX: 2019\nExperience\nfacebook: /acme-corp', { now: NOW });
+    expect(parsed.links).toEqual({ github: 'https://github.com/jdoe', linkedin: 'https://linkedin.com/in/jane-doe-1', other: ['https://twitter.com/janedoe'] });
+  });
+
   it('classifies links and leaves skills and files alone', () => {
     const fields = parseResume('Ada Lovelace\nada@lovelace.dev\nlinkedin.com/in/ada | https://github.com/ada | www.ada.example.org | blog.example.com/posts\nNode.js, ASP.NET, Vue.js; cv.pdf; Monday.com');
     expect(fields.links).toEqual({
