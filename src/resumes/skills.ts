@@ -70,7 +70,7 @@ export function findSkills(text: string): SkillFinding[] {
   const lines = rejoinWrappedItems(sectionLines(text));
   lines.forEach((line, index) => {
     // Degrees name fields of study ("BA Communication", "MS Statistics"), not the skills a candidate lists.
-    if (line.section === 'education') return;
+    if (line.section === 'education' || COURSEWORK_LABEL.test(line.text)) return;
     // "Programming Languages: Python, C, R" is a skills list wherever it stands (a summary, a sidebar without a heading).
     const inList = line.section === 'skills' || line.section === 'languages' || hasCategoryLabel(line.text);
     const clean = withoutCategoryLabel(line.text.replace(NOISE, ' '), inList);
@@ -110,6 +110,9 @@ function rejoinWrappedItems(lines: Line[]): Line[] {
   }
   return result;
 }
+
+// "Relevant Coursework: Data Structures, Real Analysis": courses taken are education, wherever they are listed.
+const COURSEWORK_LABEL = /^[^\p{L}]*(?:relevant\s+|selected\s+|key\s+)?(?:course\s?work|courses|modules|cursos|cours|kurse)\s*[:：]/iu;
 
 // "Programming Languages: …", "Tools: …": a list's category, not a skill of its own.
 const CATEGORY_LABEL = /^\s*[^\p{L}]*([\p{L}][\p{L}\s&/+-]{1,40}?)\s*[:：]\s*(?=\S)/u;

@@ -107,6 +107,10 @@ describe('skills', () => {
     expect(matchSkills('Summary\nI ran the R and C teams.')).toEqual([]);
   });
 
+  it('does not take courses taken for skills', () => {
+    expect(matchSkills('Skills\nPython, SQL\nRelevant Coursework: Data Structures, Computer Networking, Real Analysis')).toEqual(['Python', 'SQL']);
+  });
+
   it('ignores degrees, emails and links', () => {
     expect(matchSkills('GitHub: github.com/ada/react-demo\nada@python.org\nEducation\nMS Statistics, BA Communication')).toEqual([]);
   });
