@@ -1,0 +1,25 @@
+import { JOBS } from './queue/jobs.ts';
+import type { Runtime } from './runtime.ts';
+import type { Services } from './services/index.ts';
+
+/**
+ * What a process does on start-up to clean up after one that crashed (kill -9, power loss, OOM):
+ *
+ * - Jobs. In the embedded mode every process runs on this host, so when no other one is alive the
+ *   jobs still marked active were left by a dead process: they are retried at once. Otherwise (a
+ *   live `vitae worker`, or any process on an external PostgreSQL) the job heartbeats tell: the
+ *   supervisor retries the jobs of a worker whose heartbeat stopped (see src/queue/queue.ts).
+ * - Partial writes (local temp files, S3 multipart uploads). With no other live process they are
+ *   all orphans; otherwise only those idle for longer than any write takes are removed.
+ * - Uncommitted blobs (written, but their version row never committed): the reconciler is queued
+ *   to run now rather than at its nightly time; it keeps its own safe age.
+ */
+export async function recoverFromCrash(runtime: Runtime, services: Services): Promise<void> {
+  const { queue, logger, config } = runtime;
+  const startedAt = new Date();
+  const alone = config.database.mode === 'embedded' && !(await queue.othersMayBeWorking());
+  const retried = alone ? await queue.retryActiveJobs() : 0;
+  const swept = await services.maintenance.sweepPartialWrites(startedAt, { alone });
+  if (retried || swept) logger.warn({ retriedJobs: retried, partialWrites: swept }, 'recovered after an unclean stop');
+  await queue.send(JOBS.reconcileBlobs, {}, { singletonKey: 'startup' });
+}
