@@ -19,7 +19,11 @@ export async function recoverFromCrash(runtime: Runtime, services: Services): Pr
   const startedAt = new Date();
   const alone = config.database.mode === 'embedded' && !(await queue.othersMayBeWorking());
   const retried = alone ? await queue.retryActiveJobs() : 0;
-  const swept = await services.maintenance.sweepPartialWrites(startedAt, { alone });
+  // A store that cannot be swept now must not keep the process from starting: the reconciler tries again.
+  const swept = await services.maintenance.sweepPartialWrites(startedAt, { alone }).catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not sweep partial writes at start-up');
+    return 0;
+  });
   if (retried || swept) logger.warn({ retriedJobs: retried, partialWrites: swept }, 'recovered after an unclean stop');
   await queue.send(JOBS.reconcileBlobs, {}, { singletonKey: 'startup' });
 }

@@ -223,6 +223,9 @@ export class S3BlobStore implements BlobStore {
       try {
         page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, ...(keyMarker ? { KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker } : {}) }));
       } catch (error) {
+        // Some S3-compatible stores cannot list multipart uploads: a bucket lifecycle rule
+        // (AbortIncompleteMultipartUpload) does the same there.
+        if (error instanceof S3ServiceException && error.name === 'NotImplemented') return removed;
         throw this.translate(error, '');
       }
       for (const upload of page.Uploads ?? []) {
