@@ -11,6 +11,8 @@ import type { Services } from './services/index.ts';
  *   supervisor retries the jobs of a worker whose heartbeat stopped (see src/queue/queue.ts).
  * - Partial writes (local temp files, S3 multipart uploads). With no other live process they are
  *   all orphans; otherwise only those idle for longer than any write takes are removed.
+ * - Idempotency-Key claims of requests that were running: with no other live process, released,
+ *   so that their clients' retries run at once (otherwise they lapse after an hour).
  * - Uncommitted blobs (written, but their version row never committed): the reconciler is queued
  *   to run now rather than at its nightly time; it keeps its own safe age.
  */
@@ -19,11 +21,13 @@ export async function recoverFromCrash(runtime: Runtime, services: Services): Pr
   const startedAt = new Date();
   const alone = config.database.mode === 'embedded' && !(await queue.othersMayBeWorking());
   const retried = alone ? await queue.retryActiveJobs() : 0;
+  // The requests that held them died too: their retries must not wait for the claims' lease.
+  const released = alone ? await services.idempotency.releaseAllInProgress() : 0;
   // A store that cannot be swept now must not keep the process from starting: the reconciler tries again.
   const swept = await services.maintenance.sweepPartialWrites(startedAt, { alone }).catch((error: unknown) => {
     logger.warn({ err: error }, 'could not sweep partial writes at start-up');
     return 0;
   });
-  if (retried || swept) logger.warn({ retriedJobs: retried, partialWrites: swept }, 'recovered after an unclean stop');
+  if (retried || swept || released) logger.warn({ retriedJobs: retried, partialWrites: swept, idempotencyClaims: released }, 'recovered after an unclean stop');
   await queue.send(JOBS.reconcileBlobs, {}, { singletonKey: 'startup' });
 }

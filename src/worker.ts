@@ -42,5 +42,9 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
     if (purged) logger.info({ purged }, 'purged quarantined files');
   });
 
+  await queue.work(JOBS.purgeIdempotencyKeys, async () => {
+    await services.idempotency.purgeExpired();
+  });
+
   for (const { name, cron } of SCHEDULES) await queue.schedule(name, cron);
 }
