@@ -25,6 +25,8 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
   await queue.work(JOBS.reconcileBlobs, async () => {
     const removed = await services.maintenance.reconcileBlobs();
     if (removed.length) logger.warn({ removed: removed.length, keys: removed.slice(0, 100) }, 'removed orphan blobs');
+    const partial = await services.maintenance.sweepPartialWrites();
+    if (partial) logger.warn({ removed: partial }, 'removed abandoned partial writes');
   });
 
   await queue.work<{ candidateId: string; rescoreOnly?: boolean }>(
@@ -38,6 +40,10 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
   await queue.work(JOBS.purgeQuarantine, async () => {
     const purged = await services.quarantine.purgeExpired();
     if (purged) logger.info({ purged }, 'purged quarantined files');
+  });
+
+  await queue.work(JOBS.purgeIdempotencyKeys, async () => {
+    await services.idempotency.purgeExpired();
   });
 
   for (const { name, cron } of SCHEDULES) await queue.schedule(name, cron);

@@ -3,6 +3,7 @@ import { createRuntime, type Runtime } from '../runtime.ts';
 import { startWorkers } from '../worker.ts';
 import { createServices } from '../services/index.ts';
 import { installProcessGuard } from '../process-guard.ts';
+import { recoverFromCrash } from '../recovery.ts';
 import type { Command } from './types.ts';
 
 export const serve: Command = {
@@ -11,6 +12,8 @@ export const serve: Command = {
     installProcessGuard(logger);
     const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: true, migrate: true });
     const services = createServices(runtime);
+    // Before any request or job of this process starts, so that nothing of its own looks orphaned.
+    await recoverFromCrash(runtime, services);
     const app = await buildApp(runtime, services);
     if (config.runWorkersInServe) await startWorkers(runtime, services);
     await app.listen({ host: config.host, port: config.port });

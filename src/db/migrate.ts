@@ -7,6 +7,7 @@ import * as auditSingleStatementAppend from './migrations/0004_audit_single_stat
 import * as keysetTimestampsInMilliseconds from './migrations/0005_keyset_timestamps_in_milliseconds.ts';
 import * as candidateEvidenceAndOcr from './migrations/0006_candidate_evidence_and_ocr.ts';
 import { webhookSecrets } from './migrations/0007_webhook_secrets.ts';
+import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
 import type { Secrets } from '../secrets.ts';
 
 /**
@@ -22,6 +23,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0005_keyset_timestamps_in_milliseconds': keysetTimestampsInMilliseconds,
   '0006_candidate_evidence_and_ocr': candidateEvidenceAndOcr,
   '0007_webhook_secrets': webhookSecrets(secrets),
+  '0010_idempotency_keys': idempotencyKeys,
 });
 
 export function migrator(db: Db, secrets: Secrets): Migrator {

@@ -20,6 +20,7 @@ export interface Database {
   candidates: CandidatesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -274,3 +275,14 @@ export type FileRow = Selectable<FilesTable>;
 export type FileUpdate = Updateable<FilesTable>;
 export type FileVersionRow = Selectable<FileVersionsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  fingerprint: string | null;
+  status_code: number | null;
+  content_type: string | null;
+  response_body: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+}

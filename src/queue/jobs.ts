@@ -11,6 +11,7 @@ export const JOBS = {
   rescoreJob: 'job.rescore',
   deliverWebhook: 'webhook.deliver',
   purgeQuarantine: 'quarantine.purge',
+  purgeIdempotencyKeys: 'idempotency.purge-expired',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -28,6 +29,7 @@ export const QUEUES: QueueDefinition[] = [
   { name: JOBS.expirePendingUploads, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.reconcileBlobs, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
+  { name: JOBS.purgeIdempotencyKeys, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
 ];
 
 /** Cron schedules for the maintenance jobs (pg-boss runs each once per deployment, not per process). */
@@ -36,4 +38,5 @@ export const SCHEDULES: Array<{ name: string; cron: string }> = [
   { name: JOBS.purgeDeletedFiles, cron: '17 * * * *' },
   { name: JOBS.reconcileBlobs, cron: '43 3 * * *' },
   { name: JOBS.purgeQuarantine, cron: '29 4 * * *' },
+  { name: JOBS.purgeIdempotencyKeys, cron: '37 * * * *' },
 ];

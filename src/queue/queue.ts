@@ -1,4 +1,5 @@
-import { PgBoss, type Job } from 'pg-boss';
+import { hostname } from 'node:os';
+import { PgBoss, type Instance, type Job } from 'pg-boss';
 import { executeSql, type Executor } from '../db/database.ts';
 
 /**
@@ -13,7 +14,28 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Stops fetching new jobs and waits (up to `timeoutMs`) for those in flight. */
   stop(timeoutMs?: number): Promise<void>;
+  /**
+   * Whether another process may be working jobs or writing blobs now: some other pg-boss instance
+   * still reads as live, and is not a process of this host that no longer exists.
+   */
+  othersMayBeWorking(): Promise<boolean>;
+  /**
+   * Puts every active job back to be retried at once. Only for a process that knows no other one
+   * is working (see `othersMayBeWorking`): the jobs were left active by processes that died.
+   */
+  retryActiveJobs(): Promise<number>;
 }
+
+/**
+ * Workers refresh each active job's heartbeat every half of this; a job whose heartbeat is older
+ * is failed by the supervisor and retried (its worker died), long before its `expireInSeconds`.
+ */
+export const JOB_HEARTBEAT_SECONDS = 20;
+/**
+ * How often the supervisor looks for jobs with a stale heartbeat (and expired ones). With the
+ * heartbeat above, the jobs of a worker that died are retried within about 40 s.
+ */
+const DEFAULT_SUPERVISE_INTERVAL_SECONDS = 15;
 
 export interface SendOptions {
   /** Enqueue inside this transaction. */
@@ -37,17 +59,20 @@ export interface QueueDefinition {
 
 export interface QueueOptions {
   poolSize?: number;
-  /** How often expired jobs (their worker died mid-job) are found and retried. */
+  /** How often jobs whose worker died mid-job (stale heartbeat, or expired) are found and retried. */
   superviseIntervalSeconds?: number;
 }
 
 export function createPgBossQueue(connectionString: string, definitions: QueueDefinition[], options: QueueOptions = {}): JobQueue {
+  const superviseIntervalSeconds = options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_INTERVAL_SECONDS;
   const boss = new PgBoss({
     connectionString,
     schema: 'pgboss',
     max: options.poolSize ?? 4,
     application_name: 'vitae-queue',
-    superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30,
+    // A supervise pass fails stale-heartbeat jobs only once the monitor interval has also passed.
+    superviseIntervalSeconds,
+    monitorIntervalSeconds: superviseIntervalSeconds,
     // A job that commits wakes the workers of its queue at once, in every process (NOTIFY), so
     // idle workers need not poll often: polling stays only as a backstop.
     useListenNotify: true,
@@ -67,6 +92,7 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
           retryBackoff: true,
           retryDelayMax: def.retryDelayMax,
           expireInSeconds: def.expireInSeconds,
+          heartbeatSeconds: JOB_HEARTBEAT_SECONDS,
           notify: true,
         };
         if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, queueOptions);
@@ -104,12 +130,53 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
       await boss.schedule(name, cron, data);
     },
 
+    async othersMayBeWorking() {
+      const others = (await boss.getInstances()).filter((instance) => instance.live && !isThisProcess(instance));
+      return !others.every(isDeadProcessOfThisHost);
+    },
+
+    async retryActiveJobs() {
+      const names = definitions.map((def) => def.name);
+      const { rows } = await boss.getDb().executeSql(`SELECT name, id FROM pgboss.job WHERE state = 'active' AND name = ANY($1)`, [names]);
+      let retried = 0;
+      for (const name of names) {
+        const ids = (rows as Array<{ name: string; id: string }>).filter((row) => row.name === name).map((row) => row.id);
+        if (ids.length === 0) continue;
+        // fail() puts a job with retries left back in `retry`, after the queue's (short) first delay.
+        await boss.fail(name, ids, { message: 'the process working on this job ended' });
+        retried += ids.length;
+      }
+      return retried;
+    },
+
     async stop(timeoutMs = 20_000) {
       if (!started) return;
       started = false;
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
     },
   };
+}
+
+/**
+ * Our own registry row (a pid reused by this process is this process too: the earlier one is gone).
+ */
+function isThisProcess(instance: Instance): boolean {
+  return instance.host === hostname() && instance.pid === process.pid;
+}
+
+/**
+ * A registered instance that still reads as live (it stopped beating less than three heartbeats
+ * ago) but whose process no longer exists on this host. An instance on another host, or whose pid
+ * is taken by a running process, may be working: only its heartbeats can tell.
+ */
+function isDeadProcessOfThisHost(instance: Instance): boolean {
+  if (instance.host !== hostname()) return false;
+  try {
+    process.kill(instance.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** The last few errors pg-boss reported, for diagnostics. */

@@ -22,6 +22,7 @@ import { CandidateService } from './hiring/candidates.ts';
 import { CandidateProcessing } from './hiring/processing.ts';
 import { createResumeAnalyzer } from '../resumes/analyzer.ts';
 import { JobService } from './hiring/jobs.ts';
+import { IdempotencyKeys } from './idempotency.ts';
 
 /** The use cases, built once from the runtime's adapters; routes and workers call these. */
 export interface Services {
@@ -38,6 +39,7 @@ export interface Services {
   quarantine: Quarantine;
   processing: CandidateProcessing;
   webhooks: Webhooks;
+  idempotency: IdempotencyKeys;
   readinessChecks: ReadinessCheck[];
 }
 
@@ -86,6 +88,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     webhooks,
     processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config), webhooks, logger: runtime.logger }),
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
+    idempotency: new IdempotencyKeys(db),
     readinessChecks: [scanners.readiness],
   };
 }

@@ -23,6 +23,11 @@ export interface BlobStore {
   /** Server-side copy (used to move bytes into quarantine). */
   copy(fromKey: string, toKey: string): Promise<void>;
   list(prefix: string): AsyncIterable<BlobListing>;
+  /**
+   * Removes the partial writes that a process killed mid-`put` left behind (local temp files,
+   * S3 multipart uploads never completed) last touched before `cutoff`. Returns how many.
+   */
+  sweepPartialWrites(cutoff: Date): Promise<number>;
   presignPut(key: string, options: PresignPutOptions): Promise<PresignedRequest>;
   presignGet(key: string, options: PresignGetOptions): Promise<PresignedRequest>;
   /** Readiness: throws StorageUnavailable when the store cannot be reached. */

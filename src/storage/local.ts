@@ -137,6 +137,28 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  async sweepPartialWrites(cutoff: Date): Promise<number> {
+    const directory = path.join(this.root, TEMP_DIR);
+    let names: string[];
+    try {
+      names = await readdir(directory);
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw storageError(error, 'listed');
+    }
+    let removed = 0;
+    for (const name of names) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(directory, name);
+      // A write in progress keeps moving its modification time.
+      const info = await stat(file).catch(() => null);
+      if (!info || info.mtime >= cutoff) continue;
+      await rm(file, { force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
   async presignPut(key: string, options: PresignPutOptions): Promise<PresignedRequest> {
     assertValidKey(key);
     const expires = Math.floor(Date.now() / 1000) + options.expiresInSeconds;

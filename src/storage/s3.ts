@@ -1,4 +1,5 @@
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   DeleteObjectCommand,
   GetBucketEncryptionCommand,
@@ -6,6 +7,7 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -210,6 +212,33 @@ export class S3BlobStore implements BlobStore {
       () => null,
     );
     return { exists: true, encryption, publicAccessBlocked };
+  }
+
+  async sweepPartialWrites(cutoff: Date): Promise<number> {
+    let removed = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, ...(keyMarker ? { KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker } : {}) }));
+      } catch (error) {
+        // Some S3-compatible stores cannot list multipart uploads: a bucket lifecycle rule
+        // (AbortIncompleteMultipartUpload) does the same there.
+        if (error instanceof S3ServiceException && error.name === 'NotImplemented') return removed;
+        throw this.translate(error, '');
+      }
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= cutoff) continue;
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId })).catch((error: unknown) => {
+          if (!isNotFound(error)) throw this.translate(error, upload.Key!);
+        });
+        removed += 1;
+      }
+      if (!page.IsTruncated) return removed;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,17 @@
 // A worker process for the queue restart test: `enqueue` sends one job and starts working on it
 // (the handler records its attempt, then hangs until the process is killed); `work` runs the
-// queue normally, with a handler whose effect is idempotent.
+// queue normally, with a handler whose effect is idempotent. With `heartbeat` as third argument,
+// the job never expires within the test and the supervisor runs at its production interval: only
+// the job heartbeats can tell that its worker died.
 import pg from 'pg';
 import { createPgBossQueue } from '../../src/queue/queue.ts';
 
-const [mode, url] = process.argv.slice(2) as ['enqueue' | 'work', string];
+const [mode, url, variant] = process.argv.slice(2) as ['enqueue' | 'work', string, 'heartbeat' | undefined];
 const pool = new pg.Pool({ connectionString: url, max: 2 });
-const queue = createPgBossQueue(url, [{ name: 'test.effect', retryLimit: 5, retryDelay: 1, retryDelayMax: 2, expireInSeconds: 2 }], { superviseIntervalSeconds: 1 });
+const queue =
+  variant === 'heartbeat'
+    ? createPgBossQueue(url, [{ name: 'test.effect', retryLimit: 5, retryDelay: 1, retryDelayMax: 2, expireInSeconds: 3600 }])
+    : createPgBossQueue(url, [{ name: 'test.effect', retryLimit: 5, retryDelay: 1, retryDelayMax: 2, expireInSeconds: 2 }], { superviseIntervalSeconds: 1 });
 await queue.start();
 
 await queue.work<{ key: string }>('test.effect', async ({ key }) => {

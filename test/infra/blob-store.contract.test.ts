@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import vm from 'node:vm';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageUnavailable } from '../../src/errors.ts';
@@ -287,6 +287,19 @@ describe('local blob store specifics', () => {
     expect(await readdir(path.join(local.root, '.tmp'))).toEqual([]);
   });
 
+  it('sweeps the temp files of writes cut short, only those idle since before the cutoff', async () => {
+    const temp = path.join(local.root, '.tmp');
+    await mkdir(temp, { recursive: true });
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await writeFile(path.join(temp, 'abandoned.part'), 'half');
+    await utimes(path.join(temp, 'abandoned.part'), hourAgo, hourAgo);
+    await writeFile(path.join(temp, 'in-progress.part'), 'growing');
+    expect(await local.store.sweepPartialWrites(new Date(Date.now() - 60_000))).toBe(1);
+    expect(await readdir(temp)).toEqual(['in-progress.part']);
+    expect(await local.store.sweepPartialWrites(new Date(Date.now() + 1000))).toBe(1);
+    expect(await readdir(temp)).toEqual([]);
+  });
+
   it('never replaces an object: a second put or copy to its key fails and the first bytes stay', async () => {
     const key = uniqueKey();
     await local.store.put(key, bytes('checked bytes'));
@@ -472,6 +485,19 @@ async function startS3(settings: { sse?: 'AES256' | 'aws:kms' | 'none'; kmsKeyId
 describeBlobStoreContract('s3', () => startS3());
 
 describe('S3 blob store specifics', () => {
+  it('sweeps partial writes on a store that cannot list multipart uploads without failing', async () => {
+    // s3rver answers ListMultipartUploads with NotImplemented, as some S3-compatible stores do.
+    const { store, bucket, close } = await startS3();
+    const admin = new S3Client({ endpoint: await s3Endpoint(), region: 'us-east-1', forcePathStyle: true, credentials: CREDENTIALS });
+    try {
+      await expect(admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: 'NotImplemented' });
+      expect(await store.sweepPartialWrites(new Date())).toBe(0);
+    } finally {
+      admin.destroy();
+      await close();
+    }
+  });
+
   it('signs Content-Type, Content-Length and the SSE header into a pre-signed PUT', async () => {
     const { store, bucket, close } = await startS3();
     try {

@@ -6,6 +6,7 @@ import type { Services } from '../../services/index.ts';
 import type { FileView } from '../../services/files/file-view.ts';
 import type { StreamedUpload } from '../../services/files/uploads.ts';
 import { contentRequest, sendContent } from '../content-reply.ts';
+import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { FileObject, InitiateBody, InitiateResponse, VersionObject } from '../schemas/files.ts';
@@ -16,6 +17,7 @@ const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum
 /** The file endpoints of API.md ("Files"). Handlers translate HTTP to the services and back, nothing more. */
 export function fileRoutes(services: Services): FastifyPluginAsync {
   const { uploads, files, scanPipeline } = services;
+  const idempotency = idempotent(services.idempotency);
 
   return async (app) => {
     app.post(
@@ -25,9 +27,11 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           tags,
           summary: 'Start a pre-signed upload',
           description: 'Validates category, declared type and size, then returns a short-lived signed PUT URL.',
+          headers: IdempotencyHeaders,
           body: InitiateBody,
-          response: { 201: InitiateResponse, ...problemResponses(400, 401, 403, 413, 415) },
+          response: { 201: InitiateResponse, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
         },
+        ...idempotency,
       },
       async (request, reply) => {
         const body = request.body as Static<typeof InitiateBody>;
@@ -58,9 +62,11 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           summary: 'Upload a file through the server (streamed)',
           description: 'multipart/form-data with a `category` field followed by a `file` part (or `?category=`). Never buffered whole; the size limit is enforced while streaming.',
           consumes: ['multipart/form-data'],
+          headers: IdempotencyHeaders,
           querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 64 })) }),
-          response: { 201: FileObject, ...problemResponses(400, 401, 403, 413, 415, 422) },
+          response: { 201: FileObject, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
         },
+        ...idempotency,
       },
       async (request, reply) => {
         const ctx = requestContext(request);
@@ -207,7 +213,7 @@ async function readMultipartUpload(request: FastifyRequest, queryCategory: strin
   if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the file as multipart/form-data.');
   let category = queryCategory;
   let result: FileView | undefined;
-  for await (const part of request.parts()) {
+  for await (const part of fingerprinted(request, request.parts())) {
     if (part.type === 'field') {
       if (part.fieldname === 'category' && typeof part.value === 'string') category = part.value;
       continue;

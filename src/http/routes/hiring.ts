@@ -5,6 +5,7 @@ import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { IntakeResult as IntakeResultValue } from '../../services/hiring/candidates.ts';
 import { contentRequest, sendContent } from '../content-reply.ts';
+import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { Application, Candidate, IntakeResult, Job, JobCreate, JobUpdate, MyApplication } from '../schemas/hiring.ts';
@@ -17,6 +18,8 @@ const BULK_LIMITS = { files: 500, fileSize: 200 * 1024 * 1024, parts: 1000, fiel
 /** Jobs, candidates (single and bulk intake, ranked lists, search) and applications. */
 export function hiringRoutes(services: Services): FastifyPluginAsync {
   const { jobs, candidates, bulkIntake } = services;
+  const idempotency = idempotent(services.idempotency);
+  const bulkIdempotency = idempotent(services.idempotency, { multipartLimits: { limits: BULK_LIMITS } });
 
   return async (app) => {
     app.post('/jobs', { schema: { tags, summary: 'Create a job', body: JobCreate, response: { 201: Job, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
@@ -64,17 +67,24 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           tags,
           summary: 'Add one resume (multipart `file`); parsing and scoring run in the background',
           params: IdParams,
+          headers: IdempotencyHeaders,
           consumes: ['multipart/form-data'],
-          response: { 202: Candidate, 200: Type.Object({ duplicate_of: Uuid, filename: Type.String() }), ...problemResponses(400, 401, 404, 413, 415) },
+          response: { 202: Candidate, 200: Type.Object({ duplicate_of: Uuid, filename: Type.String() }), ...problemResponses(400, 401, 404, 409, 413, 415, 422) },
         },
+        ...idempotency,
       },
       async (request, reply) => {
         const ctx = requestContext(request);
         const { id } = request.params as { id: string };
         if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the resume as multipart/form-data.');
-        const file = await request.file();
-        if (!file) throw badRequest('file_required', 'The request has no `file` part.');
-        const result = await candidates.intake(ctx, id, { filename: file.filename, body: file.file });
+        let result: Awaited<ReturnType<typeof candidates.intake>> | undefined;
+        // The first file is the resume; the rest of the body is read too (and so is part of an Idempotency-Key's fingerprint).
+        for await (const part of fingerprinted(request, request.parts())) {
+          if (part.type !== 'file') continue;
+          if (result) for await (const _chunk of part.file);
+          else result = await candidates.intake(ctx, id, { filename: part.filename, body: part.file });
+        }
+        if (!result) throw badRequest('file_required', 'The request has no `file` part.');
         if (result.duplicate_of) return reply.code(200).send({ duplicate_of: result.duplicate_of, filename: result.filename });
         return reply.code(202).send(result.candidate);
       },
@@ -88,9 +98,11 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           summary: 'Add many resumes and/or ZIP archives of resumes in one streamed request',
           description: 'One result per file (per archive entry for ZIPs); one bad file never fails the others. The same resume twice in a job is reported as `duplicate_of`.',
           params: IdParams,
+          headers: IdempotencyHeaders,
           consumes: ['multipart/form-data'],
-          response: { 200: Type.Object({ results: Type.Array(IntakeResult) }), ...problemResponses(400, 401, 404) },
+          response: { 200: Type.Object({ results: Type.Array(IntakeResult) }), ...problemResponses(400, 401, 404, 409, 422) },
         },
+        ...bulkIdempotency,
       },
       async (request) => {
         const ctx = requestContext(request);
@@ -98,7 +110,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         await jobs.load(ctx, id, 'candidate.create');
         if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the resumes as multipart/form-data.');
         const results: IntakeResultValue[] = [];
-        for await (const part of request.parts({ limits: BULK_LIMITS })) {
+        for await (const part of fingerprinted(request, request.parts({ limits: BULK_LIMITS }))) {
           if (part.type !== 'file') continue;
           results.push(...(await bulkIntake.intakePart(ctx, id, { filename: part.filename, stream: part.file })));
         }

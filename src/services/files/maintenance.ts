@@ -8,6 +8,8 @@ import { stagingKey } from './keys.ts';
 
 /** Blobs younger than this are never reconciled away: their row may be about to commit (blob first, row second). */
 const RECONCILE_MIN_AGE_MS = 60 * 60 * 1000;
+/** A partial write idle (local) or started (S3) this long ago belongs to no request still running. */
+const PARTIAL_WRITE_MIN_AGE_MS = 60 * 60 * 1000;
 
 /** The scheduled clean-up jobs: expired uploads, the soft-delete purge, and orphan blobs. */
 export class FileMaintenance {
@@ -79,6 +81,14 @@ export class FileMaintenance {
     }
     if (batch.length) await flush();
     return removed;
+  }
+
+  /**
+   * Removes the partial writes of processes that died mid-write. `alone`: no other process uses the
+   * store (see recoverFromCrash), so every partial write older than `now` is an orphan.
+   */
+  async sweepPartialWrites(now = new Date(), options: { alone?: boolean } = {}): Promise<number> {
+    return this.store.sweepPartialWrites(options.alone ? now : new Date(now.getTime() - PARTIAL_WRITE_MIN_AGE_MS));
   }
 
   private async referencedKeys(keys: string[]): Promise<Set<string>> {
