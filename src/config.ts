@@ -43,6 +43,8 @@ export interface Config {
   authRateLimit: { perIp: number; perAccount: number; windowSeconds: number };
   /** Fastify's `trustProxy`: which proxies' X-Forwarded-For/-Proto to believe (client IPs for rate limits and the audit trail). */
   trustProxy: boolean | string;
+  /** When set, `/metrics` answers only requests bearing it (`Authorization: Bearer …`). */
+  metricsToken?: string;
   uploads: { urlTtlSeconds: number; pendingExpirySeconds: number; maxSizeOverrides: Partial<Record<string, number>> };
   downloads: { urlTtlSeconds: number };
   retention: { softDeleteGraceDays: number; quarantineDays: number; auditDays: number | null };
@@ -131,6 +133,9 @@ export function loadConfig(env: Env = loadEnv()): Config {
     );
   }
 
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && Buffer.byteLength(metricsToken) < 16) problems.push('METRICS_TOKEN must be at least 16 bytes long');
+
   const jwksUrl = env.AUTH_JWKS_URL?.trim();
   let jwks: Config['auth']['jwks'];
   if (jwksUrl) {
@@ -198,6 +203,7 @@ export function loadConfig(env: Env = loadEnv()): Config {
       windowSeconds: read.int('RATE_LIMIT_AUTH_WINDOW_SECONDS', 60, { min: 1 }),
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    ...(metricsToken ? { metricsToken } : {}),
     uploads: {
       urlTtlSeconds: read.int('UPLOAD_URL_TTL_SECONDS', 900, { min: 10, max: 7 * 24 * 3600 }),
       pendingExpirySeconds: read.int('PENDING_UPLOAD_EXPIRY_SECONDS', 24 * 3600, { min: 60 }),

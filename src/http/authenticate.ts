@@ -13,6 +13,10 @@ declare module 'fastify' {
     /** The authenticated caller, or null for an anonymous request. Set before any handler runs. */
     actor: Actor | null;
   }
+  interface FastifyContextConfig {
+    /** The route checks its own credential: the Authorization header is not a user's token. */
+    ownCredentials?: boolean;
+  }
 }
 
 export interface AuthenticateOptions {
@@ -34,6 +38,8 @@ export interface AuthenticateOptions {
 export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts, apiKeys, tokens }) => {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
+    // A route that checks a credential of its own (`/metrics` and its METRICS_TOKEN) is not a user's.
+    if (request.routeOptions.config.ownCredentials) return;
     const authorization = request.headers.authorization;
     const apiKey = request.headers['x-api-key'];
     if (typeof authorization === 'string' && authorization !== '') {

@@ -86,3 +86,24 @@ describe('outages', () => {
     }
   });
 });
+
+describe('metrics behind METRICS_TOKEN', () => {
+  const token = 'scrape-token-0123456789abcdef';
+  let guarded: TestApp;
+  beforeAll(async () => {
+    guarded = await startTestApp({ env: { METRICS_TOKEN: token }, workers: false });
+  });
+  afterAll(async () => guarded?.close());
+
+  it('answers only the scraper that bears the token', async () => {
+    const anonymous = await guarded.fetch('/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(await json(anonymous)).toMatchObject({ code: 'unauthorized' });
+    expect((await guarded.fetch('/metrics', { headers: { authorization: 'Bearer scrape-token-0123456789abcdeX' } })).status).toBe(401);
+    expect((await guarded.fetch('/metrics', { headers: { authorization: token } })).status).toBe(401);
+    const scraped = await guarded.fetch('/metrics', { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('process_cpu_seconds_total');
+    expect((await guarded.fetch('/healthz')).status).toBe(200);
+  });
+});

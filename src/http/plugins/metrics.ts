@@ -1,9 +1,15 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { unauthorized } from '../../errors.ts';
 import { unhandledErrors } from '../../process-guard.ts';
 
-/** Prometheus metrics: process metrics plus a request duration histogram by route and status. */
-export const metricsPlugin = fp(async (app) => {
+/**
+ * Prometheus metrics: process metrics plus a request duration histogram by route and status.
+ * With a `token`, only a scraper that bears it reads them: route names, error counts and memory
+ * figures are not for the public internet.
+ */
+export const metricsPlugin = fp<{ token?: string }>(async (app, { token }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registry.registerMetric(unhandledErrors);
@@ -21,8 +27,18 @@ export const metricsPlugin = fp(async (app) => {
     duration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { ownCredentials: true } }, async (request, reply) => {
+    if (token && !bears(request.headers.authorization, token)) {
+      throw unauthorized('Metrics need the bearer token set in METRICS_TOKEN.');
+    }
     reply.type(registry.contentType);
     return registry.metrics();
   });
 });
+
+/** Compared as hashes in constant time: neither the token's bytes nor its length leak through timing. */
+function bears(authorization: string | undefined, token: string): boolean {
+  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(token));
+}
