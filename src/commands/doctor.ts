@@ -19,7 +19,7 @@ export const doctor: Command = {
     const results: CheckResult[] = [];
     let runtime: Runtime | undefined;
     try {
-      runtime = await createRuntime(config, logger, { startEmbeddedDatabase: true, migrate: false });
+      runtime = await createRuntime(config, logger, { startEmbeddedDatabase: 'unless-running', migrate: false });
       results.push(await attempt('database', async () => {
         const { rows } = await sql<{ version: string }>`select version()`.execute(runtime!.db);
         return rows[0]?.version.split(',')[0] ?? 'connected';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startS3rver } from '../helpers/s3rver.ts';
+import { startServe } from '../helpers/serve-child.ts';
 
 let dir: string;
 let s3: { endpoint: string; stop(): Promise<void> };
@@ -22,9 +23,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function doctor(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function doctor(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
+  return cli(['doctor', ...args], env);
+}
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['src/cli.ts', 'doctor'], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, LOG_LEVEL: 'silent', ...env } });
+    const child = spawn(process.execPath, ['src/cli.ts', ...args], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, LOG_LEVEL: 'silent', ...env } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -38,6 +43,31 @@ it('passes against the embedded default', async () => {
   expect(result.output).toMatch(/PASS\s+blob store round trip/);
   expect(result.code).toBe(0);
 }, 60_000);
+
+it('checks the database and the audit trail of a running server, and again once it has stopped', async () => {
+  const env = { VITAE_DATA_DIR: path.join(dir, 'beside-serve') };
+  const server = await startServe(env);
+  try {
+    const checked = await doctor(env);
+    expect(checked.output).toMatch(/PASS\s+database\s+PostgreSQL 17/);
+    expect(checked.output).toMatch(/PASS\s+blob store round trip/);
+    expect(checked.output).not.toMatch(/FAIL/);
+    expect(checked.code).toBe(0);
+    const verified = await cli(['audit', 'verify'], { ...env, LOG_LEVEL: 'silent' });
+    expect(verified.output).toMatch(/\d+ chains, 0 broken/);
+    expect(verified.code).toBe(0);
+    // The server still serves: its database was attached to, not taken over or stopped.
+    expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);
+  } finally {
+    expect(await server.stop()).toBe(0);
+  }
+  const alone = await doctor(env);
+  expect(alone.output).toMatch(/PASS\s+database\s+PostgreSQL 17/);
+  expect(alone.code).toBe(0);
+  const verifiedAlone = await cli(['audit', 'verify'], { ...env, LOG_LEVEL: 'silent' });
+  expect(verifiedAlone.output).toMatch(/\d+ chains, 0 broken/);
+  expect(verifiedAlone.code).toBe(0);
+}, 120_000);
 
 const s3Env = (bucket: string) => ({
   VITAE_DATA_DIR: path.join(dir, 's3'),
