@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadPresigned, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 import { EICAR, fakeExecutable, makePdf, PNG_1X1 } from '../helpers/documents.ts';
 import { LocalBlobStore } from '../../src/storage/local.ts';
 import { stagingKey } from '../../src/services/files/keys.ts';
+import { verifyStoredBlobs, type BlobProblem } from '../../src/services/files/blob-integrity.ts';
 
 let t: TestApp;
 let candidate: Session;
@@ -301,6 +303,28 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
     const after = await json(await t.fetch(`/api/v1/files/${file.id}`, { headers: candidate.headers }));
     expect(after).toMatchObject({ status: 'rejected' });
     expect((await t.fetch(`/api/v1/files/${file.id}/content`, { headers: candidate.headers })).status).not.toBe(200);
+  });
+
+  it('finds, when stored files are re-hashed, bytes changed or removed in the store', async () => {
+    const [changed, removed] = await Promise.all([1, 2].map(async (n) => (await json(await uploadStreamed(t, candidate, { bytes: await makePdf([`Resume ${n}`]), filename: 'cv.pdf', category: 'resume' }))).id as string));
+    for (const id of [changed!, removed!]) expect((await waitForScan(t, candidate, id)).status).toBe('clean');
+    const keyOf = async (id: string) => (await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', id).executeTakeFirstOrThrow()).storage_key;
+    const ours = (problems: BlobProblem[]) => problems.filter((p) => p.fileId === changed || p.fileId === removed).map(({ fileId, problem }) => ({ fileId, problem }));
+    expect(ours((await verifyStoredBlobs(t.runtime, 'all')).problems)).toEqual([]);
+
+    const bytes = await buffer(await t.runtime.store.get(await keyOf(changed!)));
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 0xff, bytes.length - 2);
+    await replaceStoredBytes(await keyOf(changed!), bytes);
+    await t.runtime.store.delete(await keyOf(removed!));
+    const verification = await verifyStoredBlobs(t.runtime, 'all');
+    expect(verification.checked).toBe(verification.total);
+    expect(ours(verification.problems)).toEqual(
+      expect.arrayContaining([
+        { fileId: changed, problem: 'sha256 mismatch' },
+        { fileId: removed, problem: 'missing' },
+      ]),
+    );
+    expect(ours(verification.problems)).toHaveLength(2);
   });
 
   it('answers 404 when completing someone else’s upload', async () => {
