@@ -68,7 +68,7 @@ it('checks the database and the audit trail of a running server, and again once 
   const verifiedAlone = await cli(['audit', 'verify'], { ...env, LOG_LEVEL: 'silent' });
   expect(verifiedAlone.output).toMatch(/\d+ chains, 0 broken/);
   expect(verifiedAlone.code).toBe(0);
-}, 120_000);
+}, 480_000);
 
 /** A candidate's resumes uploaded through the API, each scanned clean: their file ids. */
 async function uploadResumes(server: ServeChild, count: number): Promise<string[]> {
@@ -128,7 +128,7 @@ it('re-hashes stored files with --verify-blobs and names those changed or remove
   } finally {
     expect(await server.stop()).toBe(0);
   }
-}, 180_000);
+}, 480_000);
 
 const s3Env = (bucket: string) => ({
   VITAE_DATA_DIR: path.join(dir, 's3'),

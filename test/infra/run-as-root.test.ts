@@ -52,5 +52,5 @@ describe.runIf(isRoot)('npm start as root from a private home directory', () => 
     } finally {
       expect(await server.stop()).toBe(0);
     }
-  });
+  }, 300_000);
 });
