@@ -11,6 +11,7 @@ Commands:
   worker                run the queue workers only
   migrate               apply database migrations
   doctor                check the database and the blob store, print what passed
+                          [--verify-blobs[=all|N]] also re-hash stored files (a sample of N, 100 by default, or all)
   user create           create a user: --email --name --role candidate|recruiter [--org NAME] [--admin] [--password-stdin]
   audit verify          verify the audit trail's hash chains
   rescan --since DATE   re-scan clean files uploaded since DATE
@@ -39,7 +40,11 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const { values } = parseArgs({ args: rest, options: command.options, allowPositionals: false, strict: true });
+  const args = rest.map((arg) => {
+    const bare = arg.startsWith('--') ? command.bareValues?.[arg.slice(2)] : undefined;
+    return bare === undefined ? arg : `${arg}=${bare}`;
+  });
+  const { values } = parseArgs({ args, options: command.options, allowPositionals: false, strict: true });
   const logger = createLogger(config.logLevel);
   return command.run({ config, logger, args: values as Record<string, string | boolean | undefined> });
 }

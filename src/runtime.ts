@@ -26,8 +26,12 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
-  /** `serve` may start the embedded server; `worker` and one-off commands attach to a running one. */
-  startEmbeddedDatabase: boolean;
+  /**
+   * In the embedded mode: `serve` starts (or adopts) the server (true); `worker` attaches to the one
+   * `serve` runs (false); one-off commands attach to it when it runs and start it otherwise
+   * ('unless-running'), so that they work beside a running `serve` and without one.
+   */
+  startEmbeddedDatabase: boolean | 'unless-running';
   migrate: boolean;
 }
 
@@ -43,23 +47,24 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     let databaseUrl: string;
     if (config.database.mode === 'external') {
       databaseUrl = config.database.url;
-    } else if (options.startEmbeddedDatabase) {
-      embedded = await startEmbeddedPostgres({
-        dataDir: config.database.dataDir,
-        port: config.database.port,
-        log: (message: string) => logger.debug({ component: 'embedded-postgres' }, message),
-      });
-      cleanups.push(() => embedded!.stop());
-      databaseUrl = embedded.connectionString;
-      logger.info({ reused: embedded.reused }, 'embedded PostgreSQL ready');
     } else {
-      const running = await readEmbeddedConnection(config.database.dataDir);
-      if (!running) {
+      const running = options.startEmbeddedDatabase === true ? null : await readEmbeddedConnection(config.database.dataDir);
+      if (running) {
+        databaseUrl = running.connectionString;
+      } else if (options.startEmbeddedDatabase) {
+        embedded = await startEmbeddedPostgres({
+          dataDir: config.database.dataDir,
+          port: config.database.port,
+          log: (message: string) => logger.debug({ component: 'embedded-postgres' }, message),
+        });
+        cleanups.push(() => embedded!.stop());
+        databaseUrl = embedded.connectionString;
+        logger.info({ reused: embedded.reused, directory: embedded.directory }, 'embedded PostgreSQL ready');
+      } else {
         throw new Error(
           `No embedded PostgreSQL is running on ${config.database.dataDir}: start \`vitae serve\` first, or set DATABASE_URL.`,
         );
       }
-      databaseUrl = running.connectionString;
     }
 
     const db = createDb(databaseUrl, config.databasePoolSize);

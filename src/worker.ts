@@ -17,6 +17,8 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
   await queue.work(JOBS.expirePendingUploads, async () => {
     const expired = await services.maintenance.expirePendingUploads();
     if (expired) logger.info({ expired }, 'expired pending uploads');
+    const swept = await services.maintenance.sweepStagedUploads();
+    if (swept) logger.info({ swept }, 'removed bytes sent to closed upload URLs');
   });
   await queue.work(JOBS.purgeDeletedFiles, async () => {
     const purged = await services.maintenance.purgeDeletedFiles();

@@ -6,7 +6,7 @@ import type { Command } from './types.ts';
 export const auditVerify: Command = {
   options: {},
   async run({ config, logger }) {
-    const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: true, migrate: false });
+    const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: 'unless-running', migrate: false });
     try {
       const reports = await new AuditLog(runtime.db).verify();
       let broken = 0;

@@ -10,6 +10,8 @@ export interface CommandContext {
 
 export interface Command {
   options: NonNullable<ParseArgsConfig['options']>;
+  /** String options that may also be given bare (`--verify-blobs` or `--verify-blobs=all`): the value a bare one means. */
+  bareValues?: Record<string, string>;
   /** Resolves to the exit code, or -1 for a long-running command that exits on a signal. */
   run(context: CommandContext): Promise<number>;
 }

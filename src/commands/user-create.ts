@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { readEmbeddedConnection } from '../db/embedded.ts';
 import { AppError } from '../errors.ts';
 import { createRuntime } from '../runtime.ts';
 import { AuditLog } from '../services/audit/audit-log.ts';
@@ -38,8 +37,7 @@ export const userCreate: Command = {
     const password = generated ? randomBytes(18).toString('base64url') : (await text(process.stdin)).replace(/\r?\n$/, '');
 
     // Before the first `vitae serve` there is no embedded server to attach to: start it for this command.
-    const startEmbeddedDatabase = config.database.mode === 'embedded' && !(await readEmbeddedConnection(config.database.dataDir));
-    const runtime = await createRuntime(config, logger, { startEmbeddedDatabase, migrate: true });
+    const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: 'unless-running', migrate: true });
     try {
       const accounts = new Accounts(runtime.db, new AuditLog(runtime.db));
       const user = await accounts.createUser({

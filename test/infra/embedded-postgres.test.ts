@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -225,12 +225,34 @@ it.runIf(process.platform === 'linux')('recovers when the server itself was kill
 });
 
 describe.runIf(isRoot)('run as root', () => {
-  it('explains that the postgres user cannot enter the data directory', async () => {
-    const closed = await mkdtemp(path.join(tmpdir(), 'vitae-embedded-closed-')); // mode 0700
+  it('keeps the cluster where the postgres user can reach it when the data directory is private, and finds it there again', async () => {
+    const closed = await mkdtemp(path.join(tmpdir(), 'vitae-embedded-closed-')); // mode 0700, as /root
+    const dataDir = path.join(closed, 'data', 'pg');
+    let cluster = '';
     try {
-      await expect(startEmbeddedPostgres({ dataDir: path.join(closed, 'data', 'pg') })).rejects.toThrow(/cannot enter .*chmod o\+x/);
+      const first = await startEmbeddedPostgres({ dataDir });
+      try {
+        cluster = first.directory;
+        expect(cluster).toMatch(/^\/var\/lib\/vitae\/clusters\/[0-9a-f]{16}\/pg$/);
+        expect((await lstat(dataDir)).isSymbolicLink()).toBe(true);
+        expect(await readlink(dataDir)).toBe(cluster);
+        expect(await readFile(path.join(path.dirname(cluster), 'data-dir'), 'utf8')).toBe(`${dataDir}\n`);
+        expect((await stat(cluster)).uid).toBe(Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })));
+        await query(first.connectionString, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+        expect((await readEmbeddedConnection(dataDir))?.connectionString).toBe(first.connectionString);
+      } finally {
+        await first.stop();
+      }
+      const second = await startEmbeddedPostgres({ dataDir });
+      try {
+        expect(second.directory).toBe(cluster);
+        expect((await query(second.connectionString, 'SELECT v FROM kept'))[0].v).toBe('still here');
+      } finally {
+        await second.stop();
+      }
     } finally {
       await rm(closed, { recursive: true, force: true });
+      if (cluster) await rm(path.dirname(cluster), { recursive: true, force: true });
     }
   });
 

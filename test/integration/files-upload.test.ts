@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadPresigned, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 import { EICAR, fakeExecutable, makePdf, PNG_1X1 } from '../helpers/documents.ts';
 import { LocalBlobStore } from '../../src/storage/local.ts';
+import { stagingKey } from '../../src/services/files/keys.ts';
+import { verifyStoredBlobs, type BlobProblem } from '../../src/services/files/blob-integrity.ts';
 
 let t: TestApp;
 let candidate: Session;
@@ -235,6 +238,57 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
     expect(await t.runtime.store.exists(version.storage_key)).toBe(false);
   });
 
+  describe.each([
+    ['soft-deleted', ''],
+    ['erased', '?hard=true'],
+  ])('an upload URL whose file was %s before its bytes arrived', (_how, query) => {
+    async function initiate() {
+      const response = await t.fetch('/api/v1/files/upload/initiate', {
+        method: 'POST',
+        headers: { ...candidate.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'cv.pdf', content_type: 'application/pdf', size: pdf.length, category: 'resume' }),
+      });
+      expect(response.status).toBe(201);
+      const { file_id, upload } = await json(response);
+      return { fileId: file_id as string, upload: upload as { url: string; headers: Record<string, string> } };
+    }
+    const remove = async (fileId: string) => expect((await t.fetch(`/api/v1/files/${fileId}${query}`, { method: 'DELETE', headers: candidate.headers })).status).toBe(204);
+    /** Every key a pre-signed PUT for this file could have written (the version's own, and S3's staging key). */
+    const uploadKeys = async (fileId: string) => {
+      const { storage_key } = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', fileId).executeTakeFirstOrThrow();
+      return [storage_key, stagingKey(fileId, 1)];
+    };
+    const anyStored = async (keys: string[]) => (await Promise.all(keys.map((key) => t.runtime.store.exists(key)))).some(Boolean);
+
+    it('is refused, and nothing it sends is kept', async () => {
+      const { fileId, upload } = await initiate();
+      await remove(fileId);
+      const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: Buffer.from(pdf) });
+      if (process.env.VITAE_TEST_STORAGE === 'local') {
+        expect(put.status).toBe(409);
+        expect(put.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect((await json(put)).code).toBe('upload_closed');
+      } else {
+        // The bucket itself answers a pre-signed PUT: the scheduled sweep of staged uploads removes what it wrote.
+        await t.services.maintenance.sweepStagedUploads();
+      }
+      expect(await anyStored(await uploadKeys(fileId))).toBe(false);
+      const complete = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id: fileId }) });
+      expect(complete.status).toBe(404);
+    });
+
+    it('loses the bytes that arrived before the deletion once the file is erased', async () => {
+      const { fileId, upload } = await initiate();
+      expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: Buffer.from(pdf) })).ok).toBe(true);
+      // The sweep leaves alone an upload that is still waiting for its `complete`.
+      await t.services.maintenance.sweepStagedUploads();
+      expect(await anyStored(await uploadKeys(fileId))).toBe(true);
+      await remove(fileId);
+      if (query === '') await t.services.maintenance.purgeDeletedFiles(new Date(Date.now() + (t.runtime.config.retention.softDeleteGraceDays + 1) * 24 * 3600 * 1000));
+      expect(await anyStored(await uploadKeys(fileId))).toBe(false);
+    });
+  });
+
   it('refuses, at the scan, stored bytes that differ from the ones checked at upload', async () => {
     const original = await makePdf();
     const response = await uploadStreamed(t, candidate, { bytes: original, filename: 'cv.pdf', category: 'resume' });
@@ -249,6 +303,28 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
     const after = await json(await t.fetch(`/api/v1/files/${file.id}`, { headers: candidate.headers }));
     expect(after).toMatchObject({ status: 'rejected' });
     expect((await t.fetch(`/api/v1/files/${file.id}/content`, { headers: candidate.headers })).status).not.toBe(200);
+  });
+
+  it('finds, when stored files are re-hashed, bytes changed or removed in the store', async () => {
+    const [changed, removed] = await Promise.all([1, 2].map(async (n) => (await json(await uploadStreamed(t, candidate, { bytes: await makePdf([`Resume ${n}`]), filename: 'cv.pdf', category: 'resume' }))).id as string));
+    for (const id of [changed!, removed!]) expect((await waitForScan(t, candidate, id)).status).toBe('clean');
+    const keyOf = async (id: string) => (await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', id).executeTakeFirstOrThrow()).storage_key;
+    const ours = (problems: BlobProblem[]) => problems.filter((p) => p.fileId === changed || p.fileId === removed).map(({ fileId, problem }) => ({ fileId, problem }));
+    expect(ours((await verifyStoredBlobs(t.runtime, 'all')).problems)).toEqual([]);
+
+    const bytes = await buffer(await t.runtime.store.get(await keyOf(changed!)));
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 0xff, bytes.length - 2);
+    await replaceStoredBytes(await keyOf(changed!), bytes);
+    await t.runtime.store.delete(await keyOf(removed!));
+    const verification = await verifyStoredBlobs(t.runtime, 'all');
+    expect(verification.checked).toBe(verification.total);
+    expect(ours(verification.problems)).toEqual(
+      expect.arrayContaining([
+        { fileId: changed, problem: 'sha256 mismatch' },
+        { fileId: removed, problem: 'missing' },
+      ]),
+    );
+    expect(ours(verification.problems)).toHaveLength(2);
   });
 
   it('answers 404 when completing someone else’s upload', async () => {

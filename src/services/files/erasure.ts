@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
+import { stagingKey } from './keys.ts';
 
 /**
  * GDPR erasure: row first (personal data scrubbed, the file marked erased, a tombstone in the
- * audit trail), then every version's bytes, quarantined copies included. Idempotent: running it
+ * audit trail), then every version's bytes, quarantined and staged copies included. Idempotent: running it
  * again on an erased file only retries the blob deletions.
  */
 export async function eraseFile(deps: { db: Db; store: BlobStore; audit: AuditLog }, context: AuditContext, fileId: string, action: 'file.erased' | 'file.purged'): Promise<void> {
@@ -29,9 +30,11 @@ export async function eraseFile(deps: { db: Db; store: BlobStore; audit: AuditLo
     await tx.updateTable('applications').set({ withdrawn_at: now }).where('withdrawn_at', 'is', null).where((eb) => eb.or([eb('resume_file_id', '=', fileId), eb('cover_letter_file_id', '=', fileId)])).execute();
     await audit.append(tx, context, { action, orgId: file.org_id, fileId, subjectUserId: file.owner_id });
   });
-  const versions = await db.selectFrom('file_versions').select(['storage_key', 'quarantine_key']).where('file_id', '=', fileId).execute();
+  const versions = await db.selectFrom('file_versions').select(['version', 'storage_key', 'quarantine_key']).where('file_id', '=', fileId).execute();
   for (const version of versions) {
     await store.delete(version.storage_key);
+    // Bytes a pre-signed upload staged (S3) and that no `complete` moved into place yet.
+    await store.delete(stagingKey(fileId, version.version));
     if (version.quarantine_key) await store.delete(version.quarantine_key);
   }
 }

@@ -18,8 +18,18 @@ export const QUARANTINE_PREFIX = 'quarantine/';
  * Where a pre-signed upload to S3 lands before `complete` copies it to the version's key. A URL
  * replayed later writes only here, never over bytes that were checked and scanned (an S3
  * pre-signed PUT cannot be made conditional on every S3-compatible server). Unreferenced, so the
- * reconciler sweeps what is left.
+ * URL stays valid until it expires, and the bucket, not Vitae, answers it: what it writes after its
+ * version stopped waiting (completed, expired, its file deleted or erased) is swept by
+ * `FileMaintenance.sweepStagedUploads`.
  */
 export function stagingKey(fileId: string, version: number): string {
-  return `staging/${fileId}/${version}`;
+  return `${STAGING_PREFIX}${fileId}/${version}`;
+}
+
+export const STAGING_PREFIX = 'staging/';
+
+/** The version a staging key belongs to, or null for a key of another shape. */
+export function parseStagingKey(key: string): { fileId: string; version: number } | null {
+  const match = /^staging\/([^/]+)\/(\d+)$/.exec(key);
+  return match ? { fileId: match[1]!, version: Number(match[2]) } : null;
 }

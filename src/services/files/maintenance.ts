@@ -4,7 +4,7 @@ import type { BlobStore } from '../../storage/blob-store.ts';
 import { SYSTEM_CONTEXT, type AuditLog } from '../audit/audit-log.ts';
 import { eraseFile } from './erasure.ts';
 import { refreshFileFromVersions } from './current-version.ts';
-import { stagingKey } from './keys.ts';
+import { parseStagingKey, STAGING_PREFIX, stagingKey } from './keys.ts';
 
 /** Blobs younger than this are never reconciled away: their row may be about to commit (blob first, row second). */
 const RECONCILE_MIN_AGE_MS = 60 * 60 * 1000;
@@ -51,6 +51,47 @@ export class FileMaintenance {
       await this.store.delete(stagingKey(version.file_id, version.version));
     }
     return stale.length;
+  }
+
+  /**
+   * Bytes on staging keys that no upload waits for any more: sent to a pre-signed URL after its
+   * version was completed or expired, or its file deleted or erased (on S3 the bucket accepts such
+   * a PUT until the URL expires). Nothing reads them; they must not outlive an erasure.
+   */
+  async sweepStagedUploads(): Promise<number> {
+    let removed = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      const waiting = await this.pendingUploads(batch);
+      for (const key of batch) {
+        if (waiting.has(key)) continue;
+        await this.store.delete(key);
+        removed += 1;
+      }
+      batch = [];
+    };
+    for await (const blob of this.store.list(STAGING_PREFIX)) {
+      batch.push(blob.key);
+      if (batch.length >= 500) await flush();
+    }
+    if (batch.length) await flush();
+    return removed;
+  }
+
+  /** The staging keys among `keys` whose version still waits for its upload, in a live file. */
+  private async pendingUploads(keys: string[]): Promise<Set<string>> {
+    const fileIds = [...new Set(keys.flatMap((key) => parseStagingKey(key)?.fileId ?? []))];
+    if (fileIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('file_versions')
+      .innerJoin('files', 'files.id', 'file_versions.file_id')
+      .select(['file_versions.file_id', 'file_versions.version'])
+      .where('file_versions.file_id', 'in', fileIds)
+      .where('file_versions.status', '=', 'pending_upload')
+      .where('files.deleted_at', 'is', null)
+      .where('files.erased_at', 'is', null)
+      .execute();
+    return new Set(rows.map((row) => stagingKey(row.file_id, row.version)));
   }
 
   /** Soft-deleted files past the grace period are erased for good. */
