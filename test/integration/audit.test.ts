@@ -53,6 +53,8 @@ describe('audit trail', () => {
 
   it('keeps every chain whole under concurrent appends, and an append rolled back with its transaction leaves no trace', async () => {
     const file = await json(await uploadStreamed(t, admin, { bytes: Buffer.from('Read by many\n'), filename: 'c.txt', category: 'resume' }));
+    // The scan appends entries of its own in the background: let it finish before entries are counted.
+    await waitForScan(t, admin, file.id);
     const reads = await Promise.all(Array.from({ length: 60 }, () => t.fetch(`/api/v1/files/${file.id}`, { headers: admin.headers })));
     expect(reads.map((r) => r.status)).toEqual(Array(60).fill(200));
 
@@ -107,5 +109,6 @@ describe('audit trail', () => {
     expect(deleted.code).toBe(1);
     expect(deleted.out).toContain(victim.chain);
     expect(deleted.out).toMatch(/missing|deleted/);
-  });
+    // Five CLI processes, each starting Node and connecting: on a loaded machine that is minutes, not seconds.
+  }, 300_000);
 });
