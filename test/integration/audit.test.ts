@@ -109,6 +109,6 @@ describe('audit trail', () => {
     expect(deleted.code).toBe(1);
     expect(deleted.out).toContain(victim.chain);
     expect(deleted.out).toMatch(/missing|deleted/);
-    // Five CLI processes, each starting Node and connecting: on a loaded machine that is minutes, not seconds.
+    // Four CLI processes, each starting Node and connecting: on a loaded machine that is minutes, not seconds.
   }, 300_000);
 });
