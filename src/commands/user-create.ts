@@ -4,6 +4,7 @@ import { readEmbeddedConnection } from '../db/embedded.ts';
 import { AppError } from '../errors.ts';
 import { createRuntime } from '../runtime.ts';
 import { AuditLog } from '../services/audit/audit-log.ts';
+import { DeniedAttempts } from '../services/audit/denied-attempts.ts';
 import { Accounts } from '../services/auth/accounts.ts';
 import type { Command } from './types.ts';
 
@@ -41,7 +42,8 @@ export const userCreate: Command = {
     const startEmbeddedDatabase = config.database.mode === 'embedded' && !(await readEmbeddedConnection(config.database.dataDir));
     const runtime = await createRuntime(config, logger, { startEmbeddedDatabase, migrate: true });
     try {
-      const accounts = new Accounts(runtime.db, new AuditLog(runtime.db));
+      const audit = new AuditLog(runtime.db);
+      const accounts = new Accounts(runtime.db, audit, new DeniedAttempts(audit, config.auditDenied));
       const user = await accounts.createUser({
         email: args.email,
         name: typeof args.name === 'string' ? args.name : args.email,
