@@ -56,7 +56,7 @@ export class Accounts {
   async register(input: Registration, context: AuditContext): Promise<UserView> {
     const email = validEmail(input.email);
     const name = validName(input.name);
-    assertPasswordPolicy(input.password, email);
+    await assertPasswordPolicy(input.password, email);
     if (input.role === 'candidate' && input.org_name !== undefined) throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
     const passwordHash = await hashPassword(input.password);
     return this.inTransaction(async (tx) => {
@@ -77,7 +77,7 @@ export class Accounts {
   async createUser(input: { email: string; name: string; role: UserRole; password: string; orgName?: string; admin: boolean }): Promise<UserView> {
     const email = validEmail(input.email);
     const name = validName(input.name);
-    assertPasswordPolicy(input.password, email);
+    await assertPasswordPolicy(input.password, email);
     if (input.role === 'recruiter' && !input.orgName?.trim()) throw new AppError(400, 'org_required', 'A recruiter needs an organization.');
     const passwordHash = await hashPassword(input.password);
     return this.inTransaction(async (tx) => {

@@ -1,4 +1,3 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { localPart } from '../../domain/email.ts';
 import { AppError } from '../../errors.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
@@ -10,7 +9,10 @@ import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
  * MIT), compared without regard to case or spaces, or the account's email or the name before its
  * `@`. Every refusal is 400 `weak_password`, with a detail that says which rule failed.
  */
-const COMMON = new Set(dictionary['passwords-common'].map((word) => fold(word)));
+let common: Promise<ReadonlySet<string>> | undefined;
+/** Loaded on first use: decompressing the list takes long enough to slow every CLI command's start. */
+const commonPasswords = () =>
+  (common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set(dictionary['passwords-common'].map((word) => fold(word)))));
 /** Fewer distinct characters than this is a repetition, whatever its length. */
 const MIN_DISTINCT = 4;
 /** A shorter email name ("al@…") is contained in too many good passwords to refuse them. */
@@ -18,11 +20,12 @@ const MIN_LOCAL_PART = 3;
 
 export type PasswordProblem = 'length' | 'repetitive' | 'common' | 'email';
 
-export function passwordProblem(password: string, email?: string): PasswordProblem | null {
+export async function passwordProblem(password: string, email?: string): Promise<PasswordProblem | null> {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) return 'length';
   const folded = fold(password);
   if (new Set(folded).size < MIN_DISTINCT) return 'repetitive';
-  if (COMMON.has(folded) || COMMON.has(folded.replace(/\s+/gu, ''))) return 'common';
+  const list = await commonPasswords();
+  if (list.has(folded) || list.has(folded.replace(/\s+/gu, ''))) return 'common';
   if (email) {
     const address = fold(email);
     const name = fold(localPart(email));
@@ -39,8 +42,8 @@ const DETAILS: Record<PasswordProblem, string> = {
 };
 
 /** Throws 400 `weak_password` naming the rule, for registration and `vitae user create`. */
-export function assertPasswordPolicy(password: string, email?: string): void {
-  const problem = passwordProblem(password, email);
+export async function assertPasswordPolicy(password: string, email?: string): Promise<void> {
+  const problem = await passwordProblem(password, email);
   if (problem) throw new AppError(400, 'weak_password', DETAILS[problem]);
 }
 
