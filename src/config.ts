@@ -39,8 +39,13 @@ export interface Config {
     audience: string;
     jwks?: { url: string; issuer: string; audience: string; claim: string };
   };
-  /** Login, register and refresh: attempts per window, per client IP and per account. */
+  /**
+   * Login, register and refresh: attempts per window, per client IP and per account from one IP
+   * (so that failures elsewhere never lock the owner out).
+   */
   authRateLimit: { perIp: number; perAccount: number; windowSeconds: number };
+  /** Audit entries for denied attempts (failed logins, 401, 403) per window: see `DeniedAttempts`. */
+  auditDenied: { perAddress: number; total: number; windowSeconds: number };
   /** Fastify's `trustProxy`: which proxies' X-Forwarded-For/-Proto to believe (client IPs for rate limits and the audit trail). */
   trustProxy: boolean | string;
   /** When set, `/metrics` answers only requests bearing it (`Authorization: Bearer …`). */
@@ -201,6 +206,11 @@ export function loadConfig(env: Env = loadEnv()): Config {
       perIp: read.int('RATE_LIMIT_AUTH_PER_IP', 30, { min: 1 }),
       perAccount: read.int('RATE_LIMIT_AUTH_PER_ACCOUNT', 10, { min: 1 }),
       windowSeconds: read.int('RATE_LIMIT_AUTH_WINDOW_SECONDS', 60, { min: 1 }),
+    },
+    auditDenied: {
+      perAddress: read.int('AUDIT_DENIED_PER_ADDRESS', 20, { min: 1 }),
+      total: read.int('AUDIT_DENIED_PER_PROCESS', 1000, { min: 1 }),
+      windowSeconds: read.int('AUDIT_DENIED_WINDOW_SECONDS', 60, { min: 1 }),
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     ...(metricsToken ? { metricsToken } : {}),

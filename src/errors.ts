@@ -8,6 +8,8 @@ export class AppError extends Error {
   readonly code: string;
   /** Seconds, sent as Retry-After (429 and 503). */
   readonly retryAfter?: number;
+  /** The refusal already has its audit entry (written where the decision was made): the HTTP layer adds none. */
+  audited = false;
 
   constructor(status: number, code: string, message: string, options?: { retryAfter?: number; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -16,6 +18,12 @@ export class AppError extends Error {
     this.code = code;
     if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
+}
+
+/** Marks a refusal whose audit entry the caller wrote itself. */
+export function alreadyAudited<E extends AppError>(error: E): E {
+  error.audited = true;
+  return error;
 }
 
 export const badRequest = (code: string, message: string) => new AppError(400, code, message);

@@ -3,6 +3,7 @@ import { text } from 'node:stream/consumers';
 import { AppError } from '../errors.ts';
 import { createRuntime } from '../runtime.ts';
 import { AuditLog } from '../services/audit/audit-log.ts';
+import { DeniedAttempts } from '../services/audit/denied-attempts.ts';
 import { Accounts } from '../services/auth/accounts.ts';
 import type { Command } from './types.ts';
 
@@ -39,7 +40,8 @@ export const userCreate: Command = {
     // Before the first `vitae serve` there is no embedded server to attach to: start it for this command.
     const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: 'unless-running', migrate: true });
     try {
-      const accounts = new Accounts(runtime.db, new AuditLog(runtime.db));
+      const audit = new AuditLog(runtime.db);
+      const accounts = new Accounts(runtime.db, audit, new DeniedAttempts(audit, config.auditDenied));
       const user = await accounts.createUser({
         email: args.email,
         name: typeof args.name === 'string' ? args.name : args.email,

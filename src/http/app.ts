@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { categoryRules } from '../domain/categories.ts';
 import type { Runtime } from '../runtime.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
+import { deniedAuditPlugin } from './plugins/denied-audit.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -24,10 +25,15 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
-/** An incoming X-Request-Id is kept when it looks like an id, so that a trace can span services. */
+/**
+ * An incoming X-Request-Id is kept only behind a trusted proxy (TRUST_PROXY), which sets or
+ * vouches for it so that a trace can span services, and only when it looks like an id. Straight
+ * from a client it would let anyone write what they like into the audit trail's request ids.
+ */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(runtime: Runtime, services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const acceptsRequestIds = runtime.config.trustProxy !== false;
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -35,7 +41,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+      return acceptsRequestIds && typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
@@ -57,6 +63,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(authenticatePlugin, services.auth);
+  await app.register(deniedAuditPlugin, { deniedAttempts: services.deniedAttempts });
   await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion });
   await app.register(metricsPlugin, { token: runtime.config.metricsToken });
   await app.register(healthRoutes(runtime, services.readinessChecks));

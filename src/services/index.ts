@@ -4,6 +4,7 @@ import type { ReadinessCheck } from '../http/routes/health.ts';
 import type { Runtime } from '../runtime.ts';
 import { createScanners } from '../scan/index.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { DeniedAttempts } from './audit/denied-attempts.ts';
 import { Accounts } from './auth/accounts.ts';
 import { ApiKeys } from './auth/api-keys.ts';
 import { RefreshTokens } from './auth/refresh-tokens.ts';
@@ -28,6 +29,8 @@ import { IdempotencyKeys } from './idempotency.ts';
 export interface Services {
   config: Config;
   audit: AuditLog;
+  /** Audit entries for refused attempts, within a write budget per address. */
+  deniedAttempts: DeniedAttempts;
   auth: { accounts: Accounts; tokens: TokenService; refreshTokens: RefreshTokens; apiKeys: ApiKeys };
   uploads: UploadService;
   files: FileService;
@@ -52,6 +55,7 @@ export interface ServiceOverrides {
 export function createServices(runtime: Runtime, overrides: ServiceOverrides = {}): Services {
   const { db, store, queue, config, secrets } = runtime;
   const audit = new AuditLog(db);
+  const deniedAttempts = new DeniedAttempts(audit, config.auditDenied);
   const access = new FileAccess(db, audit);
   const scanners = createScanners(config);
   const uploads = new UploadService({ db, store, queue, audit, access, config });
@@ -72,8 +76,9 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
   return {
     config,
     audit,
+    deniedAttempts,
     auth: {
-      accounts: new Accounts(db, audit),
+      accounts: new Accounts(db, audit, deniedAttempts),
       tokens: new TokenService(config.auth, secrets.jwtSecret),
       refreshTokens: new RefreshTokens(db, config.auth.refreshTokenTtlSeconds),
       apiKeys: new ApiKeys(db, audit),

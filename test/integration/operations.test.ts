@@ -24,11 +24,10 @@ describe('operations', () => {
   });
 
   it('answers every error as a problem document with a stable code and the request id', async () => {
-    const unknown = await t.fetch('/api/v1/nothing-here', { headers: { 'x-request-id': 'trace-123' } });
+    const unknown = await t.fetch('/api/v1/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(await json(unknown)).toMatchObject({ status: 404, code: 'route_not_found', request_id: 'trace-123' });
-    expect(unknown.headers.get('x-request-id')).toBe('trace-123');
+    expect(await json(unknown)).toMatchObject({ status: 404, code: 'route_not_found', request_id: unknown.headers.get('x-request-id') });
     const session = await register(t, { role: 'candidate' });
     const invalid = await t.fetch('/api/v1/files/upload/initiate', { method: 'POST', headers: { ...session.headers, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'x' }) });
     expect(invalid.status).toBe(400);
@@ -37,6 +36,17 @@ describe('operations', () => {
     expect(JSON.stringify(problem)).not.toMatch(/at .*\.ts:\d+/);
     expect((await t.fetch('/api/v1/files/not-a-uuid', { headers: session.headers })).status).toBe(400);
     expect((await t.fetch('/api/v1/files', {})).status).toBe(401);
+  });
+
+  it('ignores a client’s X-Request-Id without a trusted proxy, in the answer and in the audit trail', async () => {
+    const forged = await t.fetch('/api/v1/files', { headers: { 'x-request-id': 'forged-id-42', authorization: 'Bearer junk' } });
+    expect(forged.status).toBe(401);
+    const id = forged.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await json(forged)).request_id).toBe(id);
+    const recorded = await t.runtime.db.selectFrom('audit_events').select('request_id').where('action', '=', 'request.unauthenticated').execute();
+    expect(recorded.map((row) => row.request_id)).toContain(id);
+    expect(recorded.map((row) => row.request_id)).not.toContain('forged-id-42');
   });
 });
 

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { unauthorized } from '../../errors.ts';
 import { unhandledErrors } from '../../process-guard.ts';
+import { unrecordedDenials } from '../../services/audit/denied-attempts.ts';
 
 /**
  * Prometheus metrics: process metrics plus a request duration histogram by route and status.
@@ -13,6 +14,7 @@ export const metricsPlugin = fp<{ token?: string }>(async (app, { token }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registry.registerMetric(unhandledErrors);
+  registry.registerMetric(unrecordedDenials);
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route pattern and status code',

@@ -1,14 +1,16 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { canonicalEmail } from '../../domain/email.ts';
 import { AppError } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { UserView } from '../../services/auth/accounts.ts';
 import { requireUser } from '../authenticate.ts';
+import { auditContextOf } from '../request-context.ts';
 import { problemResponses } from '../schemas/common.ts';
 import { Role, User } from '../schemas/identity.ts';
 
 const tags = ['identity'];
-const REFRESH_COOKIE = 'vitae_refresh';
+export const REFRESH_COOKIE = 'vitae_refresh';
 const COOKIE_PATH = '/api/v1/auth';
 
 const Session = Type.Object({
@@ -20,7 +22,11 @@ const Session = Type.Object({
 });
 const RegisterBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 320 }),
-  password: Type.String({ minLength: 1, maxLength: 1024, description: '10 to 256 characters (400 `weak_password` otherwise).' }),
+  password: Type.String({
+    minLength: 1,
+    maxLength: 1024,
+    description: '10 to 256 characters, at least 4 different ones, not among the most common breached passwords, and not containing the email or its name before the @ (400 `weak_password` otherwise).',
+  }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   role: Role,
   org_name: Type.Optional(
@@ -38,13 +44,16 @@ export function authRoutes(services: Services): FastifyPluginAsync {
     const limits = services.config.authRateLimit;
     const window = limits.windowSeconds * 1000;
     const perIp = app.createRateLimit({ max: limits.perIp, timeWindow: window, keyGenerator: (request) => `ip:${request.ip}` });
-    const perAccount = app.createRateLimit({
+    // Per account *from one address*: a limit per account alone would let anyone lock its owner
+    // out by failing on purpose from elsewhere. Spreading guesses over many addresses is bounded
+    // by each address's own budget, and every failure is in the audit trail.
+    const perAccountAndIp = app.createRateLimit({
       max: limits.perAccount,
       timeWindow: window,
-      keyGenerator: (request) => `account:${accountKey(request)}`,
+      keyGenerator: (request) => `account:${accountKey(request)} ip:${request.ip}`,
     });
     const rateLimited = async (request: FastifyRequest) => {
-      for (const limiter of [perIp, perAccount]) {
+      for (const limiter of [perAccountAndIp, perIp]) {
         const result = await limiter(request);
         if (!result.isAllowed && result.isExceeded) throw new AppError(429, 'rate_limited', 'Too many attempts; retry later.', { retryAfter: Math.max(1, result.ttlInSeconds) });
       }
@@ -70,7 +79,8 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Create an account',
-          description: 'Signs the new user in at once. Rate limited per IP and per email (429 `rate_limited` with Retry-After). 409 `email_taken` when the email exists in any letter case.',
+          description:
+            'Signs the new user in at once. Rate limited per IP and per email from one IP (429 `rate_limited` with Retry-After). 409 `email_taken` when the email exists in any letter case. 400 `invalid_email` for an address with invisible or control characters; 400 `weak_password` for a password that is too short or long, repetitive, among the most common breached passwords, or contains the email or its name before the @.',
           security: [],
           body: RegisterBody,
           response: { 201: Session, ...problemResponses(400, 409, 413, 429) },
@@ -78,7 +88,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         const body = request.body as Static<typeof RegisterBody>;
-        const user = await accounts.register(body, auditOf(request));
+        const user = await accounts.register(body, auditContextOf(request));
         reply.code(201);
         return startSession(reply, request, user);
       },
@@ -91,7 +101,8 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Sign in',
-          description: 'The same 401 `invalid_credentials` for an unknown email and a wrong password. Rate limited per IP and per email.',
+          description:
+            'The same 401 `invalid_credentials` for an unknown email and a wrong password. Rate limited per IP and per email from one IP, so that failures from elsewhere never lock the owner out. Successes (`user.logged_in`) and failures (`user.login_failed`) are audited.',
           security: [],
           body: LoginBody,
           response: { 200: Session, ...problemResponses(400, 401, 413, 429) },
@@ -99,7 +110,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         const body = request.body as Static<typeof LoginBody>;
-        return startSession(reply, request, await accounts.login(body.email, body.password));
+        return startSession(reply, request, await accounts.login(body.email, body.password, auditContextOf(request)));
       },
     );
 
@@ -173,11 +184,6 @@ function refreshTokenOf(request: FastifyRequest): string | undefined {
 
 function accountKey(request: FastifyRequest): string {
   const body = request.body as { email?: unknown; refresh_token?: unknown } | undefined;
-  if (typeof body?.email === 'string') return body.email.trim().toLowerCase();
+  if (typeof body?.email === 'string') return canonicalEmail(body.email).toLowerCase();
   return refreshTokenOf(request)?.slice(0, 16) ?? 'anonymous';
-}
-
-function auditOf(request: FastifyRequest) {
-  const userAgent = request.headers['user-agent'];
-  return { actorId: null, actorType: 'anonymous' as const, ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : null, requestId: String(request.id) };
 }

@@ -61,8 +61,11 @@ export const AuditEntry = Type.Object({
   id: Uuid,
   at: Timestamp,
   actor_id: Nullable(Uuid),
-  actor_type: Type.String(),
-  action: Type.String(),
+  actor_type: Type.String({ description: '`user`, `api_key`, `system`, or `anonymous` (no credential was recognized).' }),
+  action: Type.String({
+    description:
+      '`noun.verb`, e.g. `file.uploaded`; for authentication `user.logged_in`, `user.login_failed` (details.reason), `request.unauthenticated` (a 401: details.code, details.credential = bearer | api_key | cookie | refresh_token | none, method, route) and `request.forbidden` (a 403). `details.unrecorded_before` counts the denied attempts of the same address left out before this entry (the write budget).',
+  }),
   file_id: Nullable(Uuid),
   org_id: Nullable(Uuid),
   outcome: Type.String(),

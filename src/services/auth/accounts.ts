@@ -1,14 +1,17 @@
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { OrgRole, UserRole } from '../../db/schema.ts';
+import { canonicalEmail, checkEmail } from '../../domain/email.ts';
 import { newId } from '../../domain/ids.ts';
 import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import type { UserActor } from '../../domain/policy.ts';
-import { AppError, conflict } from '../../errors.ts';
+import { alreadyAudited, AppError, conflict } from '../../errors.ts';
 import { SYSTEM_CONTEXT, type AuditContext, type AuditLog } from '../audit/audit-log.ts';
+import type { DeniedAttempts } from '../audit/denied-attempts.ts';
 import { authorizeOrThrow } from '../authorize.ts';
 import type { RequestContext } from '../context.ts';
-import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './passwords.ts';
+import { assertPasswordPolicy } from './password-policy.ts';
+import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, PASSWORD_MAX, verifyPassword } from './passwords.ts';
 
 export interface UserView {
   id: string;
@@ -35,16 +38,15 @@ export interface MemberAdded {
   user?: UserView;
 }
 
-/** Deliberately loose (one @, a dot in the domain, no spaces): the only real check is a mail that arrives. */
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
-
 /** Accounts, organizations and memberships. */
 export class Accounts {
   private readonly db: Db;
   private readonly audit: AuditLog;
-  constructor(db: Db, audit: AuditLog) {
+  private readonly deniedAttempts: DeniedAttempts;
+  constructor(db: Db, audit: AuditLog, deniedAttempts: DeniedAttempts) {
     this.db = db;
     this.audit = audit;
+    this.deniedAttempts = deniedAttempts;
   }
 
   /**
@@ -54,7 +56,7 @@ export class Accounts {
   async register(input: Registration, context: AuditContext): Promise<UserView> {
     const email = validEmail(input.email);
     const name = validName(input.name);
-    assertPasswordPolicy(input.password);
+    await assertPasswordPolicy(input.password, email);
     if (input.role === 'candidate' && input.org_name !== undefined) throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
     const passwordHash = await hashPassword(input.password);
     return this.inTransaction(async (tx) => {
@@ -75,7 +77,7 @@ export class Accounts {
   async createUser(input: { email: string; name: string; role: UserRole; password: string; orgName?: string; admin: boolean }): Promise<UserView> {
     const email = validEmail(input.email);
     const name = validName(input.name);
-    assertPasswordPolicy(input.password);
+    await assertPasswordPolicy(input.password, email);
     if (input.role === 'recruiter' && !input.orgName?.trim()) throw new AppError(400, 'org_required', 'A recruiter needs an organization.');
     const passwordHash = await hashPassword(input.password);
     return this.inTransaction(async (tx) => {
@@ -93,16 +95,34 @@ export class Accounts {
     });
   }
 
-  /** Same answer, and about the same time, for an unknown email and a wrong password. */
-  async login(email: string, password: string): Promise<UserView> {
-    const user = await this.findByEmail(this.db, email.trim());
+  /**
+   * Same answer, and about the same time, for an unknown email and a wrong password. Both outcomes
+   * are audited: a success in the account's trail, a failure (subject to the denied-attempt
+   * budget) in the account's trail when the email names one, else in the system chain. Neither the
+   * password nor the email typed is recorded.
+   */
+  async login(email: string, password: string, context: AuditContext): Promise<UserView> {
+    // The membership comes with the user, so that a failure costs no extra query for a known email.
+    const user = await this.db
+      .selectFrom('users')
+      .leftJoin('memberships', 'memberships.user_id', 'users.id')
+      .select(['users.id', 'users.password_hash', 'memberships.org_id'])
+      .where(sql<boolean>`lower(users.email) = lower(${canonicalEmail(email)})`)
+      .executeTakeFirst();
     // Always one scrypt run (against a dummy hash for an unknown email or an account without a password).
     const matches = await verifyPassword(password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
-    if (!user?.password_hash || !matches || password.length > PASSWORD_MAX) throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
+    if (!user?.password_hash || !matches || password.length > PASSWORD_MAX) {
+      const reason = !user ? 'unknown_account' : !user.password_hash ? 'no_password' : 'wrong_password';
+      const account = user ? { orgId: user.org_id, subjectUserId: user.id, resourceType: 'user', resourceId: user.id } : { orgId: null };
+      await this.deniedAttempts.record(context, { action: 'user.login_failed', ...account, details: { reason } });
+      throw alreadyAudited(new AppError(401, 'invalid_credentials', 'Wrong email or password.'));
+    }
     if (needsRehash(user.password_hash)) {
       await this.db.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: new Date() }).where('id', '=', user.id).execute();
     }
-    return this.view(this.db, user.id);
+    const view = await this.view(this.db, user.id);
+    await this.audit.append(this.db, { ...context, actorId: user.id, actorType: 'user' }, { action: 'user.logged_in', orgId: view.org_id, subjectUserId: user.id, resourceType: 'user', resourceId: user.id });
+    return view;
   }
 
   async get(userId: string): Promise<UserView | null> {
@@ -119,7 +139,7 @@ export class Accounts {
   async externalActor(subject: string, identity: string): Promise<UserActor | null> {
     const bound = await this.actorWhere(this.db, 'users.external_subject', subject);
     if (bound) return bound;
-    const user = await this.findByEmail(this.db, identity);
+    const user = await this.findByEmail(this.db, canonicalEmail(identity));
     if (!user || user.external_subject !== null) return null;
     const claimed = await this.db.updateTable('users').set({ external_subject: subject, updated_at: new Date() }).where('id', '=', user.id).where('external_subject', 'is', null).executeTakeFirst();
     return claimed.numUpdatedRows === 1n ? this.actorWhere(this.db, 'users.id', user.id) : null;
@@ -236,17 +256,15 @@ export class Accounts {
   }
 }
 
-export function assertPasswordPolicy(password: string): void {
-  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw new AppError(400, 'weak_password', `Passwords must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
-  }
-}
-
-/** Stored as given (trimmed); compared case-insensitively everywhere. */
+/** Stored normalized (see `checkEmail`); compared case-insensitively everywhere. */
 function validEmail(raw: string): string {
-  const email = raw.trim();
-  if (!EMAIL.test(email)) throw new AppError(400, 'invalid_email', 'That is not a valid email address.');
-  return email;
+  const checked = checkEmail(raw);
+  if (checked.ok) return checked.email;
+  throw new AppError(
+    400,
+    'invalid_email',
+    checked.reason === 'invisible_characters' ? 'The email address contains invisible or control characters.' : 'That is not a valid email address.',
+  );
 }
 
 function validName(raw: string): string {

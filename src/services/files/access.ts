@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../../db/database.ts';
 import type { FileRow, FileVersionRow } from '../../db/schema.ts';
 import { authorize, type Action } from '../../domain/policy.ts';
-import { forbidden, notFound } from '../../errors.ts';
+import { alreadyAudited, forbidden, notFound } from '../../errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
 
@@ -60,7 +60,7 @@ export class FileAccess {
     }
     if (decision.allowed) return;
     await this.audit.denied(ctx.audit, { action: auditAction, orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { reason: decision.reason } });
-    throw decision.visible ? forbidden() : notFound('File');
+    throw decision.visible ? alreadyAudited(forbidden()) : notFound('File');
   }
 
   /** Organizations that see this file through a live application (see the hiring workflow). */
