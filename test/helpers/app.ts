@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
@@ -105,4 +107,12 @@ async function storageEnv(): Promise<Record<string, string>> {
 
 function clamdEnv(): Record<string, string> {
   return { CLAMAV_HOST: inject('clamdHost'), CLAMAV_PORT: String(inject('clamdPort')) };
+}
+
+/** Runs a `vitae` CLI command against this app's database and storage; never throws on a non-zero exit. */
+export function runCli(t: TestApp, args: string[]): Promise<{ code: number; out: string }> {
+  return promisify(execFile)(process.execPath, ['src/cli.ts', ...args], { env: { ...process.env, ...t.env, LOG_LEVEL: 'silent' } }).then(
+    (result) => ({ code: 0, out: result.stdout }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
+  );
 }

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { runCli, startTestApp, type TestApp } from '../helpers/app.ts';
 import { SYSTEM_CONTEXT } from '../../src/services/audit/audit-log.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 
@@ -86,11 +84,7 @@ describe('audit trail', () => {
   });
 
   it('`vitae audit verify` passes on an intact trail and names an edited or deleted entry', async () => {
-    const verify = () =>
-      promisify(execFile)(process.execPath, ['src/cli.ts', 'audit', 'verify'], { env: { ...process.env, ...t.env, LOG_LEVEL: 'silent' } }).then(
-        (r) => ({ code: 0, out: r.stdout }),
-        (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
-      );
+    const verify = () => runCli(t, ['audit', 'verify']);
     const intact = await verify();
     expect(intact.code, intact.out).toBe(0);
     expect(intact.out).toMatch(/0 broken/);

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { runCli, startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, type Session } from '../helpers/api.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -134,11 +132,7 @@ describe('the audit of authentication', () => {
     expect(system.length).toBeGreaterThan(0);
     expect(reports.filter((report) => !report.ok)).toEqual([]);
 
-    const verify = () =>
-      promisify(execFile)(process.execPath, ['src/cli.ts', 'audit', 'verify'], { env: { ...process.env, ...t.env, LOG_LEVEL: 'silent' } }).then(
-        (r) => ({ code: 0, out: r.stdout }),
-        (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
-      );
+    const verify = () => runCli(t, ['audit', 'verify']);
     const intact = await verify();
     expect(intact.code, intact.out).toBe(0);
     expect(intact.out).toMatch(/^OK {6}system\/\d/m);

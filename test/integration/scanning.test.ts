@@ -1,31 +1,24 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addSignature } from '../helpers/clamd.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { EICAR, makeDocx, makePdf, pngDeclaring, PNG_1X1, rawPdf, zipOf } from '../helpers/documents.ts';
 import { signPayload } from '../../src/services/webhooks/webhooks.ts';
 
 let t: TestApp;
 let admin: Session;
-let receiver: Server;
-const received: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
+let receiver: WebhookReceiver;
+let received: WebhookReceiver['received'];
 let webhook: { id: string; secret: string };
 
 beforeAll(async () => {
   t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
   admin = await register(t, { role: 'recruiter', orgName: 'Scanned Co' });
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const port = (receiver.address() as { port: number }).port;
+  receiver = await startWebhookReceiver();
+  received = receiver.received;
+  const { port } = receiver;
   const created = await t.fetch('/api/v1/webhooks', {
     method: 'POST',
     headers: { ...admin.headers, 'content-type': 'application/json' },
@@ -36,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  receiver?.close();
+  await receiver?.close();
 });
 
 async function scanned(bytes: Buffer | Uint8Array, filename: string, category = 'resume') {

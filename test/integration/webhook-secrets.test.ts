@@ -1,10 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 import { createTestDatabase } from '../helpers/databases.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { createDb } from '../../src/db/database.ts';
 import { migrateToLatest, migrator } from '../../src/db/migrate.ts';
 import { newId } from '../../src/domain/ids.ts';
@@ -19,9 +19,9 @@ import { SecretBox } from '../../src/services/webhooks/secret-box.ts';
  */
 let t: TestApp;
 let admin: Session;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let port: number;
-const received: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
+let received: WebhookReceiver['received'];
 
 beforeAll(async () => {
   t = await startTestApp({
@@ -32,25 +32,17 @@ beforeAll(async () => {
     },
   });
   admin = await register(t, { role: 'recruiter', orgName: 'Signed Co' });
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  port = (receiver.address() as { port: number }).port;
+  receiver = await startWebhookReceiver();
+  ({ port, received } = receiver);
 });
 afterAll(async () => {
   await t?.close();
-  receiver?.close();
+  await receiver?.close();
 });
 
 const legacySecret = (jwtSecret: string, id: string) => `whsec_${createHmac('sha256', jwtSecret).update(`webhook:${id}`).digest('base64url')}`;
 
-function signatureOf(delivery: { headers: IncomingMessage['headers'] }) {
+function signatureOf(delivery: WebhookReceiver['received'][number]) {
   const [t1, v1] = String(delivery.headers['vitae-signature']).split(',');
   return { timestamp: Number(t1!.slice(2)), hex: v1!.slice(3) };
 }
