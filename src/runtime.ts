@@ -75,7 +75,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     const store = createBlobStore(config, secrets);
     cleanups.push(async () => store.close?.());
 
-    const queue = createPgBossQueue(databaseUrl, QUEUES, { poolSize: Math.max(2, Math.ceil(config.databasePoolSize / 2)) });
+    const queue = createPgBossQueue(databaseUrl, QUEUES, {
+      poolSize: Math.max(2, Math.ceil(config.databasePoolSize / 2)),
+      onError: (error) => logger.warn({ err: error, component: 'queue' }, 'job queue error'),
+    });
     await queue.start();
     cleanups.push(() => queue.stop());
 

@@ -65,7 +65,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(authenticatePlugin, services.auth);
   await app.register(deniedAuditPlugin, { deniedAttempts: services.deniedAttempts });
   await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion });
-  await app.register(metricsPlugin, { token: runtime.config.metricsToken });
+  await app.register(metricsPlugin, { token: runtime.config.metricsToken, db: runtime.db });
   await app.register(healthRoutes(runtime, services.readinessChecks));
   if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never, acceptsUpload: (key) => services.uploads.acceptsUpload(key) });
 

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
+import { sql } from 'kysely';
 import { PgBoss, type Instance, type Job } from 'pg-boss';
-import { executeSql, type Executor } from '../db/database.ts';
+import { Counter } from 'prom-client';
+import { executeSql, type Db, type Executor } from '../db/database.ts';
 
 /**
  * The one queue interface the rest of Vitae uses. pg-boss keeps the jobs in the same
@@ -59,6 +61,8 @@ export interface QueueDefinition {
 
 export interface QueueOptions {
   poolSize?: number;
+  /** Told of every error pg-boss reports outside a job (to log it). */
+  onError?: (error: Error) => void;
   /** How often jobs whose worker died mid-job (stale heartbeat, or expired) are found and retried. */
   superviseIntervalSeconds?: number;
 }
@@ -77,8 +81,12 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
     // idle workers need not poll often: polling stays only as a backstop.
     useListenNotify: true,
   });
-  // pg-boss reports transient connection problems as events; they must not crash the process.
-  boss.on('error', (error) => rememberQueueError(error));
+  // pg-boss reports transient connection problems and failed maintenance as events; they must not
+  // crash the process, and must not go unseen: each is logged and counted on /metrics.
+  boss.on('error', (error) => {
+    queueErrors.inc();
+    options.onError?.(error);
+  });
   let started = false;
 
   return {
@@ -179,10 +187,20 @@ function isDeadProcessOfThisHost(instance: Instance): boolean {
   }
 }
 
-/** The last few errors pg-boss reported, for diagnostics. */
-export const recentQueueErrors: Error[] = [];
+/** Counted on /metrics (each app's registry registers it). */
+export const queueErrors = new Counter({
+  name: 'vitae_queue_errors_total',
+  help: 'Errors the job queue reported outside any job (connection losses, failed maintenance)',
+  registers: [],
+});
 
-function rememberQueueError(error: Error): void {
-  recentQueueErrors.push(error);
-  if (recentQueueErrors.length > 20) recentQueueErrors.shift();
+/**
+ * Jobs waiting or running per queue, read from pg-boss's table when /metrics is scraped: a
+ * backlog that grows is the first sign of missing workers or a dependency that is down.
+ */
+export async function queueDepths(db: Db): Promise<Array<{ queue: string; state: string; jobs: number }>> {
+  const { rows } = await sql<{ queue: string; state: string; jobs: string }>`
+    SELECT name AS queue, state::text AS state, count(*) AS jobs FROM pgboss.job
+    WHERE state IN ('created', 'retry', 'active') GROUP BY name, state`.execute(db);
+  return rows.map((row) => ({ queue: row.queue, state: row.state, jobs: Number(row.jobs) }));
 }

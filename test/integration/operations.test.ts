@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { json, register } from '../helpers/api.ts';
+import { json, register, uploadStreamed, waitForScan } from '../helpers/api.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,6 +17,8 @@ describe('operations', () => {
     const metrics = await (await t.fetch('/metrics')).text();
     expect(metrics).toContain('process_cpu_seconds_total');
     expect(metrics).toMatch(/http_request_duration_seconds_bucket\{.*route="\/api\/v1\/files".*status_code="401"/);
+    expect(metrics).toContain('# TYPE vitae_queue_jobs gauge');
+    expect(metrics).toMatch(/^vitae_queue_errors_total 0$/m);
     const spec = await json(await t.fetch('/openapi.json'));
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/files/upload/initiate', '/api/v1/jobs/{id}/candidates/bulk', '/api/v1/auth/login']));
@@ -94,6 +96,17 @@ describe('outages', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('metrics of the work behind the requests', () => {
+  it('count scan verdicts and time the scans', async () => {
+    const session = await register(t, { role: 'candidate' });
+    const file = await json(await uploadStreamed(t, session, { bytes: Buffer.from('Plain text resume\n'), filename: 'cv.txt', category: 'resume' }));
+    expect((await waitForScan(t, session, file.id)).status).toBe('clean');
+    const metrics = await (await t.fetch('/metrics')).text();
+    expect(Number(/^vitae_scan_verdicts_total\{result="clean"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^vitae_scan_duration_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
   });
 });
 

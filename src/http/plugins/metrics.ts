@@ -1,20 +1,35 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { Db } from '../../db/database.ts';
 import { unauthorized } from '../../errors.ts';
 import { unhandledErrors } from '../../process-guard.ts';
+import { queueDepths, queueErrors } from '../../queue/queue.ts';
+import { scanSeconds, scanVerdicts } from '../../services/files/scan-pipeline.ts';
 import { unrecordedDenials } from '../../services/audit/denied-attempts.ts';
 
 /**
- * Prometheus metrics: process metrics plus a request duration histogram by route and status.
+ * Prometheus metrics: process metrics, request durations by route and status, scan verdicts and
+ * durations, queue backlogs and errors, and the errors nothing handled.
  * With a `token`, only a scraper that bears it reads them: route names, error counts and memory
  * figures are not for the public internet.
  */
-export const metricsPlugin = fp<{ token?: string }>(async (app, { token }) => {
+export const metricsPlugin = fp<{ token?: string; db: Db }>(async (app, { token, db }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  registry.registerMetric(unhandledErrors);
-  registry.registerMetric(unrecordedDenials);
+  for (const metric of [unhandledErrors, unrecordedDenials, queueErrors, scanVerdicts, scanSeconds] as Metric[]) registry.registerMetric(metric);
+  new Gauge({
+    name: 'vitae_queue_jobs',
+    help: 'Jobs waiting (created, retry) or running (active) per queue, read at each scrape',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      // A scrape while the database is down still answers, without the queue figures.
+      const depths = await queueDepths(db).catch(() => []);
+      for (const { queue, state, jobs } of depths) this.set({ queue, state }, jobs);
+    },
+  });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route pattern and status code',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { Counter, Histogram } from 'prom-client';
 import type { Db, Tx } from '../../db/database.ts';
 import type { FileVersionRow, ScanSummary } from '../../db/schema.ts';
 import { canTransition } from '../../domain/file-status.ts';
@@ -12,6 +13,20 @@ import type { FileAccess } from './access.ts';
 import { refreshFileFromVersions } from './current-version.ts';
 import { toFileView, type FileView } from './file-view.ts';
 import { quarantineKey } from './keys.ts';
+
+/** Counted on /metrics (each app's registry registers them): what the scans decide, and how long they take. */
+export const scanVerdicts = new Counter({
+  name: 'vitae_scan_verdicts_total',
+  help: 'Scan verdicts by result (clean, infected, rejected)',
+  labelNames: ['result'] as const,
+  registers: [],
+});
+export const scanSeconds = new Histogram({
+  name: 'vitae_scan_duration_seconds',
+  help: 'Time to scan one file version with every scanner, reading it from the blob store included',
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  registers: [],
+});
 
 /** Notified after a verdict commits (outbound webhooks, candidate parsing). */
 export type VerdictListener = (event: { fileId: string; version: number; orgId: string | null; result: ScanVerdict['result']; tx: Tx }) => Promise<void>;
@@ -56,7 +71,10 @@ export class ScanPipeline {
     });
     if (!version) return;
 
+    const endTimer = scanSeconds.startTimer();
     const verdict = await this.runScanners(version);
+    endTimer();
+    scanVerdicts.inc({ result: verdict.result });
     await this.applyVerdict(SYSTEM_CONTEXT, version, verdict, options.rescan ? 'file.rescanned' : 'file.scanned');
   }
 
