@@ -8,11 +8,11 @@ import type { StreamedUpload } from '../../services/files/uploads.ts';
 import { contentRequest, sendContent } from '../content-reply.ts';
 import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Line, MAX_INT32, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { FileObject, InitiateBody, InitiateResponse, VersionObject } from '../schemas/files.ts';
 
 const tags = ['files'];
-const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) });
+const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })) });
 
 /** The file endpoints of API.md ("Files"). Handlers translate HTTP to the services and back, nothing more. */
 export function fileRoutes(services: Services): FastifyPluginAsync {
@@ -63,7 +63,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           description: 'multipart/form-data with a `category` field followed by a `file` part (or `?category=`). Never buffered whole; the size limit is enforced while streaming.',
           consumes: ['multipart/form-data'],
           headers: IdempotencyHeaders,
-          querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 64 })) }),
+          querystring: Type.Object({ category: Type.Optional(Line({ maxLength: 64 })) }),
           response: { 201: FileObject, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
         },
         ...idempotency,
@@ -85,8 +85,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           summary: "List the caller's visible files",
           querystring: Type.Object({
             ...Pagination,
-            category: Type.Optional(Type.String({ maxLength: 64 })),
-            status: Type.Optional(Type.String({ maxLength: 32 })),
+            category: Type.Optional(Line({ maxLength: 64 })),
+            status: Type.Optional(Line({ maxLength: 32 })),
             owner_id: Type.Optional(Uuid),
           }),
           response: { 200: Page(FileObject), ...problemResponses(400, 401, 403) },
@@ -194,8 +194,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           params: IdParams,
           body: Type.Object({
             result: Type.Union([Type.Literal('clean'), Type.Literal('infected')]),
-            engine: Type.String({ minLength: 1, maxLength: 100 }),
-            signature: Type.Optional(Type.String({ maxLength: 300 })),
+            engine: Line({ minLength: 1, maxLength: 100 }),
+            signature: Type.Optional(Line({ maxLength: 300 })),
           }),
           response: { 200: FileObject, ...problemResponses(400, 401, 403, 404, 409) },
         },
