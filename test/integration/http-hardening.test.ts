@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { register, type Session } from '../helpers/api.ts';
+import { json, register, type Session } from '../helpers/api.ts';
 
 /**
  * Connection timeouts (small configured values, so that the server's own limits end the test) and
@@ -90,7 +90,7 @@ describe('DOCS_ACCESS=authenticated', () => {
     for (const path of ['/openapi.json', '/docs/', '/docs/json']) {
       const anonymous = await docsLocked.fetch(path);
       expect(anonymous.status, path).toBe(401);
-      expect((await anonymous.json()).code).toBe('unauthorized');
+      expect((await json(anonymous)).code).toBe('unauthorized');
       const signedIn = await docsLocked.fetch(path, { headers: user.headers });
       expect(signedIn.status, path).toBe(200);
       await signedIn.arrayBuffer();
