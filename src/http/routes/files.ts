@@ -26,7 +26,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Start a pre-signed upload',
-          description: 'Validates category, declared type and size, then returns a short-lived signed PUT URL.',
+          description: 'Validates category, declared type and size, then returns a short-lived signed PUT URL. Candidates may upload `resume` and `cover_letter` only (403 `category_not_allowed`).',
           headers: IdempotencyHeaders,
           body: InitiateBody,
           response: { 201: InitiateResponse, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
@@ -60,7 +60,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Upload a file through the server (streamed)',
-          description: 'multipart/form-data with a `category` field followed by a `file` part (or `?category=`). Never buffered whole; the size limit is enforced while streaming.',
+          description:
+            'multipart/form-data with a `category` field followed by a `file` part (or `?category=`). Never buffered whole; the size limit is enforced while streaming. Candidates may upload `resume` and `cover_letter` only (403 `category_not_allowed`). A body without a boundary or cut short is 400 `malformed_multipart`.',
           consumes: ['multipart/form-data'],
           headers: IdempotencyHeaders,
           querystring: Type.Object({ category: Type.Optional(Line({ maxLength: 64 })) }),
@@ -155,6 +156,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'The bytes, streamed (Range, ETag, If-None-Match supported)',
+          description:
+            'A CSV is served with every cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed by a single quote, so that a spreadsheet never runs it as a formula; it has no Content-Length and no ranges (a Range header gets the whole body). The pre-signed URL of /download gives the bytes as uploaded.',
           params: IdParams,
           querystring: VersionQuery,
           produces: ['application/octet-stream'],

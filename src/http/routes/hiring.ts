@@ -127,7 +127,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           params: IdParams,
           querystring: Type.Object({
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'At most 1,000,000; narrow the list with filters instead.' })),
             sort: Type.Optional(Type.Literal('-score', { default: '-score' })),
             status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('parsing'), Type.Literal('scored'), Type.Literal('failed')])),
             skill: Type.Optional(Line({ maxLength: 100 })),
