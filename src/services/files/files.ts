@@ -130,7 +130,7 @@ export class FileService {
     const headers: Record<string, string> = {
       etag,
       'accept-ranges': 'none',
-      'content-type': `${MIME.csv}; charset=utf-8`,
+      'content-type': version.content_type,
       'content-disposition': contentDisposition(version.filename ?? 'file'),
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, no-cache',
