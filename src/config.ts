@@ -46,6 +46,13 @@ export interface Config {
   authRateLimit: { perIp: number; perAccount: number; windowSeconds: number };
   /** Audit entries for denied attempts (failed logins, 401, 403) per window: see `DeniedAttempts`. */
   auditDenied: { perAddress: number; total: number; windowSeconds: number };
+  /**
+   * Connection timeouts: the time a client has to send its request headers, the longest silence
+   * while a request is read or answered, and how long an idle keep-alive connection stays open.
+   */
+  http: { headersTimeoutMs: number; idleTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** Who may read /openapi.json and /docs: anyone, or authenticated callers only. */
+  docsAccess: 'public' | 'authenticated';
   /** Fastify's `trustProxy`: which proxies' X-Forwarded-For/-Proto to believe (client IPs for rate limits and the audit trail). */
   trustProxy: boolean | string;
   /** When set, `/metrics` answers only requests bearing it (`Authorization: Bearer …`). */
@@ -214,6 +221,12 @@ export function loadConfig(env: Env = loadEnv()): Config {
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     ...(metricsToken ? { metricsToken } : {}),
+    http: {
+      headersTimeoutMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+      idleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
+      keepAliveTimeoutMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, { min: 100, max: 3_600_000 }),
+    },
+    docsAccess: read.oneOf('DOCS_ACCESS', ['public', 'authenticated'] as const, 'public'),
     uploads: {
       urlTtlSeconds: read.int('UPLOAD_URL_TTL_SECONDS', 900, { min: 10, max: 7 * 24 * 3600 }),
       pendingExpirySeconds: read.int('PENDING_UPLOAD_EXPIRY_SECONDS', 24 * 3600, { min: 60 }),

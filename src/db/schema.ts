@@ -217,7 +217,8 @@ export interface CandidatesTable {
   org_id: string;
   file_id: string;
   application_id: string | null;
-  sha256: string;
+  /** Null once the candidate is erased. */
+  sha256: string | null;
   original_filename: string | null;
   status: CandidateStatus;
   status_reason: Optional<string | null>;

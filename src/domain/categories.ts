@@ -49,6 +49,9 @@ export function categoryRules(maxSizeOverrides: Partial<Record<Category, number>
 
 export const isCategory = (value: string): value is Category => (CATEGORIES as readonly string[]).includes(value);
 
+/** What a job seeker keeps in Vitae: their resume and cover letters. Logos and imports are an organization's. */
+export const CANDIDATE_CATEGORIES: readonly Category[] = ['resume', 'cover_letter'];
+
 /**
  * Names clients commonly send for the same types. Browsers on Windows with Excel installed label
  * every `.csv` as `application/vnd.ms-excel`: accepting that declaration is safe because the bytes

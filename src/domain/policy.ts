@@ -1,3 +1,5 @@
+import { CANDIDATE_CATEGORIES } from './categories.ts';
+
 /**
  * The one access policy: "may this actor do this action on this resource?". Every route asks it;
  * none makes its own checks. Pure: the caller loads the resource (and, for a file, which
@@ -201,6 +203,17 @@ function userRights(user: UserActor, action: Action, relation: Relation): Decisi
   if (ADMIN_RIGHTS[relation]?.includes(action)) return user.role === 'recruiter' && user.orgRole === 'admin' ? ALLOW : refused('organization admins only');
   if (relation === 'no_org') return refused('join an organization first');
   return refused(`${action} is not allowed here`);
+}
+
+/**
+ * Whether the actor may create a file of this category: candidates only the documents of an
+ * application (`CANDIDATE_CATEGORIES`); recruiters and keys any category. Asked after `file.create`.
+ */
+export function mayUploadCategory(actor: Actor, category: string): Decision {
+  if (actor.kind === 'user' && actor.role === 'candidate' && !(CANDIDATE_CATEGORIES as readonly string[]).includes(category)) {
+    return refused(`candidates may upload only ${CANDIDATE_CATEGORIES.join(' and ')}`);
+  }
+  return ALLOW;
 }
 
 function keyRelation(key: ApiKeyActor, resource: Resource): Relation | Decision {

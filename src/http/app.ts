@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { authenticatePlugin } from './authenticate.ts';
+import { idleWhileHandling, timeoutOptions } from './connection-timeouts.ts';
 import type { Config } from '../config.ts';
 import { categoryRules } from '../domain/categories.ts';
 import type { Runtime } from '../runtime.ts';
@@ -46,6 +48,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...timeoutOptions(runtime.config.http),
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -53,6 +56,8 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  await app.register(idleWhileHandling, { idleTimeoutMs: runtime.config.http.idleTimeoutMs });
+  await app.register(helmet, securityHeaders(runtime.config.publicUrl));
 
   await app.register(multipart, {
     // One byte over the largest category: the upload services enforce each category's exact limit
@@ -64,17 +69,44 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(rateLimit, { global: false });
   await app.register(authenticatePlugin, services.auth);
   await app.register(deniedAuditPlugin, { deniedAttempts: services.deniedAttempts });
-  await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion });
+  await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion, access: runtime.config.docsAccess });
   await app.register(metricsPlugin, { token: runtime.config.metricsToken, db: runtime.db });
   await app.register(healthRoutes(runtime, services.readinessChecks));
   if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never, acceptsUpload: (key) => services.uploads.acceptsUpload(key) });
 
   await app.register(apiRoutes(services), { prefix: '/api/v1' });
-  await app.register(webPlugin);
+  await app.register(webPlugin, { connectSources: await directTransferOrigins(runtime) });
 
   return app;
 }
 
 function largestCategoryLimit(config: Config): number {
   return Math.max(...Object.values(categoryRules(config.uploads.maxSizeOverrides)).map((rule) => rule.maxSize));
+}
+
+/**
+ * Headers for every response (API, documents, blobs, docs, web app). The policy here is the
+ * strictest, for JSON and file bytes, which are never meant to run or be framed: nothing loads,
+ * nothing frames. The web app and /docs set their own content security policy on their pages.
+ * HSTS only when the public URL is https: over plain HTTP it would be ignored anyway.
+ */
+function securityHeaders(publicUrl: string) {
+  return {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    frameguard: { action: 'deny' as const },
+    referrerPolicy: { policy: 'no-referrer' as const },
+    hsts: publicUrl.startsWith('https:') ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  };
+}
+
+/**
+ * Where the browser sends bytes itself: the origin of pre-signed URLs. With local storage it is
+ * this server; with S3 the bucket's endpoint, which the web app's `connect-src` must then allow
+ * (and nothing else). Found by signing a URL, so it is exactly the origin clients are given.
+ */
+async function directTransferOrigins(runtime: Runtime): Promise<string[]> {
+  const signed = await runtime.store.presignGet('origin-probe', { expiresInSeconds: 60, contentDisposition: 'attachment', contentType: 'application/octet-stream' });
+  const origin = new URL(signed.url).origin;
+  return origin === new URL(runtime.config.publicUrl).origin ? [] : [origin];
 }

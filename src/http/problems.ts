@@ -3,6 +3,8 @@ import { STATUS_CODES } from 'node:http';
 import { AppError } from '../errors.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from '../db/database.ts';
 import { drainBody } from './linger.ts';
+import { isMalformedMultipart } from './malformed-multipart.ts';
+import { PATTERN_MEANINGS } from './schemas/common.ts';
 
 /** An RFC 9457 problem document, with Vitae's stable `code` and the request id. */
 export interface Problem {
@@ -62,6 +64,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 }
 
 function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isMalformedMultipart(error)) return sendProblem(request, reply, 400, 'malformed_multipart', 'The multipart body has no boundary or ends before its last part.');
   if (error instanceof AppError) {
     if (error.status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
     return sendProblem(request, reply, error.status, error.code, error.message, error.retryAfter);
@@ -91,9 +94,10 @@ function describeValidation(error: FastifyError): string {
   if (!first) return error.message;
   const where = error.validationContext ?? 'request';
   const path = first.instancePath ? first.instancePath.replace(/^\//, '').replaceAll('/', '.') : '';
-  const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty;
-  const field = missing ?? path;
-  return `${where}${field ? `.${field}` : ''} ${first.message ?? 'is invalid'}`;
+  const params = first.params as { missingProperty?: string; pattern?: string } | undefined;
+  const field = params?.missingProperty ?? path;
+  const message = (params?.pattern !== undefined ? PATTERN_MEANINGS[params.pattern] : undefined) ?? first.message ?? 'is invalid';
+  return `${where}${field ? `.${field}` : ''} ${message}`;
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {

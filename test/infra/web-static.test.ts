@@ -62,6 +62,15 @@ describe('web app serving', () => {
     expect((await app.inject({ method: 'POST', url: '/jobs' })).statusCode).toBe(404);
   });
 
+  it('lets the page connect to this server only, and to the origin of pre-signed URLs when that is another one', async () => {
+    const connectSrc = (policy: string | undefined) => policy?.split('; ').find((directive) => directive.startsWith('connect-src'));
+    expect(connectSrc((await app.inject({ url: '/' })).headers['content-security-policy'] as string)).toBe("connect-src 'self'");
+    const withBucket = Fastify({ logger: false });
+    await withBucket.register(webPlugin, { root: dir, connectSources: ['https://s3.eu-west-1.example.test'] });
+    expect(connectSrc((await withBucket.inject({ url: '/documents' })).headers['content-security-policy'] as string)).toBe("connect-src 'self' https://s3.eu-west-1.example.test");
+    await withBucket.close();
+  });
+
   it('starts without a build, and then serves nothing at /', async () => {
     const bare = Fastify({ logger: false });
     bare.setNotFoundHandler(notFoundHandler);

@@ -4,7 +4,7 @@ import { Document, ExternalHyperlink, Packer, Paragraph, TextRun } from 'docx';
 import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import { builtinChecksSummary, containsZip, DEFAULT_CATEGORY_CHECKS, inspectZip, isRemoteTarget, isUnsafeEntryName } from '../../src/scan/active-content/index.ts';
+import { builtinChecksSummary, containsZip, DEFAULT_CATEGORY_CHECKS, inspectZip, isRemoteTarget, isUnsafeEntryName, readZipEntries, readZipEntry } from '../../src/scan/active-content/index.ts';
 import { BuiltinScanner } from '../../src/scan/builtin.ts';
 
 // ---------------------------------------------------------------- the corpus, generated here
@@ -507,3 +507,21 @@ function ascii85(data: Buffer): string {
   }
   return out;
 }
+
+describe('symbolic links inside ZIP containers', () => {
+  const withLink = async () => {
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('<w:document/>'), 'word/real.xml');
+    // Unix file type "symbolic link" in the high half of the external attributes (0o120000 << 16).
+    zip.addBuffer(Buffer.from('/etc/passwd'), 'word/document.xml', { mode: 0o120777 });
+    zip.end();
+    return collect(zip.outputStream);
+  };
+
+  it('are refused by the whole-archive check and never read as a part', async () => {
+    const bytes = await withLink();
+    expect((await inspectZip(bytes)).problem).toBe('zip_symlink');
+    expect([...(await readZipEntries(bytes, (name) => name.startsWith('word/'))).keys()]).toEqual(['word/real.xml']);
+    expect(await readZipEntry(bytes, 'word/document.xml')).toBeNull();
+  });
+});

@@ -12,26 +12,27 @@ export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.u
 const SERVER_PATHS = /^\/(?:api|docs|blobs|openapi\.json|healthz|readyz|metrics)(?:[/?]|$)/;
 
 /**
- * The content security policy of the web app: scripts only from here; uploads may go straight to
- * an S3-compatible bucket, hence `connect-src` also allows other origins.
+ * The content security policy of the web app: scripts only from here; requests only to here and to
+ * `connectSources` (the S3 endpoint that pre-signed uploads go straight to).
  */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data: blob:",
-  "worker-src 'self' blob:",
-  "connect-src 'self' https: http:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+const csp = (connectSources: readonly string[]) =>
+  [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data: blob:",
+    "worker-src 'self' blob:",
+    ["connect-src 'self'", ...connectSources].join(' '),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
-function pageHeaders(reply: FastifyReply): void {
+function pageHeaders(reply: FastifyReply, policy: string): void {
   reply.header('cache-control', 'no-cache');
-  reply.header('content-security-policy', CSP);
+  reply.header('content-security-policy', policy);
   reply.header('x-content-type-options', 'nosniff');
   reply.header('referrer-policy', 'same-origin');
 }
@@ -41,8 +42,9 @@ function pageHeaders(reply: FastifyReply): void {
  * variants when the build made them, and index.html for every other GET path that is not the
  * server's own (the app routes in the browser). Without a build the server starts all the same.
  */
-export const webPlugin: FastifyPluginAsync<{ root?: string }> = async (app, options) => {
+export const webPlugin: FastifyPluginAsync<{ root?: string; connectSources?: readonly string[] }> = async (app, options) => {
   const root = options.root ?? WEB_DIST;
+  const policy = csp(options.connectSources ?? []);
   if (!existsSync(path.join(root, 'index.html'))) {
     app.log.warn({ root }, 'The web app is not built: run `npm run build` to serve it at /. The API works without it.');
     return;
@@ -55,7 +57,7 @@ export const webPlugin: FastifyPluginAsync<{ root?: string }> = async (app, opti
     globIgnore: ['**/*.br', '**/*.gz'],
     setHeaders: (reply, file) => {
       if (file.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
-      else if (file.endsWith('.html')) pageHeaders(reply);
+      else if (file.endsWith('.html')) pageHeaders(reply, policy);
       else reply.header('cache-control', 'no-cache');
     },
   });
@@ -64,7 +66,7 @@ export const webPlugin: FastifyPluginAsync<{ root?: string }> = async (app, opti
     const pathname = request.url.split('?')[0] ?? '/';
     // Server paths and missing files (anything with an extension) get the API's 404 problem.
     if (SERVER_PATHS.test(pathname) || /\.[A-Za-z0-9]+$/.test(pathname)) return notFoundHandler(request, reply);
-    pageHeaders(reply);
+    pageHeaders(reply, policy);
     return reply.sendFile('index.html');
   });
 };

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { SCOPES } from '../../domain/policy.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Line, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 
 const tags = ['identity'];
 const Timestamp = Type.String({ format: 'date-time' });
@@ -29,7 +29,7 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
           summary: 'Create an API key (the key is shown once)',
           description:
             'Org admins. The key (`vitae_<prefix>_<secret>`) is returned once and stored only as a hash; send it as `X-Api-Key`. It acts for the organization, limited to its scopes, and never manages members or keys.',
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Type.String({ enum: [...SCOPES] } as never), { minItems: 1, maxItems: SCOPES.length }) }),
+          body: Type.Object({ name: Line({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Type.String({ enum: [...SCOPES] } as never), { minItems: 1, maxItems: SCOPES.length }) }),
           response: { 201: Type.Intersect([ApiKey, Type.Object({ key: Type.String() })]), ...problemResponses(400, 401, 403) },
         },
       },

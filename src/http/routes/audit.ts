@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import { forbidden } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Line, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { AuditEntry } from '../schemas/files.ts';
 
 const tags = ['audit'];
@@ -24,7 +24,7 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
             ...Pagination,
             file_id: Type.Optional(Uuid),
             actor_id: Type.Optional(Uuid),
-            action: Type.Optional(Type.String({ maxLength: 64 })),
+            action: Type.Optional(Line({ maxLength: 64 })),
             from: Type.Optional(Type.String({ format: 'date-time' })),
             to: Type.Optional(Type.String({ format: 'date-time' })),
           }),

@@ -6,7 +6,7 @@ import type { Services } from '../../services/index.ts';
 import type { UserView } from '../../services/auth/accounts.ts';
 import { requireUser } from '../authenticate.ts';
 import { auditContextOf } from '../request-context.ts';
-import { problemResponses } from '../schemas/common.ts';
+import { Line, problemResponses } from '../schemas/common.ts';
 import { Role, User } from '../schemas/identity.ts';
 
 const tags = ['identity'];
@@ -21,20 +21,20 @@ const Session = Type.Object({
   refresh_token: Type.String({ description: 'Opaque, single use: exchange it at /auth/refresh. Also set as the HttpOnly cookie `vitae_refresh` scoped to /api/v1/auth.' }),
 });
 const RegisterBody = Type.Object({
-  email: Type.String({ minLength: 3, maxLength: 320 }),
+  email: Line({ minLength: 3, maxLength: 320 }),
   password: Type.String({
     minLength: 1,
     maxLength: 1024,
     description: '10 to 256 characters, at least 4 different ones, not among the most common breached passwords, and not containing the email or its name before the @ (400 `weak_password` otherwise).',
   }),
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Line({ minLength: 1, maxLength: 200 }),
   role: Role,
   org_name: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'Recruiters only: creates the organization, with the caller as its admin. Without it a recruiter joins the organization that invited their email (400 `org_required` when none did).' }),
+    Line({ minLength: 1, maxLength: 200, description: 'Recruiters only: creates the organization, with the caller as its admin. Without it a recruiter joins the organization that invited their email (400 `org_required` when none did).' }),
   ),
 });
-const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
-const RefreshBody = Type.Object({ refresh_token: Type.Optional(Type.String({ maxLength: 200, description: 'Or send the `vitae_refresh` cookie.' })) });
+const LoginBody = Type.Object({ email: Line({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
+const RefreshBody = Type.Object({ refresh_token: Type.Optional(Line({ maxLength: 200, description: 'Or send the `vitae_refresh` cookie.' })) });
 
 /** `/auth/*`: register, login, me, refresh (rotating), logout. Login, register and refresh are rate limited. */
 export function authRoutes(services: Services): FastifyPluginAsync {

@@ -8,11 +8,11 @@ import type { StreamedUpload } from '../../services/files/uploads.ts';
 import { contentRequest, sendContent } from '../content-reply.ts';
 import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Line, MAX_INT32, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { FileObject, InitiateBody, InitiateResponse, VersionObject } from '../schemas/files.ts';
 
 const tags = ['files'];
-const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) });
+const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })) });
 
 /** The file endpoints of API.md ("Files"). Handlers translate HTTP to the services and back, nothing more. */
 export function fileRoutes(services: Services): FastifyPluginAsync {
@@ -26,7 +26,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Start a pre-signed upload',
-          description: 'Validates category, declared type and size, then returns a short-lived signed PUT URL.',
+          description: 'Validates category, declared type and size, then returns a short-lived signed PUT URL. Candidates may upload `resume` and `cover_letter` only (403 `category_not_allowed`).',
           headers: IdempotencyHeaders,
           body: InitiateBody,
           response: { 201: InitiateResponse, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
@@ -60,10 +60,11 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Upload a file through the server (streamed)',
-          description: 'multipart/form-data with a `category` field followed by a `file` part (or `?category=`). Never buffered whole; the size limit is enforced while streaming.',
+          description:
+            'multipart/form-data with a `category` field followed by a `file` part (or `?category=`). Never buffered whole; the size limit is enforced while streaming. Candidates may upload `resume` and `cover_letter` only (403 `category_not_allowed`). A body without a boundary or cut short is 400 `malformed_multipart`.',
           consumes: ['multipart/form-data'],
           headers: IdempotencyHeaders,
-          querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 64 })) }),
+          querystring: Type.Object({ category: Type.Optional(Line({ maxLength: 64 })) }),
           response: { 201: FileObject, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
         },
         ...idempotency,
@@ -85,8 +86,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           summary: "List the caller's visible files",
           querystring: Type.Object({
             ...Pagination,
-            category: Type.Optional(Type.String({ maxLength: 64 })),
-            status: Type.Optional(Type.String({ maxLength: 32 })),
+            category: Type.Optional(Line({ maxLength: 64 })),
+            status: Type.Optional(Line({ maxLength: 32 })),
             owner_id: Type.Optional(Uuid),
           }),
           response: { 200: Page(FileObject), ...problemResponses(400, 401, 403) },
@@ -155,6 +156,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'The bytes, streamed (Range, ETag, If-None-Match supported)',
+          description:
+            'A CSV is served with every cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed by a single quote, so that a spreadsheet never runs it as a formula; it has no Content-Length and no ranges (a Range header gets the whole body). The pre-signed URL of /download gives the bytes as uploaded.',
           params: IdParams,
           querystring: VersionQuery,
           produces: ['application/octet-stream'],
@@ -194,8 +197,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           params: IdParams,
           body: Type.Object({
             result: Type.Union([Type.Literal('clean'), Type.Literal('infected')]),
-            engine: Type.String({ minLength: 1, maxLength: 100 }),
-            signature: Type.Optional(Type.String({ maxLength: 300 })),
+            engine: Line({ minLength: 1, maxLength: 100 }),
+            signature: Type.Optional(Line({ maxLength: 300 })),
           }),
           response: { 200: FileObject, ...problemResponses(400, 401, 403, 404, 409) },
         },

@@ -7,7 +7,7 @@ import type { IntakeResult as IntakeResultValue } from '../../services/hiring/ca
 import { contentRequest, sendContent } from '../content-reply.ts';
 import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Line, MAX_OFFSET, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { Application, Candidate, IntakeResult, Job, JobCreate, JobUpdate, MyApplication } from '../schemas/hiring.ts';
 import { pageOf } from './files.ts';
 
@@ -127,11 +127,11 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           params: IdParams,
           querystring: Type.Object({
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'At most 1,000,000; narrow the list with filters instead.' })),
             sort: Type.Optional(Type.Literal('-score', { default: '-score' })),
             status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('parsing'), Type.Literal('scored'), Type.Literal('failed')])),
-            skill: Type.Optional(Type.String({ maxLength: 100 })),
-            q: Type.Optional(Type.String({ maxLength: 500, description: 'Full-text search over the resume text.' })),
+            skill: Type.Optional(Line({ maxLength: 100 })),
+            q: Type.Optional(Line({ maxLength: 500, description: 'Full-text search over the resume text.' })),
           }),
           response: { 200: Type.Object({ items: Type.Array(Candidate), next_offset: Type.Union([Type.Integer(), Type.Null()]) }), ...problemResponses(400, 401, 404) },
         },

@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import type { OrgRole as OrgRoleValue } from '../../db/schema.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
-import { Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { Line, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { OrgRole, User } from '../schemas/identity.ts';
 
 const tags = ['identity'];
 const OrgParams = Type.Object({ org_id: Uuid });
 const AddMemberBody = Type.Object({
-  email: Type.String({ minLength: 3, maxLength: 320 }),
+  email: Line({ minLength: 3, maxLength: 320 }),
   org_role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('member')], { description: 'Default `member`.' })),
 });
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Services } from '../../services/index.ts';
 import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Line, problemResponses, Uuid } from '../schemas/common.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -61,7 +61,7 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
           summary: 'Register a webhook (its signing secret is shown once)',
           description:
             'The URL must be http(s) and point at a public address: IP literals in any form (IPv4-mapped, NAT64, 6to4 included) and names that are local or resolve to a loopback, private, link-local, shared (CGNAT), reserved or multicast address answer 400 `private_url`. A name that does not resolve yet is accepted; every delivery checks again the addresses the name resolves to then.',
-          body: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }), events: Type.Array(Type.String({ enum: [...WEBHOOK_EVENTS] } as never), { minItems: 1 }) }),
+          body: Type.Object({ url: Line({ minLength: 1, maxLength: 2000 }), events: Type.Array(Type.String({ enum: [...WEBHOOK_EVENTS] } as never), { minItems: 1 }) }),
           response: { 201: WebhookWithSecret, ...problemResponses(400, 401, 403) },
         },
       },

@@ -1,6 +1,29 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TSchema, type TStringOptions } from 'typebox';
 
 export const Uuid = Type.String({ format: 'uuid' });
+
+/**
+ * Strings from clients. PostgreSQL refuses NUL in text (a 500 if it got that far), and the other C0
+ * controls and DEL only ever hide or fake content (terminal escapes in a name, a line break in a
+ * filter); they are refused here, at the edge, as 400 `validation_failed`.
+ * - `Line`: one-line values (names, emails, titles, filters, URLs): no control character at all;
+ * - `Text`: free text (a job description): tab, line feed and carriage return are kept.
+ */
+export const LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+export const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+export const Line = (options: TStringOptions = {}) => Type.String({ ...options, pattern: LINE_PATTERN });
+export const Text = (options: TStringOptions = {}) => Type.String({ ...options, pattern: TEXT_PATTERN });
+
+/** What a refused pattern means, for the problem's detail (the pattern itself tells a client nothing). */
+export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
+  [LINE_PATTERN]: 'must not contain control characters',
+  [TEXT_PATTERN]: 'must not contain control characters other than tab and line breaks',
+};
+
+/** Offsets past this are refused: nobody pages that far, and an unbounded number can overflow a query. */
+export const MAX_OFFSET = 1_000_000;
+/** PostgreSQL's `integer`: version numbers are stored as one. */
+export const MAX_INT32 = 2_147_483_647;
 export const IdParams = Type.Object({ id: Uuid });
 
 export const Problem = Type.Object(
@@ -17,7 +40,7 @@ export const Problem = Type.Object(
 
 export const Pagination = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  cursor: Type.Optional(Line({ maxLength: 200 })),
 };
 
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });

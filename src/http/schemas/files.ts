@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Uuid } from './common.ts';
+import { Line, Uuid } from './common.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -50,9 +50,9 @@ export const UploadInstruction = Type.Object({
 
 export const InitiateBody = Type.Object({
   filename: Type.String({ minLength: 1, maxLength: 1024 }),
-  content_type: Type.String({ minLength: 1, maxLength: 255 }),
+  content_type: Line({ minLength: 1, maxLength: 255 }),
   size: Type.Integer({ description: 'Exact size in bytes.' }),
-  category: Type.String({ minLength: 1, maxLength: 64 }),
+  category: Line({ minLength: 1, maxLength: 64 }),
 });
 
 export const InitiateResponse = Type.Object({ file_id: Uuid, version: Type.Integer(), upload: UploadInstruction });

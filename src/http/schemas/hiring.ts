@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import { Uuid } from './common.ts';
+import { Line, Text, Uuid } from './common.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
-const Skills = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 });
+const Skills = Type.Array(Line({ minLength: 1, maxLength: 100 }), { maxItems: 100 });
 
 export const Job = Type.Object({
   id: Uuid,
@@ -20,11 +20,11 @@ export const Job = Type.Object({
 });
 
 export const JobCreate = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.String({ minLength: 1, maxLength: 50_000 }),
+  title: Line({ minLength: 1, maxLength: 200 }),
+  description: Text({ minLength: 1, maxLength: 50_000 }),
   skills: Type.Optional(Skills),
   nice_to_have_skills: Type.Optional(Skills),
-  location: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  location: Type.Optional(Type.Union([Line({ maxLength: 200 }), Type.Null()])),
   min_years: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 60 }), Type.Null()])),
 });
 

@@ -121,9 +121,13 @@ export function entryProblem(entry: yauzl.Entry): { problem: ZipProblem; detail:
   if (unsafe !== undefined) return { problem: 'zip_path_traversal', detail: `entry ${JSON.stringify(unsafe.slice(0, 200))}` };
   const label = JSON.stringify(entryNames(entry)[0]!.slice(0, 200));
   if ((entry.generalPurposeBitFlag & 0x1) !== 0) return { problem: 'zip_encrypted', detail: `entry ${label} is encrypted` };
-  const unixMode = entry.externalFileAttributes >>> 16;
-  if ((unixMode & 0o170000) === 0o120000) return { problem: 'zip_symlink', detail: `entry ${label} is a symbolic link` };
+  if (isSymlink(entry)) return { problem: 'zip_symlink', detail: `entry ${label} is a symbolic link` };
   return null;
+}
+
+/** A symbolic link, by the Unix file type in the high half of the external attributes. Its "content" is a path. */
+export function isSymlink(entry: yauzl.Entry): boolean {
+  return ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
 }
 
 /** `..` segments, absolute paths, backslashes, drive letters, NUL bytes. */
@@ -131,13 +135,13 @@ export function isUnsafeEntryName(name: string): boolean {
   return name.includes('\\') || name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split('/').includes('..') || name.includes('\0');
 }
 
-/** Reads one entry's bytes by name, at most `maxBytes` (for XML parts such as relationships); null when absent or larger. */
+/** Reads one entry's bytes by name, at most `maxBytes` (for XML parts such as relationships); null when absent, larger or a symbolic link. */
 export async function readZipEntry(bytes: Buffer, entryName: string, maxBytes = 1024 * 1024): Promise<Buffer | null> {
   const zip = await openZip(bytes);
   try {
     for await (const entry of iterateEntries(zip)) {
       if (entryNames(entry)[0] !== entryName) continue;
-      if (entry.uncompressedSize > maxBytes) return null;
+      if (entry.uncompressedSize > maxBytes || isSymlink(entry)) return null;
       return await readEntry(zip, entry, maxBytes);
     }
     return null;
@@ -146,14 +150,15 @@ export async function readZipEntry(bytes: Buffer, entryName: string, maxBytes = 
   }
 }
 
-/** Reads every entry whose name matches, each at most `maxBytes` (larger ones are skipped), into a map by name. */
+/** Reads every entry whose name matches, each at most `maxBytes` (larger ones, encrypted ones and symbolic links are skipped), into a map by name. */
 export async function readZipEntries(bytes: Buffer, wanted: (name: string) => boolean, maxBytes = 1024 * 1024): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
   const zip = await openZip(bytes);
   try {
     for await (const entry of iterateEntries(zip)) {
       const name = entryNames(entry)[0]!;
-      if (!wanted(name) || entry.uncompressedSize > maxBytes || (entry.generalPurposeBitFlag & 0x1) !== 0) continue;
+      // A symbolic link is never read as the part it names: its bytes are a path on someone's disk.
+      if (!wanted(name) || entry.uncompressedSize > maxBytes || (entry.generalPurposeBitFlag & 0x1) !== 0 || isSymlink(entry)) continue;
       found.set(name, await readEntry(zip, entry, maxBytes));
     }
     return found;

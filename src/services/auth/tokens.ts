@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWT
 import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.ts';
+import { isUuid } from '../../domain/ids.ts';
 import type { UserActor } from '../../domain/policy.ts';
 
 /** What an access token says about its user: enough to authorize a request without a query. */
@@ -23,6 +24,8 @@ export class InvalidToken extends Error {
     this.name = 'InvalidToken';
   }
 }
+
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
 
 /** Algorithms accepted from an external provider: asymmetric only, so a public JWKS can never sign. */
 const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -91,8 +94,9 @@ export class TokenService {
       },
     );
     const { sub, role, org, org_role: orgRole = null } = payload as JWTPayload & { role?: unknown; org?: unknown; org_role?: unknown };
-    const validOrg = typeof org === 'string' || org === null;
-    if (typeof sub !== 'string' || (role !== 'candidate' && role !== 'recruiter') || !validOrg || (orgRole !== null && orgRole !== 'admin' && orgRole !== 'member')) {
+    // Signed by us, yet checked like input: ids go into queries, and a malformed one must be a 401, not a 500.
+    const validOrg = isUuid(org) || org === null;
+    if (!isUuid(sub) || (role !== 'candidate' && role !== 'recruiter') || !validOrg || (orgRole !== null && orgRole !== 'admin' && orgRole !== 'member')) {
       throw new InvalidToken('malformed claims');
     }
     const actor: UserActor = Object.freeze({ kind: 'user', userId: sub, role, orgId: org, orgRole });
@@ -107,6 +111,8 @@ export class TokenService {
     });
     const identity = payload[config.claim];
     if (typeof identity !== 'string' || identity === '' || !payload.sub) throw new InvalidToken(`the token has no ${config.claim} claim`);
+    // PostgreSQL refuses NUL in text; no identifier of a person holds a control character.
+    if (CONTROL_CHARACTER.test(identity) || CONTROL_CHARACTER.test(payload.sub)) throw new InvalidToken('control characters in the subject or identity');
     // An address the provider has not verified could be anyone's: never map it to an account.
     if (config.claim === 'email' && payload.email_verified === false) throw new InvalidToken('the provider has not verified this email');
     return { kind: 'external', subject: payload.sub, identity };

@@ -1,8 +1,36 @@
 import { sql } from 'kysely';
+import type { Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { CandidatesTable } from '../../db/schema.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { stagingKey } from './keys.ts';
+
+/**
+ * What a removed candidate keeps of its file: nothing. Every column read or derived from the
+ * resume (the parsed fields, the evidence lines, the score and its breakdown, the file's name and
+ * sha256) is cleared; the row stays only as the tombstone of a candidate that existed.
+ */
+export const scrubbedCandidate = (now: Date): Updateable<CandidatesTable> => ({
+  name: null,
+  email: null,
+  phone: null,
+  phone_valid: null,
+  links: null,
+  skills: [],
+  skill_parents: [],
+  skill_evidence: null,
+  text_source: null,
+  experience_years: null,
+  score: null,
+  score_breakdown: null,
+  scorer: null,
+  resume_text: null,
+  original_filename: null,
+  sha256: null,
+  deleted_at: now,
+  updated_at: now,
+});
 
 /**
  * GDPR erasure: row first (personal data scrubbed, the file marked erased, a tombstone in the
@@ -24,7 +52,7 @@ export async function eraseFile(deps: { db: Db; store: BlobStore; audit: AuditLo
     // Candidates parsed from this file lose their extracted personal data too.
     await tx
       .updateTable('candidates')
-      .set({ name: null, email: null, phone: null, links: null, resume_text: null, original_filename: null, deleted_at: now, updated_at: now })
+      .set(scrubbedCandidate(now))
       .where('file_id', '=', fileId)
       .execute();
     await tx.updateTable('applications').set({ withdrawn_at: now }).where('withdrawn_at', 'is', null).where((eb) => eb.or([eb('resume_file_id', '=', fileId), eb('cover_letter_file_id', '=', fileId)])).execute();

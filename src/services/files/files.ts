@@ -1,7 +1,9 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { FileRow } from '../../db/schema.ts';
+import { MIME } from '../../domain/categories.ts';
+import { CsvFormulaNeutralizer } from '../../domain/csv-formulas.ts';
 import { contentDisposition } from '../../domain/filename.ts';
 import { authorize } from '../../domain/policy.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
@@ -89,6 +91,7 @@ export class FileService {
   /** The bytes, streamed, with a single Range, ETag and If-None-Match. */
   async content(ctx: RequestContext, fileId: string, request: { version?: number; range?: string; ifNoneMatch?: string; head: boolean }): Promise<ContentResponse> {
     const { file, version } = await this.downloadable(ctx, fileId, request.version, 'file.content_read');
+    if (version.content_type === MIME.csv) return this.neutralizedCsv(ctx, file, version, request);
     const size = Number(version.size);
     const etag = `"${version.sha256}"`;
     const headers: Record<string, string> = {
@@ -115,6 +118,30 @@ export class FileService {
     result.body = await this.store.get(version.storage_key, span);
     await this.audit.append(this.db, ctx.audit, { action: 'file.content_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: version.version, ...(span ? { range: `${span.start}-${span.end}` } : {}) } });
     return result;
+  }
+
+  /**
+   * A CSV is served with its formula cells neutralized (see CsvFormulaNeutralizer), streamed: its
+   * length is not known in advance, so no Content-Length and no ranges (a Range header is answered
+   * with the whole body, as RFC 9110 allows). The ETag names this representation, not the stored bytes.
+   */
+  private async neutralizedCsv(ctx: RequestContext, file: FileRow, version: ServedVersion, request: { ifNoneMatch?: string; head: boolean }): Promise<ContentResponse> {
+    const etag = `"${version.sha256}-formulas-neutralized"`;
+    const headers: Record<string, string> = {
+      etag,
+      'accept-ranges': 'none',
+      'content-type': version.content_type,
+      'content-disposition': contentDisposition(version.filename ?? 'file'),
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, no-cache',
+    };
+    if (request.ifNoneMatch && request.ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) return { body: null, status: 304, headers };
+    if (request.head) return { body: null, status: 200, headers };
+    const stored = await this.store.get(version.storage_key);
+    const body = new CsvFormulaNeutralizer();
+    pipeline(stored, body, () => {}); // an error reaches the response through `body`
+    await this.audit.append(this.db, ctx.audit, { action: 'file.content_read', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { version: version.version, formulas_neutralized: true } });
+    return { body, status: 200, headers };
   }
 
   /** Soft delete hides the file at once and keeps the bytes for the grace period; `hard` erases now. */

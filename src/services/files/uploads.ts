@@ -6,7 +6,7 @@ import type { FileRow } from '../../db/schema.ts';
 import { categoryRules, checkDetectedType, validateDeclaredUpload, type CategoryRules } from '../../domain/categories.ts';
 import { sanitizeFilename } from '../../domain/filename.ts';
 import { newId } from '../../domain/ids.ts';
-import { authorize } from '../../domain/policy.ts';
+import { authorize, mayUploadCategory } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, notFound } from '../../errors.ts';
 import type { JobQueue } from '../../queue/queue.ts';
 import { JOBS } from '../../queue/jobs.ts';
@@ -66,7 +66,7 @@ export class UploadService {
 
   async initiate(ctx: RequestContext, declared: DeclaredUpload): Promise<InitiatedUpload> {
     const contentType = this.validateDeclared(declared);
-    const owner = this.ownerOf(ctx);
+    const owner = this.ownerOf(ctx, declared.category);
     const file = { id: newId(), category: declared.category, ...owner };
     const key = versionKey(file, 1);
     const filename = sanitizeFilename(declared.filename);
@@ -178,7 +178,7 @@ export class UploadService {
   async uploadStream(ctx: RequestContext, upload: StreamedUpload): Promise<FileView> {
     const rule = this.rules[upload.category as keyof CategoryRules];
     if (!rule) throw new AppError(400, 'invalid_category', `Unknown category ${JSON.stringify(upload.category)}.`);
-    const owner = this.ownerOf(ctx);
+    const owner = this.ownerOf(ctx, upload.category);
     const file = { id: newId(), category: upload.category, ...owner };
     const key = versionKey(file, 1);
     const filename = sanitizeFilename(upload.filename);
@@ -294,11 +294,13 @@ export class UploadService {
   }
 
   /** Who owns a new file: a candidate owns theirs; a recruiter's or an API key's file belongs to the organization. */
-  private ownerOf(ctx: RequestContext): { owner_id: string | null; org_id: string | null } {
+  private ownerOf(ctx: RequestContext, category: string): { owner_id: string | null; org_id: string | null } {
     const { actor } = ctx;
     const orgId = actor.orgId;
     const decision = authorize(actor, 'file.create', { type: 'org_scope', orgId });
     if (!decision.allowed) throw forbidden('You may not upload files.');
+    const allowedCategory = mayUploadCategory(actor, category);
+    if (!allowedCategory.allowed) throw new AppError(403, 'category_not_allowed', `You may not upload a ${category}: ${allowedCategory.reason}.`);
     return actor.kind === 'user' ? { owner_id: actor.userId, org_id: actor.role === 'recruiter' ? orgId : null } : { owner_id: null, org_id: orgId };
   }
 

@@ -37,8 +37,7 @@ export class BulkIntake {
 
   async intakePart(ctx: RequestContext, jobId: string, part: { filename: string; stream: Readable }): Promise<IntakeResult[]> {
     const filename = sanitizeFilename(part.filename);
-    const first = await firstChunk(part.stream);
-    const stream = first ? Readable.from(prepend(first, part.stream)) : Readable.from([]);
+    const { first, whole: stream } = await splitFirstChunk(part.stream);
     if (!first || !first.subarray(0, 4).equals(ZIP_MAGIC)) return [await this.one(ctx, jobId, filename, stream)];
     const archive = path.join(this.tempDir, `intake-${randomBytes(12).toString('hex')}.zip`);
     await mkdir(this.tempDir, { recursive: true });
@@ -123,37 +122,21 @@ function describe(error: unknown): { code: string; detail: string } {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The first chunk (to tell archives from documents by their magic bytes); the rest stays in the stream. */
-function firstChunk(stream: Readable): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      stream.off('readable', onReadable);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-    };
-    const onReadable = () => {
-      const chunk = stream.read() as Buffer | null;
-      if (chunk === null) return;
-      cleanup();
-      resolve(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(null);
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    stream.on('readable', onReadable);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-  });
-}
-
-async function* prepend(first: Buffer, rest: Readable): AsyncIterable<Buffer> {
-  yield first;
-  yield* rest as AsyncIterable<Buffer>;
+/**
+ * The first chunk (to tell archives from documents by their magic bytes) and a stream of the whole.
+ * Read through the stream's async iterator, which also settles when the stream was already
+ * destroyed with an error (a multipart body that ended inside this part) before anyone listened.
+ */
+async function splitFirstChunk(stream: Readable): Promise<{ first: Buffer | null; whole: Readable }> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head = await chunks.next();
+  if (head.done) return { first: null, whole: Readable.from([]) };
+  const first = head.value;
+  async function* whole(): AsyncIterable<Buffer> {
+    yield first;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return { first, whole: Readable.from(whole()) };
 }
 
 function limitBytes(max: number) {

@@ -8,7 +8,7 @@ import type { JobQueue } from '../../queue/queue.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
-import { eraseFile } from '../files/erasure.ts';
+import { eraseFile, scrubbedCandidate } from '../files/erasure.ts';
 import type { FileService, ContentResponse } from '../files/files.ts';
 import type { UploadService } from '../files/uploads.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -116,7 +116,7 @@ export class CandidateService {
       const now = new Date();
       await tx
         .updateTable('candidates')
-        .set({ deleted_at: now, updated_at: now, name: null, email: null, phone: null, links: null, resume_text: null })
+        .set(scrubbedCandidate(now))
         .where('id', '=', candidateId)
         .execute();
       if (row.application_id) await tx.updateTable('applications').set({ withdrawn_at: now }).where('id', '=', row.application_id).where('withdrawn_at', 'is', null).execute();
@@ -183,7 +183,7 @@ export class CandidateService {
       await tx.updateTable('applications').set({ withdrawn_at: now }).where('id', '=', applicationId).execute();
       await tx
         .updateTable('candidates')
-        .set({ deleted_at: now, updated_at: now, name: null, email: null, phone: null, links: null, resume_text: null })
+        .set(scrubbedCandidate(now))
         .where('application_id', '=', applicationId)
         .where('deleted_at', 'is', null)
         .execute();

@@ -117,6 +117,8 @@ export class CandidateProcessing {
         updated_at: new Date(),
       })
       .where('id', '=', candidateId)
+      // Erased while it was being read: the fields must not come back.
+      .where('deleted_at', 'is', null)
       .execute();
     await this.score(candidateId);
   }
@@ -181,6 +183,7 @@ export class CandidateProcessing {
         .updateTable('candidates')
         .set({ status: 'scored', status_reason: null, score: result.score, score_breakdown: JSON.stringify(result.breakdown), scorer: result.scorer, scored_at: new Date(), updated_at: new Date() })
         .where('id', '=', candidateId)
+        .where('deleted_at', 'is', null)
         .execute();
       await this.webhooks.emit(tx, row.org_id, 'candidate.scored', { candidate_id: candidateId, job_id: row.job_id, score: result.score });
     });

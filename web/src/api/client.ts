@@ -240,9 +240,9 @@ export class VitaeClient {
     return this.request('GET', `/files/${enc(id)}/download`, { query: { version } });
   }
 
-  /** The file's bytes. */
-  fileContent(id: string, signal?: AbortSignal): Promise<Blob> {
-    return this.requestBlob(`/files/${enc(id)}/content`, signal);
+  /** The file's bytes (a CSV's with its formula cells neutralized). */
+  fileContent(id: string, signal?: AbortSignal, version?: number): Promise<Blob> {
+    return this.requestBlob(`/files/${enc(id)}/content${version ? `?version=${version}` : ''}`, signal);
   }
 
   /** Soft delete (restorable by an operator during the grace period), or `hard` erasure of every version now. */

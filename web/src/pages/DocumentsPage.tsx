@@ -122,7 +122,12 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
   const download = async (version?: number) => {
     setError(null);
     try {
-      startDownload((await api.downloadLink(file.id, version)).url);
+      if (file.content_type === 'text/csv') {
+        // Through /content, which neutralizes formula cells: a spreadsheet opening the file never runs them.
+        const url = URL.createObjectURL(await api.fileContent(file.id, undefined, version));
+        startDownload(url, name);
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      } else startDownload((await api.downloadLink(file.id, version)).url);
     } catch (caught) {
       setError(caught);
     }
