@@ -8,6 +8,7 @@ import * as keysetTimestampsInMilliseconds from './migrations/0005_keyset_timest
 import * as candidateEvidenceAndOcr from './migrations/0006_candidate_evidence_and_ocr.ts';
 import { webhookSecrets } from './migrations/0007_webhook_secrets.ts';
 import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
+import * as personalData from './migrations/0012_personal_data.ts';
 import type { Secrets } from '../secrets.ts';
 
 /**
@@ -24,6 +25,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0006_candidate_evidence_and_ocr': candidateEvidenceAndOcr,
   '0007_webhook_secrets': webhookSecrets(secrets),
   '0010_idempotency_keys': idempotencyKeys,
+  '0012_personal_data': personalData,
 });
 
 export function migrator(db: Db, secrets: Secrets): Migrator {
