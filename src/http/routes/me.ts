@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { Type, type Static } from 'typebox';
 import { decodeCursor } from '../../domain/pagination.ts';
 import type { Services } from '../../services/index.ts';
@@ -68,7 +68,7 @@ export function meRoutes(services: Services): FastifyPluginAsync {
           tags,
           summary: 'Erase your account',
           description:
-            'Candidates only. Erases every file (all versions and quarantined copies), the applications (organizations lose access) and the candidate records made from them, exports, refresh tokens and the account itself; access tokens already issued stop working. The audit trail keeps its entries, which name ids only. Needs the password again (403 `reauthentication_required` without it, 403 `invalid_password` when wrong, and nothing is erased), or for an account without a password an access token issued within the last 5 minutes. The email can register again afterwards.',
+            'Candidates only. Erases every file (all versions and quarantined copies), the applications (organizations lose access) and the candidate records made from them, exports, refresh tokens and the account itself; access tokens already issued stop working. The audit trail keeps its entries, which name ids only. Needs the password again, or a token of the identity provider (AUTH_JWKS_URL) issued within the last 5 minutes: 403 `reauthentication_required` with neither, 403 `invalid_password` for a wrong one, and nothing is erased. The email can register again afterwards.',
           security: [{ bearer: [] }],
           body: EraseAccountBody,
           response: { 204: Type.Null(), ...problemResponses(400, 401, 403) },
@@ -76,17 +76,20 @@ export function meRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { password } = request.body as Static<typeof EraseAccountBody>;
-        await accountErasure.erase(requestContext(request), { ...(password !== undefined ? { password } : {}), ...issuedAt(request) });
+        await accountErasure.erase(requestContext(request), { ...(password !== undefined ? { password } : {}), ...externalIssuedAt(request) });
         return reply.code(204).send();
       },
     );
   };
 }
 
-/** `iat` of the request's bearer token, which the authentication hook has already verified. */
-function issuedAt(request: FastifyRequest): { tokenIssuedAt?: number } {
+/**
+ * `iat` of the request's bearer token when it is the identity provider's (not HS256, Vitae's own).
+ * The authentication hook has already verified it; this only reads it.
+ */
+function externalIssuedAt(request: FastifyRequest): { externalTokenIssuedAt?: number } {
   const token = request.headers.authorization?.split(' ')[1];
-  if (!token) return {};
+  if (!token || decodeProtectedHeader(token).alg === 'HS256') return {};
   const { iat } = decodeJwt(token);
-  return typeof iat === 'number' ? { tokenIssuedAt: iat } : {};
+  return typeof iat === 'number' ? { externalTokenIssuedAt: iat } : {};
 }

@@ -26,7 +26,7 @@ export const EraseAccountBody = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 1024,
-      description: 'The account’s password, required when it has one. An account without a password (signed in through the identity provider) needs an access token issued within the last 5 minutes instead.',
+      description: 'The account’s password. Without it, the request must carry a token of the identity provider (AUTH_JWKS_URL) issued within the last 5 minutes.',
     }),
   ),
 });

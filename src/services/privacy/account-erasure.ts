@@ -9,13 +9,13 @@ import type { RequestContext } from '../context.ts';
 import { eraseFile } from '../files/erasure.ts';
 import { requireCandidate } from './subject.ts';
 
-/** How recent a sign-in must be to erase an account that has no password (one from an identity provider). */
+/** How recent a sign-in at the identity provider must be to erase an account without its password. */
 export const RECENT_SIGN_IN_SECONDS = 5 * 60;
 
 export interface Reauthentication {
   password?: string;
-  /** `iat` of the access token of the request, in Unix seconds. */
-  tokenIssuedAt?: number;
+  /** `iat` (Unix seconds) of the request's token when the identity provider issued it. */
+  externalTokenIssuedAt?: number;
 }
 
 /**
@@ -74,18 +74,19 @@ export class AccountErasure {
 
   /**
    * Erasing cannot be undone, so a stolen access token alone must not be enough: the password
-   * again, or, for an account without one, a sign-in at the identity provider within the last
-   * five minutes. A refusal changes nothing and is recorded as denied.
+   * again, or a token of the identity provider issued within the last five minutes (a fresh sign-in
+   * there: Vitae's own tokens are renewed by refresh and prove no recent sign-in). A refusal changes
+   * nothing and is recorded as denied.
    */
   private async reauthenticate(ctx: RequestContext, userId: string, proof: Reauthentication): Promise<void> {
     const user = await this.db.selectFrom('users').select(['password_hash']).where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
-    if (!user) throw new AppError(401, 'invalid_token', 'The access token’s user no longer exists.');
+    if (!user) throw new AppError(401, 'unknown_user', 'The access token’s account no longer exists.');
     let refusal: AppError | null = null;
-    if (user.password_hash) {
-      if (proof.password === undefined) refusal = new AppError(403, 'reauthentication_required', 'Send your password to erase your account.');
-      else if (proof.password.length > PASSWORD_MAX || !(await verifyPassword(proof.password, user.password_hash))) refusal = new AppError(403, 'invalid_password', 'The password is wrong.');
-    } else if (proof.tokenIssuedAt === undefined || Date.now() / 1000 - proof.tokenIssuedAt > RECENT_SIGN_IN_SECONDS) {
-      refusal = new AppError(403, 'reauthentication_required', 'Sign in again (within the last five minutes) to erase your account.');
+    if (proof.password !== undefined) {
+      const matches = user.password_hash !== null && proof.password.length <= PASSWORD_MAX && (await verifyPassword(proof.password, user.password_hash));
+      if (!matches) refusal = new AppError(403, 'invalid_password', 'The password is wrong.');
+    } else if (proof.externalTokenIssuedAt === undefined || Date.now() / 1000 - proof.externalTokenIssuedAt > RECENT_SIGN_IN_SECONDS) {
+      refusal = new AppError(403, 'reauthentication_required', 'Send your password, or sign in again at your identity provider, to erase your account.');
     }
     if (!refusal) return;
     await this.audit.denied(ctx.audit, { action: 'user.erased', orgId: null, subjectUserId: userId, resourceType: 'user', resourceId: userId, details: { reason: refusal.code } });

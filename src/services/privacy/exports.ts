@@ -7,7 +7,7 @@ import type { Selectable } from 'kysely';
 import { contentDisposition } from '../../domain/filename.ts';
 import { newId } from '../../domain/ids.ts';
 import type { Cursor } from '../../domain/pagination.ts';
-import { notFound } from '../../errors.ts';
+import { forbidden, notFound } from '../../errors.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { JobQueue } from '../../queue/queue.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -81,7 +81,9 @@ export class DataExports {
 
   /** One export; when it is ready, with a fresh short-lived download URL (issuing it is audited). */
   async get(ctx: RequestContext, exportId: string): Promise<ExportView> {
-    const userId = requireCandidate(ctx.actor);
+    // Anyone but the person who asked for it gets the 404 of an unknown export.
+    if (ctx.actor.kind !== 'user') throw forbidden('Exports belong to people, not API keys.');
+    const userId = ctx.actor.userId;
     const row = await this.db.selectFrom('data_exports').selectAll().where('id', '=', exportId).where('user_id', '=', userId).executeTakeFirst();
     if (!row) throw notFound('Export');
     const remainingSeconds = Math.floor((row.expires_at.getTime() - Date.now()) / 1000);
