@@ -34,6 +34,8 @@ function readExport(file: string): Promise<{ names: string[]; data: any }> {
 }
 
 test('a candidate exports their data, downloads it, and deletes their account', async ({ page }) => {
+  // One journey from registration to erasure, with four accessibility checks: more than the default budget.
+  test.slow();
   const errors = watchConsole(page);
   await page.goto('/register');
   await page.getByLabel('Full name').fill(person.name);
