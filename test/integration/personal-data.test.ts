@@ -232,8 +232,17 @@ describe('export of one’s own data', () => {
   });
 });
 
+it('documents the routes in the OpenAPI spec', async () => {
+  const spec = await json(await t.fetch('/openapi.json'));
+  for (const [path, method] of [['/api/v1/me/export', 'post'], ['/api/v1/me/exports', 'get'], ['/api/v1/me/exports/{id}', 'get'], ['/api/v1/me', 'delete']] as const) {
+    expect(spec.paths[path]?.[method]?.tags, `${method} ${path}`).toContain('personal data');
+  }
+  expect(Object.keys(spec.paths['/api/v1/me/exports/{id}'].get.responses['200'].content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['status', 'expires_at', 'download_url']));
+  expect(spec.paths['/api/v1/me'].delete.requestBody.content['application/json'].schema.properties.password).toBeTruthy();
+});
+
 describe('erasing one’s account', () => {
-  it('refuses without the right password and changes nothing', async () => {
+  it('refuses without the right password and changes nothing; another person’s erasure leaves it alone', async () => {
     const wrong = await postJson('/api/v1/me', aliceSession, { password: 'not the password at all' }, 'DELETE');
     expect(wrong.status).toBe(403);
     expect(wrong.headers.get('content-type')).toContain('application/problem+json');
