@@ -232,6 +232,22 @@ describe('export of one’s own data', () => {
   });
 });
 
+it('a build that cannot read a file fails cleanly: no archive is kept and the export says failed', async () => {
+  const carol = await register(t, { role: 'candidate' });
+  const fileId = await cleanUpload(carol, Buffer.from('Carol\nSkills\nCOBOL\n'), 'carol.txt', 'resume');
+  const { storage_key } = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', fileId).executeTakeFirstOrThrow();
+  await t.runtime.store.delete(storage_key);
+  // A row of its own, not queued: this test runs the build's last attempt itself.
+  const exportId = crypto.randomUUID();
+  await t.runtime.db.insertInto('data_exports').values({ id: exportId, user_id: carol.user.id, status: 'pending', storage_key: null, size: null, expires_at: new Date(Date.now() + 3600_000) }).execute();
+
+  await expect(t.services.exports.build(exportId, 3, true)).rejects.toThrow();
+  expect((await json(await t.fetch(`/api/v1/me/exports/${exportId}`, { headers: carol.headers }))).status).toBe('failed');
+  expect((await storedKeys()).filter((key) => key.startsWith(`exports/${exportId}/`))).toEqual([]);
+  const failed = await t.runtime.db.selectFrom('audit_events').select('action').where('resource_id', '=', exportId).execute();
+  expect(failed.map((row) => row.action)).toContain('export.failed');
+});
+
 it('documents the routes in the OpenAPI spec', async () => {
   const spec = await json(await t.fetch('/openapi.json'));
   for (const [path, method] of [['/api/v1/me/export', 'post'], ['/api/v1/me/exports', 'get'], ['/api/v1/me/exports/{id}', 'get'], ['/api/v1/me', 'delete']] as const) {
