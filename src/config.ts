@@ -59,6 +59,8 @@ export interface Config {
   metricsToken?: string;
   uploads: { urlTtlSeconds: number; pendingExpirySeconds: number; maxSizeOverrides: Partial<Record<string, number>> };
   downloads: { urlTtlSeconds: number };
+  /** How long a person's data export stays downloadable before the scheduled purge removes it. */
+  exports: { ttlSeconds: number };
   retention: { softDeleteGraceDays: number; quarantineDays: number; auditDays: number | null };
   scanner: {
     clamav?: { host: string; port: number } | { socket: string };
@@ -238,6 +240,7 @@ export function loadConfig(env: Env = loadEnv()): Config {
       },
     },
     downloads: { urlTtlSeconds: read.int('DOWNLOAD_URL_TTL_SECONDS', 3600, { min: 10, max: 7 * 24 * 3600 }) },
+    exports: { ttlSeconds: read.int('EXPORT_TTL_HOURS', 24, { min: 1, max: 30 * 24 }) * 3600 },
     retention: {
       softDeleteGraceDays: read.int('SOFT_DELETE_GRACE_DAYS', 30, { min: 0 }),
       quarantineDays: read.int('QUARANTINE_RETENTION_DAYS', 30, { min: 0 }),

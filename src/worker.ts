@@ -3,6 +3,7 @@ import type { Runtime } from './runtime.ts';
 import type { Services } from './services/index.ts';
 
 const WEBHOOK_RETRY_LIMIT = QUEUES.find((q) => q.name === JOBS.deliverWebhook)!.retryLimit;
+const EXPORT_RETRY_LIMIT = QUEUES.find((q) => q.name === JOBS.buildExport)!.retryLimit;
 
 /** Registers every queue handler and the maintenance schedules. */
 export async function startWorkers(runtime: Runtime, services: Services): Promise<void> {
@@ -42,6 +43,11 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
   await queue.work(JOBS.purgeQuarantine, async () => {
     const purged = await services.quarantine.purgeExpired();
     if (purged) logger.info({ purged }, 'purged quarantined files');
+  });
+  await queue.work<{ exportId: string }>(JOBS.buildExport, async ({ exportId }, job) => services.exports.build(exportId, job.retryCount, job.retryCount >= EXPORT_RETRY_LIMIT));
+  await queue.work(JOBS.purgeExpiredExports, async () => {
+    const purged = await services.exports.purgeExpired();
+    if (purged) logger.info({ purged }, 'purged expired data exports');
   });
 
   await queue.work(JOBS.purgeIdempotencyKeys, async () => {

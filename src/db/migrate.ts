@@ -9,6 +9,7 @@ import * as candidateEvidenceAndOcr from './migrations/0006_candidate_evidence_a
 import { webhookSecrets } from './migrations/0007_webhook_secrets.ts';
 import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
 import * as candidateErasure from './migrations/0011_candidate_erasure.ts';
+import * as personalData from './migrations/0012_personal_data.ts';
 import type { Secrets } from '../secrets.ts';
 
 /**
@@ -26,6 +27,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0007_webhook_secrets': webhookSecrets(secrets),
   '0010_idempotency_keys': idempotencyKeys,
   '0011_candidate_erasure': candidateErasure,
+  '0012_personal_data': personalData,
 });
 
 export function migrator(db: Db, secrets: Secrets): Migrator {

@@ -21,6 +21,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
+  data_exports: DataExportsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -44,6 +45,8 @@ export interface UsersTable {
   external_subject: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Set when the account was erased: the row is then a tombstone without personal data. */
+  erased_at: Optional<Date | null>;
 }
 
 export interface MembershipsTable {
@@ -268,6 +271,19 @@ export interface WebhookDeliveriesTable {
   created_at: CreatedAt;
   last_attempt_at: Optional<Date | null>;
   delivered_at: Optional<Date | null>;
+}
+
+export type DataExportStatus = 'pending' | 'running' | 'ready' | 'failed' | 'expired';
+
+export interface DataExportsTable {
+  id: string;
+  user_id: string;
+  status: DataExportStatus;
+  storage_key: string | null;
+  size: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  expires_at: Date;
 }
 
 export type User = Selectable<UsersTable>;

@@ -4,6 +4,7 @@ import type { Actor, UserActor } from '../domain/policy.ts';
 import { AppError, forbidden, unauthorized } from '../errors.ts';
 import type { Accounts } from '../services/auth/accounts.ts';
 import type { ApiKeys } from '../services/auth/api-keys.ts';
+import type { LiveAccounts } from '../services/auth/live-accounts.ts';
 import type { TokenService } from '../services/auth/tokens.ts';
 
 export { authorizeOrThrow } from '../services/authorize.ts';
@@ -23,6 +24,7 @@ export interface AuthenticateOptions {
   accounts: Accounts;
   apiKeys: ApiKeys;
   tokens: TokenService;
+  live: LiveAccounts;
 }
 
 /**
@@ -30,12 +32,14 @@ export interface AuthenticateOptions {
  * - `Authorization: Bearer <JWT>`: Vitae's own access token, verified in memory (no query), or,
  *   when AUTH_JWKS_URL is set, an external identity provider's token mapped to its user;
  * - `X-Api-Key: <key>`: one indexed lookup of the key's hash.
+ * A local token's user is checked to still have an account (see LiveAccounts: cached, so it costs
+ * no query on most requests).
  * Bad credentials answer 401 at once (`invalid_token`, `unknown_user`, `invalid_api_key`), even on
  * routes that need none, so a client learns that its credentials are broken. No credentials leave
  * the actor null; routes that need one call `requireActor` or `requireUser`. When both headers
  * are sent, the Bearer token wins.
  */
-export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts, apiKeys, tokens }) => {
+export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts, apiKeys, tokens, live }) => {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     // A route that checks a credential of its own (`/metrics` and its METRICS_TOKEN) is not a user's.
@@ -60,7 +64,11 @@ export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts
     } catch {
       throw new AppError(401, 'invalid_token', 'The access token is invalid or expired.');
     }
-    if (verified.kind === 'local') return verified.actor;
+    if (verified.kind === 'local') {
+      // A token issued before its account was erased is refused (`unknown_user`) like one of an unknown account.
+      if (!(await live.isLive(verified.actor.userId))) throw new AppError(401, 'unknown_user', 'The access token’s account no longer exists.');
+      return verified.actor;
+    }
     const actor = await accounts.externalActor(verified.subject, verified.identity);
     if (!actor) throw new AppError(401, 'unknown_user', 'The identity provider’s user has no Vitae account.');
     return actor;

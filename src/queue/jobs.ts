@@ -12,6 +12,8 @@ export const JOBS = {
   deliverWebhook: 'webhook.deliver',
   purgeQuarantine: 'quarantine.purge',
   purgeIdempotencyKeys: 'idempotency.purge-expired',
+  buildExport: 'export.build',
+  purgeExpiredExports: 'exports.purge-expired',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -26,6 +28,9 @@ export const QUEUES: QueueDefinition[] = [
   // Receivers that are down get retried for about a day, then the delivery is marked failed.
   { name: JOBS.deliverWebhook, retryLimit: 12, retryDelay: 10, retryDelayMax: minutes(240), expireInSeconds: minutes(2) },
   { name: JOBS.purgeQuarantine, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(30) },
+  // An export streams every file of one person into one ZIP: minutes for a large account.
+  { name: JOBS.buildExport, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
+  { name: JOBS.purgeExpiredExports, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.expirePendingUploads, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.reconcileBlobs, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
@@ -39,4 +44,5 @@ export const SCHEDULES: Array<{ name: string; cron: string }> = [
   { name: JOBS.reconcileBlobs, cron: '43 3 * * *' },
   { name: JOBS.purgeQuarantine, cron: '29 4 * * *' },
   { name: JOBS.purgeIdempotencyKeys, cron: '37 * * * *' },
+  { name: JOBS.purgeExpiredExports, cron: '7,37 * * * *' },
 ];

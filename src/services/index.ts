@@ -7,6 +7,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { DeniedAttempts } from './audit/denied-attempts.ts';
 import { Accounts } from './auth/accounts.ts';
 import { ApiKeys } from './auth/api-keys.ts';
+import { LiveAccounts } from './auth/live-accounts.ts';
 import { RefreshTokens } from './auth/refresh-tokens.ts';
 import { TokenService } from './auth/tokens.ts';
 import { FileAccess } from './files/access.ts';
@@ -24,6 +25,8 @@ import { CandidateProcessing } from './hiring/processing.ts';
 import { createResumeAnalyzer } from '../resumes/analyzer.ts';
 import { JobService } from './hiring/jobs.ts';
 import { IdempotencyKeys } from './idempotency.ts';
+import { AccountErasure } from './privacy/account-erasure.ts';
+import { DataExports } from './privacy/exports.ts';
 
 /** The use cases, built once from the runtime's adapters; routes and workers call these. */
 export interface Services {
@@ -31,7 +34,7 @@ export interface Services {
   audit: AuditLog;
   /** Audit entries for refused attempts, within a write budget per address. */
   deniedAttempts: DeniedAttempts;
-  auth: { accounts: Accounts; tokens: TokenService; refreshTokens: RefreshTokens; apiKeys: ApiKeys };
+  auth: { accounts: Accounts; tokens: TokenService; refreshTokens: RefreshTokens; apiKeys: ApiKeys; live: LiveAccounts };
   uploads: UploadService;
   files: FileService;
   scanPipeline: ScanPipeline;
@@ -43,6 +46,8 @@ export interface Services {
   processing: CandidateProcessing;
   webhooks: Webhooks;
   idempotency: IdempotencyKeys;
+  exports: DataExports;
+  accountErasure: AccountErasure;
   readinessChecks: ReadinessCheck[];
 }
 
@@ -63,6 +68,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
   const scanPipeline = new ScanPipeline({ db, store, audit, scanners: scanners.all, access });
   const jobs = new JobService({ db, queue, audit });
   const candidates = new CandidateService({ db, queue, audit, uploads, files, jobs, store });
+  const live = new LiveAccounts(db);
   const webhooks = new Webhooks({
     db,
     queue,
@@ -82,6 +88,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
       tokens: new TokenService(config.auth, secrets.jwtSecret),
       refreshTokens: new RefreshTokens(db, config.auth.refreshTokenTtlSeconds),
       apiKeys: new ApiKeys(db, audit),
+      live,
     },
     uploads,
     files,
@@ -92,6 +99,8 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     quarantine: new Quarantine({ db, store, queue, audit, access, config }),
     webhooks,
     processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config), webhooks, logger: runtime.logger }),
+    exports: new DataExports({ db, store, queue, audit, config }),
+    accountErasure: new AccountErasure({ db, store, audit, live }),
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     idempotency: new IdempotencyKeys(db),
     readinessChecks: [scanners.readiness],

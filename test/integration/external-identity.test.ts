@@ -100,3 +100,29 @@ it('does not fetch the provider’s keys for tokens of its own', async () => {
   for (let i = 0; i < 5; i += 1) expect((await me(broken)).status).toBe(401);
   expect(jwksRequests).toBe(before);
 });
+
+it('lets an account erase itself without its password only with a token the provider issued in the last five minutes', async () => {
+  const candidate = await register(t, { role: 'candidate', email: 'leaving@example.test' });
+  const issuedAt = (secondsAgo: number) =>
+    new SignJWT({ email: 'leaving@example.test', email_verified: true })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+      .setSubject('idp-leaving')
+      .setIssuer(ISSUER)
+      .setAudience('vitae')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - secondsAgo)
+      .setExpirationTime('1h')
+      .sign(privateKey);
+  const erase = async (token: string) => t.fetch('/api/v1/me', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+
+  const old = await erase(await issuedAt(10 * 60));
+  expect([old.status, (await json(old)).code]).toEqual([403, 'reauthentication_required']);
+  // Vitae's own token, however fresh, proves no sign-in at the provider.
+  const local = await erase(candidate.token);
+  expect([local.status, (await json(local)).code]).toEqual([403, 'reauthentication_required']);
+  expect((await me(candidate.token)).status).toBe(200);
+
+  const fresh = await issuedAt(30);
+  expect((await erase(fresh)).status).toBe(204);
+  expect((await me(fresh)).body.code).toBe('unknown_user');
+  expect((await me(candidate.token)).status).toBe(401);
+});

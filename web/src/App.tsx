@@ -10,6 +10,7 @@ import { CandidatePage } from './pages/CandidatePage.tsx';
 import { DocumentsPage } from './pages/DocumentsPage.tsx';
 import { OpenJobsPage } from './pages/OpenJobsPage.tsx';
 import { ApplicationsPage } from './pages/ApplicationsPage.tsx';
+import { MyDataPage } from './pages/MyDataPage.tsx';
 import { PageTitle } from './components/ui.tsx';
 
 // The organization pages are for admins only: loaded on demand.
@@ -32,6 +33,7 @@ const ROUTES: Route[] = [
   { pattern: '/documents', roles: ['candidate'], render: () => <DocumentsPage /> },
   { pattern: '/open-jobs', roles: ['candidate'], render: () => <OpenJobsPage /> },
   { pattern: '/applications', roles: ['candidate'], render: () => <ApplicationsPage /> },
+  { pattern: '/my-data', roles: ['candidate'], render: () => <MyDataPage /> },
   { pattern: '/admin/members', roles: ['admin'], render: () => <MembersPage /> },
   { pattern: '/admin/api-keys', roles: ['admin'], render: () => <ApiKeysPage /> },
   { pattern: '/admin/audit', roles: ['admin'], render: () => <AuditPage /> },
@@ -115,6 +117,7 @@ function Shell({ user, children }: { user: User; children: ReactNode }) {
           ['/documents', 'My documents'],
           ['/open-jobs', 'Open jobs'],
           ['/applications', 'My applications'],
+          ['/my-data', 'My data'],
         ];
   const signOut = async () => {
     await api.logout().catch(() => undefined);

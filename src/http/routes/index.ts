@@ -5,6 +5,7 @@ import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { fileRoutes } from './files.ts';
 import { hiringRoutes } from './hiring.ts';
+import { meRoutes } from './me.ts';
 import { orgRoutes } from './orgs.ts';
 import { securityRoutes } from './security.ts';
 
@@ -18,5 +19,6 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
     await api.register(auditRoutes(services));
     await api.register(hiringRoutes(services));
     await api.register(securityRoutes(services));
+    await api.register(meRoutes(services));
   };
 }

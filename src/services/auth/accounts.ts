@@ -126,7 +126,7 @@ export class Accounts {
   }
 
   async get(userId: string): Promise<UserView | null> {
-    const exists = await this.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    const exists = await this.db.selectFrom('users').select('id').where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
     return exists ? this.view(this.db, userId) : null;
   }
 

@@ -21,6 +21,7 @@ import type {
   Candidate,
   CandidateFilter,
   CreatedApiKey,
+  DataExport,
   DownloadLink,
   FileCategory,
   FileObject,
@@ -312,6 +313,28 @@ export class VitaeClient {
 
   withdraw(applicationId: string): Promise<void> {
     return this.request('DELETE', `/applications/${enc(applicationId)}`);
+  }
+
+  // ---- personal data ------------------------------------------------------------------------
+
+  /** Starts building a ZIP of everything stored about the caller; poll `getExport` until it is ready. */
+  requestExport(): Promise<DataExport> {
+    return this.request('POST', '/me/export');
+  }
+
+  async listExports(): Promise<DataExport[]> {
+    return (await this.request<Page<DataExport>>('GET', '/me/exports', { query: { limit: 20 } })).items;
+  }
+
+  /** A ready export comes with a fresh short-lived `download_url`. */
+  getExport(id: string): Promise<DataExport> {
+    return this.request('GET', `/me/exports/${enc(id)}`);
+  }
+
+  /** Erases the caller's account and everything of it; the session ends. */
+  async eraseAccount(password: string): Promise<void> {
+    await this.request<void>('DELETE', '/me', { body: { password } });
+    this.endSession();
   }
 
   // ---- organization ---------------------------------------------------------------------------

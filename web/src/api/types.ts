@@ -202,6 +202,18 @@ export interface MyApplication {
   created_at: string;
 }
 
+/** An export of the caller's own data (`/me/exports`). */
+export interface DataExport {
+  id: string;
+  status: 'pending' | 'running' | 'ready' | 'failed' | 'expired';
+  created_at: string;
+  expires_at: string;
+  size: number | null;
+  /** On a ready export fetched by id: a short-lived link to the ZIP. */
+  download_url?: string;
+  download_url_expires_at?: string;
+}
+
 export interface Member {
   id: string;
   email: string;

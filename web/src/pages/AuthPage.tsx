@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, type Role } from '../api/client.ts';
-import { Link } from '../router.tsx';
+import { Link, useLocation } from '../router.tsx';
 import { api } from '../session.tsx';
-import { ErrorMessage, PageTitle, TextField } from '../components/ui.tsx';
+import { ErrorMessage, Notice, PageTitle, TextField } from '../components/ui.tsx';
 
 type Errors = Partial<Record<'email' | 'password' | 'name' | 'org_name' | 'role', string>>;
 
@@ -11,6 +11,7 @@ const PASSWORD_MIN = 10;
 /** Sign in and register. Validation mirrors the API's; the API's own problems are shown next to their field. */
 export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
   const register = mode === 'register';
+  const { search } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
@@ -69,6 +70,11 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
         <PageTitle title={register ? 'Create an account' : 'Sign in'}>{register ? 'Create an account' : 'Sign in'}</PageTitle>
         <form onSubmit={submit} noValidate>
           <ErrorMessage error={formError} />
+          {!register && search.get('erased') === '1' && (
+            <Notice tone="success">
+              <p>Your account and everything of it have been deleted.</p>
+            </Notice>
+          )}
           {register && (
             <fieldset className="role-choice">
               <legend>I am</legend>
