@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 export VITAE_DATA_DIR="${VITAE_DATA_DIR:-/data}"
 
-for name in DATABASE_URL JWT_SECRET URL_SIGNING_SECRET AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY LLM_API_KEY; do
+for name in DATABASE_URL JWT_SECRET URL_SIGNING_SECRET WEBHOOK_SECRETS_KEY AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY LLM_API_KEY; do
   file=$(printenv "${name}_FILE" || true)
   [ -n "$file" ] || continue
   if [ -n "$(printenv "$name" || true)" ]; then

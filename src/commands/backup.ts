@@ -15,13 +15,15 @@ export const backup: Command = {
   positionals: 1,
   async run({ config, args, positionals }) {
     const connection = await connectForCommand(config);
-    const store = createBlobStore(config, await loadSecrets(config));
+    const secrets = await loadSecrets(config);
+    const store = createBlobStore(config, secrets);
     const progress = progressLine(({ blobs, bytes }) => `blobs: ${blobs}, ${mebibytes(bytes)}`);
     try {
       const report = await createBackup({
         directory: positionals[0]!,
         databaseUrl: connection.url,
         store,
+        secrets,
         copyBlobs: store.driver === 'local' || args['copy-blobs'] === true,
         progress: progress.update,
       });

@@ -29,6 +29,7 @@ export const restore: Command = {
           ? `Restored ${report.blobs} blobs into the ${store.driver} store${report.unchanged ? `, ${report.unchanged} already there unchanged` : ''}.`
           : `Verified ${report.blobs} blobs still in the ${store.driver} store.`,
       );
+      for (const warning of report.secretWarnings) console.error(`WARNING  ${warning}`);
       for (const problem of report.problems.slice(0, 20)) console.error(`FAILED  ${problem}`);
       if (report.problems.length) {
         console.error(`${report.problems.length} blobs were not restored: the restore is incomplete.`);

@@ -21,18 +21,23 @@ interface Target {
   /** Makes an empty target (a fresh data dir, or the database dropped and the bucket emptied) and returns its environment. */
   wipe(): Promise<Record<string, string>>;
   backupArgs: string[];
+  /** What the restore warns about the secrets of the target. */
+  secretWarnings: RegExp[];
   cleanup(): Promise<void>;
 }
 
 const account = { email: `backup-${randomBytes(4).toString('hex')}@example.test`, password: 'correct horse battery staple' };
-const secrets = { JWT_SECRET: randomBytes(32).toString('hex') };
+const jwtSecret = { JWT_SECRET: randomBytes(32).toString('hex') };
+const allSecrets = { ...jwtSecret, URL_SIGNING_SECRET: randomBytes(32).toString('hex'), WEBHOOK_SECRETS_KEY: randomBytes(32).toString('hex') };
 
 async function embeddedLocal(root: string): Promise<Target> {
   let restores = 0;
   return {
-    env: { VITAE_DATA_DIR: path.join(root, 'original'), ...secrets },
-    wipe: async () => ({ VITAE_DATA_DIR: path.join(root, `restored-${++restores}`), ...secrets }),
+    // JWT_SECRET is kept; the other secrets are generated into each data dir, so the restored one has others.
+    env: { VITAE_DATA_DIR: path.join(root, 'original'), ...jwtSecret },
+    wipe: async () => ({ VITAE_DATA_DIR: path.join(root, `restored-${++restores}`), ...jwtSecret }),
     backupArgs: [],
+    secretWarnings: [/WARNING  URL_SIGNING_SECRET differs/, /WARNING  WEBHOOK_SECRETS_KEY differs/],
     cleanup: async () => {},
   };
 }
@@ -55,7 +60,7 @@ async function systemS3(root: string, s3: S3rverHandle): Promise<Target> {
     S3_FORCE_PATH_STYLE: 'true',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    ...secrets,
+    ...allSecrets,
   };
   return {
     env,
@@ -68,6 +73,7 @@ async function systemS3(root: string, s3: S3rverHandle): Promise<Target> {
       return env;
     },
     backupArgs: ['--copy-blobs'],
+    secretWarnings: [],
     cleanup: async () => {
       await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       client.destroy();
@@ -230,6 +236,11 @@ describe.each([
     const restored = await runVitae(['restore', backupDir], fresh);
     expect(restored.code, restored.stdout + restored.stderr).toBe(0);
     expect(restored.stdout).toMatch(new RegExp(`Restored ${manifest.blobs.count} blobs`));
+    // The backup holds no secret, only their fingerprints: the restore says which ones the target lacks.
+    expect(JSON.stringify(manifest)).not.toContain(jwtSecret.JWT_SECRET);
+    if (target.secretWarnings.length === 0) expect(restored.stderr).not.toMatch(/WARNING/);
+    for (const warning of target.secretWarnings) expect(restored.stderr).toMatch(warning);
+    expect(restored.stderr).not.toMatch(/JWT_SECRET differs/);
 
     server = await startServe(fresh);
     try {

@@ -62,6 +62,7 @@ it('serves by default with its secrets read from files, and its healthcheck foll
     DATABASE_URL_FILE: await secret('database_url', url.toString()),
     JWT_SECRET_FILE: await secret('jwt_secret', randomBytes(32).toString('hex')),
     URL_SIGNING_SECRET_FILE: await secret('url_signing_secret', randomBytes(32).toString('hex')),
+    WEBHOOK_SECRETS_KEY_FILE: await secret('webhook_secrets_key', randomBytes(32).toString('hex')),
   };
   const server = await startServe(env, [entrypoint]);
   const port = new URL(server.origin).port;

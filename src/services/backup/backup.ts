@@ -6,15 +6,18 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { listTables, openSnapshot, tableRows } from '../../db/table-copy.ts';
+import type { Secrets } from '../../secrets.ts';
 import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import { LocalBlobStore } from '../../storage/local.ts';
 import { digestOfBlob, Sha256Counter, transferBlob, type BlobDigest } from '../../storage/transfer.ts';
-import { BLOB_INDEX_FILE, BLOBS_DIR, MANIFEST_FILE, newManifest, tableFile, vitaeVersion, type BackupManifest, type TableEntry } from './manifest.ts';
+import { BLOB_INDEX_FILE, BLOBS_DIR, MANIFEST_FILE, newManifest, secretFingerprints, tableFile, vitaeVersion, type BackupManifest, type TableEntry } from './manifest.ts';
 
 export interface BackupOptions {
   directory: string;
   databaseUrl: string;
   store: BlobStore;
+  /** Only their fingerprints go into the manifest. */
+  secrets: Secrets;
   /** Copy the blobs into the backup (always for the local store; S3 with --copy-blobs), or only list them with their digests. */
   copyBlobs: boolean;
   /** Called after each blob with the running totals. */
@@ -40,6 +43,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupReport
   const manifest = newManifest({
     createdAt: new Date().toISOString(),
     versions: { vitae: vitaeVersion, migration, postgres },
+    secrets: secretFingerprints(options.secrets),
     tables,
     blobs: { driver: options.store.driver, copied: options.copyBlobs, count: blobs.count, bytes: blobs.bytes, index: blobs.index },
   });

@@ -1,7 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TableRef } from '../../db/table-copy.ts';
+import type { Secrets } from '../../secrets.ts';
 
 /**
  * The layout of a backup directory:
@@ -40,6 +42,11 @@ export interface BackupManifest {
     migration: string;
     postgres: string;
   };
+  /**
+   * Fingerprints of the secrets the backed-up deployment ran with (not the secrets: the backup
+   * holds none), so that a restore can say which ones the target lacks.
+   */
+  secrets: Record<keyof Secrets, string>;
   /** In load order (parents before children). */
   tables: TableEntry[];
   blobs: {
@@ -56,6 +63,23 @@ export const vitaeVersion: string = (JSON.parse(readFileSync(new URL('../../../p
 
 export function newManifest(fields: Omit<BackupManifest, 'format' | 'formatVersion'>): BackupManifest {
   return { format: FORMAT, formatVersion: FORMAT_VERSION, ...fields };
+}
+
+/** An HMAC of a constant under the secret: equal for equal secrets, and no way back to the secret. */
+export function secretFingerprints(secrets: Secrets): Record<keyof Secrets, string> {
+  const fingerprint = (secret: string) => createHmac('sha256', secret).update('vitae backup: secret fingerprint').digest('hex').slice(0, 16);
+  return { jwtSecret: fingerprint(secrets.jwtSecret), urlSigningSecret: fingerprint(secrets.urlSigningSecret), webhookSecretsKey: fingerprint(secrets.webhookSecretsKey) };
+}
+
+/** What differs between the secrets of the backup and those of the target, and what that costs. */
+export function secretMismatches(manifest: BackupManifest, target: Secrets): string[] {
+  const ours = secretFingerprints(target);
+  const consequences: Record<keyof Secrets, string> = {
+    jwtSecret: 'JWT_SECRET differs: everyone signs in again',
+    urlSigningSecret: 'URL_SIGNING_SECRET differs: pre-signed URLs handed out before the backup no longer work',
+    webhookSecretsKey: "WEBHOOK_SECRETS_KEY differs: the webhooks' signing secrets cannot be decrypted; set the old key, or rotate each webhook's secret",
+  };
+  return (Object.keys(consequences) as Array<keyof Secrets>).filter((name) => manifest.secrets?.[name] !== ours[name]).map((name) => consequences[name]);
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;

@@ -13,7 +13,7 @@ import { createPgBossQueue } from '../../queue/queue.ts';
 import { BlobExists, BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import { LocalBlobStore } from '../../storage/local.ts';
 import { ChecksumMismatch, digestOf, digestOfBlob, transferBlob } from '../../storage/transfer.ts';
-import { BLOB_INDEX_FILE, BLOBS_DIR, InvalidBackup, readManifest, tableFile, vitaeVersion, type BackupManifest, type BlobIndexLine, type FileDigest } from './manifest.ts';
+import { BLOB_INDEX_FILE, BLOBS_DIR, InvalidBackup, readManifest, secretMismatches, tableFile, vitaeVersion, type BackupManifest, type BlobIndexLine, type FileDigest } from './manifest.ts';
 
 export interface RestoreOptions {
   directory: string;
@@ -35,6 +35,8 @@ export interface RestoreReport {
   unchanged: number;
   /** Blobs missing or with another digest: the restore is incomplete when any. */
   problems: string[];
+  /** Secrets of the target that differ from the backed-up deployment's, with what that costs. */
+  secretWarnings: string[];
 }
 
 /** The target holds data and --force was not given. */
@@ -65,7 +67,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   await recreateSchema(options.databaseUrl, options.secrets, manifest.versions.migration, occupied.includes('a database with Vitae tables'));
   await loadRows(directory, options.databaseUrl, manifest);
   const blobs = await restoreBlobs(directory, manifest, options);
-  return { manifest, tables: manifest.tables.length, ...blobs };
+  return { manifest, tables: manifest.tables.length, ...blobs, secretWarnings: secretMismatches(manifest, options.secrets) };
 }
 
 /** The table files and the blob index, against the manifest (the blobs are checked as they are copied). */
