@@ -79,3 +79,28 @@ export async function transferBlob(source: BlobStore, target: BlobStore, key: st
   }
   return copied;
 }
+
+/**
+ * Runs `run` on each item with at most `limit` in flight: blob copies wait mostly on fsync and
+ * the network, so a few at once overlap those waits. Stops taking items after the first failure,
+ * lets the ones in flight finish, then throws that failure.
+ */
+export async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  let failed = false;
+  const worker = async () => {
+    while (!failed) {
+      const next = await iterator.next();
+      if (next.done) return;
+      try {
+        await run(next.value);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: limit }, worker));
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+}

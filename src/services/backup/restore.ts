@@ -12,7 +12,8 @@ import type { Secrets } from '../../secrets.ts';
 import { createPgBossQueue } from '../../queue/queue.ts';
 import { BlobExists, BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import { LocalBlobStore } from '../../storage/local.ts';
-import { ChecksumMismatch, digestOf, digestOfBlob, transferBlob } from '../../storage/transfer.ts';
+import { ChecksumMismatch, digestOf, digestOfBlob, forEachConcurrently, transferBlob } from '../../storage/transfer.ts';
+import { BLOB_CONCURRENCY } from './backup.ts';
 import { BLOB_INDEX_FILE, BLOBS_DIR, InvalidBackup, readManifest, secretMismatches, tableFile, vitaeVersion, type BackupManifest, type BlobIndexLine, type FileDigest } from './manifest.ts';
 
 export interface RestoreOptions {
@@ -163,8 +164,8 @@ async function restoreBlobs(directory: string, manifest: BackupManifest, options
   let unchanged = 0;
   let bytes = 0;
   const lines = createInterface({ input: createReadStream(path.join(directory, BLOB_INDEX_FILE)), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
+  await forEachConcurrently(lines, BLOB_CONCURRENCY, async (line) => {
+    if (line.trim() === '') return;
     const blob = JSON.parse(line) as BlobIndexLine;
     if (!manifest.blobs.copied) {
       // The backup listed the bucket's objects without copying them: the bucket must still hold each one, unchanged.
@@ -179,7 +180,7 @@ async function restoreBlobs(directory: string, manifest: BackupManifest, options
     }
     bytes += blob.size;
     options.progress?.({ blobs: blobs + unchanged, bytes });
-  }
+  });
   return { blobs, unchanged, problems };
 }
 
