@@ -63,9 +63,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   await verifyFiles(directory, manifest);
 
   const occupied = await occupiedTargets(options, manifest);
-  if (occupied.length > 0 && !options.force) throw new RestoreRefused(occupied);
+  if ((occupied.database || occupied.store) && !options.force) {
+    throw new RestoreRefused([...(occupied.database ? ['a database with Vitae tables'] : []), ...(occupied.store ? [`a blob store with objects (${options.store.driver})`] : [])]);
+  }
 
-  await recreateSchema(options.databaseUrl, options.secrets, manifest.versions.migration, occupied.includes('a database with Vitae tables'));
+  await recreateSchema(options.databaseUrl, options.secrets, manifest.versions.migration, occupied.database);
   await loadRows(directory, options.databaseUrl, manifest);
   const blobs = await restoreBlobs(directory, manifest, options);
   return { manifest, tables: manifest.tables.length, ...blobs, secretWarnings: secretMismatches(manifest, options.secrets) };
@@ -83,8 +85,8 @@ async function verifyFiles(directory: string, manifest: BackupManifest): Promise
   await check(path.join(directory, BLOB_INDEX_FILE), manifest.blobs.index);
 }
 
-async function occupiedTargets(options: RestoreOptions, manifest: BackupManifest): Promise<string[]> {
-  const occupied: string[] = [];
+async function occupiedTargets(options: RestoreOptions, manifest: BackupManifest): Promise<{ database: boolean; store: boolean }> {
+  const occupied = { database: false, store: false };
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
@@ -97,13 +99,14 @@ async function occupiedTargets(options: RestoreOptions, manifest: BackupManifest
     const { rows } = await client.query<{ count: number }>(
       "SELECT count(*)::int AS count FROM pg_tables WHERE schemaname IN ('public', 'pgboss')",
     );
-    if (rows[0]!.count > 0) occupied.push('a database with Vitae tables');
+    occupied.database = rows[0]!.count > 0;
   } finally {
     await client.end();
   }
   if (manifest.blobs.copied) {
+    // Only then are blobs written: a backup that listed S3 objects without copying them expects them in the bucket.
     for await (const _ of options.store.list('')) {
-      occupied.push(`a blob store with objects (${options.store.driver})`);
+      occupied.store = true;
       break;
     }
   }
