@@ -10,7 +10,8 @@ export interface DatabaseConnection {
 /**
  * The database for a one-off command (`migrate`, `backup`, `restore`): the external one, the
  * embedded server that `vitae serve` runs (so that the command works while it serves), or else
- * the embedded server started for this command alone and stopped after it.
+ * the embedded server started for this command alone and stopped after it. Only the URL: unlike
+ * `createRuntime`, no queue is started, whose schema would make an empty restore target non-empty.
  */
 export async function connectForCommand(config: Config): Promise<DatabaseConnection> {
   if (config.database.mode === 'external') return { url: config.database.url, release: async () => {} };
