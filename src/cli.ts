@@ -15,6 +15,10 @@ Commands:
   user create           create a user: --email --name --role candidate|recruiter [--org NAME] [--admin] [--password-stdin]
   audit verify          verify the audit trail's hash chains
   rescan --since DATE   re-scan clean files uploaded since DATE
+  backup DIR            back up the database and the blobs into DIR (online): [--copy-blobs] copies S3 blobs too
+  restore DIR           restore a backup into an empty database and blob store: [--force] to replace them
+  migrate-storage --to s3|local
+                        copy every blob to the other store (resumable): [--limit N] copies at most N this run
 
 Configuration comes from the environment and an optional .env file; see README.md.`;
 
@@ -44,9 +48,13 @@ async function main(argv: string[]): Promise<number> {
     const bare = arg.startsWith('--') ? command.bareValues?.[arg.slice(2)] : undefined;
     return bare === undefined ? arg : `${arg}=${bare}`;
   });
-  const { values } = parseArgs({ args, options: command.options, allowPositionals: false, strict: true });
+  const { values, positionals } = parseArgs({ args, options: command.options, allowPositionals: Boolean(command.positionals), strict: true });
+  if (positionals.length !== (command.positionals ?? 0)) {
+    console.error(`vitae ${commandName} takes ${command.positionals ?? 0} argument(s).\n\n${USAGE}`);
+    return 2;
+  }
   const logger = createLogger(config.logLevel);
-  return command.run({ config, logger, args: values as Record<string, string | boolean | undefined> });
+  return command.run({ config, logger, args: values as Record<string, string | boolean | undefined>, positionals });
 }
 
 main(process.argv.slice(2)).then(

@@ -30,17 +30,31 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0012_personal_data': personalData,
 });
 
+/** The tables where the migrator records what it applied: a restore recreates them by migrating, not by copying. */
+export const MIGRATION_TABLES = ['vitae_migrations', 'vitae_migrations_lock'] as const;
+
+/** The names only: no migration runs, so no secret is needed. */
+export const migrationNames = (): string[] => Object.keys(migrations({ jwtSecret: '', urlSigningSecret: '', webhookSecretsKey: '' }));
+
 export function migrator(db: Db, secrets: Secrets): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations(secrets) },
-    migrationTableName: 'vitae_migrations',
-    migrationLockTableName: 'vitae_migrations_lock',
+    migrationTableName: MIGRATION_TABLES[0],
+    migrationLockTableName: MIGRATION_TABLES[1],
   });
 }
 
 export async function migrateToLatest(db: Db, secrets: Secrets): Promise<MigrationResultSet> {
   const result = await migrator(db, secrets).migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** Up to and including `name` (a restore recreates the schema of the backup's level, then loads its rows). */
+export async function migrateTo(db: Db, secrets: Secrets, name: string): Promise<MigrationResultSet> {
+  if (!migrationNames().includes(name)) throw new Error(`Unknown migration ${name}`);
+  const result = await migrator(db, secrets).migrateTo(name);
   if (result.error) throw result.error;
   return result;
 }
