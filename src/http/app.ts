@@ -106,7 +106,18 @@ function securityHeaders(publicUrl: string) {
  * (and nothing else). Found by signing a URL, so it is exactly the origin clients are given.
  */
 async function directTransferOrigins(runtime: Runtime): Promise<string[]> {
-  const signed = await runtime.store.presignGet('origin-probe', { expiresInSeconds: 60, contentDisposition: 'attachment', contentType: 'application/octet-stream' });
-  const origin = new URL(signed.url).origin;
+  let origin: string;
+  try {
+    const signed = await runtime.store.presignGet('origin-probe', { expiresInSeconds: 60, contentDisposition: 'attachment', contentType: 'application/octet-stream' });
+    origin = new URL(signed.url).origin;
+  } catch (error) {
+    // No credentials yet (an instance role not reachable at start, S3 down): the server must
+    // still start; the origin then comes from the configuration alone.
+    const storage = runtime.config.storage;
+    if (storage.driver !== 's3') throw error;
+    origin = storage.endpoint ? new URL(storage.endpoint).origin : `https://${storage.bucket}.s3.${storage.region}.amazonaws.com`;
+    if (storage.endpoint && !storage.forcePathStyle) origin = `${new URL(storage.endpoint).protocol}//${storage.bucket}.${new URL(storage.endpoint).host}`;
+    runtime.logger.warn({ err: error }, 'could not sign a probe URL at start; the web app allows the configured S3 origin');
+  }
   return origin === new URL(runtime.config.publicUrl).origin ? [] : [origin];
 }
