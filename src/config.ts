@@ -35,6 +35,10 @@ export interface Config {
     jwtSecret?: string;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+    /** How long an invitation token can be redeemed. */
+    invitationTtlSeconds: number;
+    /** How long a process trusts that a session is not revoked before asking the database again (0: every request). */
+    sessionCacheMs: number;
     issuer: string;
     audience: string;
     jwks?: { url: string; issuer: string; audience: string; claim: string };
@@ -58,7 +62,8 @@ export interface Config {
   /** When set, `/metrics` answers only requests bearing it (`Authorization: Bearer …`). */
   metricsToken?: string;
   uploads: { urlTtlSeconds: number; pendingExpirySeconds: number; maxSizeOverrides: Partial<Record<string, number>> };
-  downloads: { urlTtlSeconds: number };
+  /** `sharedUrlTtlSeconds`: the shorter lifetime of URLs to a file an organization sees through an application. */
+  downloads: { urlTtlSeconds: number; sharedUrlTtlSeconds: number };
   /** How long a person's data export stays downloadable before the scheduled purge removes it. */
   exports: { ttlSeconds: number };
   retention: { softDeleteGraceDays: number; quarantineDays: number; auditDays: number | null };
@@ -207,6 +212,8 @@ export function loadConfig(env: Env = loadEnv()): Config {
       ...(jwtSecret ? { jwtSecret } : {}),
       accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30 }),
       refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, { min: 60 }),
+      invitationTtlSeconds: read.int('INVITATION_TTL_SECONDS', 7 * 24 * 3600, { min: 60 }),
+      sessionCacheMs: read.int('AUTH_SESSION_CACHE_MS', 1000, { min: 0, max: 60_000 }),
       issuer: read.string('JWT_ISSUER', 'vitae'),
       audience: read.string('JWT_AUDIENCE', 'vitae-api'),
       ...(jwks ? { jwks } : {}),
@@ -239,7 +246,10 @@ export function loadConfig(env: Env = loadEnv()): Config {
         ...optionalInt(read, 'MAX_SIZE_CSV_IMPORT', 'csv_import'),
       },
     },
-    downloads: { urlTtlSeconds: read.int('DOWNLOAD_URL_TTL_SECONDS', 3600, { min: 10, max: 7 * 24 * 3600 }) },
+    downloads: {
+      urlTtlSeconds: read.int('DOWNLOAD_URL_TTL_SECONDS', 3600, { min: 10, max: 7 * 24 * 3600 }),
+      sharedUrlTtlSeconds: read.int('SHARED_DOWNLOAD_URL_TTL_SECONDS', 300, { min: 10, max: 7 * 24 * 3600 }),
+    },
     exports: { ttlSeconds: read.int('EXPORT_TTL_HOURS', 24, { min: 1, max: 30 * 24 }) * 3600 },
     retention: {
       softDeleteGraceDays: read.int('SOFT_DELETE_GRACE_DAYS', 30, { min: 0 }),

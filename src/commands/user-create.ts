@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { createRuntime } from '../runtime.ts';
 import { AuditLog } from '../services/audit/audit-log.ts';
 import { DeniedAttempts } from '../services/audit/denied-attempts.ts';
+import { Invitations } from '../services/auth/invitations.ts';
 import { Accounts } from '../services/auth/accounts.ts';
 import type { Command } from './types.ts';
 
@@ -41,7 +42,8 @@ export const userCreate: Command = {
     const runtime = await createRuntime(config, logger, { startEmbeddedDatabase: 'unless-running', migrate: true });
     try {
       const audit = new AuditLog(runtime.db);
-      const accounts = new Accounts(runtime.db, audit, new DeniedAttempts(audit, config.auditDenied));
+      const invitations = new Invitations({ db: runtime.db, audit, ttlSeconds: config.auth.invitationTtlSeconds, publicUrl: config.publicUrl });
+      const accounts = new Accounts(runtime.db, audit, new DeniedAttempts(audit, config.auditDenied), invitations);
       const user = await accounts.createUser({
         email: args.email,
         name: typeof args.name === 'string' ? args.name : args.email,

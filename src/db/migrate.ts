@@ -7,6 +7,7 @@ import * as auditSingleStatementAppend from './migrations/0004_audit_single_stat
 import * as keysetTimestampsInMilliseconds from './migrations/0005_keyset_timestamps_in_milliseconds.ts';
 import * as candidateEvidenceAndOcr from './migrations/0006_candidate_evidence_and_ocr.ts';
 import { webhookSecrets } from './migrations/0007_webhook_secrets.ts';
+import * as invitationTokensAndAuthSessions from './migrations/0008_invitation_tokens_and_auth_sessions.ts';
 import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
 import * as candidateErasure from './migrations/0011_candidate_erasure.ts';
 import * as personalData from './migrations/0012_personal_data.ts';
@@ -25,6 +26,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0005_keyset_timestamps_in_milliseconds': keysetTimestampsInMilliseconds,
   '0006_candidate_evidence_and_ocr': candidateEvidenceAndOcr,
   '0007_webhook_secrets': webhookSecrets(secrets),
+  '0008_invitation_tokens_and_auth_sessions': invitationTokensAndAuthSessions,
   '0010_idempotency_keys': idempotencyKeys,
   '0011_candidate_erasure': candidateErasure,
   '0012_personal_data': personalData,

@@ -10,6 +10,7 @@ export interface Database {
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   refresh_tokens: RefreshTokensTable;
+  auth_sessions: AuthSessionsTable;
   api_keys: ApiKeysTable;
   files: FilesTable;
   file_versions: FileVersionsTable;
@@ -62,8 +63,21 @@ export interface InvitationsTable {
   email: string;
   org_role: OrgRole;
   invited_by: string | null;
+  /** sha256 (hex) of the token given once to the admin; null only for invitations older than tokens. */
+  token_hash: string | null;
+  expires_at: Date;
   created_at: CreatedAt;
   accepted_at: Date | null;
+  accepted_by: Optional<string | null>;
+  cancelled_at: Optional<Date | null>;
+}
+
+/** One login: the family of its refresh tokens, and the `sid` of its access tokens. */
+export interface AuthSessionsTable {
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  revoked_at: Optional<Date | null>;
 }
 
 export interface RefreshTokensTable {

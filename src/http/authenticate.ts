@@ -5,6 +5,7 @@ import { AppError, forbidden, unauthorized } from '../errors.ts';
 import type { Accounts } from '../services/auth/accounts.ts';
 import type { ApiKeys } from '../services/auth/api-keys.ts';
 import type { LiveAccounts } from '../services/auth/live-accounts.ts';
+import type { AuthSessions } from '../services/auth/sessions.ts';
 import type { TokenService } from '../services/auth/tokens.ts';
 
 export { authorizeOrThrow } from '../services/authorize.ts';
@@ -25,12 +26,15 @@ export interface AuthenticateOptions {
   apiKeys: ApiKeys;
   tokens: TokenService;
   live: LiveAccounts;
+  sessions: AuthSessions;
 }
 
 /**
  * Resolves the caller into `request.actor` on every request, before any handler:
- * - `Authorization: Bearer <JWT>`: Vitae's own access token, verified in memory (no query), or,
- *   when AUTH_JWKS_URL is set, an external identity provider's token mapped to its user;
+ * - `Authorization: Bearer <JWT>`: Vitae's own access token, verified in memory, whose login must
+ *   still hold (an indexed lookup, remembered for AUTH_SESSION_CACHE_MS; 401 `token_revoked` after
+ *   a logout or a reused refresh token), or, when AUTH_JWKS_URL is set, an external identity
+ *   provider's token mapped to its user;
  * - `X-Api-Key: <key>`: one indexed lookup of the key's hash.
  * A local token's user is checked to still have an account (see LiveAccounts: cached, so it costs
  * no query on most requests).
@@ -39,7 +43,7 @@ export interface AuthenticateOptions {
  * the actor null; routes that need one call `requireActor` or `requireUser`. When both headers
  * are sent, the Bearer token wins.
  */
-export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts, apiKeys, tokens, live }) => {
+export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts, apiKeys, tokens, live, sessions }) => {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     // A route that checks a credential of its own (`/metrics` and its METRICS_TOKEN) is not a user's.
@@ -67,6 +71,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts
     if (verified.kind === 'local') {
       // A token issued before its account was erased is refused (`unknown_user`) like one of an unknown account.
       if (!(await live.isLive(verified.actor.userId))) throw new AppError(401, 'unknown_user', 'The access token’s account no longer exists.');
+      if (!(await sessions.isActive(verified.sessionId))) throw new AppError(401, 'token_revoked', 'This sign-in has ended (signed out, or revoked): sign in again.');
       return verified.actor;
     }
     const actor = await accounts.externalActor(verified.subject, verified.identity);

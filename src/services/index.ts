@@ -8,7 +8,9 @@ import { DeniedAttempts } from './audit/denied-attempts.ts';
 import { Accounts } from './auth/accounts.ts';
 import { ApiKeys } from './auth/api-keys.ts';
 import { LiveAccounts } from './auth/live-accounts.ts';
+import { Invitations } from './auth/invitations.ts';
 import { RefreshTokens } from './auth/refresh-tokens.ts';
+import { AuthSessions } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
 import { FileAccess } from './files/access.ts';
 import { FileService } from './files/files.ts';
@@ -34,7 +36,7 @@ export interface Services {
   audit: AuditLog;
   /** Audit entries for refused attempts, within a write budget per address. */
   deniedAttempts: DeniedAttempts;
-  auth: { accounts: Accounts; tokens: TokenService; refreshTokens: RefreshTokens; apiKeys: ApiKeys; live: LiveAccounts };
+  auth: { accounts: Accounts; invitations: Invitations; tokens: TokenService; sessions: AuthSessions; refreshTokens: RefreshTokens; apiKeys: ApiKeys; live: LiveAccounts };
   uploads: UploadService;
   files: FileService;
   scanPipeline: ScanPipeline;
@@ -69,6 +71,8 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
   const jobs = new JobService({ db, queue, audit });
   const candidates = new CandidateService({ db, queue, audit, uploads, files, jobs, store });
   const live = new LiveAccounts(db);
+  const sessions = new AuthSessions(db, config.auth.sessionCacheMs);
+  const invitations = new Invitations({ db, audit, ttlSeconds: config.auth.invitationTtlSeconds, publicUrl: config.publicUrl });
   const webhooks = new Webhooks({
     db,
     queue,
@@ -84,9 +88,11 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     audit,
     deniedAttempts,
     auth: {
-      accounts: new Accounts(db, audit, deniedAttempts),
+      accounts: new Accounts(db, audit, deniedAttempts, invitations),
+      invitations,
       tokens: new TokenService(config.auth, secrets.jwtSecret),
-      refreshTokens: new RefreshTokens(db, config.auth.refreshTokenTtlSeconds),
+      sessions,
+      refreshTokens: new RefreshTokens(db, sessions, config.auth.refreshTokenTtlSeconds),
       apiKeys: new ApiKeys(db, audit),
       live,
     },

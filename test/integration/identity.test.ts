@@ -54,7 +54,7 @@ describe('accounts', () => {
     expect(await json(await me(session.access_token))).toMatchObject({ id: body.user.id, email: stored, role: 'candidate', org_id: null });
 
     const claims = decodeJwt((await login(admin.user.email)).access_token);
-    expect(claims).toMatchObject({ sub: admin.user.id, role: 'recruiter', org: admin.user.org_id, org_role: 'admin', iss: 'vitae', aud: 'vitae-api' });
+    expect(claims).toMatchObject({ sub: admin.user.id, role: 'recruiter', org: admin.user.org_id, org_role: 'admin', iss: 'vitae', aud: 'vitae-api', sid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(typeof claims.jti).toBe('string');
   });
@@ -166,8 +166,8 @@ describe('tokens', () => {
     }
     expect((await t.fetch('/api/v1/auth/me', { headers: { authorization: 'Basic dXNlcjpwYXNz' } })).status).toBe(401);
     expect(await identityState()).toEqual(before);
-    // The same claims, properly signed, are accepted: the refusals above are about the forgery only.
-    expect((await me(await signed(claims))).status).toBe(200);
+    // The same claims, properly signed (with the admin's live session), are accepted: the refusals above are about the forgery only.
+    expect((await me(await signed({ ...claims, sid: decodeJwt(admin.token).sid }))).status).toBe(200);
   });
 
   it('rotates refresh tokens, and a reused one revokes the whole family', async () => {
@@ -223,8 +223,9 @@ describe('organizations and API keys', () => {
     const invited = email('new');
     const add = await post(`/api/v1/orgs/${orgId}/members`, { email: invited }, admin.headers);
     expect(add.status).toBe(201);
-    expect(await json(add)).toMatchObject({ status: 'invited', email: invited, org_role: 'member' });
-    const joined = await json(await post('/api/v1/auth/register', { email: invited.toUpperCase(), password: PASSWORD, name: 'New', role: 'recruiter' }));
+    const invitation = await json(add);
+    expect(invitation).toMatchObject({ status: 'invited', email: invited, org_role: 'member' });
+    const joined = await json(await post('/api/v1/auth/register', { email: invited.toUpperCase(), password: PASSWORD, name: 'New', role: 'recruiter', invitation_token: invitation.invitation_token }));
     expect(joined.user).toMatchObject({ org_id: orgId, org_role: 'member' });
 
     const first = await json(await t.fetch(`/api/v1/orgs/${orgId}/members?limit=1`, { headers: admin.headers }));
@@ -311,6 +312,175 @@ describe('organizations and API keys', () => {
   it('refuses unknown scopes', async () => {
     const response = await post('/api/v1/api-keys', { name: 'k', scopes: ['root'] }, admin.headers);
     expect(response.status).toBe(400);
+  });
+});
+
+describe('invitations', () => {
+  const invite = async (address: string, orgRole: 'admin' | 'member' = 'member', as: Session = admin) => {
+    const response = await post(`/api/v1/orgs/${as.user.org_id}/members`, { email: address, org_role: orgRole }, as.headers);
+    expect(response.status, await response.clone().text()).toBe(201);
+    return json(response);
+  };
+  const registerRecruiter = (address: string, extra: Record<string, unknown> = {}) => post('/api/v1/auth/register', { email: address, password: PASSWORD, name: 'Invitee', role: 'recruiter', ...extra });
+  const membersOf = (orgId: string) => t.runtime.db.selectFrom('memberships').select(['user_id', 'org_role']).where('org_id', '=', orgId).orderBy('user_id').execute();
+  const invitationsOf = (as: Session, query = '') => t.fetch(`/api/v1/orgs/${as.user.org_id}/invitations${query}`, { headers: as.headers });
+
+  it('gives a stranger who registers with the invited address, in any letter case, no membership', async () => {
+    const address = `Invited.Admin-${randomBytes(4).toString('hex')}@Example.test`;
+    const issued = await invite(address, 'admin');
+    const membersBefore = await membersOf(admin.user.org_id!);
+    const before = await identityState();
+
+    // The attack: the address is known (or guessed); the token is not.
+    const stranger = await registerRecruiter(address.toUpperCase());
+    expect([stranger.status, (await json(stranger)).code]).toEqual([400, 'org_required']);
+    expect(await identityState()).toEqual(before);
+    const asCandidate = await post('/api/v1/auth/register', { email: address.toLowerCase(), password: PASSWORD, name: 'Stranger', role: 'candidate' });
+    expect(asCandidate.status).toBe(201);
+    expect((await json(asCandidate)).user).toMatchObject({ role: 'candidate', org_id: null, org_role: null });
+    expect(await membersOf(admin.user.org_id!)).toEqual(membersBefore);
+    // A made-up token, or one belonging to another address, joins nothing either.
+    const guessed = await registerRecruiter(email('guess'), { invitation_token: `vitae_inv_${randomBytes(32).toString('base64url')}` });
+    expect([guessed.status, (await json(guessed)).code]).toEqual([400, 'invalid_invitation']);
+    const borrowed = await registerRecruiter(email('borrower'), { invitation_token: issued.invitation_token });
+    expect([borrowed.status, (await json(borrowed)).code]).toEqual([400, 'invalid_invitation']);
+    expect(await membersOf(admin.user.org_id!)).toEqual(membersBefore);
+    const listed = await json(await invitationsOf(admin, '?status=pending'));
+    expect(listed.items.map((item: { id: string }) => item.id)).toContain(issued.invitation.id);
+  });
+
+  it('is a single-use token, stored only as a hash, that joins with the invited role and lasts INVITATION_TTL_SECONDS', async () => {
+    const address = email('invitee');
+    const issued = await invite(address, 'admin');
+    expect(issued.invitation_token).toMatch(/^vitae_inv_[\w-]{43}$/);
+    expect(issued.invitation_url).toBe(`${t.url}/register#invitation=${issued.invitation_token}`);
+    expect(issued.invitation).toMatchObject({ email: address, org_role: 'admin', status: 'pending', org_id: admin.user.org_id, invited_by: admin.user.id });
+    expect(Date.parse(issued.invitation.expires_at) - Date.parse(issued.invitation.created_at)).toBe(7 * 24 * 3600 * 1000);
+    const stored = await t.runtime.db.selectFrom('invitations').selectAll().where('id', '=', issued.invitation.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(issued.invitation_token.slice('vitae_inv_'.length));
+    const listed = await json(await invitationsOf(admin));
+    expect(JSON.stringify(listed)).not.toContain(issued.invitation_token);
+
+    const joined = await registerRecruiter(address.toUpperCase(), { invitation_token: issued.invitation_token });
+    expect(joined.status).toBe(201);
+    const session = await json(joined);
+    expect(session.user).toMatchObject({ org_id: admin.user.org_id, org_role: 'admin' });
+    const accepted = (await json(await invitationsOf(admin, '?status=accepted'))).items.find((item: { id: string }) => item.id === issued.invitation.id);
+    expect(accepted).toMatchObject({ status: 'accepted', accepted_at: expect.any(String) });
+
+    // Even once the address is free again, the used token joins nothing.
+    await t.runtime.db.deleteFrom('users').where('id', '=', session.user.id).execute();
+    const before = await identityState();
+    const replay = await registerRecruiter(address, { invitation_token: issued.invitation_token });
+    expect([replay.status, (await json(replay)).code]).toEqual([400, 'invalid_invitation']);
+    expect(await identityState()).toEqual(before);
+  });
+
+  it('refuses an expired token', async () => {
+    const address = email('late');
+    const issued = await invite(address);
+    await t.runtime.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', issued.invitation.id).execute();
+    const before = await identityState();
+    const late = await registerRecruiter(address, { invitation_token: issued.invitation_token });
+    expect([late.status, (await json(late)).code]).toEqual([400, 'invitation_expired']);
+    expect(await identityState()).toEqual(before);
+    const expired = (await json(await invitationsOf(admin, '?status=expired'))).items.map((item: { id: string }) => item.id);
+    expect(expired).toContain(issued.invitation.id);
+  });
+
+  it('can be cancelled by an admin of its organization, and inviting again replaces the open invitation', async () => {
+    const address = email('cancelled');
+    const first = await invite(address);
+    const second = await invite(address.toUpperCase());
+    const statuses = Object.fromEntries((await json(await invitationsOf(admin))).items.map((item: { id: string; status: string }) => [item.id, item.status]));
+    expect([statuses[first.invitation.id], statuses[second.invitation.id]]).toEqual(['cancelled', 'pending']);
+    const replaced = await registerRecruiter(address, { invitation_token: first.invitation_token });
+    expect((await json(replaced)).code).toBe('invalid_invitation');
+
+    const cancel = () => t.fetch(`/api/v1/orgs/${admin.user.org_id}/invitations/${second.invitation.id}`, { method: 'DELETE', headers: admin.headers });
+    expect((await cancel()).status).toBe(204);
+    expect((await cancel()).status).toBe(204);
+    const before = await identityState();
+    const refused = await registerRecruiter(address, { invitation_token: second.invitation_token });
+    expect([refused.status, (await json(refused)).code]).toEqual([400, 'invalid_invitation']);
+    expect(await identityState()).toEqual(before);
+
+    const used = await invite(email('used'));
+    await registerRecruiter(used.invitation.email, { invitation_token: used.invitation_token });
+    const late = await t.fetch(`/api/v1/orgs/${admin.user.org_id}/invitations/${used.invitation.id}`, { method: 'DELETE', headers: admin.headers });
+    expect([late.status, (await json(late)).code]).toEqual([409, 'invitation_accepted']);
+  });
+
+  it('belongs to its organization: other organizations see 404, members 403, and the token joins its own organization only', async () => {
+    const address = email('mine');
+    const issued = await invite(address);
+    const memberInvite = await invite(email('member'));
+    const memberSession = await json(await registerRecruiter(memberInvite.invitation.email, { invitation_token: memberInvite.invitation_token }));
+    const asMember = { authorization: `Bearer ${memberSession.access_token}` };
+    const before = await identityState();
+    const path = `/api/v1/orgs/${admin.user.org_id}/invitations`;
+    expect((await t.fetch(path, { headers: otherAdmin.headers })).status).toBe(404);
+    expect((await t.fetch(`${path}/${issued.invitation.id}`, { method: 'DELETE', headers: otherAdmin.headers })).status).toBe(404);
+    // Another organization's admin, through their own organization's path, finds nothing either.
+    expect((await t.fetch(`/api/v1/orgs/${otherAdmin.user.org_id}/invitations/${issued.invitation.id}`, { method: 'DELETE', headers: otherAdmin.headers })).status).toBe(404);
+    expect((await json(await invitationsOf(otherAdmin))).items.map((item: { id: string }) => item.id)).not.toContain(issued.invitation.id);
+    expect((await t.fetch(path, { headers: asMember })).status).toBe(403);
+    expect((await t.fetch(`${path}/${issued.invitation.id}`, { method: 'DELETE', headers: asMember })).status).toBe(403);
+    expect((await t.fetch(path, { headers: candidate.headers })).status).toBe(404);
+    expect(await identityState()).toEqual(before);
+
+    const joined = await json(await registerRecruiter(address, { invitation_token: issued.invitation_token }));
+    expect(joined.user).toMatchObject({ org_id: admin.user.org_id, org_role: 'member' });
+    expect(joined.user.org_id).not.toBe(otherAdmin.user.org_id);
+  });
+
+  it('takes an organization name or a token, not both, and never from a candidate', async () => {
+    const issued = await invite(email('both'));
+    const before = await identityState();
+    const both = await registerRecruiter(issued.invitation.email, { invitation_token: issued.invitation_token, org_name: 'Mine' });
+    expect([both.status, (await json(both)).code]).toEqual([400, 'org_conflict']);
+    const asCandidate = await post('/api/v1/auth/register', { email: issued.invitation.email, password: PASSWORD, name: 'C', role: 'candidate', invitation_token: issued.invitation_token });
+    expect([asCandidate.status, (await json(asCandidate)).code]).toEqual([400, 'org_not_allowed']);
+    expect(await identityState()).toEqual(before);
+  });
+});
+
+describe('sessions', () => {
+  it('refuses the access token of a login at once after logout (401 token_revoked)', async () => {
+    const session = await login(candidate.user.email);
+    expect((await me(session.access_token)).status).toBe(200);
+    expect((await post('/api/v1/auth/logout', { refresh_token: session.refresh_token })).status).toBe(204);
+    const after = await me(session.access_token);
+    expect([after.status, (await json(after)).code]).toEqual([401, 'token_revoked']);
+    // Other logins of the same user go on.
+    expect((await me(candidate.token)).status).toBe(200);
+  });
+
+  it('refuses the access tokens of a login whose refresh token was reused', async () => {
+    const session = await login(candidate.user.email);
+    const rotated = await json(await post('/api/v1/auth/refresh', { refresh_token: session.refresh_token }));
+    expect(decodeJwt(rotated.access_token).sid).toBe(decodeJwt(session.access_token).sid);
+    expect((await me(rotated.access_token)).status).toBe(200);
+    expect((await post('/api/v1/auth/refresh', { refresh_token: session.refresh_token })).status).toBe(401);
+    for (const token of [session.access_token, rotated.access_token]) {
+      const response = await me(token);
+      expect([response.status, (await json(response)).code]).toEqual([401, 'token_revoked']);
+    }
+  });
+
+  it('with AUTH_SESSION_CACHE_MS=0, sees a revocation made elsewhere on the next request', async () => {
+    const uncached = await startTestApp({ antivirus: false, workers: false, env: { AUTH_SESSION_CACHE_MS: '0' } });
+    try {
+      const created = await json(await uncached.fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: email('c'), password: PASSWORD, name: 'C', role: 'candidate' }) }));
+      const headers = { authorization: `Bearer ${created.access_token}` };
+      expect((await uncached.fetch('/api/v1/auth/me', { headers })).status).toBe(200);
+      // What another API process does at logout: the session row is revoked, this process's memory untouched.
+      await uncached.runtime.db.updateTable('auth_sessions').set({ revoked_at: new Date() }).where('id', '=', String(decodeJwt(created.access_token).sid)).execute();
+      const response = await uncached.fetch('/api/v1/auth/me', { headers });
+      expect([response.status, (await json(response)).code]).toEqual([401, 'token_revoked']);
+    } finally {
+      await uncached.close();
+    }
   });
 });
 

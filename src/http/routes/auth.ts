@@ -15,7 +15,7 @@ const COOKIE_PATH = '/api/v1/auth';
 
 const Session = Type.Object({
   user: User,
-  access_token: Type.String({ description: 'A JWT (HS256) to send as `Authorization: Bearer …`; claims `sub`, `role`, `org`, `org_role`.' }),
+  access_token: Type.String({ description: 'A JWT (HS256) to send as `Authorization: Bearer …`; claims `sub`, `role`, `org`, `org_role`, `sid` (the login, checked on each request).' }),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires.' }),
   refresh_token: Type.String({ description: 'Opaque, single use: exchange it at /auth/refresh. Also set as the HttpOnly cookie `vitae_refresh` scoped to /api/v1/auth.' }),
@@ -30,7 +30,15 @@ const RegisterBody = Type.Object({
   name: Line({ minLength: 1, maxLength: 200 }),
   role: Role,
   org_name: Type.Optional(
-    Line({ minLength: 1, maxLength: 200, description: 'Recruiters only: creates the organization, with the caller as its admin. Without it a recruiter joins the organization that invited their email (400 `org_required` when none did).' }),
+    Line({ minLength: 1, maxLength: 200, description: 'Recruiters only: creates the organization, with the caller as its admin. A recruiter gives this or `invitation_token` (400 `org_required` otherwise).' }),
+  ),
+  invitation_token: Type.Optional(
+    Line({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Recruiters only: the token of an invitation (from the admin who invited this email) to join that organization with the invited role. Single use; 400 `invalid_invitation` when unknown, used, cancelled or issued to another email, `invitation_expired` once expired.',
+    }),
   ),
 });
 const LoginBody = Type.Object({ email: Line({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
@@ -59,8 +67,8 @@ export function authRoutes(services: Services): FastifyPluginAsync {
       }
     };
 
-    const startSession = async (reply: FastifyReply, request: FastifyRequest, user: UserView, refreshToken?: string) => {
-      const refresh = refreshToken ?? (await refreshTokens.issue(user.id));
+    const startSession = async (reply: FastifyReply, request: FastifyRequest, user: UserView, login?: { sessionId: string; token: string }) => {
+      const { sessionId, token: refresh } = login ?? (await refreshTokens.start(user.id));
       reply.setCookie(REFRESH_COOKIE, refresh, {
         httpOnly: true,
         sameSite: 'strict',
@@ -69,7 +77,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         path: COOKIE_PATH,
         maxAge: services.config.auth.refreshTokenTtlSeconds,
       });
-      return { user, access_token: await tokens.issue(user), token_type: 'Bearer' as const, expires_in: tokens.ttlSeconds, refresh_token: refresh };
+      return { user, access_token: await tokens.issue(user, sessionId), token_type: 'Bearer' as const, expires_in: tokens.ttlSeconds, refresh_token: refresh };
     };
 
     app.post(
@@ -123,7 +131,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
           tags,
           summary: 'Exchange a refresh token for new tokens',
           description:
-            'Takes the refresh token from the body or the `vitae_refresh` cookie and returns a new access token and a new refresh token; the old one stops working. Presenting an already used refresh token revokes every token of its login (401 `invalid_refresh_token`).',
+            'Takes the refresh token from the body or the `vitae_refresh` cookie and returns a new access token and a new refresh token; the old one stops working. Presenting an already used refresh token revokes its whole login (401 `invalid_refresh_token`): every refresh token, and the access tokens issued to it (401 `token_revoked`).',
           security: [],
           body: RefreshBody,
           response: { 200: Session, ...problemResponses(401, 429) },
@@ -135,7 +143,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         const rotated = await refreshTokens.rotate(token);
         const user = await accounts.get(rotated.userId);
         if (!user) throw new AppError(401, 'invalid_refresh_token', 'The account no longer exists.');
-        return startSession(reply, request, user, rotated.token);
+        return startSession(reply, request, user, rotated);
       },
     );
 
@@ -146,7 +154,8 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Sign out',
-          description: 'Revokes the refresh token (body or cookie) and every token of its login, and clears the cookie. Idempotent. Access tokens already issued expire on their own.',
+          description:
+            'Ends the login of the refresh token (body or cookie): its refresh tokens stop working, access tokens issued to it answer 401 `token_revoked` (within AUTH_SESSION_CACHE_MS on other API processes), and the cookie is cleared. Idempotent.',
           security: [],
           body: RefreshBody,
           response: { 204: Type.Null() },

@@ -4,18 +4,32 @@ import type { OrgRole as OrgRoleValue } from '../../db/schema.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { Line, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
-import { OrgRole, User } from '../schemas/identity.ts';
+import { Invitation, InvitationStatus, OrgRole, User } from '../schemas/identity.ts';
+import type { InvitationStatus as InvitationStatusValue } from '../../services/auth/invitations.ts';
 
 const tags = ['identity'];
 const OrgParams = Type.Object({ org_id: Uuid });
+const InvitationParams = Type.Object({ org_id: Uuid, invitation_id: Uuid });
 const AddMemberBody = Type.Object({
   email: Line({ minLength: 3, maxLength: 320 }),
   org_role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('member')], { description: 'Default `member`.' })),
 });
 
-/** Organization members (org admins only); another organization's id answers 404. */
+const MemberAdded = Type.Object({
+  status: Type.Union([Type.Literal('added'), Type.Literal('invited')]),
+  email: Type.String(),
+  org_role: OrgRole,
+  user: Type.Optional(User),
+  invitation: Type.Optional(Invitation),
+  invitation_token: Type.Optional(
+    Type.String({ description: '`invited` only, and only in this response (only its hash is stored): send it to the invitee, who registers with it as `invitation_token`. Single use.' }),
+  ),
+  invitation_url: Type.Optional(Type.String({ description: '`invited` only: the web app’s registration page with the token in the URL fragment, ready to send.' })),
+});
+
+/** Organization members and invitations (org admins only); another organization's id answers 404. */
 export function orgRoutes(services: Services): FastifyPluginAsync {
-  const { accounts } = services.auth;
+  const { accounts, invitations } = services.auth;
   return async (app) => {
     app.post(
       '/orgs/:org_id/members',
@@ -24,11 +38,11 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
           tags,
           summary: 'Add a recruiter by email',
           description:
-            'Links an existing recruiter account that belongs to no organization (`status: "added"`), or records an invitation that the email claims when it registers as a recruiter without `org_name` (`status: "invited"`). 409 `not_a_recruiter` for a candidate account, `already_member` for a recruiter of an organization.',
+            'Links an existing recruiter account that belongs to no organization (`status: "added"`), or issues an invitation (`status: "invited"`) with a single-use `invitation_token`, returned only here, for the admin to send: the invitee joins by registering as a recruiter with this email and the token. The token expires after INVITATION_TTL_SECONDS (7 days by default); inviting the same address again cancels its open invitation. 409 `not_a_recruiter` for a candidate account, `already_member` for a recruiter of an organization.',
           params: OrgParams,
           body: AddMemberBody,
           response: {
-            201: Type.Object({ status: Type.Union([Type.Literal('added'), Type.Literal('invited')]), email: Type.String(), org_role: OrgRole, user: Type.Optional(User) }),
+            201: MemberAdded,
             ...problemResponses(400, 401, 403, 404, 409),
           },
         },
@@ -48,6 +62,42 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
       async (request) => {
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
         return accounts.listMembers(requestContext(request), (request.params as { org_id: string }).org_id, { limit, ...(cursor ? { cursor } : {}) });
+      },
+    );
+
+    app.get(
+      '/orgs/:org_id/invitations',
+      {
+        schema: {
+          tags,
+          summary: 'Invitations of the organization, newest first',
+          description: 'Without their tokens. `status` filters: `pending` (can still be used), `accepted`, `expired`, `cancelled`.',
+          params: OrgParams,
+          querystring: Type.Object({ ...Pagination, status: Type.Optional(InvitationStatus) }),
+          response: { 200: Page(Invitation), ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, status } = request.query as { limit?: number; cursor?: string; status?: InvitationStatusValue };
+        return invitations.list(requestContext(request), (request.params as { org_id: string }).org_id, { limit, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
+      },
+    );
+
+    app.delete(
+      '/orgs/:org_id/invitations/:invitation_id',
+      {
+        schema: {
+          tags,
+          summary: 'Cancel an invitation',
+          description: 'Its token stops working at once. Idempotent; 409 `invitation_accepted` when it has been used already.',
+          params: InvitationParams,
+          response: { 204: Type.Null(), ...problemResponses(401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { org_id, invitation_id } = request.params as { org_id: string; invitation_id: string };
+        await invitations.cancel(requestContext(request), org_id, invitation_id);
+        return reply.code(204).send();
       },
     );
   };

@@ -10,6 +10,7 @@ import { SYSTEM_CONTEXT, type AuditContext, type AuditLog } from '../audit/audit
 import type { DeniedAttempts } from '../audit/denied-attempts.ts';
 import { authorizeOrThrow } from '../authorize.ts';
 import type { RequestContext } from '../context.ts';
+import type { InvitationView, Invitations } from './invitations.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, PASSWORD_MAX, verifyPassword } from './passwords.ts';
 
@@ -29,6 +30,8 @@ export interface Registration {
   name: string;
   role: UserRole;
   org_name?: string;
+  /** Recruiters only: the token of an invitation to the organization to join. */
+  invitation_token?: string;
 }
 
 export interface MemberAdded {
@@ -36,6 +39,10 @@ export interface MemberAdded {
   email: string;
   org_role: OrgRole;
   user?: UserView;
+  /** `invited` only: the invitation, and its token (shown this once) for the admin to send. */
+  invitation?: InvitationView;
+  invitation_token?: string;
+  invitation_url?: string;
 }
 
 /** Accounts, organizations and memberships. */
@@ -43,29 +50,44 @@ export class Accounts {
   private readonly db: Db;
   private readonly audit: AuditLog;
   private readonly deniedAttempts: DeniedAttempts;
-  constructor(db: Db, audit: AuditLog, deniedAttempts: DeniedAttempts) {
+  private readonly invitations: Invitations;
+  constructor(db: Db, audit: AuditLog, deniedAttempts: DeniedAttempts, invitations: Invitations) {
     this.db = db;
     this.audit = audit;
     this.deniedAttempts = deniedAttempts;
+    this.invitations = invitations;
   }
 
   /**
-   * A recruiter with `org_name` creates that organization and becomes its admin; a recruiter
-   * without one joins the organization that invited their email (400 `org_required` when none did).
+   * A recruiter with `org_name` creates that organization and becomes its admin; a recruiter with
+   * `invitation_token` joins the organization that issued it (the token must have been issued to
+   * this email). Without either, 400 `org_required`: an invited address alone joins nothing.
    */
   async register(input: Registration, context: AuditContext): Promise<UserView> {
     const email = validEmail(input.email);
     const name = validName(input.name);
     await assertPasswordPolicy(input.password, email);
-    if (input.role === 'candidate' && input.org_name !== undefined) throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
+    const token = input.invitation_token?.trim() || undefined;
+    if (input.role === 'candidate' && (input.org_name !== undefined || token !== undefined)) throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
+    const orgName = input.org_name?.trim() || undefined;
+    if (orgName && token) throw new AppError(400, 'org_conflict', 'Give either org_name (a new organization) or invitation_token (joining one), not both.');
+    if (input.role === 'recruiter' && !orgName && !token) {
+      throw new AppError(400, 'org_required', 'A recruiter needs an organization: give org_name, or the invitation_token an admin of the organization sent you.');
+    }
     const passwordHash = await hashPassword(input.password);
     return this.inTransaction(async (tx) => {
       const userId = await this.insertUser(tx, { email, name, role: input.role, passwordHash });
       let orgId: string | null = null;
-      if (input.role === 'recruiter') {
-        orgId = input.org_name?.trim() ? await this.createOrganization(tx, userId, input.org_name.trim()) : await this.acceptInvitation(tx, userId, email);
+      let invitationId: string | undefined;
+      if (orgName) orgId = await this.createOrganization(tx, userId, orgName);
+      else if (token) {
+        const invitation = await this.invitations.claim(tx, token, email, userId);
+        await tx.insertInto('memberships').values({ user_id: userId, org_id: invitation.orgId, org_role: invitation.orgRole }).execute();
+        orgId = invitation.orgId;
+        invitationId = invitation.id;
       }
-      await this.audit.append(tx, { ...context, actorId: userId, actorType: 'user' }, { action: 'user.registered', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId });
+      const details = invitationId ? { invitation_id: invitationId } : null;
+      await this.audit.append(tx, { ...context, actorId: userId, actorType: 'user' }, { action: 'user.registered', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId, details });
       return this.view(tx, userId);
     });
   }
@@ -145,7 +167,7 @@ export class Accounts {
     return claimed.numUpdatedRows === 1n ? this.actorWhere(this.db, 'users.id', user.id) : null;
   }
 
-  /** Adds a recruiter to the organization: links an existing account, or records an invitation for the email. */
+  /** Adds a recruiter to the organization: links an existing account, or issues an invitation token for the email. */
   async addMember(ctx: RequestContext, orgId: string, input: { email: string; org_role?: OrgRole }): Promise<MemberAdded> {
     authorizeOrThrow(ctx.actor, 'org.members.write', { type: 'org_scope', orgId }, 'Organization');
     const email = validEmail(input.email);
@@ -160,14 +182,8 @@ export class Accounts {
         await this.audit.append(tx, ctx.audit, { action: 'org.member_added', orgId, resourceType: 'user', resourceId: user.id, details: { org_role: orgRole } });
         return { status: 'added' as const, user: await this.view(tx, user.id), email: user.email, org_role: orgRole };
       }
-      // Inviting the same address twice keeps the first open invitation.
-      await tx
-        .insertInto('invitations')
-        .values({ id: newId(), org_id: orgId, email, org_role: orgRole, invited_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, accepted_at: null })
-        .onConflict((oc) => oc.expression(sql`org_id, lower(email)`).where('accepted_at', 'is', null).doNothing())
-        .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'org.member_invited', orgId, details: { org_role: orgRole } });
-      return { status: 'invited' as const, email, org_role: orgRole };
+      const issued = await this.invitations.create(tx, ctx.audit, { orgId, email, orgRole, invitedBy: ctx.actor.kind === 'user' ? ctx.actor.userId : null });
+      return { status: 'invited' as const, email, org_role: orgRole, invitation: issued.invitation, invitation_token: issued.token, invitation_url: issued.url };
     });
   }
 
@@ -205,20 +221,6 @@ export class Accounts {
     await tx.insertInto('organizations').values({ id: orgId, name }).execute();
     await tx.insertInto('memberships').values({ user_id: userId, org_id: orgId, org_role: 'admin' }).execute();
     return orgId;
-  }
-
-  private async acceptInvitation(tx: Tx, userId: string, email: string): Promise<string> {
-    const invitation = await tx
-      .selectFrom('invitations')
-      .selectAll()
-      .where(sql<boolean>`lower(email) = lower(${email})`)
-      .where('accepted_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-    if (!invitation) throw new AppError(400, 'org_required', 'A recruiter needs an organization: give org_name, or ask an admin to invite you first.');
-    await tx.insertInto('memberships').values({ user_id: userId, org_id: invitation.org_id, org_role: invitation.org_role }).execute();
-    await tx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', invitation.id).execute();
-    return invitation.org_id;
   }
 
   /** Two requests racing past the existence checks meet the unique indexes: a 409, not a 500. */

@@ -14,7 +14,8 @@ export interface TokenSubject {
 }
 
 export type VerifiedToken =
-  | { kind: 'local'; actor: UserActor }
+  /** `sessionId`: the login (`sid`) the token belongs to; the caller checks that it still holds. */
+  | { kind: 'local'; actor: UserActor; sessionId: string }
   /** A token of the external identity provider: `identity` is the configured claim (the email by default). */
   | { kind: 'external'; subject: string; identity: string };
 
@@ -32,10 +33,11 @@ const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512
 
 /**
  * Access tokens: short-lived HS256 JWTs signed with `jose`, carrying the user's role and
- * organization (`sub`, `role`, `org`, `org_role`, `iss`, `aud`, `iat`, `exp`, `jti`). Verification
- * pins the algorithm, the issuer and the audience, so `alg: none`, another key or another issuer
- * are all refused. Because the role and organization travel in the token, a change to them takes
- * effect at the next refresh, at most one access-token lifetime later.
+ * organization and naming its login (`sub`, `role`, `org`, `org_role`, `sid`, `iss`, `aud`, `iat`,
+ * `exp`, `jti`). Verification pins the algorithm, the issuer and the audience, so `alg: none`,
+ * another key or another issuer are all refused; whether the login (`sid`) still holds is asked
+ * of `AuthSessions` by the caller. Because the role and organization travel in the token, a
+ * change to them takes effect at the next refresh, at most one access-token lifetime later.
  *
  * A verified local token is remembered until it expires (by its exact text, so only what passed
  * verification is ever found), because a client sends the same token with every request and
@@ -48,7 +50,7 @@ export class TokenService {
   private readonly key: Uint8Array;
   private readonly config: Config['auth'];
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
-  private readonly verified = new LRUCache<string, UserActor>({ max: 10_000 });
+  private readonly verified = new LRUCache<string, { actor: UserActor; sessionId: string }>({ max: 10_000 });
 
   constructor(config: Config['auth'], secret: string) {
     this.config = config;
@@ -60,8 +62,8 @@ export class TokenService {
     return this.config.accessTokenTtlSeconds;
   }
 
-  async issue(user: TokenSubject): Promise<string> {
-    return new SignJWT({ role: user.role, org: user.org_id, ...(user.org_role ? { org_role: user.org_role } : {}) })
+  async issue(user: TokenSubject, sessionId: string): Promise<string> {
+    return new SignJWT({ role: user.role, org: user.org_id, ...(user.org_role ? { org_role: user.org_role } : {}), sid: sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(this.config.issuer)
@@ -80,12 +82,12 @@ export class TokenService {
     } catch (error) {
       throw new InvalidToken('not a JWT', { cause: error });
     }
-    if (alg === 'HS256') return { kind: 'local', actor: await this.verifyLocal(token) };
+    if (alg === 'HS256') return { kind: 'local', ...(await this.verifyLocal(token)) };
     if (this.jwks && this.config.jwks) return this.verifyExternal(token, this.jwks, this.config.jwks);
     throw new InvalidToken(`unexpected algorithm ${String(alg)}`);
   }
 
-  private async verifyLocal(token: string): Promise<UserActor> {
+  private async verifyLocal(token: string): Promise<{ actor: UserActor; sessionId: string }> {
     const remembered = this.verified.get(token);
     if (remembered) return remembered;
     const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: this.config.issuer, audience: this.config.audience, requiredClaims: ['sub', 'exp'] }).catch(
@@ -93,16 +95,18 @@ export class TokenService {
         throw new InvalidToken('signature or claims rejected', { cause: error });
       },
     );
-    const { sub, role, org, org_role: orgRole = null } = payload as JWTPayload & { role?: unknown; org?: unknown; org_role?: unknown };
+    const { sub, role, org, org_role: orgRole = null, sid } = payload as JWTPayload & { role?: unknown; org?: unknown; org_role?: unknown; sid?: unknown };
     // Signed by us, yet checked like input: ids go into queries, and a malformed one must be a 401, not a 500.
     const validOrg = isUuid(org) || org === null;
     if (!isUuid(sub) || (role !== 'candidate' && role !== 'recruiter') || !validOrg || (orgRole !== null && orgRole !== 'admin' && orgRole !== 'member')) {
       throw new InvalidToken('malformed claims');
     }
-    const actor: UserActor = Object.freeze({ kind: 'user', userId: sub, role, orgId: org, orgRole });
+    // Tokens issued before sessions existed name none: they cannot be revoked, so they are refused (the client refreshes).
+    if (typeof sid !== 'string' || !isUuid(sid)) throw new InvalidToken('no session');
+    const verified = Object.freeze({ actor: Object.freeze<UserActor>({ kind: 'user', userId: sub, role, orgId: org, orgRole }), sessionId: sid });
     const ttl = payload.exp! * 1000 - Date.now();
-    if (ttl > 0) this.verified.set(token, actor, { ttl });
-    return actor;
+    if (ttl > 0) this.verified.set(token, verified, { ttl });
+    return verified;
   }
 
   private async verifyExternal(token: string, jwks: ReturnType<typeof createRemoteJWKSet>, config: NonNullable<Config['auth']['jwks']>): Promise<VerifiedToken> {
