@@ -18,6 +18,7 @@ import { webPlugin } from './plugins/web.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from '../services/index.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { auditContextOf } from './request-context.ts';
 import { apiRoutes } from './routes/index.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -72,7 +73,13 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion, access: runtime.config.docsAccess });
   await app.register(metricsPlugin, { token: runtime.config.metricsToken, db: runtime.db });
   await app.register(healthRoutes(runtime, services.readinessChecks));
-  if (runtime.store.driver === 'local') await app.register(blobRoutes, { store: runtime.store as never, acceptsUpload: (key) => services.uploads.acceptsUpload(key) });
+  if (runtime.store.driver === 'local') {
+    await app.register(blobRoutes, {
+      store: runtime.store as never,
+      acceptsUpload: (key) => services.uploads.acceptsUpload(key),
+      grantHolds: (grant, key, request) => services.downloadGrants.holds(grant, key, auditContextOf(request)),
+    });
+  }
 
   await app.register(apiRoutes(services), { prefix: '/api/v1' });
   await app.register(webPlugin, { connectSources: await directTransferOrigins(runtime) });

@@ -13,6 +13,7 @@ import { RefreshTokens } from './auth/refresh-tokens.ts';
 import { AuthSessions } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
 import { FileAccess } from './files/access.ts';
+import { DownloadGrants } from './files/download-grants.ts';
 import { FileService } from './files/files.ts';
 import { FileMaintenance } from './files/maintenance.ts';
 import { ScanPipeline } from './files/scan-pipeline.ts';
@@ -39,6 +40,7 @@ export interface Services {
   auth: { accounts: Accounts; invitations: Invitations; tokens: TokenService; sessions: AuthSessions; refreshTokens: RefreshTokens; apiKeys: ApiKeys; live: LiveAccounts };
   uploads: UploadService;
   files: FileService;
+  downloadGrants: DownloadGrants;
   scanPipeline: ScanPipeline;
   maintenance: FileMaintenance;
   jobs: JobService;
@@ -98,6 +100,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     },
     uploads,
     files,
+    downloadGrants: new DownloadGrants({ db, access, audit }),
     scanPipeline,
     maintenance: new FileMaintenance({ db, store, audit, config }),
     jobs,

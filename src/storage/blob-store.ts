@@ -63,8 +63,22 @@ export interface PresignPutOptions {
   expiresInSeconds: number;
 }
 
+/**
+ * Who a download URL is for. The local store signs it into the URL and asks, when the URL is used,
+ * whether it still holds (see services/files/download-grants.ts); S3 cannot ask, so the URLs it
+ * signs for a grant that can end (a shared file) are short-lived instead.
+ */
+export interface DownloadGrant {
+  fileId: string;
+  /** `user:<id>` or `key:<id>`. */
+  grantee: string;
+  /** The organization the grantee acted for; null for a candidate's own file. */
+  orgId: string | null;
+}
+
 export interface PresignGetOptions {
   expiresInSeconds: number;
+  grant: DownloadGrant;
   /** Sent back as the response's Content-Disposition (already RFC 6266 encoded). */
   contentDisposition?: string;
   contentType?: string;

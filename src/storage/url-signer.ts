@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { DownloadGrant } from './blob-store.ts';
 
 /** What a local pre-signed URL allows: one method on one key until a time, with fixed headers. */
 export interface SignedGrant {
+  /** GET: who it is for, checked again whenever the URL is used. */
+  download?: DownloadGrant;
   method: 'PUT' | 'GET';
   key: string;
   /** Unix seconds. */
@@ -13,11 +16,11 @@ export interface SignedGrant {
   contentDisposition?: string;
 }
 
-const PARAMS = { expires: 'expires', contentLength: 'len', contentType: 'type', contentDisposition: 'disposition', signature: 'signature' } as const;
+const PARAMS = { expires: 'expires', contentLength: 'len', contentType: 'type', contentDisposition: 'disposition', file: 'file', grantee: 'grantee', org: 'org', signature: 'signature' } as const;
 
 /**
  * HMAC-SHA256 over every field of the grant, so that changing any of them (the key, the method,
- * the expiry, the length) invalidates the URL.
+ * the expiry, the length, the grantee) invalidates the URL.
  */
 export class UrlSigner {
   private readonly secret: string;
@@ -31,6 +34,11 @@ export class UrlSigner {
     if (grant.contentLength !== undefined) params.set(PARAMS.contentLength, String(grant.contentLength));
     if (grant.contentType !== undefined) params.set(PARAMS.contentType, grant.contentType);
     if (grant.contentDisposition !== undefined) params.set(PARAMS.contentDisposition, grant.contentDisposition);
+    if (grant.download) {
+      params.set(PARAMS.file, grant.download.fileId);
+      params.set(PARAMS.grantee, grant.download.grantee);
+      params.set(PARAMS.org, grant.download.orgId ?? '');
+    }
     params.set(PARAMS.signature, this.mac(grant));
     return params;
   }
@@ -47,6 +55,7 @@ export class UrlSigner {
       ...(length !== null ? { contentLength: Number(length) } : {}),
       ...(query.has(PARAMS.contentType) ? { contentType: query.get(PARAMS.contentType)! } : {}),
       ...(query.has(PARAMS.contentDisposition) ? { contentDisposition: query.get(PARAMS.contentDisposition)! } : {}),
+      ...(query.has(PARAMS.file) ? { download: { fileId: query.get(PARAMS.file)!, grantee: query.get(PARAMS.grantee) ?? '', orgId: query.get(PARAMS.org) || null } } : {}),
     };
     const expected = Buffer.from(this.mac(grant), 'hex');
     const given = Buffer.from(/^[0-9a-f]{64}$/.test(signature) ? signature : '', 'hex');
@@ -56,7 +65,10 @@ export class UrlSigner {
   }
 
   private mac(grant: SignedGrant): string {
-    const canonical = JSON.stringify([grant.method, grant.key, grant.expires, grant.contentLength ?? null, grant.contentType ?? null, grant.contentDisposition ?? null]);
+    const fields: unknown[] = [grant.method, grant.key, grant.expires, grant.contentLength ?? null, grant.contentType ?? null, grant.contentDisposition ?? null];
+    // Appended only when present, so that upload URLs signed before grants existed stay valid.
+    if (grant.download) fields.push(grant.download.fileId, grant.download.grantee, grant.download.orgId);
+    const canonical = JSON.stringify(fields);
     return createHmac('sha256', this.secret).update(canonical).digest('hex');
   }
 }

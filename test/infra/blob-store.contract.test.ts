@@ -14,7 +14,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageUnavailable } from '../../src/errors.ts';
 import { blobRoutes } from '../../src/http/routes/blobs.ts';
-import { BlobExists, BlobNotFound, InvalidBlobKey, type BlobStore } from '../../src/storage/blob-store.ts';
+import { BlobExists, BlobNotFound, InvalidBlobKey, type BlobStore, type DownloadGrant } from '../../src/storage/blob-store.ts';
 import { LocalBlobStore } from '../../src/storage/local.ts';
 import { S3BlobStore } from '../../src/storage/s3.ts';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
@@ -32,6 +32,9 @@ interface Harness {
 
 const bytes = (text: string) => Readable.from([Buffer.from(text)]);
 const read = async (stream: Readable) => (await buffer(stream)).toString();
+/** Who the download URLs of these tests are for; the local route asks whether it still holds. */
+const GRANT: DownloadGrant = { fileId: '0190a8f0-0000-7000-8000-000000000001', grantee: 'user:0190a8f0-0000-7000-8000-000000000002', orgId: null };
+const ENDED_GRANTEES = new Set<string>();
 const uniqueKey = (name = 'x') => `t-${randomBytes(6).toString('hex')}/resume/${name}`;
 
 /** `total` bytes of a repeating pattern, generated chunk by chunk: never the whole body in memory. */
@@ -187,7 +190,7 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<H
         await expect(store.delete(key), key).rejects.toBeInstanceOf(InvalidBlobKey);
         await expect(store.copy(uniqueKey(), key), key).rejects.toBeInstanceOf(InvalidBlobKey);
         await expect(store.presignPut(key, { contentType: 'text/plain', contentLength: 1, expiresInSeconds: 60 }), key).rejects.toBeInstanceOf(InvalidBlobKey);
-        await expect(store.presignGet(key, { expiresInSeconds: 60 }), key).rejects.toBeInstanceOf(InvalidBlobKey);
+        await expect(store.presignGet(key, { grant: GRANT, expiresInSeconds: 60 }), key).rejects.toBeInstanceOf(InvalidBlobKey);
       }
       await expect(store.put(LONGEST_KEY, bytes('x'))).resolves.toEqual({ size: 1 });
       await store.delete(LONGEST_KEY);
@@ -215,7 +218,7 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<H
       expect((await store.head(key))?.size).toBe(body.length);
 
       const disposition = `attachment; filename="cv.pdf"; filename*=UTF-8''Ada%20CV.pdf`;
-      const get = await store.presignGet(key, { expiresInSeconds: 300, contentDisposition: disposition, contentType: 'application/pdf' });
+      const get = await store.presignGet(key, { grant: GRANT, expiresInSeconds: 300, contentDisposition: disposition, contentType: 'application/pdf' });
       const downloaded = await fetch(get.url);
       expect(downloaded.status).toBe(200);
       expect(downloaded.headers.get('content-disposition')).toBe(disposition);
@@ -259,8 +262,9 @@ async function startLocal(): Promise<LocalHarness> {
   const url = `http://127.0.0.1:${port}`;
   const store = new LocalBlobStore({ root, publicUrl: url, signingSecret: randomBytes(32).toString('hex') });
   const app: FastifyInstance = Fastify();
-  // Every key is open for upload here; the services' rule (pending versions only) is tested end to end.
-  await app.register(blobRoutes, { store, acceptsUpload: async () => true });
+  // Every key is open for upload here, and every grant holds but the ones ended below; the
+  // services' rules (pending versions only, live files and accesses) are tested end to end.
+  await app.register(blobRoutes, { store, acceptsUpload: async () => true, grantHolds: async (grant) => !ENDED_GRANTEES.has(grant.grantee) });
   await app.listen({ host: '127.0.0.1', port });
   return {
     store,
@@ -364,8 +368,29 @@ describe('local blob store specifics', () => {
       const put = await local.store.presignPut(key, { contentType: 'text/plain', contentLength: body.length, expiresInSeconds: -1 });
       await expectProblem(await fetch(put.url, { method: 'PUT', headers: put.headers, body }), 403, 'url_expired');
       await local.store.put(key, bytes('x'));
-      const get = await local.store.presignGet(key, { expiresInSeconds: -1 });
+      const get = await local.store.presignGet(key, { grant: GRANT, expiresInSeconds: -1 });
       await expectProblem(await fetch(get.url), 403, 'url_expired');
+    });
+
+    it('serves a download URL only while its grant holds (404 after), and refuses an edited grantee (403)', async () => {
+      const key = uniqueKey();
+      await local.store.put(key, bytes('shared resume'));
+      const grant = { ...GRANT, grantee: `user:${randomBytes(4).toString('hex')}`, orgId: 'org-a' };
+      const get = await local.store.presignGet(key, { grant, expiresInSeconds: 60 });
+      const url = new URL(get.url);
+      expect([url.searchParams.get('file'), url.searchParams.get('grantee'), url.searchParams.get('org')]).toEqual([grant.fileId, grant.grantee, 'org-a']);
+      expect(await (await fetch(get.url)).text()).toBe('shared resume');
+      for (const [name, value] of [['grantee', GRANT.grantee], ['org', 'org-b'], ['file', '0190a8f0-0000-7000-8000-0000000000ff']]) {
+        const edited = new URL(get.url);
+        edited.searchParams.set(name!, value!);
+        await expectProblem(await fetch(edited), 403, 'invalid_signature');
+      }
+      const withoutGrant = new URL(get.url);
+      for (const name of ['file', 'grantee', 'org']) withoutGrant.searchParams.delete(name);
+      await expectProblem(await fetch(withoutGrant), 403, 'invalid_signature');
+      ENDED_GRANTEES.add(grant.grantee);
+      await expectProblem(await fetch(get.url), 404, 'not_found');
+      expect((await fetch(get.url, { method: 'HEAD' })).status).toBe(404);
     });
 
     it('refuses a URL used with another method', async () => {
@@ -373,7 +398,7 @@ describe('local blob store specifics', () => {
       const put = await presignPut(key);
       await expectProblem(await fetch(put.url), 403, 'invalid_signature');
       await local.store.put(key, bytes('stored'));
-      const get = await local.store.presignGet(key, { expiresInSeconds: 60 });
+      const get = await local.store.presignGet(key, { grant: GRANT, expiresInSeconds: 60 });
       await expectProblem(await fetch(get.url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body }), 403, 'invalid_signature');
       expect(await read(await local.store.get(key))).toBe('stored');
     });
@@ -416,7 +441,7 @@ describe('local blob store specifics', () => {
     it('serves ranges (206), refuses ranges past the end (416), answers HEAD, and 404 for a missing object', async () => {
       const key = uniqueKey();
       await local.store.put(key, bytes('abcdefghijklmnopqrstuvwxyz'));
-      const get = await local.store.presignGet(key, { expiresInSeconds: 60, contentType: 'text/plain' });
+      const get = await local.store.presignGet(key, { grant: GRANT, expiresInSeconds: 60, contentType: 'text/plain' });
       const ranged = await fetch(get.url, { headers: { range: 'bytes=2-5' } });
       expect(ranged.status).toBe(206);
       expect(ranged.headers.get('content-range')).toBe('bytes 2-5/26');

@@ -33,6 +33,7 @@ beforeAll(async () => {
   const own = await json(await uploadStreamed(t, candidateA, { bytes: Buffer.from('My own resume\n'), filename: 'me.txt', category: 'resume' }));
   await waitForScan(t, candidateA, own.id);
   ids.candidateFile = own.id;
+  ids.invitation = (await json(await t.fetch(`/api/v1/orgs/${ids.org}/members`, { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'invitee@example.test' }) }))).invitation.id;
   ids.webhook = (await json(await t.fetch('/api/v1/webhooks', { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://hooks.example.test/x', events: ['file.clean'] }) }))).id;
 });
 afterAll(async () => t?.close());
@@ -53,6 +54,8 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/files/{candidateFile}/content'],
   ['GET', '/orgs/{org}/members'],
   ['POST', '/orgs/{org}/members', { email: 'spy@example.test' }],
+  ['GET', '/orgs/{org}/invitations'],
+  ['DELETE', '/orgs/{org}/invitations/{invitation}'],
   ['DELETE', '/api-keys/{apiKey}'],
   ['GET', '/jobs/{job}'],
   ['PATCH', '/jobs/{job}', { title: 'Hijacked' }],
@@ -103,7 +106,7 @@ async function snapshot() {
     db.selectFrom('jobs').select(['id', 'title', 'deleted_at']).orderBy('id').execute(),
     db.selectFrom('candidates').select(['id', 'deleted_at']).orderBy('id').execute(),
     db.selectFrom('memberships').select(['user_id', 'org_id', 'org_role']).orderBy('user_id').execute(),
-    db.selectFrom('invitations').select(['id', 'email', 'accepted_at']).orderBy('id').execute(),
+    db.selectFrom('invitations').select(['id', 'email', 'accepted_at', 'cancelled_at']).orderBy('id').execute(),
     db.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
     db.selectFrom('webhooks').select(['id', 'disabled_at']).orderBy('id').execute(),
     db.selectFrom('applications').select(['id']).orderBy('id').execute(),

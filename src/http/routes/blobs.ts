@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Transform } from 'node:stream';
 import { AppError } from '../../errors.ts';
 import { parseRange } from '../../services/files/files.ts';
-import { BlobExists, BlobNotFound } from '../../storage/blob-store.ts';
+import { BlobExists, BlobNotFound, type DownloadGrant } from '../../storage/blob-store.ts';
 import type { LocalBlobStore } from '../../storage/local.ts';
 import type { SignedGrant } from '../../storage/url-signer.ts';
 import { drainBody } from '../linger.ts';
@@ -12,13 +12,21 @@ import { errorHandler, sendProblem } from '../problems.ts';
  * Serves the local blob store's pre-signed URLs: `PUT /blobs/<key>` (exactly the signed length and
  * type, streamed into the store) and `GET`/`HEAD /blobs/<key>` (with the signed Content-Type and
  * Content-Disposition, and a single Range). Anything tampered, expired or used with another
- * method is refused with 403. Registered only with the local driver; on S3 the URLs point at the bucket.
+ * method is refused with 403. A download URL is also checked when used: once its file is deleted
+ * or its grantee has lost access (a withdrawn application, a revoked key), it answers 404. Registered only with the local driver; on S3 the URLs point at the bucket.
  *
  * A version's bytes never change once written: a PUT is accepted only while the version waits for
  * its upload (`acceptsUpload`, checked before a byte is read), and the store refuses an existing
  * key, so a URL replayed after `complete`, a scan or an erasure answers 409 `upload_closed`.
  */
-export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore; acceptsUpload: (key: string) => Promise<boolean> }> = async (app, { store, acceptsUpload }) => {
+export interface BlobRouteOptions {
+  store: LocalBlobStore;
+  acceptsUpload: (key: string) => Promise<boolean>;
+  /** Whether the grantee of a download URL may still have the bytes (asked at every use). */
+  grantHolds: (grant: DownloadGrant, key: string, request: FastifyRequest) => Promise<boolean>;
+}
+
+export const blobRoutes: FastifyPluginAsync<BlobRouteOptions> = async (app, { store, acceptsUpload, grantHolds }) => {
   // Scoped to this plugin: signed PUT bodies are raw bytes of any type, read from request.raw.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -65,6 +73,8 @@ export const blobRoutes: FastifyPluginAsync<{ store: LocalBlobStore; acceptsUplo
     const grant = verify(store, request, reply);
     if (!grant) return reply;
     const key = keyOf(request);
+    // A URL without a grantee predates grants: it is not served, so that no URL outlives the access it was issued for.
+    if (!grant.download || !(await grantHolds(grant.download, key, request))) return sendProblem(request, reply, 404, 'not_found', 'No such object.');
     const info = await store.head(key);
     if (!info) return sendProblem(request, reply, 404, 'not_found', 'No such object.');
     const asked = typeof request.headers.range === 'string' ? parseRange(request.headers.range, info.size) : null;

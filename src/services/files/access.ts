@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../../db/database.ts';
 import type { FileRow, FileVersionRow } from '../../db/schema.ts';
-import { authorize, type Action } from '../../domain/policy.ts';
+import { authorize, type Action, type Actor, type Decision } from '../../domain/policy.ts';
 import { alreadyAudited, forbidden, notFound } from '../../errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
@@ -52,15 +52,19 @@ export class FileAccess {
 
   /** The decision for a loaded file: returns, or audits the refusal and throws. */
   private async check(ctx: RequestContext, file: FileRow, action: Action, auditAction: string, executor: Executor): Promise<void> {
-    const resource = { type: 'file' as const, ownerId: file.owner_id, orgId: file.org_id, sharedWithOrgIds: [] as string[] };
-    let decision = authorize(ctx.actor, action, resource);
-    // Shares only matter to an organization that does not own the file: look them up only then.
-    if (!decision.allowed && ctx.actor.orgId && ctx.actor.orgId !== file.org_id) {
-      decision = authorize(ctx.actor, action, { ...resource, sharedWithOrgIds: await this.sharedWithOrgIds(executor, file.id) });
-    }
+    const decision = await this.decide(ctx.actor, file, action, executor);
     if (decision.allowed) return;
     await this.audit.denied(ctx.audit, { action: auditAction, orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { reason: decision.reason } });
     throw decision.visible ? alreadyAudited(forbidden()) : notFound('File');
+  }
+
+  /** The policy's answer for a loaded file, with its shares looked up only when they can matter. */
+  async decide(actor: Actor, file: Pick<FileRow, 'id' | 'owner_id' | 'org_id'>, action: Action, executor: Executor = this.db): Promise<Decision> {
+    const resource = { type: 'file' as const, ownerId: file.owner_id, orgId: file.org_id, sharedWithOrgIds: [] as string[] };
+    const decision = authorize(actor, action, resource);
+    // Shares only matter to an organization that does not own the file.
+    if (decision.allowed || !actor.orgId || actor.orgId === file.org_id) return decision;
+    return authorize(actor, action, { ...resource, sharedWithOrgIds: await this.sharedWithOrgIds(executor, file.id) });
   }
 
   /** Organizations that see this file through a live application (see the hiring workflow). */

@@ -11,6 +11,7 @@ import type { BlobStore, ByteRange } from '../../storage/blob-store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
 import type { FileAccess, ServedVersion } from './access.ts';
+import { grantFor } from './download-grants.ts';
 import { eraseFile } from './erasure.ts';
 import { toFileView, toVersionView, type FileView, type VersionView } from './file-view.ts';
 
@@ -76,11 +77,19 @@ export class FileService {
     return rows.map(toVersionView);
   }
 
-  /** A pre-signed GET URL; its response downloads the file under its sanitized original name. */
+  /**
+   * A pre-signed GET URL; its response downloads the file under its sanitized original name. The
+   * URL names its grantee: the local store checks at each use that the access still holds. A file
+   * the caller sees through an application (the candidate may withdraw it, or delete the file) gets
+   * a URL of at most SHARED_DOWNLOAD_URL_TTL_SECONDS, since an S3 URL cannot be checked when used.
+   */
   async downloadUrl(ctx: RequestContext, fileId: string, requestedVersion?: number): Promise<{ url: string; expires_at: string; version: number }> {
     const { file, version } = await this.downloadable(ctx, fileId, requestedVersion, 'file.download_url_issued');
+    const { urlTtlSeconds, sharedUrlTtlSeconds } = this.config.downloads;
+    const shared = ctx.actor.orgId !== null && ctx.actor.orgId !== file.org_id;
     const signed = await this.store.presignGet(version.storage_key, {
-      expiresInSeconds: this.config.downloads.urlTtlSeconds,
+      expiresInSeconds: shared ? Math.min(urlTtlSeconds, sharedUrlTtlSeconds) : urlTtlSeconds,
+      grant: grantFor(ctx.actor, file.id),
       contentDisposition: contentDisposition(version.filename ?? 'file'),
       contentType: version.content_type,
     });
