@@ -161,6 +161,58 @@ describe('applications', () => {
     expect((await t.fetch(`/api/v1/files/${upload.id}`, { headers: candidate.headers })).status).toBe(200);
   });
 
+  it('ends the download URLs of a shared resume with the application, or with the file, and keeps them short on S3', async () => {
+    const local = t.runtime.store.driver === 'local';
+    const shareFile = async (name: string) => {
+      const upload = await json(await uploadStreamed(t, candidate, { bytes: Buffer.from(resume(name, 'Node.js', '2018 - 2024')), filename: 'cv.txt', category: 'resume' }));
+      expect((await waitForScan(t, candidate, upload.id)).status).toBe('clean');
+      const applied = await t.fetch(`/api/v1/jobs/${jobId}/applications`, { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ resume_file_id: upload.id }) });
+      expect(applied.status).toBe(201);
+      return { fileId: upload.id as string, application: await json(applied) };
+    };
+    const downloadUrl = async (session: Session, fileId: string) => {
+      const before = Math.floor(Date.now() / 1000);
+      const response = await t.fetch(`/api/v1/files/${fileId}/download`, { headers: session.headers });
+      expect(response.status).toBe(200);
+      const issued = await json(response);
+      const after = Math.ceil(Date.now() / 1000);
+      return { url: issued.url as string, lifetime: [Date.parse(issued.expires_at) / 1000 - after, Date.parse(issued.expires_at) / 1000 - before] };
+    };
+    const lifetimeOf = (issued: { url: string; lifetime: number[] }, seconds: number) => {
+      // S3 signs the lifetime itself; the local URL carries its expiry time.
+      if (!local) expect(new URL(issued.url).searchParams.get('X-Amz-Expires')).toBe(String(seconds));
+      expect(issued.lifetime[0]).toBeLessThanOrEqual(seconds);
+      expect(issued.lifetime[1]).toBeGreaterThanOrEqual(seconds);
+    };
+
+    const withdrawn = await shareFile('Dorothy Vaughan');
+    const orgUrl = await downloadUrl(recruiter, withdrawn.fileId);
+    lifetimeOf(orgUrl, 300);
+    const ownUrl = await downloadUrl(candidate, withdrawn.fileId);
+    lifetimeOf(ownUrl, 3600);
+    expect((await fetch(orgUrl.url)).status).toBe(200);
+    expect((await t.fetch(`/api/v1/applications/${withdrawn.application.id}`, { method: 'DELETE', headers: candidate.headers })).status).toBe(204);
+    expect((await t.fetch(`/api/v1/files/${withdrawn.fileId}`, { headers: recruiter.headers })).status).toBe(404);
+    // The candidate's own URL is untouched by the withdrawal.
+    expect((await fetch(ownUrl.url)).status).toBe(200);
+    if (local) {
+      const refused = await fetch(orgUrl.url);
+      expect([refused.status, (await json(refused)).code]).toEqual([404, 'not_found']);
+      const audit = await t.runtime.db.selectFrom('audit_events').select(['action', 'outcome', 'actor_id']).where('file_id', '=', withdrawn.fileId).where('action', '=', 'file.download_url_refused').execute();
+      expect(audit).toEqual([{ action: 'file.download_url_refused', outcome: 'denied', actor_id: recruiter.user.id }]);
+    }
+
+    const deleted = await shareFile('Mary Jackson');
+    const beforeDelete = await downloadUrl(recruiter, deleted.fileId);
+    const ownBeforeDelete = await downloadUrl(candidate, deleted.fileId);
+    expect((await fetch(beforeDelete.url)).status).toBe(200);
+    expect((await t.fetch(`/api/v1/files/${deleted.fileId}`, { method: 'DELETE', headers: candidate.headers })).status).toBe(204);
+    expect((await t.fetch(`/api/v1/files/${deleted.fileId}`, { headers: recruiter.headers })).status).toBe(404);
+    if (local) {
+      for (const url of [beforeDelete.url, ownBeforeDelete.url]) expect((await fetch(url)).status).toBe(404);
+    }
+  });
+
   it('deleting a recruiter-uploaded candidate erases its resume', async () => {
     const added = await t.fetch(`/api/v1/jobs/${jobId}/candidates`, {
       method: 'POST',

@@ -142,6 +142,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'A pre-signed download URL',
+          description:
+            'Valid for DOWNLOAD_URL_TTL_SECONDS (1 hour by default); for a file the organization sees through a candidate’s application, at most SHARED_DOWNLOAD_URL_TTL_SECONDS (5 minutes by default). On local storage the URL is checked again whenever it is used: once the file is deleted or the caller’s access ends (the application withdrawn, the API key revoked), it answers 404.',
           params: IdParams,
           querystring: VersionQuery,
           response: { 200: Type.Object({ url: Type.String(), expires_at: Type.String({ format: 'date-time' }), version: Type.Integer() }), ...problemResponses(401, 404, 423) },
