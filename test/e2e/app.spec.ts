@@ -70,7 +70,7 @@ test('sign in and register pages validate and explain', async () => {
   await expect(password).toHaveAttribute('type', 'text');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByText('Use at least 10 characters.')).toBeVisible();
-  await expect(page.getByText(/Recruiters need an organization name/)).toBeVisible();
+  await expect(page.getByText(/Name your organization, or paste the invitation code/)).toBeVisible();
   await expectAccessible(page, 'register');
   await screenshot(page, 'register');
 });
@@ -332,6 +332,64 @@ test('keyboard: skip link, then sign out and back in', async () => {
   await page.getByLabel('Password', { exact: true }).press('Enter');
   await expect(page.getByRole('heading', { name: 'Jobs' })).toBeVisible();
   await expect(page.getByRole('link', { name: JOB.title })).toBeVisible();
+});
+
+test('an admin invites a recruiter with a link shown once, which joins the organization; revoked invitations end', async ({ browser }) => {
+  const admin = await open(browser);
+  const invitee = await open(browser);
+  const inviteeEmail = `ines-${run}@example.com`;
+  try {
+    const created = await admin.page.request.post('/api/v1/auth/register', {
+      data: { email: `owen-${run}@example.com`, password: recruiter.password, name: 'Owen Owner', role: 'recruiter', org_name: 'Invite Co' },
+    });
+    expect(created.status()).toBe(201);
+    const page = admin.page;
+    await page.goto('/admin/members');
+    await expect(page.getByRole('heading', { name: 'Members of Invite Co' })).toBeVisible();
+    await expect(page.getByText('No pending invitations.')).toBeVisible();
+    await page.getByLabel('Email').fill(inviteeEmail);
+    await page.getByLabel('Role').selectOption('admin');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect(page.getByText(/is invited\. Send them this link now: it is shown only once/)).toBeVisible();
+    const link = page.getByLabel('Invitation link');
+    await expect(link).toHaveValue(/\/register#invitation=vitae_inv_[\w-]{43}$/);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+    const url = await link.inputValue();
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).navigator.clipboard.readText())).toBe(url);
+    await expect(page.getByRole('table', { name: 'Pending invitations' })).toContainText(inviteeEmail);
+    await expectAccessible(page, 'members with an invitation');
+
+    // The invitee opens the link: a recruiter account joining with the code, no organization to name.
+    await invitee.page.goto(url);
+    await expect(invitee.page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+    await expect(invitee.page).not.toHaveURL(/invitation=/);
+    await expect(invitee.page.getByRole('radio', { name: /Hiring/ })).toBeChecked();
+    await expect(invitee.page.getByLabel('Invitation code')).toHaveValue(url.split('#invitation=')[1]!);
+    await expect(invitee.page.getByLabel('Organization name')).toHaveCount(0);
+    await invitee.page.getByLabel('Full name').fill('Ines Invitee');
+    await invitee.page.getByLabel('Email').fill(inviteeEmail.toUpperCase());
+    await invitee.page.getByLabel('Password', { exact: true }).fill(recruiter.password);
+    await invitee.page.getByRole('button', { name: 'Create account' }).click();
+    await expect(invitee.page).toHaveURL(/\/jobs$/);
+    await expect(invitee.page.getByRole('link', { name: 'Members' })).toBeVisible();
+
+    await page.reload();
+    await expect(page.getByRole('table', { name: 'Members' })).toContainText(inviteeEmail.toUpperCase());
+    await expect(page.getByText('No pending invitations.')).toBeVisible();
+
+    await page.getByLabel('Email').fill(`never-${run}@example.com`);
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect(page.getByRole('table', { name: 'Pending invitations' })).toContainText(`never-${run}@example.com`);
+    await page.getByRole('button', { name: `Revoke the invitation of never-${run}@example.com` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke invitation' }).click();
+    await expect(page.getByText('No pending invitations.')).toBeVisible();
+    await expect(page.getByLabel('Invitation link')).toHaveCount(0);
+    expect([...admin.errors, ...invitee.errors]).toEqual([]);
+  } finally {
+    await admin.context.close();
+    await invitee.context.close();
+  }
 });
 
 test('no console errors on any page', async () => {

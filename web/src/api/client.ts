@@ -32,6 +32,7 @@ import type {
   JobInput,
   Member,
   MemberAdded,
+  Invitation,
   MyApplication,
   Page,
   Problem,
@@ -345,6 +346,14 @@ export class VitaeClient {
 
   addMember(orgId: string, email: string, orgRole: 'admin' | 'member' = 'member'): Promise<MemberAdded> {
     return this.request('POST', `/orgs/${enc(orgId)}/members`, { body: { email, org_role: orgRole } });
+  }
+
+  async listInvitations(orgId: string, status?: Invitation['status']): Promise<Invitation[]> {
+    return (await this.request<{ items: Invitation[] }>('GET', `/orgs/${enc(orgId)}/invitations${status ? `?status=${status}` : ''}`)).items;
+  }
+
+  cancelInvitation(orgId: string, invitationId: string): Promise<void> {
+    return this.request('DELETE', `/orgs/${enc(orgId)}/invitations/${enc(invitationId)}`);
   }
 
   async listApiKeys(): Promise<ApiKey[]> {

@@ -27,6 +27,8 @@ export interface RegisterInput {
   name: string;
   role: Role;
   org_name?: string;
+  /** Recruiters joining an organization: the token from its admin's invitation. */
+  invitation_token?: string;
 }
 
 export interface Page<T> {
@@ -229,6 +231,23 @@ export interface MemberAdded {
   email: string;
   org_role: string;
   user?: Member;
+  /** `invited` only; the token and its link are shown this once. */
+  invitation?: Invitation;
+  invitation_token?: string;
+  invitation_url?: string;
+}
+
+export interface Invitation {
+  id: string;
+  org_id: string;
+  email: string;
+  org_role: 'admin' | 'member';
+  status: 'pending' | 'accepted' | 'expired' | 'cancelled';
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  cancelled_at: string | null;
 }
 
 export const API_KEY_SCOPES = [

@@ -4,9 +4,19 @@ import { Link, useLocation } from '../router.tsx';
 import { api } from '../session.tsx';
 import { ErrorMessage, Notice, PageTitle, TextField } from '../components/ui.tsx';
 
-type Errors = Partial<Record<'email' | 'password' | 'name' | 'org_name' | 'role', string>>;
+type Errors = Partial<Record<'email' | 'password' | 'name' | 'org_name' | 'invitation_token' | 'role', string>>;
 
 const PASSWORD_MIN = 10;
+
+/**
+ * An invitation link carries its token in the fragment (`/register#invitation=…`), which browsers
+ * never send to a server. It is read once, then removed from the address bar and the history.
+ */
+function takeInvitationToken(): string {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('invitation') ?? '';
+  if (token) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+  return token;
+}
 
 /** Sign in and register. Validation mirrors the API's; the API's own problems are shown next to their field. */
 export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
@@ -16,8 +26,10 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
   const [password, setPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
   const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('candidate');
+  const [invitationToken, setInvitationToken] = useState(() => (register ? takeInvitationToken() : ''));
+  const [role, setRole] = useState<Role>(invitationToken ? 'recruiter' : 'candidate');
   const [orgName, setOrgName] = useState('');
+  const joining = role === 'recruiter' && invitationToken.trim() !== '';
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -28,7 +40,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
     if (register) {
       if (password.length < PASSWORD_MIN) found.password = `Use at least ${PASSWORD_MIN} characters.`;
       if (!name.trim()) found.name = 'Enter your name.';
-      if (role === 'recruiter' && !orgName.trim()) found.org_name = 'Recruiters need an organization name (or an invitation from its admin).';
+      if (role === 'recruiter' && !orgName.trim() && !invitationToken.trim()) found.org_name = 'Name your organization, or paste the invitation code its admin sent you.';
     } else if (!password) found.password = 'Enter your password.';
     return found;
   };
@@ -46,13 +58,17 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
     setBusy(true);
     try {
       if (register) {
-        await api.register({ email: email.trim(), password, name: name.trim(), role, ...(role === 'recruiter' && orgName.trim() ? { org_name: orgName.trim() } : {}) });
+        const organization = role !== 'recruiter' ? {} : joining ? { invitation_token: invitationToken.trim() } : orgName.trim() ? { org_name: orgName.trim() } : {};
+        await api.register({ email: email.trim(), password, name: name.trim(), role, ...organization });
       } else {
         await api.login(email.trim(), password);
       }
       // The session listener re-renders the app, which routes to the home page.
     } catch (error) {
-      if (error instanceof ApiError && error.field && ['email', 'password', 'name', 'org_name', 'role'].includes(error.field)) {
+      if (error instanceof ApiError && (error.code === 'invalid_invitation' || error.code === 'invitation_expired')) {
+        setErrors({ invitation_token: error.detail });
+        document.querySelector<HTMLElement>('[name="invitation_token"]')?.focus();
+      } else if (error instanceof ApiError && error.field && ['email', 'password', 'name', 'org_name', 'invitation_token', 'role'].includes(error.field)) {
         setErrors({ [error.field]: error.detail });
         document.querySelector<HTMLElement>(`[name="${error.field}"]`)?.focus();
       } else setFormError(error);
@@ -126,7 +142,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
               </p>
             )}
           </div>
-          {register && role === 'recruiter' && (
+          {register && role === 'recruiter' && !joining && (
             <TextField
               label="Organization name"
               name="org_name"
@@ -135,6 +151,19 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
               onChange={(event) => setOrgName(event.target.value)}
               error={errors.org_name}
               hint="Creates your organization; you become its admin."
+            />
+          )}
+          {register && role === 'recruiter' && (
+            <TextField
+              label="Invitation code"
+              name="invitation_token"
+              autoComplete="off"
+              spellCheck={false}
+              className="mono"
+              value={invitationToken}
+              onChange={(event) => setInvitationToken(event.target.value)}
+              error={errors.invitation_token}
+              hint={joining ? 'Joins the organization that invited you. Use the email address the invitation was sent to.' : 'Invited by an organization? Paste the code from your invitation instead.'}
             />
           )}
           <button type="submit" className="button button-primary button-block" disabled={busy}>
