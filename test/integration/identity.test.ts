@@ -301,12 +301,15 @@ describe('organizations and API keys', () => {
 
   it('documents the identity routes in the OpenAPI spec', async () => {
     const spec = await json(await t.fetch('/openapi.json'));
-    for (const [path, method] of [['/api/v1/auth/register', 'post'], ['/api/v1/auth/login', 'post'], ['/api/v1/auth/refresh', 'post'], ['/api/v1/auth/me', 'get'], ['/api/v1/orgs/{org_id}/members', 'post'], ['/api/v1/orgs/{org_id}/members', 'get'], ['/api/v1/api-keys', 'post'], ['/api/v1/api-keys/{id}', 'delete']] as const) {
+    for (const [path, method] of [['/api/v1/auth/register', 'post'], ['/api/v1/auth/login', 'post'], ['/api/v1/auth/refresh', 'post'], ['/api/v1/auth/me', 'get'], ['/api/v1/orgs/{org_id}/members', 'post'], ['/api/v1/orgs/{org_id}/members', 'get'], ['/api/v1/orgs/{org_id}/invitations', 'get'], ['/api/v1/orgs/{org_id}/invitations/{invitation_id}', 'delete'], ['/api/v1/api-keys', 'post'], ['/api/v1/api-keys/{id}', 'delete']] as const) {
       const operation = spec.paths[path]?.[method];
       expect(operation?.tags, `${method} ${path}`).toContain('identity');
       expect(operation.summary).toBeTruthy();
     }
     expect(spec.paths['/api/v1/auth/login'].post.security).toEqual([]);
+    const invited = spec.paths['/api/v1/orgs/{org_id}/members'].post.responses['201'].content['application/json'].schema.properties;
+    expect(Object.keys(invited)).toEqual(expect.arrayContaining(['invitation', 'invitation_token', 'invitation_url']));
+    expect(Object.keys(spec.paths['/api/v1/auth/register'].post.requestBody.content['application/json'].schema.properties)).toContain('invitation_token');
   });
 
   it('refuses unknown scopes', async () => {
