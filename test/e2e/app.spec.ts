@@ -344,7 +344,11 @@ test('an admin invites a recruiter with a link shown once, which joins the organ
     });
     expect(created.status()).toBe(201);
     const page = admin.page;
-    await page.goto('/admin/members');
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill(`owen-${run}@example.com`);
+    await page.getByLabel('Password', { exact: true }).fill(recruiter.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Members' }).click();
     await expect(page.getByRole('heading', { name: 'Members of Invite Co' })).toBeVisible();
     await expect(page.getByText('No pending invitations.')).toBeVisible();
     await page.getByLabel('Email').fill(inviteeEmail);
