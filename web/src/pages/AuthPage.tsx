@@ -65,10 +65,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
       }
       // The session listener re-renders the app, which routes to the home page.
     } catch (error) {
-      if (error instanceof ApiError && (error.code === 'invalid_invitation' || error.code === 'invitation_expired')) {
-        setErrors({ invitation_token: error.detail });
-        document.querySelector<HTMLElement>('[name="invitation_token"]')?.focus();
-      } else if (error instanceof ApiError && error.field && ['email', 'password', 'name', 'org_name', 'invitation_token', 'role'].includes(error.field)) {
+      if (error instanceof ApiError && error.field && ['email', 'password', 'name', 'org_name', 'invitation_token', 'role'].includes(error.field)) {
         setErrors({ [error.field]: error.detail });
         document.querySelector<HTMLElement>(`[name="${error.field}"]`)?.focus();
       } else setFormError(error);
