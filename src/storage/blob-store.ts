@@ -78,7 +78,8 @@ export interface DownloadGrant {
 
 export interface PresignGetOptions {
   expiresInSeconds: number;
-  grant: DownloadGrant;
+  /** For a URL to a file's version (not, e.g., to a data export, which ends with its own expiry). */
+  grant?: DownloadGrant;
   /** Sent back as the response's Content-Disposition (already RFC 6266 encoded). */
   contentDisposition?: string;
   contentType?: string;

@@ -180,7 +180,7 @@ export class LocalBlobStore implements BlobStore {
       expires,
       ...(options.contentType ? { contentType: options.contentType } : {}),
       ...(options.contentDisposition ? { contentDisposition: options.contentDisposition } : {}),
-      download: options.grant,
+      ...(options.grant ? { download: options.grant } : {}),
     });
     return { url: `${this.publicUrl}/blobs/${key}?${params}`, method: 'GET', headers: {}, expiresAt: new Date(expires * 1000) };
   }

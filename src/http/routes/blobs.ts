@@ -73,8 +73,8 @@ export const blobRoutes: FastifyPluginAsync<BlobRouteOptions> = async (app, { st
     const grant = verify(store, request, reply);
     if (!grant) return reply;
     const key = keyOf(request);
-    // A URL without a grantee predates grants: it is not served, so that no URL outlives the access it was issued for.
-    if (!grant.download || !(await grantHolds(grant.download, key, request))) return sendProblem(request, reply, 404, 'not_found', 'No such object.');
+    // Every URL to a file's version names its grantee (URLs without one are for other objects, such as data exports).
+    if (grant.download && !(await grantHolds(grant.download, key, request))) return sendProblem(request, reply, 404, 'not_found', 'No such object.');
     const info = await store.head(key);
     if (!info) return sendProblem(request, reply, 404, 'not_found', 'No such object.');
     const asked = typeof request.headers.range === 'string' ? parseRange(request.headers.range, info.size) : null;
