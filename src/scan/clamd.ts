@@ -53,6 +53,18 @@ export class ClamdScanner implements Scanner {
   }
 
   async scan(subject: ScanSubject): Promise<ScanVerdict> {
+    try {
+      return await this.scanOnce(subject);
+    } catch (error) {
+      // clamd refuses a stream over its size limit by answering and closing at once; when the
+      // close reaches this side's write before the answer is read, the answer is lost with the
+      // socket. One more try almost always reads it; a clamd that is really gone fails again.
+      if (!(error instanceof DependencyUnavailable) || !isResetWhileSending(error)) throw error;
+      return this.scanOnce(subject);
+    }
+  }
+
+  private async scanOnce(subject: ScanSubject): Promise<ScanVerdict> {
     const engineVersion = await this.version();
     const reply = await this.command('zINSTREAM\0', async (socket, answered) => {
       const source = await subject.open();
@@ -168,4 +180,9 @@ export function parseReply(reply: string, engineVersion?: string): ScanVerdict {
     return { result: 'rejected', reason: 'too_large_to_scan', detail: 'The file is larger than clamd accepts (StreamMaxLength).', ...base };
   }
   throw new DependencyUnavailable('scanner', `clamd could not scan the file: ${text || 'empty reply'}`);
+}
+
+function isResetWhileSending(error: DependencyUnavailable): boolean {
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ECONNRESET';
 }

@@ -9,12 +9,12 @@ export interface Session {
 }
 
 /** Registers a user through the API and returns its bearer token. */
-export async function register(t: TestApp, options: { role: 'candidate' | 'recruiter'; orgName?: string; email?: string; name?: string }): Promise<Session> {
+export async function register(t: TestApp, options: { role: 'candidate' | 'recruiter'; orgName?: string; email?: string; name?: string; invitationToken?: string }): Promise<Session> {
   const email = options.email ?? `${options.role}-${randomBytes(5).toString('hex')}@example.test`;
   const response = await t.fetch('/api/v1/auth/register', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'correct horse battery staple', name: options.name ?? 'Test Person', role: options.role, ...(options.orgName ? { org_name: options.orgName } : {}) }),
+    body: JSON.stringify({ email, password: 'correct horse battery staple', name: options.name ?? 'Test Person', role: options.role, ...(options.orgName ? { org_name: options.orgName } : {}), ...(options.invitationToken ? { invitation_token: options.invitationToken } : {}) }),
   });
   expect(response.status, await response.clone().text()).toBe(201);
   const body = (await response.json()) as { user: Session['user']; access_token: string };

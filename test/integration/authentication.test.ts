@@ -21,8 +21,9 @@ beforeAll(async () => {
   });
   admin = await register(t, { role: 'recruiter', orgName: 'Guarded Ltd' });
   const memberEmail = email('member');
-  expect((await post('/api/v1/orgs/' + admin.user.org_id + '/members', { email: memberEmail }, admin.headers)).status).toBe(201);
-  member = await register(t, { role: 'recruiter', email: memberEmail });
+  const invited = await post('/api/v1/orgs/' + admin.user.org_id + '/members', { email: memberEmail }, admin.headers);
+  expect(invited.status).toBe(201);
+  member = await register(t, { role: 'recruiter', email: memberEmail, invitationToken: (await json(invited)).invitation_token });
   candidate = await register(t, { role: 'candidate' });
 });
 afterAll(async () => t?.close());

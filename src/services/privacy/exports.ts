@@ -153,6 +153,9 @@ export class DataExports {
     const output = zip.outputStream as Readable;
     // yazl reports its own errors as events and does not forward a source stream's: both end the output, which aborts the write.
     zip.on('error', (error: Error) => output.destroy(error));
+    // The blob store's write owns the output's errors while it reads it; an entry that fails after
+    // that write has given up must not become an unhandled 'error' event that ends the process.
+    output.on('error', () => {});
     zip.addBuffer(Buffer.from(JSON.stringify(data, null, 2)), 'data.json');
     for (const file of archived) {
       zip.addReadStreamLazy(file.path, (callback) => {
