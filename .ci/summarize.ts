@@ -28,7 +28,11 @@ function vitestCounts(report: Report): Counts {
   const brokenFiles = report.testResults.filter((suite) => suite.status === 'failed' && suite.message).length;
   const failed = report.numFailedTests + brokenFiles;
   // Unhandled errors fail the run without failing a test: the closing line must say so too.
-  return { passed: report.numPassedTests, failed: failed === 0 && report.success === false ? 1 : failed, skipped: report.numPendingTests + report.numTodoTests };
+  return {
+    passed: report.numPassedTests,
+    failed: failed === 0 && report.success === false ? 1 : failed,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
 }
 
 function playwrightCounts(report: PlaywrightReport): Counts {

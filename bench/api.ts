@@ -19,7 +19,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { median, startVitae } from './support/vitae-process.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string', default: 'embedded' }, duration: { type: 'string', default: '10' }, repeat: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { db: { type: 'string', default: 'embedded' }, duration: { type: 'string', default: '10' }, repeat: { type: 'string', default: '3' } },
+});
 const duration = Number(values.duration);
 const repeat = Number(values.repeat);
 const MB = 1024 * 1024;
@@ -54,7 +56,8 @@ async function rate(options: Load, connections = 50): Promise<{ rps: number; mea
     errors: runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
   };
 }
-const show = (r: Awaited<ReturnType<typeof rate>>) => `${r.rps} req/s, mean ${r.mean.toFixed(2)} ms, p50 ${r.p50} ms, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ''}`;
+const show = (r: Awaited<ReturnType<typeof rate>>) =>
+  `${r.rps} req/s, mean ${r.mean.toFixed(2)} ms, p50 ${r.p50} ms, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ''}`;
 
 const initiate: Load = {
   url: `${base}/files/upload/initiate`,
@@ -96,7 +99,9 @@ function send(url: string, method: string, headers: Record<string, string | numb
 /** A multipart upload to POST /files, the file streamed from disk. */
 async function uploadFile(file: string, category: string, filename: string): Promise<{ id: string }> {
   const boundary = `bench${randomUUID()}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="category"\r\n\r\n${category}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="category"\r\n\r\n${category}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const body = Readable.from(
     (async function* () {
@@ -111,7 +116,12 @@ async function uploadFile(file: string, category: string, filename: string): Pro
 }
 
 async function rawUpload(file: string): Promise<void> {
-  const { status } = await send(`${rawOrigin}/upload`, 'POST', { 'content-type': 'application/octet-stream' }, createReadStream(file, { highWaterMark: 256 * 1024 }));
+  const { status } = await send(
+    `${rawOrigin}/upload`,
+    'POST',
+    { 'content-type': 'application/octet-stream' },
+    createReadStream(file, { highWaterMark: 256 * 1024 }),
+  );
   if (status !== 201) throw new Error(`raw upload answered ${status}`);
 }
 
@@ -162,14 +172,20 @@ for (let i = 0; i < 3; i += 1) {
   rawHundred.push(100 / ((await timed(() => rawUpload(hundredMb))) / 1000));
 }
 const hundredPeak = await sampler.stop();
-row('upload 100 MB through the API, median of 3', `${median(hundred).toFixed(0)} MB/s (${Math.round((100 * median(hundred)) / median(rawHundred))}% of raw); server RSS +${((hundredPeak - rssBefore) / MB).toFixed(0)} MB`, `${median(rawHundred).toFixed(0)} MB/s`);
+row(
+  'upload 100 MB through the API, median of 3',
+  `${median(hundred).toFixed(0)} MB/s (${Math.round((100 * median(hundred)) / median(rawHundred))}% of raw); server RSS +${((hundredPeak - rssBefore) / MB).toFixed(0)} MB`,
+  `${median(rawHundred).toFixed(0)} MB/s`,
+);
 
 const tenMb = await sourceFile(10, 'import.csv');
 for (const concurrency of [20, 50]) {
   const before = await vitae.rss();
   const peak = vitae.sampleRss();
   let succeeded = 0;
-  const seconds = (await timed(() => Promise.all(Array.from({ length: concurrency }, () => uploadFile(tenMb, 'csv_import', 'import.csv').then(() => (succeeded += 1)))))) / 1000;
+  const seconds =
+    (await timed(() => Promise.all(Array.from({ length: concurrency }, () => uploadFile(tenMb, 'csv_import', 'import.csv').then(() => (succeeded += 1)))))) /
+    1000;
   const peakRss = await peak.stop();
   const rawSeconds = (await timed(() => Promise.all(Array.from({ length: concurrency }, () => rawUpload(tenMb))))) / 1000;
   row(
@@ -209,7 +225,9 @@ row('GET /files?limit=50, 1,000,000 rows, 1 connection', show(await rate(firstPa
 row('GET /files?limit=50, 1,000,000 rows, 50 connections', show(await rate(firstPage)));
 row('the same, a later page (cursor), 1 connection', show(await rate(laterPage, 1)));
 
-console.log(`\n### API on ${values.db === 'system' ? 'the system PostgreSQL' : 'the embedded PostgreSQL'}, local disk; ${repeat} × ${duration} s per load test after a 2 s warm-up\n`);
+console.log(
+  `\n### API on ${values.db === 'system' ? 'the system PostgreSQL' : 'the embedded PostgreSQL'}, local disk; ${repeat} × ${duration} s per load test after a 2 s warm-up\n`,
+);
 console.log('| what | Vitae | raw node:http |\n|---|---|---|');
 console.log(rows.join('\n'));
 

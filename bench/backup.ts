@@ -28,8 +28,13 @@ const size = Number(values['size-mb']) * MB;
 
 const dir = await mkdtemp(path.join(tmpdir(), 'vitae-bench-backup-'));
 await chmod(dir, 0o755);
-const store = (name: string) => new LocalBlobStore({ root: path.join(dir, name), publicUrl: 'http://127.0.0.1', signingSecret: randomBytes(32).toString('hex') });
-const secrets = { jwtSecret: randomBytes(32).toString('hex'), urlSigningSecret: randomBytes(32).toString('hex'), webhookSecretsKey: randomBytes(32).toString('hex') };
+const store = (name: string) =>
+  new LocalBlobStore({ root: path.join(dir, name), publicUrl: 'http://127.0.0.1', signingSecret: randomBytes(32).toString('hex') });
+const secrets = {
+  jwtSecret: randomBytes(32).toString('hex'),
+  urlSigningSecret: randomBytes(32).toString('hex'),
+  webhookSecretsKey: randomBytes(32).toString('hex'),
+};
 const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
@@ -49,7 +54,10 @@ try {
   for (let i = 0; i < count; i++) await source.put(`org-bench/resume/${String(i).padStart(5, '0')}/1`, Readable.from([randomBytes(size)]));
   const total = count * size;
 
-  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
   console.log(`${count} blobs of ${size / MB} MB (${(total / MB).toFixed(0)} MB), load average before: ${load()}`);
 
   const time = async (run: () => Promise<unknown>) => {
@@ -62,8 +70,12 @@ try {
     await cp(path.join(dir, 'blobs'), path.join(dir, 'plain-copy'), { recursive: true });
     execFileSync('sync');
   });
-  const backupSeconds = await time(() => createBackup({ directory: path.join(dir, 'backup'), databaseUrl: embedded.connectionString, store: source, secrets, copyBlobs: true }));
-  const restoreSeconds = await time(() => restoreBackup({ directory: path.join(dir, 'backup'), databaseUrl: embedded.urlFor('restored'), store: store('restored-blobs'), secrets, force: false }));
+  const backupSeconds = await time(() =>
+    createBackup({ directory: path.join(dir, 'backup'), databaseUrl: embedded.connectionString, store: source, secrets, copyBlobs: true }),
+  );
+  const restoreSeconds = await time(() =>
+    restoreBackup({ directory: path.join(dir, 'backup'), databaseUrl: embedded.urlFor('restored'), store: store('restored-blobs'), secrets, force: false }),
+  );
   const rate = (seconds: number) => `${(total / MB / seconds).toFixed(0)} MB/s (${seconds.toFixed(1)} s)`;
   console.log('| step | throughput |');
   console.log('|---|---|');

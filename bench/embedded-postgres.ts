@@ -24,20 +24,24 @@ async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
 
 /** Autocommitted single-row inserts, each acknowledged only once its WAL is flushed to disk. */
 async function insertRate(url: string, connections: number): Promise<number> {
-  const clients = await Promise.all(Array.from({ length: connections }, async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    return client;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      return client;
+    }),
+  );
   const until = performance.now() + seconds * 1000;
-  const counts = await Promise.all(clients.map(async (client) => {
-    let count = 0;
-    while (performance.now() < until) {
-      await client.query('INSERT INTO bench_rows (note) VALUES ($1)', ['a row of a few bytes']);
-      count++;
-    }
-    return count;
-  }));
+  const counts = await Promise.all(
+    clients.map(async (client) => {
+      let count = 0;
+      while (performance.now() < until) {
+        await client.query('INSERT INTO bench_rows (note) VALUES ($1)', ['a row of a few bytes']);
+        count++;
+      }
+      return count;
+    }),
+  );
   await Promise.all(clients.map((client) => client.end()));
   return counts.reduce((sum, count) => sum + count, 0) / seconds;
 }

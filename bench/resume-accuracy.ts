@@ -43,7 +43,12 @@ export async function measureAccuracy(): Promise<Accuracy> {
     check('name', fields.name?.toLocaleLowerCase() === expected.name.toLocaleLowerCase(), fields.name, expected.name);
     check('email', fields.email === expected.email, fields.email, expected.email);
     check('phone', fields.phone === expected.phone, fields.phone, expected.phone);
-    check('experience', fields.experienceYears !== null && Math.abs(fields.experienceYears - expected.experienceYears) <= 0.5, fields.experienceYears, expected.experienceYears);
+    check(
+      'experience',
+      fields.experienceYears !== null && Math.abs(fields.experienceYears - expected.experienceYears) <= 0.5,
+      fields.experienceYears,
+      expected.experienceYears,
+    );
     const want = new Set(expected.skills);
     const extra = fields.skills.filter((skill) => !want.has(skill));
     const missing = expected.skills.filter((skill) => !fields.skills.includes(skill));
@@ -71,12 +76,18 @@ export async function measureAccuracy(): Promise<Accuracy> {
 if (import.meta.main) {
   const result = await measureAccuracy();
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  console.log(`Labeled set: ${result.n} resumes (${Object.entries(result.byFormat).map(([format, count]) => `${count} ${format}`).join(', ')}); ${result.msPerResume.toFixed(1)} ms per resume (extract + parse)\n`);
+  console.log(
+    `Labeled set: ${result.n} resumes (${Object.entries(result.byFormat)
+      .map(([format, count]) => `${count} ${format}`)
+      .join(', ')}); ${result.msPerResume.toFixed(1)} ms per resume (extract + parse)\n`,
+  );
   console.log('| field | result | target |\n|---|---|---|');
   console.log(`| email | ${pct(result.email)} | ≥ 98% |`);
   console.log(`| phone (E.164) | ${pct(result.phone)} | ≥ 98% |`);
   console.log(`| name | ${pct(result.name)} | ≥ 95% |`);
-  console.log(`| skills F1 | ${result.skills.f1.toFixed(3)} (precision ${result.skills.precision.toFixed(3)}, recall ${result.skills.recall.toFixed(3)}) | ≥ 0.90 |`);
+  console.log(
+    `| skills F1 | ${result.skills.f1.toFixed(3)} (precision ${result.skills.precision.toFixed(3)}, recall ${result.skills.recall.toFixed(3)}) | ≥ 0.90 |`,
+  );
   console.log(`| experience within ±0.5 years | ${pct(result.experience)} | — |`);
   if (result.misses.length) console.log(`\nMisses:\n${result.misses.map((miss) => `- ${miss}`).join('\n')}`);
 }

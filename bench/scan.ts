@@ -61,7 +61,9 @@ try {
   const version = await scanner.version();
   log('## Malware scanning');
   log();
-  log(`Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/scan.ts\`: ${version}, test signatures, \`DisableCache yes\`, clamd on loopback TCP; Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 1024 ** 3)} GB.`);
+  log(
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/scan.ts\`: ${version}, test signatures, \`DisableCache yes\`, clamd on loopback TCP; Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 1024 ** 3)} GB.`,
+  );
   log(`Median of ${RUNS} runs, each on a fresh file; Vitae and \`clamdscan --stream -c <the same clamd.conf>\` alternate on the same file.`);
   log('`clamdscan` time includes starting the process (~its own fixed cost, shown by the 1-byte row).');
   log();
@@ -126,7 +128,9 @@ try {
   await scanner.scan(subjectOf(big, 50 * MB));
   clearInterval(sampler);
   log();
-  log(`Streaming a 50 MB file through ClamdScanner: peak RSS ${((rssPeak - rssBefore) / MB).toFixed(1)} MB above the RSS before the scan (${(rssBefore / MB).toFixed(0)} MB): no whole-file buffer.`);
+  log(
+    `Streaming a 50 MB file through ClamdScanner: peak RSS ${((rssPeak - rssBefore) / MB).toFixed(1)} MB above the RSS before the scan (${(rssBefore / MB).toFixed(0)} MB): no whole-file buffer.`,
+  );
 
   // Concurrency: 100 files of 1 MB at once.
   const files: string[] = [];
@@ -141,10 +145,12 @@ try {
   const errors = settled.filter((result) => result.status === 'rejected');
   const clean = settled.filter((result) => result.status === 'fulfilled' && result.value.result === 'clean').length;
   log();
-  log(`100 files of 1 MB scanned at once (clamd MaxThreads 8): ${clean} clean, ${errors.length} errors, ${(elapsed / 1000).toFixed(2)} s in all, ${(100 / (elapsed / 1000)).toFixed(1)} files/s.`);
+  log(
+    `100 files of 1 MB scanned at once (clamd MaxThreads 8): ${clean} clean, ${errors.length} errors, ${(elapsed / 1000).toFixed(2)} s in all, ${(100 / (elapsed / 1000)).toFixed(1)} files/s.`,
+  );
   if (errors.length > 0) log(`First error: ${String((errors[0] as PromiseRejectedResult).reason)}`);
   log();
-  log('Target (issue 5): Vitae at most 1.2× the direct `clamdscan --stream` time. The scan itself is clamd\'s work (random bytes cost it more than text);');
+  log("Target (issue 5): Vitae at most 1.2× the direct `clamdscan --stream` time. The scan itself is clamd's work (random bytes cost it more than text);");
   log('Vitae adds one TCP connection and 64 KiB length-prefixed frames written with backpressure, and saves the process start that clamdscan pays.');
   log('Figures move with the load of the machine (a shared CI box here): compare the ratio column, not absolute times.');
 } finally {

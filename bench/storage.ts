@@ -79,7 +79,9 @@ try {
     const m = Object.fromEntries(Object.entries(figures).map(([name, xs]) => [name, median(xs)])) as Record<string, number>;
     const pct = (name: string) => `${Math.round((m[name]! / m.baseline!) * 100)}%`;
     const cell = (name: string) => `${m[name]!.toFixed(0)} (${pct(name)})`;
-    rows.push(`| ${size} MB | ${m.baseline!.toFixed(0)} | ${cell('baseline fsync')} | ${cell('local put')} | ${cell('local get')} | ${cell('s3 put')} | ${cell('s3 get')} |`);
+    rows.push(
+      `| ${size} MB | ${m.baseline!.toFixed(0)} | ${cell('baseline fsync')} | ${cell('local put')} | ${cell('local get')} | ${cell('s3 put')} | ${cell('s3 get')} |`,
+    );
     await rm(source);
   }
 } finally {

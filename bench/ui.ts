@@ -12,7 +12,9 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { startVitae } from './support/vitae-process.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, out: { type: 'string', default: 'bench/results/ui.md' }, candidates: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '15' }, out: { type: 'string', default: 'bench/results/ui.md' }, candidates: { type: 'string', default: '200' } },
+});
 const runs = Number(values.runs);
 const count = Number(values.candidates);
 const dist = 'web/dist';
@@ -34,13 +36,34 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 // ---- a server with a job of 200 scored candidates -------------------------------------------
 const vitae = await startVitae({ env: { NODE_ENV: 'development', WORKER_CONCURRENCY: '4' } });
 const { origin, base, auth, account } = vitae;
-const job = (await (await fetch(`${base}/jobs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Backend Engineer', description: 'Node.js, TypeScript and PostgreSQL services on Kubernetes.', skills: ['Node.js', 'TypeScript', 'PostgreSQL', 'Kubernetes'], nice_to_have_skills: ['React'] }) })).json()) as { id: string };
+const job = (await (
+  await fetch(`${base}/jobs`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      title: 'Backend Engineer',
+      description: 'Node.js, TypeScript and PostgreSQL services on Kubernetes.',
+      skills: ['Node.js', 'TypeScript', 'PostgreSQL', 'Kubernetes'],
+      nice_to_have_skills: ['React'],
+    }),
+  })
+).json()) as { id: string };
 
 const SKILLS = ['Node.js', 'TypeScript', 'PostgreSQL', 'Kubernetes', 'React', 'Python', 'Go', 'AWS', 'Docker', 'Kafka'];
 const form = new FormData();
 for (let i = 0; i < count; i++) {
   const skills = SKILLS.filter((_, k) => (i + k) % 3 !== 0 && (i * 7 + k) % 5 !== 0);
-  const text = [`Person${i} Candidate${String.fromCharCode(65 + (i % 26))}`, `person${i}@example.test`, '', 'Skills', skills.join(', '), '', 'Experience', `Engineer, Company ${i} (${2024 - (i % 12)} - 2025)`, `Built services with ${skills.slice(0, 3).join(', ')}.`].join('\n');
+  const text = [
+    `Person${i} Candidate${String.fromCharCode(65 + (i % 26))}`,
+    `person${i}@example.test`,
+    '',
+    'Skills',
+    skills.join(', '),
+    '',
+    'Experience',
+    `Engineer, Company ${i} (${2024 - (i % 12)} - 2025)`,
+    `Built services with ${skills.slice(0, 3).join(', ')}.`,
+  ].join('\n');
   form.append('file', new Blob([text], { type: 'text/plain' }), `person-${i}.txt`);
 }
 const started = Date.now();
@@ -54,11 +77,24 @@ for (;;) {
 
 // ---- Largest Contentful Paint in Chromium ----------------------------------------------------
 interface PageGlobals {
-  PerformanceObserver: new (callback: (list: { getEntries(): Array<{ startTime: number }> }) => void) => { observe(options: { type: string; buffered: boolean }): void };
+  PerformanceObserver: new (callback: (list: { getEntries(): Array<{ startTime: number }> }) => void) => {
+    observe(options: { type: string; buffered: boolean }): void;
+  };
   performance: { getEntriesByType(type: string): Array<{ responseEnd: number; domContentLoadedEventEnd: number }> };
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+  ],
+});
 const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
 const setup = await context.newPage();
 await setup.goto(`${origin}/signin`);
@@ -74,13 +110,19 @@ async function measure(cold: boolean): Promise<{ lcp: number; list: number }> {
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: cold });
   await page.goto(`${origin}/jobs/${job.id}`);
-  await page.locator('.ranking > li').nth(Math.min(count, 200) - 1).waitFor();
+  await page
+    .locator('.ranking > li')
+    .nth(Math.min(count, 200) - 1)
+    .waitFor();
   const list = await page.evaluate(() => (globalThis as unknown as { performance: { now(): number } }).performance.now());
   const lcp = await page.evaluate(
     () =>
       new Promise<number>((resolve) => {
         const globals = globalThis as unknown as PageGlobals;
-        new globals.PerformanceObserver((entries) => resolve(entries.getEntries().at(-1)?.startTime ?? -1)).observe({ type: 'largest-contentful-paint', buffered: true });
+        new globals.PerformanceObserver((entries) => resolve(entries.getEntries().at(-1)?.startTime ?? -1)).observe({
+          type: 'largest-contentful-paint',
+          buffered: true,
+        });
       }),
   );
   await page.close();
@@ -104,7 +146,22 @@ const quantile = (list: number[], q: number) => {
 };
 const ms = (value: number) => `${Math.round(value)} ms`;
 const row = (label: string, list: Array<{ lcp: number; list: number }>) =>
-  `| ${label} | ${ms(quantile(list.map((r) => r.lcp), 0.5))} | ${ms(quantile(list.map((r) => r.lcp), 0.95))} | ${ms(quantile(list.map((r) => r.list), 0.5))} |`;
+  `| ${label} | ${ms(
+    quantile(
+      list.map((r) => r.lcp),
+      0.5,
+    ),
+  )} | ${ms(
+    quantile(
+      list.map((r) => r.lcp),
+      0.95,
+    ),
+  )} | ${ms(
+    quantile(
+      list.map((r) => r.list),
+      0.5,
+    ),
+  )} |`;
 
 const report = `## Web app (bench/ui.ts)
 
@@ -137,7 +194,14 @@ ${row('warm', results.warm)}
 Machine load (1-minute average) ${loadBefore.toFixed(1)} before the runs and ${loadAfter.toFixed(1)} after, on ${cpus().length} CPUs: above ~1 the
 other processes' work shows in these times (Chromium, the server and the database share the CPUs).
 
-Target: LCP under 500 ms — **${quantile(results.cold.map((r) => r.lcp), 0.5) < 500 ? 'met' : 'not met'}** (cold median).
+Target: LCP under 500 ms — **${
+  quantile(
+    results.cold.map((r) => r.lcp),
+    0.5,
+  ) < 500
+    ? 'met'
+    : 'not met'
+}** (cold median).
 `;
 await mkdir(path.dirname(values.out), { recursive: true });
 await writeFile(values.out, report);

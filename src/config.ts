@@ -140,16 +140,10 @@ export function loadConfig(env: Env = loadEnv()): Config {
   const clamHost = env.CLAMAV_HOST?.trim();
   const clamSocket = env.CLAMAV_SOCKET?.trim();
   if (clamHost && clamSocket) problems.push('Set either CLAMAV_HOST or CLAMAV_SOCKET, not both');
-  const clamav = clamSocket
-    ? { socket: clamSocket }
-    : clamHost
-      ? { host: clamHost, port: read.int('CLAMAV_PORT', 3310, { min: 1, max: 65535 }) }
-      : undefined;
+  const clamav = clamSocket ? { socket: clamSocket } : clamHost ? { host: clamHost, port: read.int('CLAMAV_PORT', 3310, { min: 1, max: 65535 }) } : undefined;
   const allowNoAntivirus = read.bool('VITAE_ALLOW_NO_ANTIVIRUS', false);
   if (nodeEnv === 'production' && !clamav && !allowNoAntivirus) {
-    problems.push(
-      'NODE_ENV=production requires a malware engine: set CLAMAV_HOST or CLAMAV_SOCKET, or VITAE_ALLOW_NO_ANTIVIRUS=true to run without one',
-    );
+    problems.push('NODE_ENV=production requires a malware engine: set CLAMAV_HOST or CLAMAV_SOCKET, or VITAE_ALLOW_NO_ANTIVIRUS=true to run without one');
   }
 
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;

@@ -61,9 +61,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         databaseUrl = embedded.connectionString;
         logger.info({ reused: embedded.reused, directory: embedded.directory }, 'embedded PostgreSQL ready');
       } else {
-        throw new Error(
-          `No embedded PostgreSQL is running on ${config.database.dataDir}: start \`vitae serve\` first, or set DATABASE_URL.`,
-        );
+        throw new Error(`No embedded PostgreSQL is running on ${config.database.dataDir}: start \`vitae serve\` first, or set DATABASE_URL.`);
       }
     }
 

@@ -20,7 +20,11 @@ const NAMES = ['jwtSecret', 'urlSigningSecret', 'webhookSecretsKey'] as const;
  * secrets survive restarts.
  */
 export async function loadSecrets(config: Config): Promise<Secrets> {
-  const fromEnv: Partial<Secrets> = { jwtSecret: config.auth.jwtSecret, urlSigningSecret: config.urlSigningSecret, webhookSecretsKey: config.webhookSecretsKey };
+  const fromEnv: Partial<Secrets> = {
+    jwtSecret: config.auth.jwtSecret,
+    urlSigningSecret: config.urlSigningSecret,
+    webhookSecretsKey: config.webhookSecretsKey,
+  };
   if (NAMES.every((name) => fromEnv[name])) return fromEnv as Secrets;
 
   const file = path.join(config.dataDir, 'secrets.json');

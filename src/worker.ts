@@ -37,14 +37,22 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
     async ({ candidateId, rescoreOnly }) => (rescoreOnly ? services.processing.score(candidateId) : services.processing.parse(candidateId)),
     { concurrency },
   );
-  await queue.work<{ candidateId: string }>(JOBS.ocrCandidate, async ({ candidateId }) => services.processing.parse(candidateId, { ocr: true }), { concurrency: config.ocr.concurrency });
+  await queue.work<{ candidateId: string }>(JOBS.ocrCandidate, async ({ candidateId }) => services.processing.parse(candidateId, { ocr: true }), {
+    concurrency: config.ocr.concurrency,
+  });
   await queue.work<{ jobId: string }>(JOBS.rescoreJob, async ({ jobId }) => services.processing.rescoreJob(jobId));
-  await queue.work<{ deliveryId: string }>(JOBS.deliverWebhook, async ({ deliveryId }, job) => services.webhooks.deliver(deliveryId, { final: job.retryCount >= WEBHOOK_RETRY_LIMIT }), { concurrency });
+  await queue.work<{ deliveryId: string }>(
+    JOBS.deliverWebhook,
+    async ({ deliveryId }, job) => services.webhooks.deliver(deliveryId, { final: job.retryCount >= WEBHOOK_RETRY_LIMIT }),
+    { concurrency },
+  );
   await queue.work(JOBS.purgeQuarantine, async () => {
     const purged = await services.quarantine.purgeExpired();
     if (purged) logger.info({ purged }, 'purged quarantined files');
   });
-  await queue.work<{ exportId: string }>(JOBS.buildExport, async ({ exportId }, job) => services.exports.build(exportId, job.retryCount, job.retryCount >= EXPORT_RETRY_LIMIT));
+  await queue.work<{ exportId: string }>(JOBS.buildExport, async ({ exportId }, job) =>
+    services.exports.build(exportId, job.retryCount, job.retryCount >= EXPORT_RETRY_LIMIT),
+  );
   await queue.work(JOBS.purgeExpiredExports, async () => {
     const purged = await services.exports.purgeExpired();
     if (purged) logger.info({ purged }, 'purged expired data exports');

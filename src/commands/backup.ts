@@ -30,7 +30,9 @@ export const backup: Command = {
       progress.done();
       const { manifest } = report;
       console.log(`Backed up ${manifest.tables.length} tables (migration ${manifest.versions.migration}, PostgreSQL ${manifest.versions.postgres}).`);
-      console.log(`${manifest.blobs.copied ? 'Copied' : 'Listed (not copied)'} ${manifest.blobs.count} blobs, ${mebibytes(manifest.blobs.bytes)}, from the ${manifest.blobs.driver} store.`);
+      console.log(
+        `${manifest.blobs.copied ? 'Copied' : 'Listed (not copied)'} ${manifest.blobs.count} blobs, ${mebibytes(manifest.blobs.bytes)}, from the ${manifest.blobs.driver} store.`,
+      );
       if (report.vanished.length) console.log(`${report.vanished.length} blobs were deleted while the backup ran (purged or erased) and are not in it.`);
       return 0;
     } finally {

@@ -35,10 +35,12 @@ export const doctor: Command = {
     let runtime: Runtime | undefined;
     try {
       runtime = await createRuntime(config, logger, { startEmbeddedDatabase: 'unless-running', migrate: false });
-      results.push(await attempt('database', async () => {
-        const { rows } = await sql<{ version: string }>`select version()`.execute(runtime!.db);
-        return rows[0]?.version.split(',')[0] ?? 'connected';
-      }));
+      results.push(
+        await attempt('database', async () => {
+          const { rows } = await sql<{ version: string }>`select version()`.execute(runtime!.db);
+          return rows[0]?.version.split(',')[0] ?? 'connected';
+        }),
+      );
       results.push(await attempt('blob store round trip', () => roundTrip(runtime!)));
       if (runtime.store instanceof S3BlobStore) results.push(...(await bucketChecks(runtime.store)));
       if (verify) results.push(...(await blobChecks(runtime, verify)));
@@ -106,7 +108,13 @@ async function bucketChecks(store: S3BlobStore): Promise<CheckResult[]> {
     },
     ...(info.publicAccessBlocked === null
       ? []
-      : [{ check: 'public access block', ok: info.publicAccessBlocked, detail: info.publicAccessBlocked ? 'all public access blocked' : 'public access is not fully blocked' }]),
+      : [
+          {
+            check: 'public access block',
+            ok: info.publicAccessBlocked,
+            detail: info.publicAccessBlocked ? 'all public access blocked' : 'public access is not fully blocked',
+          },
+        ]),
   ];
 }
 

@@ -10,4 +10,15 @@ import type { Command } from './types.ts';
 import { userCreate } from './user-create.ts';
 import { worker } from './worker.ts';
 
-export const commands: Record<string, Command> = { serve, worker, migrate, doctor, 'audit verify': auditVerify, rescan, 'user create': userCreate, backup, restore, 'migrate-storage': migrateStorageCommand };
+export const commands: Record<string, Command> = {
+  serve,
+  worker,
+  migrate,
+  doctor,
+  'audit verify': auditVerify,
+  rescan,
+  'user create': userCreate,
+  backup,
+  restore,
+  'migrate-storage': migrateStorageCommand,
+};

@@ -45,7 +45,10 @@ export const migrateStorageCommand: Command = {
         return 1;
       }
       if (report.stoppedAtLimit) console.log(`Stopped after ${limit} objects: run the command again to go on.`);
-      else console.log(`Every object of the ${source.driver} store is in the ${target.driver} store. Stop Vitae, run this once more, then set STORAGE_DRIVER=${to}.`);
+      else
+        console.log(
+          `Every object of the ${source.driver} store is in the ${target.driver} store. Stop Vitae, run this once more, then set STORAGE_DRIVER=${to}.`,
+        );
       return 0;
     } finally {
       await source.close?.();

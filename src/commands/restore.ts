@@ -20,10 +20,19 @@ export const restore: Command = {
     const store = createBlobStore(config, secrets);
     const progress = progressLine(({ blobs, bytes }) => `blobs: ${blobs}, ${mebibytes(bytes)}`);
     try {
-      const report = await restoreBackup({ directory: positionals[0]!, databaseUrl: connection.url, store, secrets, force: args.force === true, progress: progress.update });
+      const report = await restoreBackup({
+        directory: positionals[0]!,
+        databaseUrl: connection.url,
+        store,
+        secrets,
+        force: args.force === true,
+        progress: progress.update,
+      });
       progress.done();
       const { manifest } = report;
-      console.log(`Restored ${report.tables} tables from a backup of ${manifest.createdAt} (Vitae ${manifest.versions.vitae}, migration ${manifest.versions.migration}).`);
+      console.log(
+        `Restored ${report.tables} tables from a backup of ${manifest.createdAt} (Vitae ${manifest.versions.vitae}, migration ${manifest.versions.migration}).`,
+      );
       console.log(
         manifest.blobs.copied
           ? `Restored ${report.blobs} blobs into the ${store.driver} store${report.unchanged ? `, ${report.unchanged} already there unchanged` : ''}.`

@@ -104,7 +104,6 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
-
 export interface ScanSummary {
   engine: string;
   result: 'clean' | 'infected' | 'rejected';

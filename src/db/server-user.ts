@@ -32,7 +32,9 @@ export function serverUser(): Promise<RunAs> {
     } catch {
       await execFile('groupadd', ['--system', 'postgres']).catch(() => {});
       await execFile('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']).catch((error: unknown) => {
-        throw new Error('PostgreSQL refuses to run as root, and creating a "postgres" user to run it failed: create one, or run Vitae as another user.', { cause: error });
+        throw new Error('PostgreSQL refuses to run as root, and creating a "postgres" user to run it failed: create one, or run Vitae as another user.', {
+          cause: error,
+        });
       });
       return lookup();
     }

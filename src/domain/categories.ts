@@ -41,7 +41,8 @@ export function categoryRules(maxSizeOverrides: Partial<Record<Category, number>
   const rules = {} as CategoryRules;
   for (const category of CATEGORIES) {
     const maxSize = maxSizeOverrides[category] ?? DEFAULT_RULES[category].maxSize;
-    if (!Number.isSafeInteger(maxSize) || maxSize <= 0) throw new RangeError(`The maximum size of ${category} must be a positive whole number of bytes, not ${maxSize}.`);
+    if (!Number.isSafeInteger(maxSize) || maxSize <= 0)
+      throw new RangeError(`The maximum size of ${category} must be a positive whole number of bytes, not ${maxSize}.`);
     rules[category] = { allowedTypes: DEFAULT_RULES[category].allowedTypes, maxSize };
   }
   return rules;
@@ -79,14 +80,26 @@ export function normalizeMime(raw: string): string {
 }
 
 /** Validates what a client declares before anything is stored or signed (400 / 413 / 415). */
-export function validateDeclaredUpload(declared: { category: string; contentType: string; size: number }, rules: CategoryRules): Checked<{ contentType: string }> {
-  if (!isCategory(declared.category)) return { ok: false, status: 400, code: 'invalid_category', message: `Unknown category ${JSON.stringify(declared.category)}; expected one of ${CATEGORIES.join(', ')}.` };
+export function validateDeclaredUpload(
+  declared: { category: string; contentType: string; size: number },
+  rules: CategoryRules,
+): Checked<{ contentType: string }> {
+  if (!isCategory(declared.category))
+    return {
+      ok: false,
+      status: 400,
+      code: 'invalid_category',
+      message: `Unknown category ${JSON.stringify(declared.category)}; expected one of ${CATEGORIES.join(', ')}.`,
+    };
   const rule = rules[declared.category];
-  if (!Number.isSafeInteger(declared.size) || declared.size < 0) return { ok: false, status: 400, code: 'invalid_size', message: 'size must be a whole number of bytes.' };
+  if (!Number.isSafeInteger(declared.size) || declared.size < 0)
+    return { ok: false, status: 400, code: 'invalid_size', message: 'size must be a whole number of bytes.' };
   if (declared.size === 0) return { ok: false, status: 400, code: 'empty_file', message: 'The file is empty.' };
   const contentType = normalizeMime(declared.contentType);
-  if (!rule.allowedTypes.includes(contentType)) return { ok: false, status: 415, code: 'unsupported_type', message: `A ${declared.category} must be one of: ${rule.allowedTypes.join(', ')}.` };
-  if (declared.size > rule.maxSize) return { ok: false, status: 413, code: 'file_too_large', message: `A ${declared.category} may be at most ${rule.maxSize} bytes.` };
+  if (!rule.allowedTypes.includes(contentType))
+    return { ok: false, status: 415, code: 'unsupported_type', message: `A ${declared.category} must be one of: ${rule.allowedTypes.join(', ')}.` };
+  if (declared.size > rule.maxSize)
+    return { ok: false, status: 413, code: 'file_too_large', message: `A ${declared.category} may be at most ${rule.maxSize} bytes.` };
   return { ok: true, contentType };
 }
 
@@ -99,7 +112,12 @@ export function validateDeclaredUpload(declared: { category: string; contentType
  * - nothing was declared (streamed uploads, where the bytes are the only witness) or it matched,
  *   but the type is not allowed for the category → 415 `unsupported_type`.
  */
-export function checkDetectedType(category: string, detected: string | null, declared: string | null = null, rules: CategoryRules = DEFAULT_RULES): Problem | null {
+export function checkDetectedType(
+  category: string,
+  detected: string | null,
+  declared: string | null = null,
+  rules: CategoryRules = DEFAULT_RULES,
+): Problem | null {
   const rule = isCategory(category) ? rules[category] : undefined;
   if (!rule) return { status: 400, code: 'invalid_category', message: `Unknown category ${JSON.stringify(category)}.` };
   const found = detected === null ? null : normalizeMime(detected);
@@ -107,7 +125,11 @@ export function checkDetectedType(category: string, detected: string | null, dec
     return { status: 422, code: 'content_mismatch', message: `The content is ${found ?? 'of an unknown type'}, not ${normalizeMime(declared)} as declared.` };
   }
   if (found === null || !rule.allowedTypes.includes(found)) {
-    return { status: 415, code: 'unsupported_type', message: `The content is ${found ?? 'of an unknown type'}; a ${category} must be one of: ${rule.allowedTypes.join(', ')}.` };
+    return {
+      status: 415,
+      code: 'unsupported_type',
+      message: `The content is ${found ?? 'of an unknown type'}; a ${category} must be one of: ${rule.allowedTypes.join(', ')}.`,
+    };
   }
   return null;
 }

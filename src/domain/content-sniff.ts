@@ -58,7 +58,12 @@ export function createTextCheck(): TextCheck {
  *   nothing in the bytes tells a CSV from any other text, so elsewhere it is plain text.
  * - Anything else is unknown (null), which the category check refuses.
  */
-export function decideDetectedType(input: { sniffedMime: string | null | undefined; isText: boolean; category: string; declaredType?: string | null }): string | null {
+export function decideDetectedType(input: {
+  sniffedMime: string | null | undefined;
+  isText: boolean;
+  category: string;
+  declaredType?: string | null;
+}): string | null {
   if (input.sniffedMime) return input.sniffedMime;
   if (!input.isText) return null;
   const csvExpected = input.category === 'csv_import' || (input.declaredType != null && normalizeMime(input.declaredType) === MIME.csv);

@@ -34,7 +34,17 @@ export interface ApiKeyActor {
 
 export type Actor = UserActor | ApiKeyActor;
 
-export const SCOPES = ['files:read', 'files:write', 'scan:write', 'audit:read', 'jobs:read', 'jobs:write', 'candidates:read', 'candidates:write', 'webhooks:write'] as const;
+export const SCOPES = [
+  'files:read',
+  'files:write',
+  'scan:write',
+  'audit:read',
+  'jobs:read',
+  'jobs:write',
+  'candidates:read',
+  'candidates:write',
+  'webhooks:write',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const ACTIONS = [

@@ -100,7 +100,10 @@ function largestCategoryLimit(config: Config): number {
 function securityHeaders(publicUrl: string) {
   return {
     global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+    },
     frameguard: { action: 'deny' as const },
     referrerPolicy: { policy: 'no-referrer' as const },
     hsts: publicUrl.startsWith('https:') ? { maxAge: 31_536_000, includeSubDomains: false } : false,
@@ -115,7 +118,11 @@ function securityHeaders(publicUrl: string) {
 async function directTransferOrigins(runtime: Runtime): Promise<string[]> {
   let origin: string;
   try {
-    const signed = await runtime.store.presignGet('origin-probe', { expiresInSeconds: 60, contentDisposition: 'attachment', contentType: 'application/octet-stream' });
+    const signed = await runtime.store.presignGet('origin-probe', {
+      expiresInSeconds: 60,
+      contentDisposition: 'attachment',
+      contentType: 'application/octet-stream',
+    });
     origin = new URL(signed.url).origin;
   } catch (error) {
     // No credentials yet (an instance role not reachable at start, S3 down): the server must

@@ -71,7 +71,8 @@ export const authenticatePlugin = fp<AuthenticateOptions>(async (app, { accounts
     if (verified.kind === 'local') {
       // A token issued before its account was erased is refused (`unknown_user`) like one of an unknown account.
       if (!(await live.isLive(verified.actor.userId))) throw new AppError(401, 'unknown_user', 'The access token’s account no longer exists.');
-      if (!(await sessions.isActive(verified.sessionId))) throw new AppError(401, 'token_revoked', 'This sign-in has ended (signed out, or revoked): sign in again.');
+      if (!(await sessions.isActive(verified.sessionId)))
+        throw new AppError(401, 'token_revoked', 'This sign-in has ended (signed out, or revoked): sign in again.');
       return verified.actor;
     }
     const actor = await accounts.externalActor(verified.subject, verified.identity);

@@ -24,5 +24,8 @@ export function sendContent(request: FastifyRequest, reply: FastifyReply, result
     reply.header('content-range', result.headers['content-range']!);
     return sendProblem(request, reply, 416, 'range_not_satisfiable', 'The requested range is beyond the end of the file.');
   }
-  return reply.code(result.status).headers(result.headers).send(result.body ?? undefined);
+  return reply
+    .code(result.status)
+    .headers(result.headers)
+    .send(result.body ?? undefined);
 }

@@ -107,7 +107,8 @@ export function idempotent(keys: IdempotencyKeys, options: { multipartLimits?: P
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
-      if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
+      if (typeof key !== 'string' || !KEY_PATTERN.test(key))
+        throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
       const actor = requireActor(request);
       // Per caller and organization: one tenant's keys never meet another's.
       const scope = actor.kind === 'user' ? `user:${actor.userId}:${actor.orgId ?? ''}` : `api_key:${actor.keyId}:${actor.orgId}`;
@@ -128,7 +129,11 @@ export function idempotent(keys: IdempotencyKeys, options: { multipartLimits?: P
         record.settled = true;
       }
       if (claim.fingerprint !== record.digest()) throw idempotencyKeyReused();
-      return reply.code(claim.response.statusCode).header('content-type', claim.response.contentType).header('idempotency-replayed', 'true').send(claim.response.body);
+      return reply
+        .code(claim.response.statusCode)
+        .header('content-type', claim.response.contentType)
+        .header('idempotency-replayed', 'true')
+        .send(claim.response.body);
     },
 
     /** Stores a successful outcome; drops the claim otherwise, so that a retry runs again. */

@@ -64,7 +64,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 }
 
 function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (isMalformedMultipart(error)) return sendProblem(request, reply, 400, 'malformed_multipart', 'The multipart body has no boundary or ends before its last part.');
+  if (isMalformedMultipart(error))
+    return sendProblem(request, reply, 400, 'malformed_multipart', 'The multipart body has no boundary or ends before its last part.');
   if (error instanceof AppError) {
     if (error.status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
     return sendProblem(request, reply, error.status, error.code, error.message, error.retryAfter);

@@ -13,7 +13,11 @@ const STOP_WORDS = new Set(
 );
 
 export function tokenize(text: string): string[] {
-  const words = text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}+#.]*/gu) ?? [];
+  const words =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}][\p{L}\p{N}+#.]*/gu) ?? [];
   return words.map((word) => stem(word.replace(/\.+$/, ''))).filter((word) => word.length > 1 && !STOP_WORDS.has(word));
 }
 
@@ -68,7 +72,8 @@ export function bm25(query: string, document: string, corpus?: CorpusStats): Rel
   const averageLength = corpus?.averageLength || DEFAULT_LENGTH;
   const saturation = (tf: number, length: number) => (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / averageLength));
   // BM25's IDF, kept positive (Lucene's variant) so that a term in every resume still counts a little.
-  const idf = (term: string) => (corpus ? Math.log(1 + (corpus.documents - (corpus.documentFrequency.get(term) ?? 0) + 0.5) / ((corpus.documentFrequency.get(term) ?? 0) + 0.5)) : 1);
+  const idf = (term: string) =>
+    corpus ? Math.log(1 + (corpus.documents - (corpus.documentFrequency.get(term) ?? 0) + 0.5) / ((corpus.documentFrequency.get(term) ?? 0) + 0.5)) : 1;
   let score = 0;
   let reference = 0;
   const matchedTerms: string[] = [];

@@ -35,14 +35,16 @@ export function asLink(raw: string): string | null {
 }
 
 /** Sites where a link names a person (a profile), not an employer or a school. */
-export const PROFILE_HOSTS = /(?:^|\.)(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com|stackoverflow\.com|medium\.com|dev\.to|behance\.net|dribbble\.com|kaggle\.com|scholar\.google\.[a-z.]+|orcid\.org|researchgate\.net|youtube\.com|instagram\.com|facebook\.com|fb\.co|quora\.com|leetcode\.com|hackerrank\.com|codepen\.io|huggingface\.co|mastodon\.social|about\.me|linktr\.ee|github\.io|gitlab\.io|netlify\.app|vercel\.app|pages\.dev|substack\.com|wordpress\.com|blogspot\.com)$/i;
+export const PROFILE_HOSTS =
+  /(?:^|\.)(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com|stackoverflow\.com|medium\.com|dev\.to|behance\.net|dribbble\.com|kaggle\.com|scholar\.google\.[a-z.]+|orcid\.org|researchgate\.net|youtube\.com|instagram\.com|facebook\.com|fb\.co|quora\.com|leetcode\.com|hackerrank\.com|codepen\.io|huggingface\.co|mastodon\.social|about\.me|linktr\.ee|github\.io|gitlab\.io|netlify\.app|vercel\.app|pages\.dev|substack\.com|wordpress\.com|blogspot\.com)$/i;
 /** Links to papers, maps and course catalogues name no one's profile. */
 const NOT_PERSONAL = /(?:^|\.)(?:doi\.org|arxiv\.org|maps\.app\.goo\.gl|goo\.gl|maps\.google\.[a-z.]+)$|^google\.[a-z.]+$/i;
 /** Mailbox providers: "gmail.com" alone is part of an address, not a website. */
 const MAIL_HOSTS = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|mail|proton|protonmail|gmx|web|yandex|aol|qq|163|126)\.[a-z.]+$/i;
 
 /** Words that make a link the candidate's own: "LinkedIn", "GitHub", "Website", "Portfolio"… */
-export const OWN_LINK_TEXT = /linkedin|github|gitlab|website|homepage|home page|portfolio|blog|site|web|personal|scholar|orcid|twitter|mastodon|kaggle|behance|dribbble|researchgate|stack ?overflow|medium|youtube|profile|contact|perfil|webseite|página|sitio/i;
+export const OWN_LINK_TEXT =
+  /linkedin|github|gitlab|website|homepage|home page|portfolio|blog|site|web|personal|scholar|orcid|twitter|mastodon|kaggle|behance|dribbble|researchgate|stack ?overflow|medium|youtube|profile|contact|perfil|webseite|página|sitio/i;
 
 /**
  * LinkedIn, GitHub, a personal site and any other links of the candidate, as https URLs: the
@@ -64,14 +66,19 @@ export function findLinks(text: string, email: string | null, annotated: string[
     }
   }
   for (const [index, line] of lines.entries()) {
-    if (line.section === 'header' || line.section === 'contact' || nearEmail(index)) for (const url of handleLinks(line.text)) candidates.push({ url, contact: true });
+    if (line.section === 'header' || line.section === 'contact' || nearEmail(index))
+      for (const url of handleLinks(line.text)) candidates.push({ url, contact: true });
   }
   for (const target of annotated) if (/^https?:\/\//i.test(target) && URL.canParse(target)) candidates.push({ url: target, contact: true });
 
-  const owner = githubOwner(candidates.map((candidate) => candidate.url), email);
+  const owner = githubOwner(
+    candidates.map((candidate) => candidate.url),
+    email,
+  );
   // The candidate's own domains: the email's (unless a mailbox provider) and the sites in the contact details; their subdomains are theirs too.
-  const ownDomains = [emailHost, ...candidates.filter((c) => c.contact).map((c) => new URL(c.url).hostname.toLowerCase().replace(/^www\./, ''))]
-    .filter((host): host is string => Boolean(host) && !MAIL_HOSTS.test(host!) && !PROFILE_HOSTS.test(host!));
+  const ownDomains = [emailHost, ...candidates.filter((c) => c.contact).map((c) => new URL(c.url).hostname.toLowerCase().replace(/^www\./, ''))].filter(
+    (host): host is string => Boolean(host) && !MAIL_HOSTS.test(host!) && !PROFILE_HOSTS.test(host!),
+  );
   const ownDomain = (host: string) => ownDomains.some((domain) => host === domain || host.endsWith(`.${domain}`));
   const links: Links = { other: [] };
   const seen = new Set<string>();
@@ -98,8 +105,17 @@ export function findLinks(text: string, email: string | null, annotated: string[
 }
 
 // "GitHub: ada", "twitter: @ada", "LinkedIn: in/ada", "facebook: /ada": a profile printed as a labeled handle.
-const HANDLE = /(?<![\p{L}\p{N}])(github|gitlab|twitter|x|facebook|instagram|linkedin)\s*[:：]\s*(?:@|\/)?(in\/)?(?=[\w.-]*[A-Za-z])([A-Za-z0-9][\w.-]{0,38}[A-Za-z0-9_])(?![\w.@\/-])/giu;
-const HANDLE_HOSTS: Record<string, string> = { github: 'github.com', gitlab: 'gitlab.com', twitter: 'twitter.com', x: 'x.com', facebook: 'facebook.com', instagram: 'instagram.com', linkedin: 'linkedin.com/in' };
+const HANDLE =
+  /(?<![\p{L}\p{N}])(github|gitlab|twitter|x|facebook|instagram|linkedin)\s*[:：]\s*(?:@|\/)?(in\/)?(?=[\w.-]*[A-Za-z])([A-Za-z0-9][\w.-]{0,38}[A-Za-z0-9_])(?![\w.@\/-])/giu;
+const HANDLE_HOSTS: Record<string, string> = {
+  github: 'github.com',
+  gitlab: 'gitlab.com',
+  twitter: 'twitter.com',
+  x: 'x.com',
+  facebook: 'facebook.com',
+  instagram: 'instagram.com',
+  linkedin: 'linkedin.com/in',
+};
 
 function handleLinks(line: string): string[] {
   return [...line.matchAll(HANDLE)].map(([, site, , handle]) => `https://${HANDLE_HOSTS[site!.toLowerCase()]}/${handle}`);
@@ -108,7 +124,11 @@ function handleLinks(line: string): string[] {
 /** The candidate's GitHub account: the one linked as a profile, else the owner of most linked repositories. */
 function githubOwner(urls: string[], email: string | null): string | undefined {
   const counts = new Map<string, number>();
-  const local = email?.split('@')[0]?.toLowerCase().replace(/[^a-z0-9]/g, '') ?? '';
+  const local =
+    email
+      ?.split('@')[0]
+      ?.toLowerCase()
+      .replace(/[^a-z0-9]/g, '') ?? '';
   for (const url of urls.map((url) => new URL(url))) {
     if (!/(^|\.)github\.com$/i.test(url.hostname)) continue;
     const parts = url.pathname.split('/').filter(Boolean);

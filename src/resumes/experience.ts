@@ -8,22 +8,106 @@ import { sectionLines } from './sections.ts';
  * Only work-like sections count: a resume without one has no figure rather than a wrong one.
  */
 const MONTHS: Record<string, number> = {
-  jan: 0, january: 0, janv: 0, janvier: 0, januar: 0, jän: 0, jänner: 0, ene: 0, enero: 0,
-  feb: 1, february: 1, févr: 1, fevr: 1, février: 1, fevrier: 1, februar: 1, febrero: 1,
-  mar: 2, march: 2, mars: 2, märz: 2, marz: 2, mär: 2, marzo: 2,
-  apr: 3, april: 3, avr: 3, avril: 3, abr: 3, abril: 3,
-  may: 4, mai: 4, mayo: 4,
-  jun: 5, june: 5, juin: 5, juni: 5, junio: 5,
-  jul: 6, july: 6, juil: 6, juillet: 6, juli: 6, julio: 6,
-  aug: 7, august: 7, août: 7, aout: 7, ago: 7, agosto: 7,
-  sep: 8, sept: 8, september: 8, septembre: 8, septiembre: 8, set: 8,
-  oct: 9, october: 9, octobre: 9, oktober: 9, okt: 9, octubre: 9,
-  nov: 10, november: 10, novembre: 10, noviembre: 10,
-  dec: 11, december: 11, déc: 11, décembre: 11, decembre: 11, dezember: 11, dez: 11, dic: 11, diciembre: 11,
-  fev: 1, fevereiro: 1, março: 2, marco: 2, maio: 4, junho: 5, julho: 6, setembro: 8, outubro: 9, out: 9, novembro: 10, dezembro: 11,
-  gennaio: 0, febbraio: 1, aprile: 3, maggio: 4, giugno: 5, luglio: 6, settembre: 8, ottobre: 9,
+  jan: 0,
+  january: 0,
+  janv: 0,
+  janvier: 0,
+  januar: 0,
+  jän: 0,
+  jänner: 0,
+  ene: 0,
+  enero: 0,
+  feb: 1,
+  february: 1,
+  févr: 1,
+  fevr: 1,
+  février: 1,
+  fevrier: 1,
+  februar: 1,
+  febrero: 1,
+  mar: 2,
+  march: 2,
+  mars: 2,
+  märz: 2,
+  marz: 2,
+  mär: 2,
+  marzo: 2,
+  apr: 3,
+  april: 3,
+  avr: 3,
+  avril: 3,
+  abr: 3,
+  abril: 3,
+  may: 4,
+  mai: 4,
+  mayo: 4,
+  jun: 5,
+  june: 5,
+  juin: 5,
+  juni: 5,
+  junio: 5,
+  jul: 6,
+  july: 6,
+  juil: 6,
+  juillet: 6,
+  juli: 6,
+  julio: 6,
+  aug: 7,
+  august: 7,
+  août: 7,
+  aout: 7,
+  ago: 7,
+  agosto: 7,
+  sep: 8,
+  sept: 8,
+  september: 8,
+  septembre: 8,
+  septiembre: 8,
+  set: 8,
+  oct: 9,
+  october: 9,
+  octobre: 9,
+  oktober: 9,
+  okt: 9,
+  octubre: 9,
+  nov: 10,
+  november: 10,
+  novembre: 10,
+  noviembre: 10,
+  dec: 11,
+  december: 11,
+  déc: 11,
+  décembre: 11,
+  decembre: 11,
+  dezember: 11,
+  dez: 11,
+  dic: 11,
+  diciembre: 11,
+  fev: 1,
+  fevereiro: 1,
+  março: 2,
+  marco: 2,
+  maio: 4,
+  junho: 5,
+  julho: 6,
+  setembro: 8,
+  outubro: 9,
+  out: 9,
+  novembro: 10,
+  dezembro: 11,
+  gennaio: 0,
+  febbraio: 1,
+  aprile: 3,
+  maggio: 4,
+  giugno: 5,
+  luglio: 6,
+  settembre: 8,
+  ottobre: 9,
 };
-const MONTH = `(?:${Object.keys(MONTHS).filter((name) => !name.includes('_')).sort((a, b) => b.length - a.length).join('|')})`;
+const MONTH = `(?:${Object.keys(MONTHS)
+  .filter((name) => !name.includes('_'))
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
 const YEAR = String.raw`(?:19[5-9]\d|20\d\d)`;
 // A point in time: "Sept. 2015", "02 Mai, 2023", "Jul/2025", "Sep '15", "2023 Mar.", "03/2018",
 // "15.03.2018", "2018-03", "2015 年 3 月", "2018".
@@ -35,7 +119,10 @@ const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
 const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até)\s*`;
 // Month-year points may follow each other with nothing between them ("Sep 2023 Mar 2024"): the dash was a drawing.
 const NAMED_POINT = String.raw`(?:${MONTH}\.?\s+${YEAR})`;
-const RANGE = new RegExp(String.raw`(?<![\p{L}\d])(?:(${POINT})${SEPARATOR}(${POINT}|${OPEN})|(${NAMED_POINT})\s+(${NAMED_POINT}|${OPEN}))(?![\p{L}\d])`, 'giu');
+const RANGE = new RegExp(
+  String.raw`(?<![\p{L}\d])(?:(${POINT})${SEPARATOR}(${POINT}|${OPEN})|(${NAMED_POINT})\s+(${NAMED_POINT}|${OPEN}))(?![\p{L}\d])`,
+  'giu',
+);
 // "since 2020", "seit 03/2021": a range still open.
 const SINCE = new RegExp(String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal)\s+(${POINT})(?![\p{L}\d])`, 'giu');
 
@@ -84,7 +171,10 @@ function timelineRanges(lines: string[]): string[] {
   lines.forEach((line, index) => {
     const start = startsWithPoint.exec(line);
     if (!start || new RegExp(RANGE.source, 'iu').test(line)) return;
-    const end = lines.slice(index + 1, index + 4).map((next) => pointAlone.exec(next)).find(Boolean);
+    const end = lines
+      .slice(index + 1, index + 4)
+      .map((next) => pointAlone.exec(next))
+      .find(Boolean);
     if (end) ranges.push(`${start[1]} – ${end[1]}`);
   });
   return ranges;
@@ -108,7 +198,13 @@ function mergedMonths(spans: Array<[number, number]>): number {
 /** A point as a month count (year × 12 + month); a bare year counts from January, so "2019–2022" is three years. */
 function toMonth(point: string, nowMonth: number): number {
   // The day of a full date does not matter: "02 Mai, 2023" is "mai 2023", "15.03.2018" is "03.2018".
-  const value = point.trim().toLowerCase().replace(/^\d{1,2}\.?\s+(?=\p{L})/u, '').replace(/^(\p{L}+\.?)\s+\d{1,2},/u, '$1').replace(/,/g, '').replace(/^\d{1,2}[/.](?=\d{1,2}[/.]\d{4}$)/, '');
+  const value = point
+    .trim()
+    .toLowerCase()
+    .replace(/^\d{1,2}\.?\s+(?=\p{L})/u, '')
+    .replace(/^(\p{L}+\.?)\s+\d{1,2},/u, '$1')
+    .replace(/,/g, '')
+    .replace(/^\d{1,2}[/.](?=\d{1,2}[/.]\d{4}$)/, '');
   if (new RegExp(`^${OPEN}$`, 'iu').test(value)) return nowMonth;
   const named = new RegExp(String.raw`^(${MONTH})\.?(?:\s+|\s*[/'’]\s*)(\d{4})$`, 'iu').exec(value);
   if (named) return Number(named[2]) * 12 + MONTHS[named[1]!]!;

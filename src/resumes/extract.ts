@@ -124,20 +124,22 @@ function plain(bytes: Uint8Array): string {
 const letters = (text: string) => text.match(/\p{L}/gu)?.length ?? 0;
 
 function normalize(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
-    // TeX draws accents as glyphs of their own, which NFKC turns into a space and a combining mark
-    // before the letter ("Soluci ́on"): put the mark after its letter ("Solución").
-    .replace(/(\p{L}?) +([\u0300-\u036f])(\p{L})/gu, (_, before: string, mark: string, letter: string) => before + (letter === 'ı' ? 'i' : letter) + mark)
-    .normalize('NFC')
-    // PostgreSQL refuses NUL in text, and no control character is text; icon fonts' private-use glyphs neither.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ue000-\uf8ff]/g, ' ')
-    .replace(/[^\S\n]+/g, (gap) => (gap.length > 1 || gap === '\t' ? '  ' : ' '))
-    .split('\n')
-    .map((line) => line.trim())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return (
+    text
+      .normalize('NFKC')
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+      // TeX draws accents as glyphs of their own, which NFKC turns into a space and a combining mark
+      // before the letter ("Soluci ́on"): put the mark after its letter ("Solución").
+      .replace(/(\p{L}?) +([\u0300-\u036f])(\p{L})/gu, (_, before: string, mark: string, letter: string) => before + (letter === 'ı' ? 'i' : letter) + mark)
+      .normalize('NFC')
+      // PostgreSQL refuses NUL in text, and no control character is text; icon fonts' private-use glyphs neither.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ue000-\uf8ff]/g, ' ')
+      .replace(/[^\S\n]+/g, (gap) => (gap.length > 1 || gap === '\t' ? '  ' : ' '))
+      .split('\n')
+      .map((line) => line.trim())
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+  );
 }

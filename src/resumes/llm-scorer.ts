@@ -142,9 +142,11 @@ export class LlmScorer implements Scorer {
 
 function validate(value: unknown): Answer {
   const answer = (value ?? {}) as Record<string, unknown>;
-  const strings = (list: unknown): list is string[] => Array.isArray(list) && list.length <= 100 && list.every((item) => typeof item === 'string' && item.length <= 200);
+  const strings = (list: unknown): list is string[] =>
+    Array.isArray(list) && list.length <= 100 && list.every((item) => typeof item === 'string' && item.length <= 200);
   const { score, summary, matched_skills, missing_skills } = answer;
   if (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 100) throw new Error('the model gave no valid score');
-  if (typeof summary !== 'string' || summary.length > 2000 || !strings(matched_skills) || !strings(missing_skills)) throw new Error('the model gave no valid reasons');
+  if (typeof summary !== 'string' || summary.length > 2000 || !strings(matched_skills) || !strings(missing_skills))
+    throw new Error('the model gave no valid reasons');
   return { score, summary, matched_skills, missing_skills };
 }

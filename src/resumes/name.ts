@@ -22,7 +22,33 @@ const NOT_A_NAME = new RegExp(
     String.raw`confidential|personal|information|details|about|me|the|and|of|for|with|in|at)(?!\p{L})`,
   'iu',
 );
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'bin', 'binti', 'ibn', 'al', 'el', 'ten', 'ter', 'y', 'zu', 'af', 'av']);
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'di',
+  'da',
+  'dos',
+  'das',
+  'du',
+  'la',
+  'le',
+  'bin',
+  'binti',
+  'ibn',
+  'al',
+  'el',
+  'ten',
+  'ter',
+  'y',
+  'zu',
+  'af',
+  'av',
+]);
 // A capitalized word, possibly joined by hyphens or apostrophes (O'Brien, D’Angelo, Jean-Luc,
 // McDonald), an initial, or a surname in capitals (YE, NGUYEN).
 const PART = String.raw`\p{Lu}[\p{Ll}\p{M}]*(?:\p{Lu}[\p{Ll}\p{M}]+)?`;
@@ -37,7 +63,11 @@ const UNCASED_NAME = new RegExp(String.raw`^(?:${UNCASED}{2,5}|${UNCASED}+(?: ${
 const LABEL = /^(?:full\s+)?(?:name|nom|nombre|nome|vor-?\s*und\s+nachname|氏\s*名|姓\s*名|名\s*前|이\s*름|성\s*명|الاسم|שם)\s*[:：]?\s*(.*)$/iu;
 
 export function findName(text: string): string | null {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, HEADER_LINES);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, HEADER_LINES);
   // A two-word name anywhere in the header beats a one-word first line ("Sacramento, CA").
   return nameIn(lines, false) ?? nameIn(lines.slice(0, 1), true);
 }

@@ -94,7 +94,13 @@ export class PageOcr {
   }
 
   private ensureWorker(): Promise<Worker> {
-    this.worker ??= createWorker(language.code, OEM.LSTM_ONLY, { langPath: language.langPath, gzip: language.gzip, cacheMethod: 'none', logger: () => {}, errorHandler: () => {} });
+    this.worker ??= createWorker(language.code, OEM.LSTM_ONLY, {
+      langPath: language.langPath,
+      gzip: language.gzip,
+      cacheMethod: 'none',
+      logger: () => {},
+      errorHandler: () => {},
+    });
     return this.worker;
   }
 }

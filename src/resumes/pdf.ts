@@ -52,7 +52,9 @@ function isOwnLink(target: string, areas: number[][], items: PositionedText[], p
 
 export function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   // PDF.js may take ownership of the buffer it is given: hand it a copy.
-  return getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, useSystemFonts: false, stopAtErrors: false, ...RESOURCES } as Parameters<typeof getDocumentProxy>[1]);
+  return getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, useSystemFonts: false, stopAtErrors: false, ...RESOURCES } as Parameters<
+    typeof getDocumentProxy
+  >[1]);
 }
 
 /** The text of every page in reading order (see pdf-layout.ts), and the link targets. */

@@ -19,7 +19,8 @@ const CANDIDATE = /(?<![\p{L}\d])(?:\+|00)?\(?\d[\d\s().\-–‐/]{5,22}\d(?:\s*
 const YEAR_RANGE = /^\(?(?:1[89]|20)\d\d\)?\s*[-–‐/]\s*\(?(?:1[89]|20)\d\d\)?$/;
 // Dates: "12.03.2021", "2021-03-12", "03/2021", "2333/23 – 2333/23".
 const DATE = /^(?:\d{1,2}[./-]){2}\d{2,4}$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}$|^(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\b|^\d{4}\/\d{1,2}\b/;
-const PHONE_LABEL = /(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|portable|teléfono|móvil|celular|cellulare|telefone|whatsapp|電話|携帯|手机|电话|연락처|전화|هاتف|טלפון|फ़ोन|फोन)/iu;
+const PHONE_LABEL =
+  /(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|portable|teléfono|móvil|celular|cellulare|telefone|whatsapp|電話|携帯|手机|电话|연락처|전화|هاتف|טלפון|फ़ोन|फोन)/iu;
 
 export function findPhones(text: string, region: CountryCode): FoundPhone[] {
   const contact: FoundPhone[] = [];
@@ -116,7 +117,10 @@ const PLACE_NAMES: Array<[CountryCode, string]> = [
 const PLACES: Array<[RegExp, CountryCode]> = [
   ...PLACE_NAMES.map(([region, names]): [RegExp, CountryCode] => [placePattern(names), region]),
   // "San Francisco, CA", "Austin, TX 78701": a US state after a comma.
-  [/,\s*(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\b(?:\s+\d{5})?/u, 'US'],
+  [
+    /,\s*(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)\b(?:\s+\d{5})?/u,
+    'US',
+  ],
 ];
 
 /** Letters around a Latin or Cyrillic name make it part of another word; Chinese, Japanese, Arabic and Hebrew run without spaces. */

@@ -53,10 +53,12 @@ export interface SkillFinding {
  * Emails and links name things that are not skills ("GitHub: github.com/ada/react-demo"); nor
  * does a term ("Spring 2020").
  */
-const NOISE = /\S+@\S+|(?:[\p{L}-]+:\s*)?(?:\b(?:https?:\/\/|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|app)\/\S*)|\b(?:spring|summer|fall|autumn|winter)\s*['’]?(?:19|20)?\d\d\b/giu;
+const NOISE =
+  /\S+@\S+|(?:[\p{L}-]+:\s*)?(?:\b(?:https?:\/\/|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|app)\/\S*)|\b(?:spring|summer|fall|autumn|winter)\s*['’]?(?:19|20)?\d\d\b/giu;
 // Separators of a list: "Go, Rust · Docker | AWS; Kafka" (a slash only between words: "CI/CD" is one name).
 const LIST_SEPARATOR = /\s*(?:[,;|•·▪●◦‣∙⋅►▸、，；]|\s\/\s|\t|\s{2,})\s*/u;
-const PROFICIENCY = /^(?:expert|advanced|intermediate|beginner|basic|proficient|familiar|fluent|native|good|strong|working knowledge|knowledge|experienced|skilled|novice|conversational|professional|level|years?|\d+\+?\s*(?:years?|yrs?)|[a-c][12])$/iu;
+const PROFICIENCY =
+  /^(?:expert|advanced|intermediate|beginner|basic|proficient|familiar|fluent|native|good|strong|working knowledge|knowledge|experienced|skilled|novice|conversational|professional|level|years?|\d+\+?\s*(?:years?|yrs?)|[a-c][12])$/iu;
 const STOPWORD_START = /^(?:and|or|with|of|in|on|for|to|the|a|an|using|including|such as|e\.g\.|etc|other|various|some|many|also)\b/iu;
 
 /** Every skill a resume names, once, with where it was first found; sorted by name. */
@@ -75,7 +77,8 @@ export function findSkills(text: string): SkillFinding[] {
     const inList = line.section === 'skills' || line.section === 'languages' || hasCategoryLabel(line.text);
     const clean = withoutCategoryLabel(line.text.replace(NOISE, ' '), inList);
     // A generic term alone on its line above a list ("Cloud Computing" / "AWS • Azure") names the list's category.
-    const category = inList && !LIST_SEPARATOR.test(clean.trim()) && lines[index + 1]?.section === line.section && LIST_SEPARATOR.test(lines[index + 1]!.text.trim());
+    const category =
+      inList && !LIST_SEPARATOR.test(clean.trim()) && lines[index + 1]?.section === line.section && LIST_SEPARATOR.test(lines[index + 1]!.text.trim());
     for (const { canonical } of matchForms(clean, inList)) {
       const kind = KIND.get(canonical);
       if (kind === 'soft' || kind === 'language' || (kind === 'concept' && (!inList || category))) continue;
@@ -102,8 +105,14 @@ function rejoinWrappedItems(lines: Line[]): Line[] {
     const lastItem = current.text.slice(0, tail.index).split(LIST_SEPARATOR).at(-1)!.trim();
     const [word, hyphen, continuation] = [tail[1]!, tail[2]!, head[1]!];
     const joined = hyphen
-      ? (LOOKUP.has(fold(`${lastItem} ${word}-${continuation}`.trim())) ? `${word}-${continuation}` : /^\p{Ll}/u.test(continuation) ? `${word}${continuation}` : undefined)
-      : LOOKUP.has(fold(`${lastItem} ${word} ${continuation}`.trim())) ? `${word} ${continuation}` : undefined;
+      ? LOOKUP.has(fold(`${lastItem} ${word}-${continuation}`.trim()))
+        ? `${word}-${continuation}`
+        : /^\p{Ll}/u.test(continuation)
+          ? `${word}${continuation}`
+          : undefined
+      : LOOKUP.has(fold(`${lastItem} ${word} ${continuation}`.trim()))
+        ? `${word} ${continuation}`
+        : undefined;
     if (!joined) continue;
     current.text = current.text.slice(0, tail.index) + joined;
     next.text = next.text.slice(head.index + head[0].length);
@@ -116,7 +125,8 @@ const COURSEWORK_LABEL = /^[^\p{L}]*(?:relevant\s+|selected\s+|key\s+)?(?:course
 
 // "Programming Languages: …", "Tools: …": a list's category, not a skill of its own.
 const CATEGORY_LABEL = /^\s*[^\p{L}]*([\p{L}][\p{L}\s&/+-]{1,40}?)\s*[:：]\s*(?=\S)/u;
-const CATEGORY_WORDS = /(?:languages|tools|frameworks|libraries|databases|technologies|platforms|skills|software|systems|environments|packages|methodologies|methods|concepts|others?|misc(?:ellaneous)?)$/iu;
+const CATEGORY_WORDS =
+  /(?:languages|tools|frameworks|libraries|databases|technologies|platforms|skills|software|systems|environments|packages|methodologies|methods|concepts|others?|misc(?:ellaneous)?)$/iu;
 
 function hasCategoryLabel(line: string): boolean {
   const label = CATEGORY_LABEL.exec(line);
@@ -149,7 +159,7 @@ function wordsOf(text: string): string[] {
 function matchForms(text: string, inList: boolean): Array<{ canonical: string; start: number; end: number }> {
   const words = wordsOf(text);
   const hits: Array<{ canonical: string; start: number; end: number }> = [];
-  for (let start = 0; start < words.length; ) {
+  for (let start = 0; start < words.length;) {
     let matched = 0;
     for (let length = Math.min(LONGEST_FORM, words.length - start); length >= 1 && !matched; length -= 1) {
       const phrase = words.slice(start, start + length).join(' ');
@@ -170,7 +180,10 @@ function lookup(phrase: string, inList: boolean): string | undefined {
 /** "TypeScript/JavaScript", "HTML5/CSS3": names joined by a slash, when the whole is no name itself. */
 function lookupParts(word: string, inList: boolean): string | undefined {
   if (!word.includes('/')) return undefined;
-  const names = word.split('/').map((part) => lookup(part, inList)).filter((name): name is string => Boolean(name));
+  const names = word
+    .split('/')
+    .map((part) => lookup(part, inList))
+    .filter((name): name is string => Boolean(name));
   return names.length ? names.join('\n') : undefined;
 }
 
@@ -182,7 +195,10 @@ function lookupParts(word: string, inList: boolean): string | undefined {
  */
 function unknownListItems(line: string): string[] {
   const body = line.replace(/^\s*[\p{L}][\p{L}\s&/+-]{1,40}?\s*[:：]\s*/u, '').replace(SCRIPTS_WITHOUT_SPACES, ', ');
-  const items = body.split(LIST_SEPARATOR).map((item) => item.replace(/^[^\p{L}\p{N}.#]+|[.:;)\]]+$/gu, '').trim()).filter(Boolean);
+  const items = body
+    .split(LIST_SEPARATOR)
+    .map((item) => item.replace(/^[^\p{L}\p{N}.#]+|[.:;)\]]+$/gu, '').trim())
+    .filter(Boolean);
   if (items.length < 2 || body.length > 300) return [];
   const known = items.filter((item) => matchForms(item, true).length > 0);
   if (known.length === 0) return [];
@@ -190,7 +206,15 @@ function unknownListItems(line: string): string[] {
   for (const item of items) {
     if (known.includes(item)) continue;
     const words = item.split(/\s+/);
-    if (words.length > 3 || item.length > 30 || !/^[\p{Lu}\p{N}.]/u.test(item) || /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]+\s?\d+(?:\.\d+)?$/u, '')) || PROFICIENCY.test(item) || STOPWORD_START.test(item)) continue;
+    if (
+      words.length > 3 ||
+      item.length > 30 ||
+      !/^[\p{Lu}\p{N}.]/u.test(item) ||
+      /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]+\s?\d+(?:\.\d+)?$/u, '')) ||
+      PROFICIENCY.test(item) ||
+      STOPWORD_START.test(item)
+    )
+      continue;
     unknown.push(item.replace(/\s+/g, ' '));
   }
   return unknown;

@@ -117,7 +117,11 @@ export class ClamdScanner implements Scanner {
       const chunks: Buffer[] = [];
       let settled = false;
       let connected = false;
-      const reply = () => Buffer.concat(chunks).toString('utf8').replace(/\0[\s\S]*$/, '').trim();
+      const reply = () =>
+        Buffer.concat(chunks)
+          .toString('utf8')
+          .replace(/\0[\s\S]*$/, '')
+          .trim();
       const finish = (error: Error | null) => {
         if (settled) return;
         settled = true;

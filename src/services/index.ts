@@ -37,7 +37,15 @@ export interface Services {
   audit: AuditLog;
   /** Audit entries for refused attempts, within a write budget per address. */
   deniedAttempts: DeniedAttempts;
-  auth: { accounts: Accounts; invitations: Invitations; tokens: TokenService; sessions: AuthSessions; refreshTokens: RefreshTokens; apiKeys: ApiKeys; live: LiveAccounts };
+  auth: {
+    accounts: Accounts;
+    invitations: Invitations;
+    tokens: TokenService;
+    sessions: AuthSessions;
+    refreshTokens: RefreshTokens;
+    apiKeys: ApiKeys;
+    live: LiveAccounts;
+  };
   uploads: UploadService;
   files: FileService;
   downloadGrants: DownloadGrants;

@@ -5,7 +5,18 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StorageUnavailable } from '../errors.ts';
-import { BlobExists, BlobNotFound, type BlobInfo, type BlobListing, type BlobStore, type ByteRange, type PresignedRequest, type PresignGetOptions, type PresignPutOptions, type PutOptions } from './blob-store.ts';
+import {
+  BlobExists,
+  BlobNotFound,
+  type BlobInfo,
+  type BlobListing,
+  type BlobStore,
+  type ByteRange,
+  type PresignedRequest,
+  type PresignGetOptions,
+  type PresignPutOptions,
+  type PutOptions,
+} from './blob-store.ts';
 import { assertValidKey, assertValidPrefix } from './keys.ts';
 import { UrlSigner } from './url-signer.ts';
 import { syncDirectory } from '../fs-durable.ts';
@@ -270,4 +281,3 @@ function storageError(error: unknown, what: 'read' | 'written' | 'listed'): unkn
   const disk = typeof code === 'string' && ['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EIO', 'EDQUOT', 'EMFILE', 'ENFILE'].includes(code);
   return disk ? new StorageUnavailable(`The local blob store cannot be ${what}.`, error) : error;
 }
-

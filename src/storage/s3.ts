@@ -20,7 +20,17 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config.ts';
 import { StorageUnavailable } from '../errors.ts';
-import { BlobNotFound, type BlobInfo, type BlobListing, type BlobStore, type ByteRange, type PresignedRequest, type PresignGetOptions, type PresignPutOptions, type PutOptions } from './blob-store.ts';
+import {
+  BlobNotFound,
+  type BlobInfo,
+  type BlobListing,
+  type BlobStore,
+  type ByteRange,
+  type PresignedRequest,
+  type PresignGetOptions,
+  type PresignPutOptions,
+  type PutOptions,
+} from './blob-store.ts';
 import { assertValidKey, assertValidPrefix } from './keys.ts';
 
 type S3Settings = Extract<Config['storage'], { driver: 's3' }>;
@@ -54,7 +64,11 @@ export class S3BlobStore implements BlobStore {
     this.presigner = new S3Client({ ...base, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
     this.bucket = settings.bucket;
     this.encryption =
-      settings.sse === 'none' ? {} : settings.sse === 'aws:kms' ? { ServerSideEncryption: 'aws:kms', ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}) } : { ServerSideEncryption: 'AES256' };
+      settings.sse === 'none'
+        ? {}
+        : settings.sse === 'aws:kms'
+          ? { ServerSideEncryption: 'aws:kms', ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}) }
+          : { ServerSideEncryption: 'AES256' };
   }
 
   /** Takes ownership of `body`: it is consumed, or destroyed when the write cannot happen. */
@@ -97,7 +111,9 @@ export class S3BlobStore implements BlobStore {
   async get(key: string, range?: ByteRange): Promise<Readable> {
     assertValidKey(key);
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
+      const result = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+      );
       return result.Body as Readable;
     } catch (error) {
       throw this.translate(error, key);
@@ -108,7 +124,11 @@ export class S3BlobStore implements BlobStore {
     assertValidKey(key);
     try {
       const result = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { size: result.ContentLength ?? 0, ...(result.LastModified ? { lastModified: result.LastModified } : {}), ...(result.ETag ? { etag: result.ETag } : {}) };
+      return {
+        size: result.ContentLength ?? 0,
+        ...(result.LastModified ? { lastModified: result.LastModified } : {}),
+        ...(result.ETag ? { etag: result.ETag } : {}),
+      };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw this.translate(error, key);
@@ -150,7 +170,12 @@ export class S3BlobStore implements BlobStore {
       }
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;
-        yield { key: object.Key, size: object.Size ?? 0, ...(object.LastModified ? { lastModified: object.LastModified } : {}), ...(object.ETag ? { etag: object.ETag } : {}) };
+        yield {
+          key: object.Key,
+          size: object.Size ?? 0,
+          ...(object.LastModified ? { lastModified: object.LastModified } : {}),
+          ...(object.ETag ? { etag: object.ETag } : {}),
+        };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -159,7 +184,13 @@ export class S3BlobStore implements BlobStore {
   /** Signed with Content-Length and Content-Type: the bucket itself refuses any other bytes. */
   async presignPut(key: string, options: PresignPutOptions): Promise<PresignedRequest> {
     assertValidKey(key);
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: options.contentType, ContentLength: options.contentLength, ...this.encryption });
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ContentType: options.contentType,
+      ContentLength: options.contentLength,
+      ...this.encryption,
+    });
     const url = await getSignedUrl(this.presigner, command, {
       expiresIn: options.expiresInSeconds,
       signableHeaders: new Set(['content-type', 'content-length', ...(this.encryption.ServerSideEncryption ? ['x-amz-server-side-encryption'] : [])]),
@@ -221,7 +252,9 @@ export class S3BlobStore implements BlobStore {
     for (;;) {
       let page;
       try {
-        page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, ...(keyMarker ? { KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker } : {}) }));
+        page = await this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, ...(keyMarker ? { KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker } : {}) }),
+        );
       } catch (error) {
         // Some S3-compatible stores cannot list multipart uploads: a bucket lifecycle rule
         // (AbortIncompleteMultipartUpload) does the same there.

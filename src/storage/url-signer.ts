@@ -16,7 +16,16 @@ export interface SignedGrant {
   contentDisposition?: string;
 }
 
-const PARAMS = { expires: 'expires', contentLength: 'len', contentType: 'type', contentDisposition: 'disposition', file: 'file', grantee: 'grantee', org: 'org', signature: 'signature' } as const;
+const PARAMS = {
+  expires: 'expires',
+  contentLength: 'len',
+  contentType: 'type',
+  contentDisposition: 'disposition',
+  file: 'file',
+  grantee: 'grantee',
+  org: 'org',
+  signature: 'signature',
+} as const;
 
 /**
  * HMAC-SHA256 over every field of the grant, so that changing any of them (the key, the method,
@@ -44,7 +53,12 @@ export class UrlSigner {
   }
 
   /** The grant a URL carries, or why it is refused. */
-  verify(method: string, key: string, query: URLSearchParams, now = Date.now()): { ok: true; grant: SignedGrant } | { ok: false; code: 'invalid_signature' | 'url_expired' } {
+  verify(
+    method: string,
+    key: string,
+    query: URLSearchParams,
+    now = Date.now(),
+  ): { ok: true; grant: SignedGrant } | { ok: false; code: 'invalid_signature' | 'url_expired' } {
     const expires = Number(query.get(PARAMS.expires));
     const signature = query.get(PARAMS.signature) ?? '';
     const length = query.get(PARAMS.contentLength);
@@ -55,7 +69,9 @@ export class UrlSigner {
       ...(length !== null ? { contentLength: Number(length) } : {}),
       ...(query.has(PARAMS.contentType) ? { contentType: query.get(PARAMS.contentType)! } : {}),
       ...(query.has(PARAMS.contentDisposition) ? { contentDisposition: query.get(PARAMS.contentDisposition)! } : {}),
-      ...(query.has(PARAMS.file) ? { download: { fileId: query.get(PARAMS.file)!, grantee: query.get(PARAMS.grantee) ?? '', orgId: query.get(PARAMS.org) || null } } : {}),
+      ...(query.has(PARAMS.file)
+        ? { download: { fileId: query.get(PARAMS.file)!, grantee: query.get(PARAMS.grantee) ?? '', orgId: query.get(PARAMS.org) || null } }
+        : {}),
     };
     const expected = Buffer.from(this.mac(grant), 'hex');
     const given = Buffer.from(/^[0-9a-f]{64}$/.test(signature) ? signature : '', 'hex');
@@ -65,7 +81,14 @@ export class UrlSigner {
   }
 
   private mac(grant: SignedGrant): string {
-    const fields: unknown[] = [grant.method, grant.key, grant.expires, grant.contentLength ?? null, grant.contentType ?? null, grant.contentDisposition ?? null];
+    const fields: unknown[] = [
+      grant.method,
+      grant.key,
+      grant.expires,
+      grant.contentLength ?? null,
+      grant.contentType ?? null,
+      grant.contentDisposition ?? null,
+    ];
     // Appended only when present, so that upload URLs signed before grants existed stay valid.
     if (grant.download) fields.push(grant.download.fileId, grant.download.grantee, grant.download.orgId);
     const canonical = JSON.stringify(fields);

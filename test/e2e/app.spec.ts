@@ -127,7 +127,7 @@ test('the candidates are ranked, and the infected resume is blocked', async () =
   await expect(blocked).toContainText('mallory-infected.txt');
 
   await expect(rows.first().locator('.candidate-name')).toHaveText('Ada Lovelace');
-  const scores = (await ranking.locator('.score[data-score]').evaluateAll((elements) => elements.map((element) => Number(element.getAttribute('data-score')))));
+  const scores = await ranking.locator('.score[data-score]').evaluateAll((elements) => elements.map((element) => Number(element.getAttribute('data-score'))));
   expect(scores).toHaveLength(4);
   expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   expect(scores[0]).toBeGreaterThan(scores[3]!);
@@ -220,7 +220,10 @@ test('a candidate uploads a resume with visible progress and applies to the job'
   await expect(documents).toHaveCount(1);
   await expect(documents.first().locator('.badge')).toHaveText('Clean', { timeout: 60_000 });
   await expect(documents.first().getByRole('button', { name: `Download ${resume.name}` })).toBeVisible();
-  await documents.first().getByRole('button', { name: `Versions of ${resume.name}` }).click();
+  await documents
+    .first()
+    .getByRole('button', { name: `Versions of ${resume.name}` })
+    .click();
   await expect(documents.first().getByRole('table')).toContainText(resume.name);
   await expectAccessible(page, 'my documents');
   await screenshot(page, 'documents');

@@ -43,7 +43,9 @@ test('a candidate exports their data, downloads it, and deletes their account', 
   await page.getByLabel('Password', { exact: true }).fill(person.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/documents$/);
-  await page.getByLabel(/^File/).setInputFiles({ name: 'dorothy.txt', mimeType: 'text/plain', buffer: Buffer.from(`${person.name}\n${person.email}\nSkills\nFortran\n`) });
+  await page
+    .getByLabel(/^File/)
+    .setInputFiles({ name: 'dorothy.txt', mimeType: 'text/plain', buffer: Buffer.from(`${person.name}\n${person.email}\nSkills\nFortran\n`) });
   await page.getByRole('button', { name: 'Upload', exact: true }).click();
   await expect(page.getByRole('list', { name: 'Documents' }).locator('.badge').first()).toHaveText('Clean', { timeout: 60_000 });
 
@@ -56,7 +58,10 @@ test('a candidate exports their data, downloads it, and deletes their account', 
   await expect(exports.first().locator('.badge')).toHaveText('Ready', { timeout: 60_000 });
   await expectAccessible(page, 'my data (export ready)');
   const downloading = page.waitForEvent('download');
-  await exports.first().getByRole('button', { name: /^Download/ }).click();
+  await exports
+    .first()
+    .getByRole('button', { name: /^Download/ })
+    .click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^vitae-export-\d{4}-\d{2}-\d{2}\.zip$/);
   const exported = await readExport(await download.path());

@@ -53,19 +53,35 @@ export interface ResumeFile {
 
 /** Five resumes for the job: four matching it less and less, and one carrying EICAR. */
 export async function recruiterResumes(): Promise<ResumeFile[]> {
-  const strongest = resumeText('Ada Lovelace', 'ada.lovelace@example.com', 9, ['TypeScript', 'React', 'PostgreSQL', 'Node.js', 'Docker', 'Kubernetes'], 'Staff engineer: TypeScript and Node.js services, React apps, PostgreSQL, Docker and Kubernetes.');
+  const strongest = resumeText(
+    'Ada Lovelace',
+    'ada.lovelace@example.com',
+    9,
+    ['TypeScript', 'React', 'PostgreSQL', 'Node.js', 'Docker', 'Kubernetes'],
+    'Staff engineer: TypeScript and Node.js services, React apps, PostgreSQL, Docker and Kubernetes.',
+  );
   return [
     { name: 'ada-lovelace.pdf', mimeType: 'application/pdf', buffer: await pdfOf(strongest), person: 'Ada Lovelace' },
     {
       name: 'grace-hopper.txt',
       mimeType: 'text/plain',
-      buffer: Buffer.from(resumeText('Grace Hopper', 'grace.hopper@example.com', 6, ['TypeScript', 'React', 'Node.js', 'PostgreSQL'], 'Full-stack developer working in TypeScript, React and PostgreSQL.')),
+      buffer: Buffer.from(
+        resumeText(
+          'Grace Hopper',
+          'grace.hopper@example.com',
+          6,
+          ['TypeScript', 'React', 'Node.js', 'PostgreSQL'],
+          'Full-stack developer working in TypeScript, React and PostgreSQL.',
+        ),
+      ),
       person: 'Grace Hopper',
     },
     {
       name: 'alan-turing.txt',
       mimeType: 'text/plain',
-      buffer: Buffer.from(resumeText('Alan Turing', 'alan.turing@example.com', 3, ['React', 'JavaScript'], 'Front-end developer building React user interfaces.')),
+      buffer: Buffer.from(
+        resumeText('Alan Turing', 'alan.turing@example.com', 3, ['React', 'JavaScript'], 'Front-end developer building React user interfaces.'),
+      ),
       person: 'Alan Turing',
     },
     {
@@ -85,7 +101,15 @@ export async function recruiterResumes(): Promise<ResumeFile[]> {
 
 /** The candidate's own resume, padded to a few MB so that a throttled upload shows its progress. */
 export function candidateResume(): ResumeFile {
-  const text = resumeText('Katherine Johnson', 'katherine.johnson@example.com', 7, ['TypeScript', 'React', 'PostgreSQL', 'Node.js'], 'Engineer who likes correct numbers: TypeScript, React, Node.js and PostgreSQL.');
-  const filler = Array.from({ length: 30_000 }, (_, index) => `Project note ${index}: shipped features, reviewed code, wrote tests and documentation.`).join('\n');
+  const text = resumeText(
+    'Katherine Johnson',
+    'katherine.johnson@example.com',
+    7,
+    ['TypeScript', 'React', 'PostgreSQL', 'Node.js'],
+    'Engineer who likes correct numbers: TypeScript, React, Node.js and PostgreSQL.',
+  );
+  const filler = Array.from({ length: 30_000 }, (_, index) => `Project note ${index}: shipped features, reviewed code, wrote tests and documentation.`).join(
+    '\n',
+  );
   return { name: 'katherine-johnson.txt', mimeType: 'text/plain', buffer: Buffer.from(`${text}\nProjects\n${filler}\n`), person: 'Katherine Johnson' };
 }

@@ -9,12 +9,22 @@ export interface Session {
 }
 
 /** Registers a user through the API and returns its bearer token. */
-export async function register(t: TestApp, options: { role: 'candidate' | 'recruiter'; orgName?: string; email?: string; name?: string; invitationToken?: string }): Promise<Session> {
+export async function register(
+  t: TestApp,
+  options: { role: 'candidate' | 'recruiter'; orgName?: string; email?: string; name?: string; invitationToken?: string },
+): Promise<Session> {
   const email = options.email ?? `${options.role}-${randomBytes(5).toString('hex')}@example.test`;
   const response = await t.fetch('/api/v1/auth/register', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'correct horse battery staple', name: options.name ?? 'Test Person', role: options.role, ...(options.orgName ? { org_name: options.orgName } : {}), ...(options.invitationToken ? { invitation_token: options.invitationToken } : {}) }),
+    body: JSON.stringify({
+      email,
+      password: 'correct horse battery staple',
+      name: options.name ?? 'Test Person',
+      role: options.role,
+      ...(options.orgName ? { org_name: options.orgName } : {}),
+      ...(options.invitationToken ? { invitation_token: options.invitationToken } : {}),
+    }),
   });
   expect(response.status, await response.clone().text()).toBe(201);
   const body = (await response.json()) as { user: Session['user']; access_token: string };
@@ -27,7 +37,11 @@ export async function json<T = any>(response: Response): Promise<T> {
 }
 
 /** `POST /files` as multipart with the category field first. */
-export async function uploadStreamed(t: TestApp, session: Session, options: { bytes: Uint8Array; filename: string; category: string; type?: string }): Promise<Response> {
+export async function uploadStreamed(
+  t: TestApp,
+  session: Session,
+  options: { bytes: Uint8Array; filename: string; category: string; type?: string },
+): Promise<Response> {
   const form = new FormData();
   form.append('category', options.category);
   form.append('file', new Blob([Buffer.from(options.bytes)], { type: options.type ?? 'application/octet-stream' }), options.filename);
@@ -35,7 +49,11 @@ export async function uploadStreamed(t: TestApp, session: Session, options: { by
 }
 
 /** Initiate, PUT to the signed URL, complete: the pre-signed path end to end. */
-export async function uploadPresigned(t: TestApp, session: Session, options: { bytes: Uint8Array; filename: string; category: string; type: string }): Promise<{ initiate: Response; put?: Response; complete?: Response; fileId?: string }> {
+export async function uploadPresigned(
+  t: TestApp,
+  session: Session,
+  options: { bytes: Uint8Array; filename: string; category: string; type: string },
+): Promise<{ initiate: Response; put?: Response; complete?: Response; fileId?: string }> {
   const initiate = await t.fetch('/api/v1/files/upload/initiate', {
     method: 'POST',
     headers: { ...session.headers, 'content-type': 'application/json' },

@@ -25,7 +25,9 @@ export interface RunningClamd {
  * database cannot be downloaded here, and clamd refuses to start without one): EICAR, and the
  * harmless clam.exe that Debian's clamav-testfiles wraps in many formats.
  */
-export async function startClamd(options: { streamMaxLength?: string; port?: number; maxThreads?: number; extraConfig?: string[] } = {}): Promise<RunningClamd> {
+export async function startClamd(
+  options: { streamMaxLength?: string; port?: number; maxThreads?: number; extraConfig?: string[] } = {},
+): Promise<RunningClamd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-clamd-'));
   const database = path.join(dir, 'db');
   await cp(path.resolve('test/fixtures/clamav'), database, { recursive: true });
@@ -105,7 +107,9 @@ export async function addSignature(clamd: { host: string; port: number; database
   });
   const scanner = new ClamdScanner({ host: clamd.host, port: clamd.port, timeoutMs: 5_000 });
   const deadline = Date.now() + 60_000;
-  while ((await scanner.scan({ open: async () => Readable.from([bytes]), size: bytes.length, contentType: 'text/plain', category: 'resume' })).result !== 'infected') {
+  while (
+    (await scanner.scan({ open: async () => Readable.from([bytes]), size: bytes.length, contentType: 'text/plain', category: 'resume' })).result !== 'infected'
+  ) {
     if (Date.now() > deadline) throw new Error('clamd did not load the new signature');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

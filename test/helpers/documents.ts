@@ -11,10 +11,7 @@ export async function makePdf(lines: string[] = ['Ada Lovelace', 'ada@example.te
 }
 
 /** A valid 1×1 PNG. */
-export const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** The start of a Windows executable: what a "resume.pdf" from an attacker may really be. */
 export function fakeExecutable(size = 4096): Buffer {
@@ -27,7 +24,6 @@ export function fakeExecutable(size = 4096): Buffer {
 
 /** The EICAR anti-virus test string (harmless; every engine detects it). */
 export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
-
 
 /** A ZIP of the given entries, built in memory. */
 export function zipOf(entries: Array<{ name: string; bytes: Buffer | string }>, options: { compress?: boolean } = {}): Promise<Buffer> {
@@ -75,8 +71,12 @@ const documentXml = (text: string) =>
     .join('')}</w:body></w:document>`;
 
 /** A minimal DOCX, shaped like Word's output (settings with a local Normal.dotm template, a hyperlink), plus any extra parts. */
-export function makeDocx(text: string, options: { extra?: Array<{ name: string; bytes: Buffer | string }>; documentRels?: string; settingsRels?: string; contentTypesExtra?: string } = {}): Promise<Buffer> {
-  const rels = (body: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${body}</Relationships>`;
+export function makeDocx(
+  text: string,
+  options: { extra?: Array<{ name: string; bytes: Buffer | string }>; documentRels?: string; settingsRels?: string; contentTypesExtra?: string } = {},
+): Promise<Buffer> {
+  const rels = (body: string) =>
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${body}</Relationships>`;
   return zipOf([
     { name: '[Content_Types].xml', bytes: CONTENT_TYPES(options.contentTypesExtra) },
     { name: '_rels/.rels', bytes: ROOT_RELS },
@@ -84,11 +84,17 @@ export function makeDocx(text: string, options: { extra?: Array<{ name: string; 
     { name: 'docProps/app.xml', bytes: '<?xml version="1.0"?><Properties><Application>Microsoft Office Word</Application></Properties>' },
     {
       name: 'word/_rels/document.xml.rels',
-      bytes: rels(options.documentRels ?? '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://www.linkedin.com/in/someone" TargetMode="External"/>'),
+      bytes: rels(
+        options.documentRels ??
+          '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://www.linkedin.com/in/someone" TargetMode="External"/>',
+      ),
     },
     {
       name: 'word/_rels/settings.xml.rels',
-      bytes: rels(options.settingsRels ?? '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\\Users\\me\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm" TargetMode="External"/>'),
+      bytes: rels(
+        options.settingsRels ??
+          '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\\Users\\me\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm" TargetMode="External"/>',
+      ),
     },
     ...(options.extra ?? []),
   ]);

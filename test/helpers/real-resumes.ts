@@ -98,7 +98,8 @@ export async function scoreRealResumes(): Promise<FieldScores> {
     } catch (error) {
       misses.push(`${resume.id}: extraction failed (${(error as Error).message})`);
     }
-    const miss = (field: string, got: unknown, expected: unknown) => misses.push(`${resume.id}: ${field} ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+    const miss = (field: string, got: unknown, expected: unknown) =>
+      misses.push(`${resume.id}: ${field} ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
     const nameOk = sameName(parsed?.name ?? null, want.name);
     const emailOk = want.emails.length === 0 ? !parsed?.email : want.emails.includes(parsed?.email ?? '');
     const phoneOk = samePhone(parsed?.phone ?? null, want.phone);
@@ -110,7 +111,10 @@ export async function scoreRealResumes(): Promise<FieldScores> {
     else miss('phone', parsed?.phone, want.phone);
     if (nameOk && emailOk && phoneOk) hits.contact += 1;
     perFile.push({ id: resume.id, kind: resume.kind, name: nameOk, email: emailOk, phone: phoneOk });
-    const experienceOk = want.experienceYears === null ? parsed?.experienceYears === null : parsed?.experienceYears != null && Math.abs(parsed.experienceYears - want.experienceYears) <= 1;
+    const experienceOk =
+      want.experienceYears === null
+        ? parsed?.experienceYears === null
+        : parsed?.experienceYears != null && Math.abs(parsed.experienceYears - want.experienceYears) <= 1;
     if (experienceOk) hits.experience += 1;
     else miss('experience', parsed?.experienceYears, want.experienceYears);
     count(links, resume.id, 'links', parsed ? allLinks(parsed).map(linkKey) : [], want.links.map(linkKey), misses);
@@ -154,7 +158,12 @@ function f1({ tp, fp, fn }: { tp: number; fp: number; fn: number }): F1 {
 
 /** Names compare without case and spacing: an ALL-CAPS header cannot tell "McDonald" from "Mcdonald". */
 function sameName(got: string | null, want: string): boolean {
-  const key = (name: string) => name.normalize('NFKC').toLocaleLowerCase().replace(/[\s.]+/g, ' ').trim();
+  const key = (name: string) =>
+    name
+      .normalize('NFKC')
+      .toLocaleLowerCase()
+      .replace(/[\s.]+/g, ' ')
+      .trim();
   return got !== null && key(got) === key(want);
 }
 
@@ -177,7 +186,11 @@ function allLinks(parsed: ParsedResume): string[] {
 
 /** A URL as a comparable key: no scheme, no www., no trailing slash, host in lower case. */
 export function linkKey(url: string): string {
-  const bare = url.trim().replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '');
+  const bare = url
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/+$/, '');
   const slash = bare.indexOf('/');
   return slash === -1 ? bare.toLowerCase() : bare.slice(0, slash).toLowerCase() + bare.slice(slash);
 }

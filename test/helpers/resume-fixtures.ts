@@ -67,7 +67,9 @@ export async function pdfResume(layout: Layout, options: { twoColumns?: boolean;
 }
 
 const paragraphs = (lines: string[]) =>
-  lines.map((line) => (isHeading(line) ? new Paragraph({ text: plainLine(line), heading: HeadingLevel.HEADING_2 }) : new Paragraph({ children: [new TextRun(line)] })));
+  lines.map((line) =>
+    isHeading(line) ? new Paragraph({ text: plainLine(line), heading: HeadingLevel.HEADING_2 }) : new Paragraph({ children: [new TextRun(line)] }),
+  );
 
 /** A DOCX: the top as paragraphs, then the columns side by side in a table, or one after the other. */
 export async function docxResume(layout: Layout, options: { table?: boolean } = {}): Promise<Buffer> {
@@ -87,7 +89,21 @@ export function txtResume(layout: Layout, options: { crlf?: boolean; windows1252
 }
 
 // The punctuation Windows-1252 has where Latin-1 has control characters.
-const CP1252: Record<string, number> = { '€': 0x80, '‚': 0x82, '„': 0x84, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, 'œ': 0x9c, 'Œ': 0x8c };
+const CP1252: Record<string, number> = {
+  '€': 0x80,
+  '‚': 0x82,
+  '„': 0x84,
+  '…': 0x85,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '•': 0x95,
+  '–': 0x96,
+  '—': 0x97,
+  œ: 0x9c,
+  Œ: 0x8c,
+};
 
 function windows1252(text: string): Buffer {
   return Buffer.from(

@@ -42,7 +42,10 @@ export async function startServe(env: Record<string, string>, options: { cwd?: s
   });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`vitae serve exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${baseUrl}/readyz`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${baseUrl}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

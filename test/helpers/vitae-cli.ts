@@ -38,7 +38,10 @@ export async function startServe(env: Record<string, string>, command: string[] 
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const [program, ...args] = command;
-  const child = spawn(program!, args, { env: { ...baseEnv(), HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: origin, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(program!, args, {
+    env: { ...baseEnv(), HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: origin, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exited = once(child, 'exit');
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -45,7 +45,12 @@ async function embeddedLocal(root: string): Promise<Target> {
 async function systemS3(root: string, s3: S3rverHandle): Promise<Target> {
   const database = `vitae_backup_${randomBytes(4).toString('hex')}`;
   const bucket = `backup-${randomBytes(4).toString('hex')}`;
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   await admin(`CREATE DATABASE ${database}`);
   const url = new URL(SYSTEM_PG_ADMIN_URL);
@@ -131,7 +136,11 @@ class Client {
   }
 
   async login(): Promise<void> {
-    const response = await fetch(`${this.server.origin}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(account) });
+    const response = await fetch(`${this.server.origin}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(account),
+    });
     expect(response.status, await response.clone().text()).toBe(200);
     this.token = ((await response.json()) as { access_token: string }).access_token;
   }
@@ -140,7 +149,11 @@ class Client {
     const form = new FormData();
     if (!fileId) form.append('category', category);
     form.append('file', new Blob([bytes], { type }), filename);
-    const response = await fetch(`${this.server.origin}/api/v1/files${fileId ? `/${fileId}/versions` : ''}`, { method: 'POST', headers: this.headers(), body: form });
+    const response = await fetch(`${this.server.origin}/api/v1/files${fileId ? `/${fileId}/versions` : ''}`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: form,
+    });
     expect(response.status, await response.clone().text()).toBeLessThan(300);
     const id = ((await response.json()) as { id?: string; file_id?: string }).id ?? fileId!;
     await this.waitClean(id);
@@ -224,7 +237,9 @@ describe.each([
 
     const manifest = JSON.parse(await readFile(path.join(backupDir, 'manifest.json'), 'utf8'));
     expect(manifest.versions).toMatchObject({ vitae: expect.any(String), migration: expect.stringMatching(/^\d{4}_/), postgres: expect.any(String) });
-    expect(manifest.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['users', 'files', 'file_versions', 'audit_events', 'audit_chain_heads', 'job']));
+    expect(manifest.tables.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['users', 'files', 'file_versions', 'audit_events', 'audit_chain_heads', 'job']),
+    );
     expect(manifest.blobs.copied).toBe(true);
 
     // The original deployment still holds its data: a restore over it needs --force.

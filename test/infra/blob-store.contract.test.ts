@@ -80,7 +80,23 @@ async function peakRssGrowth(work: () => Promise<void>): Promise<number> {
   return Math.max(peak, process.memoryUsage.rss()) - start;
 }
 
-const INVALID_KEYS = ['', '../x', 'a/../../x', '/abs', 'a//b', 'a/./b', 'a/.', '.hidden', 'a/', 'a\0b', 'a\\b', 'a b', 'ä', 'x'.repeat(256), `${'x'.repeat(200)}/${'y'.repeat(200)}/${'z'.repeat(111)}`];
+const INVALID_KEYS = [
+  '',
+  '../x',
+  'a/../../x',
+  '/abs',
+  'a//b',
+  'a/./b',
+  'a/.',
+  '.hidden',
+  'a/',
+  'a\0b',
+  'a\\b',
+  'a b',
+  'ä',
+  'x'.repeat(256),
+  `${'x'.repeat(200)}/${'y'.repeat(200)}/${'z'.repeat(111)}`,
+];
 /** The longest key: 512 characters. */
 const LONGEST_KEY = `${'x'.repeat(200)}/${'y'.repeat(200)}/${'z'.repeat(110)}`;
 
@@ -197,7 +213,10 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<H
     });
 
     it('leaves nothing behind when the source fails mid-stream (also past the first multipart part)', async () => {
-      for (const [total, failAfter] of [[3 * MB, MB], [20 * MB, 10 * MB]] as const) {
+      for (const [total, failAfter] of [
+        [3 * MB, MB],
+        [20 * MB, 10 * MB],
+      ] as const) {
         const key = uniqueKey('broken');
         await expect(store.put(key, generated(total, { failAfter }))).rejects.toThrow('source failed');
         expect(await store.exists(key)).toBe(false);
@@ -327,7 +346,8 @@ describe('local blob store specifics', () => {
 
   describe('signed URL route', () => {
     const body = Buffer.from('exactly these bytes');
-    const presignPut = (key: string, length = body.length) => local.store.presignPut(key, { contentType: 'text/plain', contentLength: length, expiresInSeconds: 60 });
+    const presignPut = (key: string, length = body.length) =>
+      local.store.presignPut(key, { contentType: 'text/plain', contentLength: length, expiresInSeconds: 60 });
 
     async function expectProblem(response: Response, status: number, code: string) {
       expect(response.status).toBe(status);
@@ -355,7 +375,11 @@ describe('local blob store specifics', () => {
       await expectProblem(await fetch(otherKey, { method: 'PUT', headers: put.headers, body }), 403, 'invalid_signature');
       const longer = new URL(put.url);
       longer.searchParams.set('len', String(body.length + 100));
-      await expectProblem(await fetch(longer, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(body.length + 100) }), 403, 'invalid_signature');
+      await expectProblem(
+        await fetch(longer, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(body.length + 100) }),
+        403,
+        'invalid_signature',
+      );
       const later = new URL(put.url);
       later.searchParams.set('expires', String(Number(later.searchParams.get('expires')) + 3600));
       await expectProblem(await fetch(later, { method: 'PUT', headers: put.headers, body }), 403, 'invalid_signature');
@@ -380,7 +404,11 @@ describe('local blob store specifics', () => {
       const url = new URL(get.url);
       expect([url.searchParams.get('file'), url.searchParams.get('grantee'), url.searchParams.get('org')]).toEqual([grant.fileId, grant.grantee, 'org-a']);
       expect(await (await fetch(get.url)).text()).toBe('shared resume');
-      for (const [name, value] of [['grantee', GRANT.grantee], ['org', 'org-b'], ['file', '0190a8f0-0000-7000-8000-0000000000ff']]) {
+      for (const [name, value] of [
+        ['grantee', GRANT.grantee],
+        ['org', 'org-b'],
+        ['file', '0190a8f0-0000-7000-8000-0000000000ff'],
+      ]) {
         const edited = new URL(get.url);
         edited.searchParams.set(name!, value!);
         await expectProblem(await fetch(edited), 403, 'invalid_signature');
@@ -503,7 +531,16 @@ async function startS3(settings: { sse?: 'AES256' | 'aws:kms' | 'none'; kmsKeyId
   const admin = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: CREDENTIALS });
   await admin.send(new CreateBucketCommand({ Bucket: bucket }));
   admin.destroy();
-  const store = new S3BlobStore({ driver: 's3', bucket, region: 'us-east-1', endpoint, forcePathStyle: true, sse: settings.sse ?? 'AES256', maxAttempts: 3, ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}) });
+  const store = new S3BlobStore({
+    driver: 's3',
+    bucket,
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    sse: settings.sse ?? 'AES256',
+    maxAttempts: 3,
+    ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+  });
   return { store, bucket, close: () => store.close() };
 }
 
@@ -560,7 +597,15 @@ describe('S3 blob store specifics', () => {
       expect(info.exists).toBe(true);
       expect(info.encryption === null || typeof info.encryption === 'string').toBe(true);
       expect(info.publicAccessBlocked === null || typeof info.publicAccessBlocked === 'boolean').toBe(true);
-      const missing = new S3BlobStore({ driver: 's3', bucket: 'no-such-bucket', region: 'us-east-1', endpoint: await s3Endpoint(), forcePathStyle: true, sse: 'AES256', maxAttempts: 1 });
+      const missing = new S3BlobStore({
+        driver: 's3',
+        bucket: 'no-such-bucket',
+        region: 'us-east-1',
+        endpoint: await s3Endpoint(),
+        forcePathStyle: true,
+        sse: 'AES256',
+        maxAttempts: 1,
+      });
       expect(await missing.describeBucket()).toEqual({ exists: false, encryption: null, publicAccessBlocked: null });
       await expect(missing.check()).rejects.toBeInstanceOf(StorageUnavailable);
       await missing.close();
@@ -582,9 +627,11 @@ describe('S3 blob store specifics', () => {
       await expect(store.get('a/b')).rejects.toBeInstanceOf(StorageUnavailable);
       await expect(store.put('a/b', bytes('x'))).rejects.toBeInstanceOf(StorageUnavailable);
       await expect(store.delete('a/b')).rejects.toBeInstanceOf(StorageUnavailable);
-      await expect((async () => {
-        for await (const _ of store.list('a/')) break;
-      })()).rejects.toBeInstanceOf(StorageUnavailable);
+      await expect(
+        (async () => {
+          for await (const _ of store.list('a/')) break;
+        })(),
+      ).rejects.toBeInstanceOf(StorageUnavailable);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await store.close();

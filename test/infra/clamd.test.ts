@@ -115,7 +115,9 @@ describe('ClamdScanner against a real clamd with the test signatures', () => {
   });
 
   it('scans 50 files at once without an error', async () => {
-    const verdicts = await Promise.all(Array.from({ length: 50 }, (_, i) => scanner.scan(subject(i % 10 === 0 ? Buffer.from(EICAR) : cleanText(64 * 1024 + i)))));
+    const verdicts = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => scanner.scan(subject(i % 10 === 0 ? Buffer.from(EICAR) : cleanText(64 * 1024 + i)))),
+    );
     expect(verdicts.filter((verdict) => verdict.result === 'infected')).toHaveLength(5);
     expect(verdicts.filter((verdict) => verdict.result === 'clean')).toHaveLength(45);
   });
@@ -216,7 +218,9 @@ describe('an unavailable clamd is a DependencyUnavailable (the queue retries; th
   it('when the connection closes without an answer, or clamd answers an ERROR', async () => {
     const closing = await fakeClamd((socket) => socket.once('data', () => socket.destroy()));
     await expect(new ClamdScanner({ host: '127.0.0.1', port: closing }).check()).rejects.toBeInstanceOf(DependencyUnavailable);
-    const failing = await fakeClamd((socket) => socket.once('data', (data: Buffer) => socket.end(data.includes('VERSION') ? 'ClamAV 9.9.9\0' : "Can't allocate memory ERROR\0")));
+    const failing = await fakeClamd((socket) =>
+      socket.once('data', (data: Buffer) => socket.end(data.includes('VERSION') ? 'ClamAV 9.9.9\0' : "Can't allocate memory ERROR\0")),
+    );
     await expect(new ClamdScanner({ host: '127.0.0.1', port: failing }).scan(subject(Buffer.from('x')))).rejects.toThrow(/allocate memory/);
   });
 

@@ -87,12 +87,7 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, t
 }
 
 const ready = (child: ChildProcess) =>
-  waitUntil(
-    'the server to listen',
-    async () => (await fetch(`http://127.0.0.1:${apiPort}/healthz`)).ok || undefined,
-    120_000,
-    child,
-  );
+  waitUntil('the server to listen', async () => (await fetch(`http://127.0.0.1:${apiPort}/healthz`)).ok || undefined, 120_000, child);
 
 it('after a kill -9 mid-scan, a restart scans every acknowledged upload and removes partial writes', async () => {
   hangingClamd = await startHangingClamd(clamdPort);

@@ -15,7 +15,12 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vitae-doctor-'));
   await chmod(dir, 0o755);
   s3 = await startS3rver();
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'doctor-bucket' }));
   client.destroy();
 });
@@ -88,7 +93,7 @@ async function uploadResumes(server: ServeChild, count: number): Promise<string[
     expect(uploaded.status).toBe(201);
     const { id } = (await uploaded.json()) as { id: string };
     // Scanned first: the scan itself re-checks the bytes and would quarantine the ones changed below.
-    for (let status = ''; status !== 'clean'; ) {
+    for (let status = ''; status !== 'clean';) {
       status = ((await (await fetch(`${server.baseUrl}/api/v1/files/${id}`, { headers })).json()) as { status: string }).status;
       expect(['uploaded', 'scanning', 'clean']).toContain(status);
       if (status !== 'clean') await new Promise((resolve) => setTimeout(resolve, 100));
@@ -109,7 +114,9 @@ it('re-hashes stored files with --verify-blobs and names those changed or remove
 
     // The attack: bytes changed (same length) and removed on the disk, behind Vitae's back.
     const blobs = path.join(env.VITAE_DATA_DIR, 'blobs');
-    const stored = (await readdir(blobs, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+    const stored = (await readdir(blobs, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name));
     const blobOf = (id: string) => stored.find((file) => file.includes(`/${id}/`))!;
     const bytes = await readFile(blobOf(changed!));
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 0xff, bytes.length - 2);

@@ -91,7 +91,9 @@ it('initializes a cluster on first start: loopback only, a generated password in
     expect(credentials.mode & 0o777).toBe(0o600);
     expect(JSON.stringify(await readdir(path.dirname(dataDir)))).not.toMatch(/\.init-/);
     await expect(query(first.connectionString.replace(/:[^:@]+@/, ':wrong@'), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
-    const otherAddresses = Object.values(networkInterfaces()).flat().filter((address) => address && !address.internal && address.family === 'IPv4');
+    const otherAddresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address && !address.internal && address.family === 'IPv4');
     for (const address of otherAddresses) expect(await portAccepts(address!.address, port)).toBe(false);
   } finally {
     await first.stop();

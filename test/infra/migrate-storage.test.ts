@@ -74,13 +74,20 @@ it('copies every object local → S3 → local, stopped midway and resumed, each
 
   // An earlier copy that went wrong: the key holds other bytes of the same size. It must be replaced, not skipped.
   const wrongKey = [...originals.keys()].sort().find((key) => !afterPartial.includes(key))!;
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: wrongKey, Body: randomBytes(originals.get(wrongKey)!.length) }));
   client.destroy();
 
   const resumed = await runVitae(['migrate-storage', '--to', 's3'], toS3);
   expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-  expect(resumed.stdout).toMatch(new RegExp(`Copied ${originals.size - 5} objects .* 1 of them replacing different bytes; 5 already there with the same sha256`));
+  expect(resumed.stdout).toMatch(
+    new RegExp(`Copied ${originals.size - 5} objects .* 1 of them replacing different bytes; 5 already there with the same sha256`),
+  );
   expect(resumed.stderr).toMatch(/objects: \d+ done/);
 
   const again = await runVitae(['migrate-storage', '--to', 's3'], toS3);

@@ -67,7 +67,9 @@ describe('web app serving', () => {
     expect(connectSrc((await app.inject({ url: '/' })).headers['content-security-policy'] as string)).toBe("connect-src 'self'");
     const withBucket = Fastify({ logger: false });
     await withBucket.register(webPlugin, { root: dir, connectSources: ['https://s3.eu-west-1.example.test'] });
-    expect(connectSrc((await withBucket.inject({ url: '/documents' })).headers['content-security-policy'] as string)).toBe("connect-src 'self' https://s3.eu-west-1.example.test");
+    expect(connectSrc((await withBucket.inject({ url: '/documents' })).headers['content-security-policy'] as string)).toBe(
+      "connect-src 'self' https://s3.eu-west-1.example.test",
+    );
     await withBucket.close();
   });
 

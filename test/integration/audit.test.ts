@@ -29,7 +29,16 @@ describe('audit trail', () => {
 
     const log = await json(await t.fetch(`/api/v1/audit?file_id=${file.id}`, { headers: admin.headers }));
     const actions = log.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`);
-    expect(actions).toEqual(expect.arrayContaining(['file.uploaded:allowed', 'file.scanned:allowed', 'file.metadata_read:allowed', 'file.download_url_issued:allowed', 'file.content_read:allowed', 'file.content_read:denied']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'file.uploaded:allowed',
+        'file.scanned:allowed',
+        'file.metadata_read:allowed',
+        'file.download_url_issued:allowed',
+        'file.content_read:allowed',
+        'file.content_read:denied',
+      ]),
+    );
     const issued = log.items.find((e: { action: string }) => e.action === 'file.download_url_issued');
     expect(issued).toMatchObject({ actor_id: admin.user.id, actor_type: 'user', user_agent: 'audit-test/1.0', ip: '127.0.0.1', org_id: admin.user.org_id });
     expect(issued.request_id).toBeTruthy();
@@ -59,7 +68,13 @@ describe('audit trail', () => {
     const { audit } = t.services;
     const before = await audit.verifyOrganization(admin.user.org_id!);
     expect(before.filter((report) => !report.ok)).toEqual([]);
-    const events = await t.runtime.db.selectFrom('audit_events').select(['chain', 'seq', 'prev_hash', 'hash']).where('org_id', '=', admin.user.org_id!).orderBy('chain').orderBy('seq').execute();
+    const events = await t.runtime.db
+      .selectFrom('audit_events')
+      .select(['chain', 'seq', 'prev_hash', 'hash'])
+      .where('org_id', '=', admin.user.org_id!)
+      .orderBy('chain')
+      .orderBy('seq')
+      .execute();
     let links = 0;
     for (const [i, event] of events.entries()) {
       const previous = events[i - 1];
@@ -72,7 +87,16 @@ describe('audit trail', () => {
     // 60 reads over 8 lanes: most entries have a predecessor in their lane to be checked against.
     expect(links).toBeGreaterThan(50);
 
-    const count = async () => Number((await t.runtime.db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', admin.user.org_id!).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.runtime.db
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('org_id', '=', admin.user.org_id!)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const entries = await count();
     const rolledBack = t.runtime.db.transaction().execute(async (tx) => {
       await audit.append(tx, SYSTEM_CONTEXT, { action: 'test.rolled_back', orgId: admin.user.org_id! });
@@ -89,7 +113,14 @@ describe('audit trail', () => {
     expect(intact.code, intact.out).toBe(0);
     expect(intact.out).toMatch(/0 broken/);
 
-    const victim = await t.runtime.db.selectFrom('audit_events').select(['id', 'chain', 'seq', 'ip']).where('org_id', '=', admin.user.org_id!).orderBy('seq').offset(2).limit(1).executeTakeFirstOrThrow();
+    const victim = await t.runtime.db
+      .selectFrom('audit_events')
+      .select(['id', 'chain', 'seq', 'ip'])
+      .where('org_id', '=', admin.user.org_id!)
+      .orderBy('seq')
+      .offset(2)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await sql`UPDATE audit_events SET ip = '10.6.6.6' WHERE id = ${victim.id}`.execute(t.runtime.db);
     const edited = await verify();
     expect(edited.code).toBe(1);

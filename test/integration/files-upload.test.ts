@@ -37,7 +37,10 @@ async function replaceStoredBytes(key: string, bytes: Uint8Array): Promise<void>
 }
 
 async function fileCount(): Promise<number> {
-  const row = await t.runtime.db.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.runtime.db
+    .selectFrom('files')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -52,7 +55,16 @@ describe('streamed upload (POST /files)', () => {
     const response = await uploadStreamed(t, candidate, { bytes: pdf, filename: 'Ada Lovelace — CV.pdf', category: 'resume' });
     expect(response.status).toBe(201);
     const file = await json(response);
-    expect(file).toMatchObject({ category: 'resume', content_type: 'application/pdf', size: pdf.length, sha256: sha256(pdf), status: 'uploaded', owner_id: candidate.user.id, filename: 'Ada Lovelace — CV.pdf', version: 1 });
+    expect(file).toMatchObject({
+      category: 'resume',
+      content_type: 'application/pdf',
+      size: pdf.length,
+      sha256: sha256(pdf),
+      status: 'uploaded',
+      owner_id: candidate.user.id,
+      filename: 'Ada Lovelace — CV.pdf',
+      version: 1,
+    });
     expect(response.headers.get('x-request-id')).toBeTruthy();
 
     const scanned = await waitForScan(t, candidate, file.id);
@@ -127,21 +139,34 @@ describe('streamed upload (POST /files)', () => {
 
 describe('pre-signed upload (initiate → PUT → complete)', () => {
   it('ends in the same state as the streamed path', async () => {
-    const { initiate, put, complete, fileId } = await uploadPresigned(t, candidate, { bytes: pdf, filename: 'cv.pdf', category: 'resume', type: 'application/pdf' });
+    const { initiate, put, complete, fileId } = await uploadPresigned(t, candidate, {
+      bytes: pdf,
+      filename: 'cv.pdf',
+      category: 'resume',
+      type: 'application/pdf',
+    });
     expect(initiate.status).toBe(201);
     expect(put?.ok).toBe(true);
     expect(complete?.status).toBe(200);
     expect(await json(complete!)).toMatchObject({ id: fileId, status: 'uploaded', sha256: sha256(pdf), size: pdf.length });
     expect((await waitForScan(t, candidate, fileId!)).status).toBe('clean');
 
-    const again = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id: fileId }) });
+    const again = await t.fetch('/api/v1/files/upload/complete', {
+      method: 'POST',
+      headers: { ...candidate.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ file_id: fileId }),
+    });
     expect(again.status).toBe(409);
     expect((await json(again)).code).toBe('not_pending');
   });
 
   it('validates before signing: category, type and size', async () => {
     const initiate = (body: object) =>
-      t.fetch('/api/v1/files/upload/initiate', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'x.pdf', content_type: 'application/pdf', size: 1000, category: 'resume', ...body }) });
+      t.fetch('/api/v1/files/upload/initiate', {
+        method: 'POST',
+        headers: { ...candidate.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'x.pdf', content_type: 'application/pdf', size: 1000, category: 'resume', ...body }),
+      });
     expect((await initiate({ category: 'tax_return' })).status).toBe(400);
     expect((await initiate({ content_type: 'image/png' })).status).toBe(415);
     const tooBig = await initiate({ size: 11 * 1024 * 1024 });
@@ -151,7 +176,12 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
   });
 
   it('deletes the object and answers 422 when the bytes are not what was declared', async () => {
-    const { complete, fileId } = await uploadPresigned(t, candidate, { bytes: fakeExecutable(), filename: 'cv.pdf', category: 'resume', type: 'application/pdf' });
+    const { complete, fileId } = await uploadPresigned(t, candidate, {
+      bytes: fakeExecutable(),
+      filename: 'cv.pdf',
+      category: 'resume',
+      type: 'application/pdf',
+    });
     expect(complete?.status).toBe(422);
     expect((await json(complete!)).code).toBe('content_mismatch');
     const version = await t.runtime.db.selectFrom('file_versions').select(['storage_key', 'status']).where('file_id', '=', fileId!).executeTakeFirstOrThrow();
@@ -173,7 +203,11 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
       expect(put.status).toBe(413);
       expect((await json(put)).code).toBe('size_mismatch');
     }
-    const complete = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id }) });
+    const complete = await t.fetch('/api/v1/files/upload/complete', {
+      method: 'POST',
+      headers: { ...candidate.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ file_id }),
+    });
     if (put?.ok) {
       // A store that accepted the bytes (s3rver does not check signatures): complete catches it.
       expect(complete.status).toBe(422);
@@ -205,7 +239,11 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
     });
     const { file_id, upload } = await json(initiate);
     expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: Buffer.from(original) })).ok).toBe(true);
-    const complete = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id }) });
+    const complete = await t.fetch('/api/v1/files/upload/complete', {
+      method: 'POST',
+      headers: { ...candidate.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ file_id }),
+    });
     expect(complete.status).toBe(200);
     expect((await waitForScan(t, candidate, file_id)).status).toBe('clean');
 
@@ -226,7 +264,12 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
 
   it('refuses a replayed upload URL after the file was erased: the erased bytes do not come back', async () => {
     const original = await makePdf();
-    const { initiate, complete, fileId } = await uploadPresigned(t, candidate, { bytes: original, filename: 'cv.pdf', category: 'resume', type: 'application/pdf' });
+    const { initiate, complete, fileId } = await uploadPresigned(t, candidate, {
+      bytes: original,
+      filename: 'cv.pdf',
+      category: 'resume',
+      type: 'application/pdf',
+    });
     expect(complete?.status).toBe(200);
     const { upload } = await json(initiate);
     const version = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', fileId!).executeTakeFirstOrThrow();
@@ -252,7 +295,8 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
       const { file_id, upload } = await json(response);
       return { fileId: file_id as string, upload: upload as { url: string; headers: Record<string, string> } };
     }
-    const remove = async (fileId: string) => expect((await t.fetch(`/api/v1/files/${fileId}${query}`, { method: 'DELETE', headers: candidate.headers })).status).toBe(204);
+    const remove = async (fileId: string) =>
+      expect((await t.fetch(`/api/v1/files/${fileId}${query}`, { method: 'DELETE', headers: candidate.headers })).status).toBe(204);
     /** Every key a pre-signed PUT for this file could have written (the version's own, and S3's staging key). */
     const uploadKeys = async (fileId: string) => {
       const { storage_key } = await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', fileId).executeTakeFirstOrThrow();
@@ -273,7 +317,11 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
         await t.services.maintenance.sweepStagedUploads();
       }
       expect(await anyStored(await uploadKeys(fileId))).toBe(false);
-      const complete = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id: fileId }) });
+      const complete = await t.fetch('/api/v1/files/upload/complete', {
+        method: 'POST',
+        headers: { ...candidate.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ file_id: fileId }),
+      });
       expect(complete.status).toBe(404);
     });
 
@@ -284,7 +332,8 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
       await t.services.maintenance.sweepStagedUploads();
       expect(await anyStored(await uploadKeys(fileId))).toBe(true);
       await remove(fileId);
-      if (query === '') await t.services.maintenance.purgeDeletedFiles(new Date(Date.now() + (t.runtime.config.retention.softDeleteGraceDays + 1) * 24 * 3600 * 1000));
+      if (query === '')
+        await t.services.maintenance.purgeDeletedFiles(new Date(Date.now() + (t.runtime.config.retention.softDeleteGraceDays + 1) * 24 * 3600 * 1000));
       expect(await anyStored(await uploadKeys(fileId))).toBe(false);
     });
   });
@@ -306,10 +355,17 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
   });
 
   it('finds, when stored files are re-hashed, bytes changed or removed in the store', async () => {
-    const [changed, removed] = await Promise.all([1, 2].map(async (n) => (await json(await uploadStreamed(t, candidate, { bytes: await makePdf([`Resume ${n}`]), filename: 'cv.pdf', category: 'resume' }))).id as string));
+    const [changed, removed] = await Promise.all(
+      [1, 2].map(
+        async (n) =>
+          (await json(await uploadStreamed(t, candidate, { bytes: await makePdf([`Resume ${n}`]), filename: 'cv.pdf', category: 'resume' }))).id as string,
+      ),
+    );
     for (const id of [changed!, removed!]) expect((await waitForScan(t, candidate, id)).status).toBe('clean');
-    const keyOf = async (id: string) => (await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', id).executeTakeFirstOrThrow()).storage_key;
-    const ours = (problems: BlobProblem[]) => problems.filter((p) => p.fileId === changed || p.fileId === removed).map(({ fileId, problem }) => ({ fileId, problem }));
+    const keyOf = async (id: string) =>
+      (await t.runtime.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', id).executeTakeFirstOrThrow()).storage_key;
+    const ours = (problems: BlobProblem[]) =>
+      problems.filter((p) => p.fileId === changed || p.fileId === removed).map(({ fileId, problem }) => ({ fileId, problem }));
     expect(ours((await verifyStoredBlobs(t.runtime, 'all')).problems)).toEqual([]);
 
     const bytes = await buffer(await t.runtime.store.get(await keyOf(changed!)));
@@ -334,7 +390,11 @@ describe('pre-signed upload (initiate → PUT → complete)', () => {
       body: JSON.stringify({ filename: 'cv.pdf', content_type: 'application/pdf', size: pdf.length, category: 'resume' }),
     });
     const { file_id } = await json(initiate);
-    const complete = await t.fetch('/api/v1/files/upload/complete', { method: 'POST', headers: { ...other.headers, 'content-type': 'application/json' }, body: JSON.stringify({ file_id }) });
+    const complete = await t.fetch('/api/v1/files/upload/complete', {
+      method: 'POST',
+      headers: { ...other.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ file_id }),
+    });
     expect(complete.status).toBe(404);
   });
 

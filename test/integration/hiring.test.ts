@@ -18,14 +18,21 @@ beforeAll(async () => {
   const job = await t.fetch('/api/v1/jobs', {
     method: 'POST',
     headers: { ...recruiter.headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Backend Engineer', description: 'Build Node.js services on Kubernetes with PostgreSQL and TypeScript.', skills: ['Node.js', 'Kubernetes', 'PostgreSQL'], nice_to_have_skills: ['React'], min_years: 4 }),
+    body: JSON.stringify({
+      title: 'Backend Engineer',
+      description: 'Build Node.js services on Kubernetes with PostgreSQL and TypeScript.',
+      skills: ['Node.js', 'Kubernetes', 'PostgreSQL'],
+      nice_to_have_skills: ['React'],
+      min_years: 4,
+    }),
   });
   expect(job.status).toBe(201);
   jobId = (await json(job)).id;
 });
 afterAll(async () => t?.close());
 
-const resume = (name: string, skills: string, years: string) => `${name}\n${name.split(' ')[0]!.toLowerCase()}@example.test | +1 415 555 01${String(name.length).padStart(2, '0')}\n\nExperience\nEngineer, Example Corp ${years}\nWorked with ${skills}.\n\nSkills\n${skills}\n`;
+const resume = (name: string, skills: string, years: string) =>
+  `${name}\n${name.split(' ')[0]!.toLowerCase()}@example.test | +1 415 555 01${String(name.length).padStart(2, '0')}\n\nExperience\nEngineer, Example Corp ${years}\nWorked with ${skills}.\n\nSkills\n${skills}\n`;
 
 function bulkForm(files: Array<{ name: string; bytes: Buffer }>): FormData {
   const form = new FormData();
@@ -57,7 +64,15 @@ describe('jobs', () => {
     expect((await t.fetch(`/api/v1/jobs/${jobId}`, { headers: otherRecruiter.headers })).status).toBe(404);
     const open = await json(await t.fetch('/api/v1/jobs', { headers: candidate.headers }));
     expect(open.items.map((j: { id: string }) => j.id)).toContain(jobId);
-    expect((await t.fetch('/api/v1/jobs', { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x', description: 'y' }) })).status).toBe(403);
+    expect(
+      (
+        await t.fetch('/api/v1/jobs', {
+          method: 'POST',
+          headers: { ...candidate.headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: 'x', description: 'y' }),
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -93,7 +108,9 @@ describe('bulk intake, parsing and ranking', () => {
     expect(byName['program.exe'].error.code).toBe('unsupported_type');
     expect(byName['virus.txt'].candidate_id).toBeTruthy();
 
-    await expect.poll(async () => (await candidates()).filter((c) => c.status === 'scored' || c.status === 'failed').length, { timeout: 30_000, interval: 250 }).toBe(4);
+    await expect
+      .poll(async () => (await candidates()).filter((c) => c.status === 'scored' || c.status === 'failed').length, { timeout: 30_000, interval: 250 })
+      .toBe(4);
     const ranked = await candidates();
     expect(ranked.map((c) => c.name)).toEqual(['Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', null]);
     const grace = ranked[0];
@@ -134,18 +151,32 @@ describe('bulk intake, parsing and ranking', () => {
 
   it('re-scores candidates when the job changes', async () => {
     const before = (await candidates()).find((c) => c.name === 'Edsger Dijkstra');
-    await t.fetch(`/api/v1/jobs/${jobId}`, { method: 'PATCH', headers: { ...recruiter.headers, 'content-type': 'application/json' }, body: JSON.stringify({ skills: ['Sales', 'Excel'] }) });
+    await t.fetch(`/api/v1/jobs/${jobId}`, {
+      method: 'PATCH',
+      headers: { ...recruiter.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ skills: ['Sales', 'Excel'] }),
+    });
     await expect.poll(async () => (await candidates()).find((c) => c.name === 'Edsger Dijkstra')?.score, { timeout: 20_000 }).toBeGreaterThan(before.score);
   });
 });
 
 describe('applications', () => {
   it('shares a candidate’s own clean resume with the job’s organization until withdrawn', async () => {
-    const upload = await json(await uploadStreamed(t, candidate, { bytes: Buffer.from(resume('Katherine Johnson', 'Node.js, Kubernetes', '2016 - 2024')), filename: 'kj.txt', category: 'resume' }));
+    const upload = await json(
+      await uploadStreamed(t, candidate, {
+        bytes: Buffer.from(resume('Katherine Johnson', 'Node.js, Kubernetes', '2016 - 2024')),
+        filename: 'kj.txt',
+        category: 'resume',
+      }),
+    );
     expect((await waitForScan(t, candidate, upload.id)).status).toBe('clean');
     expect((await t.fetch(`/api/v1/files/${upload.id}`, { headers: recruiter.headers })).status).toBe(404);
 
-    const applied = await t.fetch(`/api/v1/jobs/${jobId}/applications`, { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ resume_file_id: upload.id }) });
+    const applied = await t.fetch(`/api/v1/jobs/${jobId}/applications`, {
+      method: 'POST',
+      headers: { ...candidate.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ resume_file_id: upload.id }),
+    });
     expect(applied.status).toBe(201);
     const application = await json(applied);
     expect((await t.fetch(`/api/v1/files/${upload.id}`, { headers: recruiter.headers })).status).toBe(200);
@@ -164,9 +195,15 @@ describe('applications', () => {
   it('ends the download URLs of a shared resume with the application, or with the file, and keeps them short on S3', async () => {
     const local = t.runtime.store.driver === 'local';
     const shareFile = async (name: string) => {
-      const upload = await json(await uploadStreamed(t, candidate, { bytes: Buffer.from(resume(name, 'Node.js', '2018 - 2024')), filename: 'cv.txt', category: 'resume' }));
+      const upload = await json(
+        await uploadStreamed(t, candidate, { bytes: Buffer.from(resume(name, 'Node.js', '2018 - 2024')), filename: 'cv.txt', category: 'resume' }),
+      );
       expect((await waitForScan(t, candidate, upload.id)).status).toBe('clean');
-      const applied = await t.fetch(`/api/v1/jobs/${jobId}/applications`, { method: 'POST', headers: { ...candidate.headers, 'content-type': 'application/json' }, body: JSON.stringify({ resume_file_id: upload.id }) });
+      const applied = await t.fetch(`/api/v1/jobs/${jobId}/applications`, {
+        method: 'POST',
+        headers: { ...candidate.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ resume_file_id: upload.id }),
+      });
       expect(applied.status).toBe(201);
       return { fileId: upload.id as string, application: await json(applied) };
     };
@@ -198,7 +235,12 @@ describe('applications', () => {
     if (local) {
       const refused = await fetch(orgUrl.url);
       expect([refused.status, (await json(refused)).code]).toEqual([404, 'not_found']);
-      const audit = await t.runtime.db.selectFrom('audit_events').select(['action', 'outcome', 'actor_id']).where('file_id', '=', withdrawn.fileId).where('action', '=', 'file.download_url_refused').execute();
+      const audit = await t.runtime.db
+        .selectFrom('audit_events')
+        .select(['action', 'outcome', 'actor_id'])
+        .where('file_id', '=', withdrawn.fileId)
+        .where('action', '=', 'file.download_url_refused')
+        .execute();
       expect(audit).toEqual([{ action: 'file.download_url_refused', outcome: 'denied', actor_id: recruiter.user.id }]);
     }
 

@@ -25,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const resume = (name: string) => `${name}\n${name.split(' ')[0]!.toLowerCase()}@example.test\n\nExperience\nEngineer, Example Corp 2018 - 2022\n\nSkills\nGo, Kubernetes\n`;
+const resume = (name: string) =>
+  `${name}\n${name.split(' ')[0]!.toLowerCase()}@example.test\n\nExperience\nEngineer, Example Corp 2018 - 2022\n\nSkills\nGo, Kubernetes\n`;
 
 type Result = { filename: string; candidate_id?: string; duplicate_of?: string; error?: { code: string } };
 /** Every file gets an answer: a candidate, a duplicate of one, or an error with a code. */
@@ -73,27 +74,38 @@ describe('bulk intake of hostile archives', () => {
     // 20 MB of spaces that declare 1,000 bytes: yauzl's size check fails the inflating stream.
     const liar = await lyingZip([{ name: 'liar.txt', bytes: Buffer.alloc(20 * 1024 * 1024, 0x20) }], 1000);
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      const { status, results } = await bulk([{ name: 'liar.zip', bytes: liar }, { name: 'ok.txt', bytes: Buffer.from(resume(`Barbara Attempt${'i'.repeat(attempt)}`)) }]);
+      const { status, results } = await bulk([
+        { name: 'liar.zip', bytes: liar },
+        { name: 'ok.txt', bytes: Buffer.from(resume(`Barbara Attempt${'i'.repeat(attempt)}`)) },
+      ]);
       expect(status).toBe(200);
       expect(results[0]!.error?.code).toBeTruthy();
-      expect(results[1], JSON.stringify(results)).toHaveProperty("candidate_id");
+      expect(results[1], JSON.stringify(results)).toHaveProperty('candidate_id');
     }
     expect((await t.fetch('/healthz')).status).toBe(200);
   });
 
   it('answers every one of 200 corrupted archives and DOCX files with a result, and stays up', async () => {
-    const zip = await zipOf([{ name: 'a.txt', bytes: resume('Fuzz One') }, { name: 'b.txt', bytes: resume('Fuzz Two') }]);
+    const zip = await zipOf([
+      { name: 'a.txt', bytes: resume('Fuzz One') },
+      { name: 'b.txt', bytes: resume('Fuzz Two') },
+    ]);
     const docx = await makeDocx(resume('Fuzz Docx'));
     const variants: Buffer[] = [];
     for (let i = 0; i < 200; i += 1) {
       const base = Buffer.from(i % 2 ? zip : docx);
       const mutation = i % 4;
-      if (mutation === 0) variants.push(base.subarray(0, randomInt(4, base.length))); // truncated
+      if (mutation === 0)
+        variants.push(base.subarray(0, randomInt(4, base.length))); // truncated
       else {
         // Flip bytes in the headers (sizes, CRCs, offsets, flags) or anywhere.
         const flips = 1 + randomInt(6);
         for (let f = 0; f < flips; f += 1) {
-          const headers = [base.indexOf('PK\x03\x04', 0, 'latin1'), base.lastIndexOf('PK\x01\x02', undefined, 'latin1'), base.lastIndexOf('PK\x05\x06', undefined, 'latin1')];
+          const headers = [
+            base.indexOf('PK\x03\x04', 0, 'latin1'),
+            base.lastIndexOf('PK\x01\x02', undefined, 'latin1'),
+            base.lastIndexOf('PK\x05\x06', undefined, 'latin1'),
+          ];
           const anchor = headers[randomInt(headers.length)]!;
           const at = mutation === 3 ? randomInt(base.length) : Math.min(base.length - 1, Math.max(0, anchor) + 4 + randomInt(42));
           base[at] = randomInt(256);

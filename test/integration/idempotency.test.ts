@@ -44,7 +44,10 @@ const upload = (headers: Record<string, string>, key: string, bytes: Uint8Array,
   t.fetch('/api/v1/files', { method: 'POST', headers: { ...headers, 'idempotency-key': key }, body: fileForm(bytes, filename) });
 
 async function count(table: 'files' | 'candidates'): Promise<number> {
-  const row = await t.runtime.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.runtime.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -92,7 +95,11 @@ describe('POST /files with Idempotency-Key', () => {
 
   it('does not keep a failure: a retry after an error runs again', async () => {
     const key = randomUUID();
-    const refused = await t.fetch('/api/v1/files', { method: 'POST', headers: { ...recruiter.headers, 'idempotency-key': key }, body: fileForm(fakeExecutable(), 'resume.exe') });
+    const refused = await t.fetch('/api/v1/files', {
+      method: 'POST',
+      headers: { ...recruiter.headers, 'idempotency-key': key },
+      body: fileForm(fakeExecutable(), 'resume.exe'),
+    });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
     const retry = await upload(recruiter.headers, key, pdf);
@@ -151,7 +158,11 @@ describe('POST /files with Idempotency-Key', () => {
   it('forgets a key after 24 hours: expired records are purged and the key runs anew', async () => {
     const key = randomUUID();
     const first = await json(await upload(recruiter.headers, key, pdf));
-    await t.runtime.db.updateTable('idempotency_keys').set({ expires_at: new Date(Date.now() - 1000) }).where('key', '=', key).execute();
+    await t.runtime.db
+      .updateTable('idempotency_keys')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('key', '=', key)
+      .execute();
     expect(await t.services.idempotency.purgeExpired()).toBeGreaterThanOrEqual(1);
     expect(await t.runtime.db.selectFrom('idempotency_keys').select('key').where('key', '=', key).executeTakeFirst()).toBeUndefined();
     const again = await upload(recruiter.headers, key, pdf);
@@ -162,7 +173,11 @@ describe('POST /files with Idempotency-Key', () => {
 
 describe('POST /files/upload/initiate with Idempotency-Key', () => {
   const initiate = (key: string, body: Record<string, unknown>) =>
-    t.fetch('/api/v1/files/upload/initiate', { method: 'POST', headers: { ...recruiter.headers, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+    t.fetch('/api/v1/files/upload/initiate', {
+      method: 'POST',
+      headers: { ...recruiter.headers, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+    });
 
   it('answers the same body (in any key order) with the first pending upload, another body with 422', async () => {
     const key = randomUUID();

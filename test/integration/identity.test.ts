@@ -48,19 +48,33 @@ describe('accounts', () => {
     const body = await json(created);
     // Kept as typed, except the domain, which is case-insensitive and stored in lower case.
     const stored = address.replace('@Example.test', '@example.test');
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, user: { email: stored, name: 'Person', role: 'candidate', org_id: null, org_role: null } });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 900,
+      user: { email: stored, name: 'Person', role: 'candidate', org_id: null, org_role: null },
+    });
     const session = await login(address.toLowerCase(), 'a long enough password');
     expect(session.user.email).toBe(stored);
     expect(await json(await me(session.access_token))).toMatchObject({ id: body.user.id, email: stored, role: 'candidate', org_id: null });
 
     const claims = decodeJwt((await login(admin.user.email)).access_token);
-    expect(claims).toMatchObject({ sub: admin.user.id, role: 'recruiter', org: admin.user.org_id, org_role: 'admin', iss: 'vitae', aud: 'vitae-api', sid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(claims).toMatchObject({
+      sub: admin.user.id,
+      role: 'recruiter',
+      org: admin.user.org_id,
+      org_role: 'admin',
+      iss: 'vitae',
+      aud: 'vitae-api',
+      sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(typeof claims.jti).toBe('string');
   });
 
   it('makes a recruiter with org_name the admin of a new organization; without one, needs an invitation', async () => {
-    const founder = await json(await post('/api/v1/auth/register', { email: email('founder'), password: PASSWORD, name: 'F', role: 'recruiter', org_name: 'Founded' }));
+    const founder = await json(
+      await post('/api/v1/auth/register', { email: email('founder'), password: PASSWORD, name: 'F', role: 'recruiter', org_name: 'Founded' }),
+    );
     expect(founder.user).toMatchObject({ role: 'recruiter', org_role: 'admin', org_name: 'Founded' });
     const before = await identityState();
     const orphan = await post('/api/v1/auth/register', { email: email('orphan'), password: PASSWORD, name: 'O', role: 'recruiter' });
@@ -96,7 +110,9 @@ describe('accounts', () => {
   it('lets exactly one of several concurrent registrations of one email (in any case) win', async () => {
     const address = email('race');
     const responses = await Promise.all(
-      [address, address.toUpperCase(), address, address.toUpperCase()].map((variant) => post('/api/v1/auth/register', { email: variant, password: PASSWORD, name: 'Race', role: 'recruiter', org_name: 'Race Inc' })),
+      [address, address.toUpperCase(), address, address.toUpperCase()].map((variant) =>
+        post('/api/v1/auth/register', { email: variant, password: PASSWORD, name: 'Race', role: 'recruiter', org_name: 'Race Inc' }),
+      ),
     );
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
     const rows = await t.runtime.db.selectFrom('users').select('id').where('email', 'ilike', address).execute();
@@ -131,7 +147,11 @@ describe('accounts', () => {
 
   it('upgrades a hash made with older scrypt parameters at the next login', async () => {
     const user = await register(t, { role: 'candidate' });
-    await t.runtime.db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD, { N: 2 ** 12, r: 8, p: 1 }) }).where('id', '=', user.user.id).execute();
+    await t.runtime.db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(PASSWORD, { N: 2 ** 12, r: 8, p: 1 }) })
+      .where('id', '=', user.user.id)
+      .execute();
     expect((await post('/api/v1/auth/login', { email: user.user.email, password: PASSWORD })).status).toBe(200);
     const { password_hash } = await t.runtime.db.selectFrom('users').select('password_hash').where('id', '=', user.user.id).executeTakeFirstOrThrow();
     expect(password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
@@ -143,7 +163,9 @@ describe('tokens', () => {
   const secret = () => new TextEncoder().encode(t.env.JWT_SECRET);
   const claimsOf = (session: Session) => ({ role: 'recruiter', org: session.user.org_id, org_role: 'admin' });
   const signed = (claims: Record<string, unknown>, edit: (jwt: SignJWT) => SignJWT = (jwt) => jwt, key = secret()) =>
-    edit(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(admin.user.id).setIssuer('vitae').setAudience('vitae-api').setExpirationTime('5m')).sign(key);
+    edit(
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(admin.user.id).setIssuer('vitae').setAudience('vitae-api').setExpirationTime('5m'),
+    ).sign(key);
 
   it('refuses alg:none, another secret, expired or edited tokens and the wrong issuer or audience, changing nothing', async () => {
     const claims = claimsOf(admin);
@@ -182,7 +204,11 @@ describe('tokens', () => {
     expect([replay.status, (await json(replay)).code]).toEqual([401, 'invalid_refresh_token']);
     // The thief's replay also ended the legitimate holder's newest token.
     expect((await post('/api/v1/auth/refresh', { refresh_token: session.refresh_token })).status).toBe(401);
-    const family = await t.runtime.db.selectFrom('refresh_tokens').select(['family_id', 'revoked_at', 'token_hash']).where('user_id', '=', candidate.user.id).execute();
+    const family = await t.runtime.db
+      .selectFrom('refresh_tokens')
+      .select(['family_id', 'revoked_at', 'token_hash'])
+      .where('user_id', '=', candidate.user.id)
+      .execute();
     const familyId = family.find((row) => row.revoked_at !== null)!.family_id;
     expect(family.filter((row) => row.family_id === familyId).every((row) => row.revoked_at !== null)).toBe(true);
     // Only hashes are stored.
@@ -225,7 +251,15 @@ describe('organizations and API keys', () => {
     expect(add.status).toBe(201);
     const invitation = await json(add);
     expect(invitation).toMatchObject({ status: 'invited', email: invited, org_role: 'member' });
-    const joined = await json(await post('/api/v1/auth/register', { email: invited.toUpperCase(), password: PASSWORD, name: 'New', role: 'recruiter', invitation_token: invitation.invitation_token }));
+    const joined = await json(
+      await post('/api/v1/auth/register', {
+        email: invited.toUpperCase(),
+        password: PASSWORD,
+        name: 'New',
+        role: 'recruiter',
+        invitation_token: invitation.invitation_token,
+      }),
+    );
     expect(joined.user).toMatchObject({ org_id: orgId, org_role: 'member' });
 
     const first = await json(await t.fetch(`/api/v1/orgs/${orgId}/members?limit=1`, { headers: admin.headers }));
@@ -262,7 +296,9 @@ describe('organizations and API keys', () => {
     expect((await t.fetch('/api/v1/files', { headers: asKey })).status).toBe(200);
     expect((await t.fetch('/api/v1/audit', { headers: asKey })).status).toBe(200);
     const before = await identityState();
-    expect((await post('/api/v1/files/upload/initiate', { filename: 'a.txt', content_type: 'text/plain', size: 3, category: 'resume' }, asKey)).status).toBe(403);
+    expect((await post('/api/v1/files/upload/initiate', { filename: 'a.txt', content_type: 'text/plain', size: 3, category: 'resume' }, asKey)).status).toBe(
+      403,
+    );
     expect((await post('/api/v1/api-keys', { name: 'escalate', scopes: ['files:write'] }, asKey)).status).toBe(403);
     expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: asKey })).status).toBe(403);
     expect((await t.fetch('/api/v1/auth/me', { headers: asKey })).status).toBe(403);
@@ -273,7 +309,9 @@ describe('organizations and API keys', () => {
     expect((await t.fetch(`/api/v1/orgs/${admin.user.org_id}/members`, { headers: asForeign })).status).toBe(404);
     expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: asForeign })).status).toBe(404);
     expect((await t.fetch(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: otherAdmin.headers })).status).toBe(404);
-    expect((await json(await t.fetch('/api/v1/audit', { headers: asForeign }))).items.every((entry: { org_id: string }) => entry.org_id === otherAdmin.user.org_id)).toBe(true);
+    expect(
+      (await json(await t.fetch('/api/v1/audit', { headers: asForeign }))).items.every((entry: { org_id: string }) => entry.org_id === otherAdmin.user.org_id),
+    ).toBe(true);
     expect(await identityState()).toEqual(afterForeignKey);
     expect(afterForeignKey.keys).toHaveLength(before.keys.length + 1);
 
@@ -301,7 +339,18 @@ describe('organizations and API keys', () => {
 
   it('documents the identity routes in the OpenAPI spec', async () => {
     const spec = await json(await t.fetch('/openapi.json'));
-    for (const [path, method] of [['/api/v1/auth/register', 'post'], ['/api/v1/auth/login', 'post'], ['/api/v1/auth/refresh', 'post'], ['/api/v1/auth/me', 'get'], ['/api/v1/orgs/{org_id}/members', 'post'], ['/api/v1/orgs/{org_id}/members', 'get'], ['/api/v1/orgs/{org_id}/invitations', 'get'], ['/api/v1/orgs/{org_id}/invitations/{invitation_id}', 'delete'], ['/api/v1/api-keys', 'post'], ['/api/v1/api-keys/{id}', 'delete']] as const) {
+    for (const [path, method] of [
+      ['/api/v1/auth/register', 'post'],
+      ['/api/v1/auth/login', 'post'],
+      ['/api/v1/auth/refresh', 'post'],
+      ['/api/v1/auth/me', 'get'],
+      ['/api/v1/orgs/{org_id}/members', 'post'],
+      ['/api/v1/orgs/{org_id}/members', 'get'],
+      ['/api/v1/orgs/{org_id}/invitations', 'get'],
+      ['/api/v1/orgs/{org_id}/invitations/{invitation_id}', 'delete'],
+      ['/api/v1/api-keys', 'post'],
+      ['/api/v1/api-keys/{id}', 'delete'],
+    ] as const) {
       const operation = spec.paths[path]?.[method];
       expect(operation?.tags, `${method} ${path}`).toContain('identity');
       expect(operation.summary).toBeTruthy();
@@ -324,8 +373,10 @@ describe('invitations', () => {
     expect(response.status, await response.clone().text()).toBe(201);
     return json(response);
   };
-  const registerRecruiter = (address: string, extra: Record<string, unknown> = {}) => post('/api/v1/auth/register', { email: address, password: PASSWORD, name: 'Invitee', role: 'recruiter', ...extra });
-  const membersOf = (orgId: string) => t.runtime.db.selectFrom('memberships').select(['user_id', 'org_role']).where('org_id', '=', orgId).orderBy('user_id').execute();
+  const registerRecruiter = (address: string, extra: Record<string, unknown> = {}) =>
+    post('/api/v1/auth/register', { email: address, password: PASSWORD, name: 'Invitee', role: 'recruiter', ...extra });
+  const membersOf = (orgId: string) =>
+    t.runtime.db.selectFrom('memberships').select(['user_id', 'org_role']).where('org_id', '=', orgId).orderBy('user_id').execute();
   const invitationsOf = (as: Session, query = '') => t.fetch(`/api/v1/orgs/${as.user.org_id}/invitations${query}`, { headers: as.headers });
 
   it('gives a stranger who registers with the invited address, in any letter case, no membership', async () => {
@@ -382,7 +433,11 @@ describe('invitations', () => {
   it('refuses an expired token', async () => {
     const address = email('late');
     const issued = await invite(address);
-    await t.runtime.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', issued.invitation.id).execute();
+    await t.runtime.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', issued.invitation.id)
+      .execute();
     const before = await identityState();
     const late = await registerRecruiter(address, { invitation_token: issued.invitation_token });
     expect([late.status, (await json(late)).code]).toEqual([400, 'invitation_expired']);
@@ -425,7 +480,9 @@ describe('invitations', () => {
     expect((await t.fetch(path, { headers: otherAdmin.headers })).status).toBe(404);
     expect((await t.fetch(`${path}/${issued.invitation.id}`, { method: 'DELETE', headers: otherAdmin.headers })).status).toBe(404);
     // Another organization's admin, through their own organization's path, finds nothing either.
-    expect((await t.fetch(`/api/v1/orgs/${otherAdmin.user.org_id}/invitations/${issued.invitation.id}`, { method: 'DELETE', headers: otherAdmin.headers })).status).toBe(404);
+    expect(
+      (await t.fetch(`/api/v1/orgs/${otherAdmin.user.org_id}/invitations/${issued.invitation.id}`, { method: 'DELETE', headers: otherAdmin.headers })).status,
+    ).toBe(404);
     expect((await json(await invitationsOf(otherAdmin))).items.map((item: { id: string }) => item.id)).not.toContain(issued.invitation.id);
     expect((await t.fetch(path, { headers: asMember })).status).toBe(403);
     expect((await t.fetch(`${path}/${issued.invitation.id}`, { method: 'DELETE', headers: asMember })).status).toBe(403);
@@ -442,7 +499,13 @@ describe('invitations', () => {
     const before = await identityState();
     const both = await registerRecruiter(issued.invitation.email, { invitation_token: issued.invitation_token, org_name: 'Mine' });
     expect([both.status, (await json(both)).code]).toEqual([400, 'org_conflict']);
-    const asCandidate = await post('/api/v1/auth/register', { email: issued.invitation.email, password: PASSWORD, name: 'C', role: 'candidate', invitation_token: issued.invitation_token });
+    const asCandidate = await post('/api/v1/auth/register', {
+      email: issued.invitation.email,
+      password: PASSWORD,
+      name: 'C',
+      role: 'candidate',
+      invitation_token: issued.invitation_token,
+    });
     expect([asCandidate.status, (await json(asCandidate)).code]).toEqual([400, 'org_not_allowed']);
     expect(await identityState()).toEqual(before);
   });
@@ -474,11 +537,21 @@ describe('sessions', () => {
   it('with AUTH_SESSION_CACHE_MS=0, sees a revocation made elsewhere on the next request', async () => {
     const uncached = await startTestApp({ antivirus: false, workers: false, env: { AUTH_SESSION_CACHE_MS: '0' } });
     try {
-      const created = await json(await uncached.fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: email('c'), password: PASSWORD, name: 'C', role: 'candidate' }) }));
+      const created = await json(
+        await uncached.fetch('/api/v1/auth/register', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: email('c'), password: PASSWORD, name: 'C', role: 'candidate' }),
+        }),
+      );
       const headers = { authorization: `Bearer ${created.access_token}` };
       expect((await uncached.fetch('/api/v1/auth/me', { headers })).status).toBe(200);
       // What another API process does at logout: the session row is revoked, this process's memory untouched.
-      await uncached.runtime.db.updateTable('auth_sessions').set({ revoked_at: new Date() }).where('id', '=', String(decodeJwt(created.access_token).sid)).execute();
+      await uncached.runtime.db
+        .updateTable('auth_sessions')
+        .set({ revoked_at: new Date() })
+        .where('id', '=', String(decodeJwt(created.access_token).sid))
+        .execute();
       const response = await uncached.fetch('/api/v1/auth/me', { headers });
       expect([response.status, (await json(response)).code]).toEqual([401, 'token_revoked']);
     } finally {
@@ -488,13 +561,15 @@ describe('sessions', () => {
 });
 
 describe('abuse', () => {
-  const attempt = (app: TestApp, path: string, body: unknown) => app.fetch(`/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const attempt = (app: TestApp, path: string, body: unknown) =>
+    app.fetch(`/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('rate limits logins per account with 429 and Retry-After', async () => {
     const limited = await startTestApp({ antivirus: false, workers: false, env: { RATE_LIMIT_AUTH_PER_ACCOUNT: '3', RATE_LIMIT_AUTH_PER_IP: '1000' } });
     try {
       const statuses = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await attempt(limited, '/auth/login', { email: 'target@example.test', password: 'guess number one' })).status);
+      for (let i = 0; i < 5; i += 1)
+        statuses.push((await attempt(limited, '/auth/login', { email: 'target@example.test', password: 'guess number one' })).status);
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
       // The same account in another letter case is the same account.
       const blocked = await attempt(limited, '/auth/login', { email: 'TARGET@example.test', password: 'guess number two' });
@@ -530,7 +605,11 @@ describe('abuse', () => {
 
 describe('behind a reverse proxy', () => {
   it('with TRUST_PROXY, limits each forwarded client separately and marks the cookie Secure for https', async () => {
-    const proxied = await startTestApp({ antivirus: false, workers: false, env: { TRUST_PROXY: '127.0.0.1', RATE_LIMIT_AUTH_PER_ACCOUNT: '1000', RATE_LIMIT_AUTH_PER_IP: '2' } });
+    const proxied = await startTestApp({
+      antivirus: false,
+      workers: false,
+      env: { TRUST_PROXY: '127.0.0.1', RATE_LIMIT_AUTH_PER_ACCOUNT: '1000', RATE_LIMIT_AUTH_PER_IP: '2' },
+    });
     try {
       const attempt = (client: string) =>
         proxied.fetch('/api/v1/auth/login', {
@@ -566,7 +645,10 @@ describe('vitae user create', () => {
 
   it('creates the first operator with a password from stdin', async () => {
     const address = email('ops');
-    const result = await run(['--email', address, '--name', 'Ops', '--role', 'recruiter', '--org', 'Operators', '--admin', '--password-stdin'], 'an operator password\n');
+    const result = await run(
+      ['--email', address, '--name', 'Ops', '--role', 'recruiter', '--org', 'Operators', '--admin', '--password-stdin'],
+      'an operator password\n',
+    );
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain(address);
     expect(result.stdout).not.toContain('an operator password');

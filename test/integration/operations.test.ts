@@ -21,7 +21,9 @@ describe('operations', () => {
     expect(metrics).toMatch(/^vitae_queue_errors_total 0$/m);
     const spec = await json(await t.fetch('/openapi.json'));
     expect(spec.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/files/upload/initiate', '/api/v1/jobs/{id}/candidates/bulk', '/api/v1/auth/login']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/files/upload/initiate', '/api/v1/jobs/{id}/candidates/bulk', '/api/v1/auth/login']),
+    );
     expect((await t.fetch('/docs/')).status).toBe(200);
   });
 
@@ -31,7 +33,11 @@ describe('operations', () => {
     expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(await json(unknown)).toMatchObject({ status: 404, code: 'route_not_found', request_id: unknown.headers.get('x-request-id') });
     const session = await register(t, { role: 'candidate' });
-    const invalid = await t.fetch('/api/v1/files/upload/initiate', { method: 'POST', headers: { ...session.headers, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'x' }) });
+    const invalid = await t.fetch('/api/v1/files/upload/initiate', {
+      method: 'POST',
+      headers: { ...session.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'x' }),
+    });
     expect(invalid.status).toBe(400);
     const problem = await json(invalid);
     expect(problem).toMatchObject({ code: 'validation_failed', title: 'Bad Request' });
@@ -54,7 +60,11 @@ describe('operations', () => {
 
 describe('outages', () => {
   it('storage down: 503 with Retry-After, and nothing half-written', async () => {
-    const broken = await startTestApp({ workers: false, antivirus: false, env: { STORAGE_DRIVER: 's3', S3_BUCKET: 'gone', S3_ENDPOINT: 'http://127.0.0.1:9', S3_FORCE_PATH_STYLE: 'true', S3_MAX_ATTEMPTS: '1' } });
+    const broken = await startTestApp({
+      workers: false,
+      antivirus: false,
+      env: { STORAGE_DRIVER: 's3', S3_BUCKET: 'gone', S3_ENDPOINT: 'http://127.0.0.1:9', S3_FORCE_PATH_STYLE: 'true', S3_MAX_ATTEMPTS: '1' },
+    });
     try {
       const session = await register(broken, { role: 'candidate' });
       const form = new FormData();

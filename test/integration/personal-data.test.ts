@@ -32,10 +32,15 @@ let resumeV2: Buffer;
 let coverBytes: Buffer;
 const ids = { resume: '', cover: '', quarantined: '', application: '', candidate: '', bobResume: '', bobCandidate: '', intakeCandidate: '' };
 
-const postJson = (path: string, session: Session, body: unknown, method = 'POST') => t.fetch(path, { method, headers: { ...session.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (path: string, session: Session, body: unknown, method = 'POST') =>
+  t.fetch(path, { method, headers: { ...session.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function createJob(session: Session, title: string): Promise<string> {
-  const response = await postJson('/api/v1/jobs', session, { title, description: 'Build Node.js services with PostgreSQL.', skills: ['Node.js', 'PostgreSQL'] });
+  const response = await postJson('/api/v1/jobs', session, {
+    title,
+    description: 'Build Node.js services with PostgreSQL.',
+    skills: ['Node.js', 'PostgreSQL'],
+  });
   expect(response.status).toBe(201);
   return (await json(response)).id;
 }
@@ -70,7 +75,9 @@ async function readyExport(session: Session): Promise<{ id: string; download_url
   expect(started.status, await started.clone().text()).toBe(202);
   const { id, status } = await json(started);
   expect(status).toBe('pending');
-  await expect.poll(async () => (await json(await t.fetch(`/api/v1/me/exports/${id}`, { headers: session.headers }))).status, { timeout: 30_000 }).toBe('ready');
+  await expect
+    .poll(async () => (await json(await t.fetch(`/api/v1/me/exports/${id}`, { headers: session.headers }))).status, { timeout: 30_000 })
+    .toBe('ready');
   return json(await t.fetch(`/api/v1/me/exports/${id}`, { headers: session.headers }));
 }
 
@@ -104,7 +111,11 @@ async function rowsContaining(needle: string): Promise<string[]> {
     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`.execute(t.runtime.db);
   const found: string[] = [];
   for (const table of tables.rows) {
-    const result = await sql<{ count: string }>`SELECT count(*) AS count FROM ${sql.table(`${table.schema}.${table.name}`)} AS r WHERE strpos(lower(r::text), lower(${needle})) > 0`.execute(t.runtime.db);
+    const result = await sql<{
+      count: string;
+    }>`SELECT count(*) AS count FROM ${sql.table(`${table.schema}.${table.name}`)} AS r WHERE strpos(lower(r::text), lower(${needle})) > 0`.execute(
+      t.runtime.db,
+    );
     if (Number(result.rows[0]!.count) > 0) found.push(`${table.schema}.${table.name}`);
   }
   return found;
@@ -126,7 +137,14 @@ beforeAll(async () => {
   rivalJobId = await createJob(rival, 'Platform Engineer');
 
   // Alice: a resume in two versions, a cover letter, and a file held in quarantine.
-  const resumeLines = (version: string) => [alice.name, `${alice.email} | ${alice.phone}`, 'Experience', `Engineer, Example Corp 2015 - 2024 (${version})`, 'Skills', 'Node.js, PostgreSQL'];
+  const resumeLines = (version: string) => [
+    alice.name,
+    `${alice.email} | ${alice.phone}`,
+    'Experience',
+    `Engineer, Example Corp 2015 - 2024 (${version})`,
+    'Skills',
+    'Node.js, PostgreSQL',
+  ];
   ids.resume = await cleanUpload(aliceSession, Buffer.from(await makePdf(resumeLines('v1'))), alice.resumeName, 'resume');
   resumeV2 = Buffer.from(await makePdf(resumeLines('v2')));
   const version = new FormData();
@@ -135,7 +153,9 @@ beforeAll(async () => {
   await until(async () => (await json(await t.fetch(`/api/v1/files/${ids.resume}`, { headers: aliceSession.headers }))).version, 2);
   coverBytes = Buffer.from(`Dear hiring team,\nI am ${alice.name}.\n`);
   ids.cover = await cleanUpload(aliceSession, coverBytes, alice.coverName, 'cover_letter');
-  const infected = await json(await uploadStreamed(t, aliceSession, { bytes: Buffer.from(`Resume\n${EICAR}\n`), filename: alice.quarantinedName, category: 'resume' }));
+  const infected = await json(
+    await uploadStreamed(t, aliceSession, { bytes: Buffer.from(`Resume\n${EICAR}\n`), filename: alice.quarantinedName, category: 'resume' }),
+  );
   ids.quarantined = infected.id;
   expect((await waitForScan(t, aliceSession, infected.id)).status).toBe('infected');
 
@@ -152,7 +172,8 @@ beforeAll(async () => {
   expect(intakeResponse.status).toBe(202);
   ids.intakeCandidate = (await json(intakeResponse)).id;
 
-  const candidateOf = (session: Session, id: string) => async () => (await json(await t.fetch(`/api/v1/candidates/${id}`, { headers: session.headers }))).status;
+  const candidateOf = (session: Session, id: string) => async () =>
+    (await json(await t.fetch(`/api/v1/candidates/${id}`, { headers: session.headers }))).status;
   for (const [session, id] of [
     [recruiter, ids.candidate],
     [recruiter, ids.bobCandidate],
@@ -180,7 +201,15 @@ describe('export of one’s own data', () => {
 
     const text = entries.get('data.json')!.toString('utf8');
     const data = JSON.parse(text);
-    expect(data.account).toEqual({ id: aliceSession.user.id, email: alice.email, name: alice.name, role: 'candidate', external_identity: null, created_at: expect.any(String), updated_at: expect.any(String) });
+    expect(data.account).toEqual({
+      id: aliceSession.user.id,
+      email: alice.email,
+      name: alice.name,
+      role: 'candidate',
+      external_identity: null,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
     expect(text).not.toMatch(/password|scrypt/i);
     expect(data.files.map((file: { id: string }) => file.id).sort()).toEqual([ids.resume, ids.cover, ids.quarantined].sort());
     const resume = data.files.find((file: { id: string }) => file.id === ids.resume);
@@ -189,8 +218,18 @@ describe('export of one’s own data', () => {
       [2, alice.resumeName],
     ]);
     expect(data.files.find((file: { id: string }) => file.id === ids.quarantined)).toMatchObject({ status: 'infected', archive_path: null });
-    expect(data.applications).toEqual([expect.objectContaining({ id: ids.application, job_id: jobId, resume_file_id: ids.resume, cover_letter_file_id: ids.cover, org_name: `Hiring Co ${tag}` })]);
-    expect(data.candidate_records).toEqual([expect.objectContaining({ id: ids.candidate, application_id: ids.application, name: alice.name, email: alice.email, status: 'scored' })]);
+    expect(data.applications).toEqual([
+      expect.objectContaining({
+        id: ids.application,
+        job_id: jobId,
+        resume_file_id: ids.resume,
+        cover_letter_file_id: ids.cover,
+        org_name: `Hiring Co ${tag}`,
+      }),
+    ]);
+    expect(data.candidate_records).toEqual([
+      expect.objectContaining({ id: ids.candidate, application_id: ids.application, name: alice.name, email: alice.email, status: 'scored' }),
+    ]);
 
     // Audit entries: about her files and her account only; other people's addresses are left out.
     const own = new Set([ids.resume, ids.cover, ids.quarantined]);
@@ -199,10 +238,24 @@ describe('export of one’s own data', () => {
       expect(own.has(entry.file_id) || entry.resource_id === aliceSession.user.id).toBe(true);
       if (entry.actor_id !== aliceSession.user.id) expect([entry.ip, entry.user_agent, entry.request_id]).toEqual([null, null, null]);
     }
-    expect(data.audit_entries.some((entry: { actor_id: string; action: string }) => entry.actor_id === recruiter.user.id && entry.action === 'file.metadata_read')).toBe(true);
+    expect(
+      data.audit_entries.some((entry: { actor_id: string; action: string }) => entry.actor_id === recruiter.user.id && entry.action === 'file.metadata_read'),
+    ).toBe(true);
 
     // Nothing of anyone else: not Bob, his resume or candidate record, the other organization, its intake.
-    for (const foreign of [bob.user.id, ids.bobResume, ids.bobCandidate, `Bartholomew Other${tag}`, `bob.${tag}`, rival.user.id, rival.user.org_id!, `Rival Co ${tag}`, ids.intakeCandidate, `Someone Else${tag}`, recruiter.user.email]) {
+    for (const foreign of [
+      bob.user.id,
+      ids.bobResume,
+      ids.bobCandidate,
+      `Bartholomew Other${tag}`,
+      `bob.${tag}`,
+      rival.user.id,
+      rival.user.org_id!,
+      `Rival Co ${tag}`,
+      ids.intakeCandidate,
+      `Someone Else${tag}`,
+      recruiter.user.email,
+    ]) {
       expect(text).not.toContain(foreign);
     }
   });
@@ -239,7 +292,10 @@ it('a build that cannot read a file fails cleanly: no archive is kept and the ex
   await t.runtime.store.delete(storage_key);
   // A row of its own, not queued: this test runs the build's last attempt itself.
   const exportId = crypto.randomUUID();
-  await t.runtime.db.insertInto('data_exports').values({ id: exportId, user_id: carol.user.id, status: 'pending', storage_key: null, size: null, expires_at: new Date(Date.now() + 3600_000) }).execute();
+  await t.runtime.db
+    .insertInto('data_exports')
+    .values({ id: exportId, user_id: carol.user.id, status: 'pending', storage_key: null, size: null, expires_at: new Date(Date.now() + 3600_000) })
+    .execute();
 
   await expect(t.services.exports.build(exportId, 3, true)).rejects.toThrow();
   expect((await json(await t.fetch(`/api/v1/me/exports/${exportId}`, { headers: carol.headers }))).status).toBe('failed');
@@ -250,10 +306,17 @@ it('a build that cannot read a file fails cleanly: no archive is kept and the ex
 
 it('documents the routes in the OpenAPI spec', async () => {
   const spec = await json(await t.fetch('/openapi.json'));
-  for (const [path, method] of [['/api/v1/me/export', 'post'], ['/api/v1/me/exports', 'get'], ['/api/v1/me/exports/{id}', 'get'], ['/api/v1/me', 'delete']] as const) {
+  for (const [path, method] of [
+    ['/api/v1/me/export', 'post'],
+    ['/api/v1/me/exports', 'get'],
+    ['/api/v1/me/exports/{id}', 'get'],
+    ['/api/v1/me', 'delete'],
+  ] as const) {
     expect(spec.paths[path]?.[method]?.tags, `${method} ${path}`).toContain('personal data');
   }
-  expect(Object.keys(spec.paths['/api/v1/me/exports/{id}'].get.responses['200'].content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['status', 'expires_at', 'download_url']));
+  expect(Object.keys(spec.paths['/api/v1/me/exports/{id}'].get.responses['200'].content['application/json'].schema.properties)).toEqual(
+    expect.arrayContaining(['status', 'expires_at', 'download_url']),
+  );
   expect(spec.paths['/api/v1/me'].delete.requestBody.content['application/json'].schema.properties.password).toBeTruthy();
 });
 
@@ -277,7 +340,14 @@ describe('erasing one’s account', () => {
     await readyExport(aliceSession);
     // An upload whose bytes arrived but that was never completed (on S3 they sit on a staging key).
     const pendingBytes = Buffer.from(`Draft of ${alice.name}\n`);
-    const initiated = await json(await postJson('/api/v1/files/upload/initiate', aliceSession, { filename: `ottoline-draft-${tag}.txt`, content_type: 'text/plain', size: pendingBytes.length, category: 'resume' }));
+    const initiated = await json(
+      await postJson('/api/v1/files/upload/initiate', aliceSession, {
+        filename: `ottoline-draft-${tag}.txt`,
+        content_type: 'text/plain',
+        size: pendingBytes.length,
+        category: 'resume',
+      }),
+    );
     expect((await fetch(initiated.upload.url, { method: initiated.upload.method, headers: initiated.upload.headers, body: pendingBytes })).ok).toBe(true);
     const login = await postJson('/api/v1/auth/login', aliceSession, { email: alice.email, password: PASSWORD });
     expect(login.status).toBe(200);
@@ -286,17 +356,21 @@ describe('erasing one’s account', () => {
     const versions = await t.runtime.db.selectFrom('file_versions').select(['storage_key', 'quarantine_key']).where('file_id', 'in', fileIds).execute();
     const exports = await t.runtime.db.selectFrom('data_exports').select('storage_key').where('user_id', '=', aliceSession.user.id).execute();
     // Infected bytes live only under their quarantine key.
-    const aliceKeys = [...versions.map((v) => v.quarantine_key ?? v.storage_key), ...exports.map((e) => e.storage_key)].filter((key): key is string => key !== null);
+    const aliceKeys = [...versions.map((v) => v.quarantine_key ?? v.storage_key), ...exports.map((e) => e.storage_key)].filter(
+      (key): key is string => key !== null,
+    );
     expect(versions.some((v) => v.quarantine_key !== null)).toBe(true);
     const before = await storedKeys();
     for (const key of aliceKeys.filter((key) => !key.endsWith(`${initiated.file_id}/1`))) expect(before).toContain(key);
     expect(before.filter((key) => key.includes(initiated.file_id))).toHaveLength(1);
-    for (const needle of [alice.name, alice.email, alice.resumeName, alice.coverName, alice.quarantinedName]) expect(await rowsContaining(needle)).not.toEqual([]);
+    for (const needle of [alice.name, alice.email, alice.resumeName, alice.coverName, alice.quarantinedName])
+      expect(await rowsContaining(needle)).not.toEqual([]);
 
     expect((await postJson('/api/v1/me', aliceSession, { password: PASSWORD }, 'DELETE')).status).toBe(204);
 
     // No row anywhere holds her name, email, phone or file names; the store holds none of her blobs.
-    for (const needle of [alice.name, alice.email, alice.phone, alice.resumeName, alice.coverName, alice.quarantinedName]) expect(await rowsContaining(needle), needle).toEqual([]);
+    for (const needle of [alice.name, alice.email, alice.phone, alice.resumeName, alice.coverName, alice.quarantinedName])
+      expect(await rowsContaining(needle), needle).toEqual([]);
     const after = await storedKeys();
     for (const key of [...aliceKeys, ...versions.map((v) => v.storage_key)]) expect(after).not.toContain(key);
     expect(after.filter((key) => key.includes(aliceSession.user.id) || fileIds.some((id) => key.includes(id)))).toEqual([]);
@@ -320,7 +394,13 @@ describe('erasing one’s account', () => {
     expect((await t.fetch(`/api/v1/candidates/${ids.intakeCandidate}`, { headers: rival.headers })).status).toBe(200);
 
     // The trail keeps its entries, with ids, and every chain still verifies.
-    const erased = await t.runtime.db.selectFrom('audit_events').select(['action', 'resource_id']).where('action', '=', 'user.erased').where('outcome', '=', 'allowed').where('resource_id', '=', aliceSession.user.id).execute();
+    const erased = await t.runtime.db
+      .selectFrom('audit_events')
+      .select(['action', 'resource_id'])
+      .where('action', '=', 'user.erased')
+      .where('outcome', '=', 'allowed')
+      .where('resource_id', '=', aliceSession.user.id)
+      .execute();
     expect(erased).toHaveLength(1);
     expect(await t.runtime.db.selectFrom('audit_events').select('id').where('file_id', '=', ids.resume).execute()).not.toEqual([]);
     const reports = await t.services.audit.verify();

@@ -64,15 +64,23 @@ describe('resumes through the pipeline', () => {
   });
 
   it('shows where each skill was found, and finds a specific tool by its broader skill', async () => {
-    const text = 'Grace Brewster\ngrace@example.test\n\nExperience\nEngineer, Acme 2019 - 2022\nBuilt payment services with Spring Boot on Kubernetes.\n\nSkills\nPython, Zemax\n';
+    const text =
+      'Grace Brewster\ngrace@example.test\n\nExperience\nEngineer, Acme 2019 - 2022\nBuilt payment services with Spring Boot on Kubernetes.\n\nSkills\nPython, Zemax\n';
     const candidate = await settled(await intake('grace.txt', Buffer.from(text)));
     const evidence = Object.fromEntries(candidate.skill_evidence.map((e: { name: string }) => [e.name, e]));
-    expect(evidence['Spring Boot']).toMatchObject({ section: 'experience', evidence: 'Built payment services with Spring Boot on Kubernetes.', parent: 'Spring' });
+    expect(evidence['Spring Boot']).toMatchObject({
+      section: 'experience',
+      evidence: 'Built payment services with Spring Boot on Kubernetes.',
+      parent: 'Spring',
+    });
     expect(evidence['Zemax']).toMatchObject({ section: 'skills', evidence: 'Python, Zemax' });
     expect(candidate.skills).not.toContain('Spring');
     expect(candidate.skill_parents).toContain('Spring');
 
-    const bySkill = async (skill: string) => (await json(await t.fetch(`/api/v1/jobs/${jobId}/candidates?skill=${encodeURIComponent(skill)}`, { headers: recruiter.headers }))).items.map((c: { id: string }) => c.id);
+    const bySkill = async (skill: string) =>
+      (await json(await t.fetch(`/api/v1/jobs/${jobId}/candidates?skill=${encodeURIComponent(skill)}`, { headers: recruiter.headers }))).items.map(
+        (c: { id: string }) => c.id,
+      );
     expect(await bySkill('spring')).toContain(candidate.id);
     expect(await bySkill('Spring Boot')).toContain(candidate.id);
     // "%" and "_" are characters, not wildcards.

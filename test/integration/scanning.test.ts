@@ -41,18 +41,40 @@ async function scanned(bytes: Buffer | Uint8Array, filename: string, category = 
 describe('the scan pipeline with the built-in checks and a real clamd', () => {
   it.each([
     ['EICAR in a TXT resume', () => Buffer.from(`Resume\n${EICAR}\n`), 'cv.txt', 'infected', 'Vitae.Test.EICAR.UNOFFICIAL'],
-    ['EICAR inside a DOCX', () => makeDocx('A resume', { extra: [{ name: 'word/media/payload.txt', bytes: EICAR }] }), 'cv.docx', 'infected', 'Vitae.Test.EICAR.UNOFFICIAL'],
-    ['a PDF with JavaScript in an OpenAction', () => rawPdf('/OpenAction 4 0 R', '4 0 obj\n<< /S /JavaScript /JS (app.alert(1)) >>\nendobj\n'), 'cv.pdf', 'rejected', 'pdf_javascript'],
+    [
+      'EICAR inside a DOCX',
+      () => makeDocx('A resume', { extra: [{ name: 'word/media/payload.txt', bytes: EICAR }] }),
+      'cv.docx',
+      'infected',
+      'Vitae.Test.EICAR.UNOFFICIAL',
+    ],
+    [
+      'a PDF with JavaScript in an OpenAction',
+      () => rawPdf('/OpenAction 4 0 R', '4 0 obj\n<< /S /JavaScript /JS (app.alert(1)) >>\nendobj\n'),
+      'cv.pdf',
+      'rejected',
+      'pdf_javascript',
+    ],
     ['a PDF hiding /JavaScript behind hex escapes', () => rawPdf('/OpenAction << /S /J#61vaScript /JS (x) >>'), 'cv.pdf', 'rejected', 'pdf_javascript'],
     ['a DOCX with a macro project', () => makeDocx('Macro', { extra: [{ name: 'word/vbaProject.bin', bytes: 'VBA' }] }), 'cv.docx', 'rejected', 'ooxml_macros'],
     [
       'a DOCX with a remote template',
-      () => makeDocx('Template', { settingsRels: '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/>' }),
+      () =>
+        makeDocx('Template', {
+          settingsRels:
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/>',
+        }),
       'cv.docx',
       'rejected',
       'ooxml_external_template',
     ],
-    ['a file that is both a PDF and a ZIP', async () => Buffer.concat([rawPdf(''), await zipOf([{ name: 'a.txt', bytes: 'x' }])]), 'cv.pdf', 'rejected', 'malformed_pdf|polyglot'],
+    [
+      'a file that is both a PDF and a ZIP',
+      async () => Buffer.concat([rawPdf(''), await zipOf([{ name: 'a.txt', bytes: 'x' }])]),
+      'cv.pdf',
+      'rejected',
+      'malformed_pdf|polyglot',
+    ],
     ['a shell script named resume.txt', () => Buffer.from('#!/bin/sh\nrm -rf ~\n'), 'resume.txt', 'rejected', 'executable'],
   ])('%s', async (_name, make, filename, status, reason) => {
     const file = await scanned(Buffer.from(await make()), filename);
@@ -76,12 +98,20 @@ describe('the scan pipeline with the built-in checks and a real clamd', () => {
 
   it('quarantines what it blocks: never served, listed for admins, deletable', async () => {
     const file = await scanned(Buffer.from(`x\n${EICAR}\n`), 'q.txt');
-    const version = await t.runtime.db.selectFrom('file_versions').select(['storage_key', 'quarantine_key']).where('file_id', '=', file.id as string).executeTakeFirstOrThrow();
+    const version = await t.runtime.db
+      .selectFrom('file_versions')
+      .select(['storage_key', 'quarantine_key'])
+      .where('file_id', '=', file.id as string)
+      .executeTakeFirstOrThrow();
     expect(version.quarantine_key).toMatch(/^quarantine\//);
     expect(await t.runtime.store.exists(version.storage_key)).toBe(false);
     expect(await t.runtime.store.exists(version.quarantine_key!)).toBe(true);
     const list = await json(await t.fetch('/api/v1/quarantine', { headers: admin.headers }));
-    expect(list.items.find((item: { file_id: string }) => item.file_id === file.id)).toMatchObject({ status: 'infected', signature: 'Vitae.Test.EICAR.UNOFFICIAL', engine: expect.stringContaining('clamav') });
+    expect(list.items.find((item: { file_id: string }) => item.file_id === file.id)).toMatchObject({
+      status: 'infected',
+      signature: 'Vitae.Test.EICAR.UNOFFICIAL',
+      engine: expect.stringContaining('clamav'),
+    });
     expect((await t.fetch(`/api/v1/quarantine/${file.id}`, { method: 'DELETE', headers: admin.headers })).status).toBe(204);
     expect(await t.runtime.store.exists(version.quarantine_key!)).toBe(false);
     const audit = await json(await t.fetch(`/api/v1/files/${file.id}/access-log`, { headers: admin.headers }));
@@ -91,7 +121,8 @@ describe('the scan pipeline with the built-in checks and a real clamd', () => {
   });
 
   it('delivers signed webhooks for verdicts, and records the deliveries', async () => {
-    const deliveries = async () => (await json(await t.fetch(`/api/v1/webhooks/${webhook.id}/deliveries`, { headers: admin.headers }))).items as Array<{ status: string; attempts: number }>;
+    const deliveries = async () =>
+      (await json(await t.fetch(`/api/v1/webhooks/${webhook.id}/deliveries`, { headers: admin.headers }))).items as Array<{ status: string; attempts: number }>;
     await expect.poll(async () => (await deliveries()).every((d) => d.status === 'delivered') && received.length > 3, { timeout: 20_000 }).toBe(true);
     for (const delivery of received) {
       const [t1, v1] = String(delivery.headers['vitae-signature']).split(',');
@@ -111,13 +142,21 @@ describe('the scan pipeline with the built-in checks and a real clamd', () => {
     const file = await scanned(bytes, 'later.txt');
     expect(file.status).toBe('clean');
     // A signature update: the same stored bytes now match a signature.
-    await addSignature({ host: inject('clamdHost'), port: inject('clamdPort'), database: inject('clamdDatabase') }, bytes, `Vitae.Test.Later${Date.now()}.UNOFFICIAL`);
+    await addSignature(
+      { host: inject('clamdHost'), port: inject('clamdPort'), database: inject('clamdDatabase') },
+      bytes,
+      `Vitae.Test.Later${Date.now()}.UNOFFICIAL`,
+    );
     const member = await register(t, { role: 'candidate' });
     expect((await t.fetch(`/api/v1/files/${file.id}/rescan`, { method: 'POST', headers: member.headers })).status).toBe(404);
     expect((await t.fetch(`/api/v1/files/${file.id}/rescan`, { method: 'POST', headers: admin.headers })).status).toBe(202);
-    await expect.poll(async () => (await json(await t.fetch(`/api/v1/files/${file.id}`, { headers: admin.headers }))).status, { timeout: 20_000 }).toBe('infected');
+    await expect
+      .poll(async () => (await json(await t.fetch(`/api/v1/files/${file.id}`, { headers: admin.headers }))).status, { timeout: 20_000 })
+      .toBe('infected');
     expect((await t.fetch(`/api/v1/files/${file.id}/content`, { headers: admin.headers })).status).toBe(423);
-    await expect.poll(() => received.some((d) => JSON.parse(d.body).type === 'file.infected' && JSON.parse(d.body).data.file_id === file.id), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => received.some((d) => JSON.parse(d.body).type === 'file.infected' && JSON.parse(d.body).data.file_id === file.id), { timeout: 20_000 })
+      .toBe(true);
     const log = await json(await t.fetch(`/api/v1/files/${file.id}/access-log`, { headers: admin.headers }));
     expect(log.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['file.rescan_requested', 'file.rescanned']));
   });
@@ -147,7 +186,9 @@ describe('when clamd is down', () => {
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
       clamd = await startClamd({ port: clamd.port });
-      await expect.poll(async () => (await json(await app.fetch(`/api/v1/files/${file.id}`, { headers: session.headers }))).status, { timeout: 90_000, interval: 500 }).toBe('clean');
+      await expect
+        .poll(async () => (await json(await app.fetch(`/api/v1/files/${file.id}`, { headers: session.headers }))).status, { timeout: 90_000, interval: 500 })
+        .toBe('clean');
       expect((await app.fetch(`/api/v1/files/${file.id}/content`, { headers: session.headers })).status).toBe(200);
     } finally {
       await app.close();

@@ -17,24 +17,62 @@ beforeAll(async () => {
   ownerA = await register(t, { role: 'recruiter', orgName: 'Tenant A' });
   candidateA = await register(t, { role: 'candidate' });
   intruder = await register(t, { role: 'recruiter', orgName: 'Tenant B' });
-  const key = await t.fetch('/api/v1/api-keys', { method: 'POST', headers: { ...intruder.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'all', scopes: SCOPES }) });
+  const key = await t.fetch('/api/v1/api-keys', {
+    method: 'POST',
+    headers: { ...intruder.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'all', scopes: SCOPES }),
+  });
   intruderKey = { 'x-api-key': (await json(key)).key };
   const file = await json(await uploadStreamed(t, ownerA, { bytes: Buffer.from('Tenant A resume\nNode.js\n'), filename: 'a.txt', category: 'resume' }));
   await waitForScan(t, ownerA, file.id);
   ids.file = file.id;
   ids.org = ownerA.user.org_id!;
-  ids.apiKey = (await json(await t.fetch('/api/v1/api-keys', { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'k', scopes: ['files:read'] }) }))).id;
-  const job = await json(await t.fetch('/api/v1/jobs', { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Secret job', description: 'Internal' }) }));
+  ids.apiKey = (
+    await json(
+      await t.fetch('/api/v1/api-keys', {
+        method: 'POST',
+        headers: { ...ownerA.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'k', scopes: ['files:read'] }),
+      }),
+    )
+  ).id;
+  const job = await json(
+    await t.fetch('/api/v1/jobs', {
+      method: 'POST',
+      headers: { ...ownerA.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Secret job', description: 'Internal' }),
+    }),
+  );
   ids.job = job.id;
-  await t.fetch(`/api/v1/jobs/${job.id}`, { method: 'PATCH', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'closed' }) });
+  await t.fetch(`/api/v1/jobs/${job.id}`, {
+    method: 'PATCH',
+    headers: { ...ownerA.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'closed' }),
+  });
   const form = new FormData();
   form.append('file', new Blob(['Candidate of A\nPython\n']), 'c.txt');
   ids.candidate = (await json(await t.fetch(`/api/v1/jobs/${job.id}/candidates`, { method: 'POST', headers: ownerA.headers, body: form }))).id;
   const own = await json(await uploadStreamed(t, candidateA, { bytes: Buffer.from('My own resume\n'), filename: 'me.txt', category: 'resume' }));
   await waitForScan(t, candidateA, own.id);
   ids.candidateFile = own.id;
-  ids.invitation = (await json(await t.fetch(`/api/v1/orgs/${ids.org}/members`, { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'invitee@example.test' }) }))).invitation.id;
-  ids.webhook = (await json(await t.fetch('/api/v1/webhooks', { method: 'POST', headers: { ...ownerA.headers, 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://hooks.example.test/x', events: ['file.clean'] }) }))).id;
+  ids.invitation = (
+    await json(
+      await t.fetch(`/api/v1/orgs/${ids.org}/members`, {
+        method: 'POST',
+        headers: { ...ownerA.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'invitee@example.test' }),
+      }),
+    )
+  ).invitation.id;
+  ids.webhook = (
+    await json(
+      await t.fetch('/api/v1/webhooks', {
+        method: 'POST',
+        headers: { ...ownerA.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: 'https://hooks.example.test/x', events: ['file.clean'] }),
+      }),
+    )
+  ).id;
 });
 afterAll(async () => t?.close());
 

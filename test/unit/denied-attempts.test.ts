@@ -5,7 +5,9 @@ import { DeniedAttempts } from '../../src/services/audit/denied-attempts.ts';
 /** An AuditLog that keeps what it is asked to write. */
 function recorder() {
   const written: Array<{ ip: string | null; entry: Omit<AuditEntry, 'outcome'> }> = [];
-  const audit = { denied: async (context: AuditContext, entry: Omit<AuditEntry, 'outcome'>) => void written.push({ ip: context.ip, entry }) } as unknown as AuditLog;
+  const audit = {
+    denied: async (context: AuditContext, entry: Omit<AuditEntry, 'outcome'>) => void written.push({ ip: context.ip, entry }),
+  } as unknown as AuditLog;
   return { audit, written };
 }
 const from = (ip: string): AuditContext => ({ actorId: null, actorType: 'anonymous', ip, userAgent: null, requestId: 'r' });

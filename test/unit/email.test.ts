@@ -17,7 +17,8 @@ describe('emails', () => {
   });
 
   it('refuses what is not shaped like an address', () => {
-    for (const bad of ['jane', 'jane@', '@example.com', 'jane@example', 'ja ne@example.com', 'a@b@example.com']) expect(checkEmail(bad), bad).toEqual({ ok: false, reason: 'shape' });
+    for (const bad of ['jane', 'jane@', '@example.com', 'jane@example', 'ja ne@example.com', 'a@b@example.com'])
+      expect(checkEmail(bad), bad).toEqual({ ok: false, reason: 'shape' });
   });
 
   it('gives the lookup form of any input without judging it', () => {

@@ -8,11 +8,20 @@ describe('password policy', () => {
   });
 
   it('refuses a handful of characters repeated, spaces included', async () => {
-    for (const password of [' '.repeat(10), 'aaaaaaaaaa', '1212121212', 'abcabcabca', 'AaAaAaAaAa']) expect(await passwordProblem(password), password).toBe('repetitive');
+    for (const password of [' '.repeat(10), 'aaaaaaaaaa', '1212121212', 'abcabcabca', 'AaAaAaAaAa'])
+      expect(await passwordProblem(password), password).toBe('repetitive');
   });
 
   it('refuses common breached passwords whatever their case, spacing or Unicode form', async () => {
-    for (const password of ['password12', '1234567890', 'Password12', 'QWERTYUIOP', 'iloveyou12', 'password 123', '\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12']) {
+    for (const password of [
+      'password12',
+      '1234567890',
+      'Password12',
+      'QWERTYUIOP',
+      'iloveyou12',
+      'password 123',
+      '\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12',
+    ]) {
       expect(await passwordProblem(password), password).toBe('common');
     }
   });

@@ -29,7 +29,15 @@ describe('passwords', () => {
   });
 
   it('refuses, without throwing, hashes it cannot read', async () => {
-    for (const stored of ['', 'plain', 'bcrypt$10$x$y', 'scrypt$abc$8$1$c2FsdA$aGFzaA', 'scrypt$3$8$1$c2FsdA$aGFzaA', 'scrypt$16384$8$1$c2FsdA', 'scrypt$16384$8$1$c2FsdA$aGFzaA$extra']) {
+    for (const stored of [
+      '',
+      'plain',
+      'bcrypt$10$x$y',
+      'scrypt$abc$8$1$c2FsdA$aGFzaA',
+      'scrypt$3$8$1$c2FsdA$aGFzaA',
+      'scrypt$16384$8$1$c2FsdA',
+      'scrypt$16384$8$1$c2FsdA$aGFzaA$extra',
+    ]) {
       expect(await verifyPassword('whatever password', stored)).toBe(false);
       expect(needsRehash(stored)).toBe(true);
     }

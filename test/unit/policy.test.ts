@@ -13,7 +13,12 @@ const noOrgRecruiter: Actor = { kind: 'user', userId: 'rec-x', role: 'recruiter'
 const keyRead: Actor = { kind: 'api_key', keyId: 'k-read', orgId: ORG_A, scopes: ['files:read'] };
 const keyWrite: Actor = { kind: 'api_key', keyId: 'k-write', orgId: ORG_A, scopes: ['files:write'] };
 const keyScan: Actor = { kind: 'api_key', keyId: 'k-scan', orgId: ORG_A, scopes: ['scan:write', 'audit:read'] };
-const keyHiring: Actor = { kind: 'api_key', keyId: 'k-hiring', orgId: ORG_A, scopes: ['jobs:read', 'jobs:write', 'candidates:read', 'candidates:write', 'webhooks:write'] };
+const keyHiring: Actor = {
+  kind: 'api_key',
+  keyId: 'k-hiring',
+  orgId: ORG_A,
+  scopes: ['jobs:read', 'jobs:write', 'candidates:read', 'candidates:write', 'webhooks:write'],
+};
 const keyAllA: Actor = { kind: 'api_key', keyId: 'k-all-a', orgId: ORG_A, scopes: [...SCOPES] };
 const keyAllB: Actor = { kind: 'api_key', keyId: 'k-all-b', orgId: ORG_B, scopes: [...SCOPES] };
 

@@ -25,7 +25,9 @@ describe('text extraction', () => {
   it('reads a one-column PDF line by line, with its page count', async () => {
     const { text, pages } = await extractor.extract({ bytes: await pdfResume(layout), contentType: MIME.pdf });
     expect(pages).toBe(1);
-    expect(text.split('\n')).toEqual(expect.arrayContaining(['Zoë Müller', 'zoe@example.de | +49 30 901820', 'Experience', 'Jan 2019 – Mar 2022', 'TypeScript']));
+    expect(text.split('\n')).toEqual(
+      expect.arrayContaining(['Zoë Müller', 'zoe@example.de | +49 30 901820', 'Experience', 'Jan 2019 – Mar 2022', 'TypeScript']),
+    );
   });
 
   it('keeps the columns of a two-column PDF apart', async () => {
@@ -96,7 +98,9 @@ describe('text extraction', () => {
   it('settles on truncated PDFs and many documents at once, in this process', async () => {
     const pdf = await pdfResume(layout);
     const truncated = [0.3, 0.6, 0.9].map((share) => pdf.subarray(0, Math.floor(pdf.length * share)));
-    const results = await Promise.allSettled([...truncated, ...Array.from({ length: 20 }, () => pdf)].map((bytes) => extractor.extract({ bytes, contentType: MIME.pdf })));
+    const results = await Promise.allSettled(
+      [...truncated, ...Array.from({ length: 20 }, () => pdf)].map((bytes) => extractor.extract({ bytes, contentType: MIME.pdf })),
+    );
     for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ExtractionError);
     expect(results.slice(3).every((result) => result.status === 'fulfilled')).toBe(true);
     // The caller's bytes are left as they were.

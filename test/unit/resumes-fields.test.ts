@@ -56,17 +56,23 @@ describe('contact details', () => {
   });
 
   it('does not take dates, postcodes or numbers in the body for phone numbers', () => {
-    const text = 'Jürgen Weiß\nMusterstraße 12, 10115 Berlin\njw@example.de\n\nExperience\nController 03/2016 - 05/2019\nAuditor 2012 - 2016\nInvoice 4711 0815 2342';
+    const text =
+      'Jürgen Weiß\nMusterstraße 12, 10115 Berlin\njw@example.de\n\nExperience\nController 03/2016 - 05/2019\nAuditor 2012 - 2016\nInvoice 4711 0815 2342';
     expect(parseResume(text).phone).toBeNull();
   });
 
   it('reads profiles printed as labeled handles in the contact details, not in the body', () => {
-    const parsed = parseResume('Jane Doe\njane@example.org\ntwitter: @janedoe | GitHub: jdoe | LinkedIn: in/jane-doe-1\nX: 2019\nExperience\nfacebook: /acme-corp', { now: NOW });
+    const parsed = parseResume(
+      'Jane Doe\njane@example.org\ntwitter: @janedoe | GitHub: jdoe | LinkedIn: in/jane-doe-1\nX: 2019\nExperience\nfacebook: /acme-corp',
+      { now: NOW },
+    );
     expect(parsed.links).toEqual({ github: 'https://github.com/jdoe', linkedin: 'https://linkedin.com/in/jane-doe-1', other: ['https://twitter.com/janedoe'] });
   });
 
   it('classifies links and leaves skills and files alone', () => {
-    const fields = parseResume('Ada Lovelace\nada@lovelace.dev\nlinkedin.com/in/ada | https://github.com/ada | www.ada.example.org | blog.example.com/posts\nNode.js, ASP.NET, Vue.js; cv.pdf; Monday.com');
+    const fields = parseResume(
+      'Ada Lovelace\nada@lovelace.dev\nlinkedin.com/in/ada | https://github.com/ada | www.ada.example.org | blog.example.com/posts\nNode.js, ASP.NET, Vue.js; cv.pdf; Monday.com',
+    );
     expect(fields.links).toEqual({
       linkedin: 'https://linkedin.com/in/ada',
       github: 'https://github.com/ada',
@@ -78,7 +84,16 @@ describe('contact details', () => {
 
 describe('skills', () => {
   it('maps synonyms to canonical names, symbols included', () => {
-    expect(matchSkills('JS, ECMAScript, k8s, Postgres, psql, nodejs, golang, C#, C++, .NET and Node.js')).toEqual(['.NET', 'C#', 'C++', 'Go', 'JavaScript', 'Kubernetes', 'Node.js', 'PostgreSQL']);
+    expect(matchSkills('JS, ECMAScript, k8s, Postgres, psql, nodejs, golang, C#, C++, .NET and Node.js')).toEqual([
+      '.NET',
+      'C#',
+      'C++',
+      'Go',
+      'JavaScript',
+      'Kubernetes',
+      'Node.js',
+      'PostgreSQL',
+    ]);
     expect(canonicalSkill(' k8s ')).toBe('Kubernetes');
     expect(canonicalSkill('Basket weaving')).toBe('Basket weaving');
   });
@@ -99,7 +114,14 @@ describe('skills', () => {
   });
 
   it('finds tool names written inside Chinese or Japanese text, without spaces', () => {
-    expect(matchSkills('技能\n熟悉Python及C#;了解Java、JavaScript等。\n熟练使用ArcGIS、QGIS等专业软件')).toEqual(['ArcGIS', 'C#', 'Java', 'JavaScript', 'Python', 'QGIS']);
+    expect(matchSkills('技能\n熟悉Python及C#;了解Java、JavaScript等。\n熟练使用ArcGIS、QGIS等专业软件')).toEqual([
+      'ArcGIS',
+      'C#',
+      'Java',
+      'JavaScript',
+      'Python',
+      'QGIS',
+    ]);
   });
 
   it('reads a line with a category label as a list wherever it stands', () => {
@@ -139,7 +161,8 @@ describe('experience', () => {
   });
 
   it('takes an employer named like a heading for an employer ("Education First"), and a sentence for no heading', () => {
-    const text = 'Experience\nAcme  Jan 2019 - Mar 2022\nEducation First\nRecruiter  Jan 2015 - Dec 2018\nEnhanced project management skills.\nLead  2023 - 2024';
+    const text =
+      'Experience\nAcme  Jan 2019 - Mar 2022\nEducation First\nRecruiter  Jan 2015 - Dec 2018\nEnhanced project management skills.\nLead  2023 - 2024';
     expect(experienceYears(text, NOW)).toBe(8.1);
   });
 

@@ -21,17 +21,28 @@ Node.js, Kubernetes, PostgreSQL`;
 const input = (budget?: CallBudget): ScoreInput => ({
   resumeText: RESUME,
   fields: parseResume(RESUME, { now: NOW }),
-  job: { title: 'Backend Engineer', description: 'Node.js services on Kubernetes', skills: { required: ['Node.js', 'Kubernetes'], nice: ['React'] }, minYears: 3 },
+  job: {
+    title: 'Backend Engineer',
+    description: 'Node.js services on Kubernetes',
+    skills: { required: ['Node.js', 'Kubernetes'], nice: ['React'] },
+    minYears: 3,
+  },
   ...(budget ? { budget } : {}),
 });
 
 /** A small OpenAI-compatible chat-completions server whose next answers the tests choose. */
 type Reply = (request: IncomingMessage, response: ServerResponse) => void;
-const completion = (content: string) => JSON.stringify({ id: 'c1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
-const answer = (content: unknown): Reply => (_, response) => {
-  response.writeHead(200, { 'content-type': 'application/json' }).end(completion(typeof content === 'string' ? content : JSON.stringify(content)));
-};
-const status = (code: number): Reply => (_, response) => response.writeHead(code, { 'content-type': 'application/json' }).end('{"error":{"message":"busy"}}');
+const completion = (content: string) =>
+  JSON.stringify({ id: 'c1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
+const answer =
+  (content: unknown): Reply =>
+  (_, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(completion(typeof content === 'string' ? content : JSON.stringify(content)));
+  };
+const status =
+  (code: number): Reply =>
+  (_, response) =>
+    response.writeHead(code, { 'content-type': 'application/json' }).end('{"error":{"message":"busy"}}');
 const GOOD = { score: 82, summary: 'Strong backend fit.', matched_skills: ['Node.js', 'Kubernetes'], missing_skills: [] };
 
 describe('the LLM scorer against a fake OpenAI-compatible server', () => {
@@ -62,13 +73,18 @@ describe('the LLM scorer against a fake OpenAI-compatible server', () => {
     requests = [];
   });
 
-  const scorer = (settings: Partial<LlmSettings> = {}) => new LlmScorer({ baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs: 2_000, maxRetries: 2, backoffMs: 10, ...settings }, new LocalScorer());
+  const scorer = (settings: Partial<LlmSettings> = {}) =>
+    new LlmScorer({ baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs: 2_000, maxRetries: 2, backoffMs: 10, ...settings }, new LocalScorer());
   const local = () => new LocalScorer().score(input());
 
   it('uses a good answer, asking for structured JSON with the key and model', async () => {
     replies = [answer(GOOD)];
     const result = await scorer().score(input());
-    expect(result).toMatchObject({ score: 82, scorer: 'llm:test-model', breakdown: { matched_skills: ['Node.js', 'Kubernetes'], missing_skills: [], summary: 'Strong backend fit.', local_score: (await local()).score } });
+    expect(result).toMatchObject({
+      score: 82,
+      scorer: 'llm:test-model',
+      breakdown: { matched_skills: ['Node.js', 'Kubernetes'], missing_skills: [], summary: 'Strong backend fit.', local_score: (await local()).score },
+    });
     expect(result.breakdown.parts).toEqual([{ name: 'model', points: 82, max: 100, detail: 'Strong backend fit.' }]);
     expect(requests).toHaveLength(1);
     expect(requests[0]!.url).toBe('/v1/chat/completions');
@@ -83,7 +99,21 @@ describe('the LLM scorer against a fake OpenAI-compatible server', () => {
     replies = [answer(GOOD)];
     await scorer().score(input());
     const sent = requests[0]!.body;
-    for (const secret of ['José', 'Jose', 'Álvarez', 'Alvarez', 'Núñez', 'example.es', '612 34 56 78', '612345678', 'linkedin.com', 'github.com', 'jalvarez', 'marta@', '699 123 456']) {
+    for (const secret of [
+      'José',
+      'Jose',
+      'Álvarez',
+      'Alvarez',
+      'Núñez',
+      'example.es',
+      '612 34 56 78',
+      '612345678',
+      'linkedin.com',
+      'github.com',
+      'jalvarez',
+      'marta@',
+      '699 123 456',
+    ]) {
       expect(sent).not.toContain(secret);
     }
     // What the model needs is still there.
@@ -142,12 +172,17 @@ describe('the LLM scorer against a fake OpenAI-compatible server', () => {
 
 describe('redaction', () => {
   it('removes emails, links, phone numbers however written, and every part of the name', () => {
-    const text = 'Łukasz Żółć\nlukasz@example.pl, +48 512 345 678, github.com/lzolc\nCall 512-345-678 or 0048 512 345 678. Lukasz Zolc led it; ŁUKASZ too.\nEngineer 2015 - 2020, 03/2016 - 05/2019';
+    const text =
+      'Łukasz Żółć\nlukasz@example.pl, +48 512 345 678, github.com/lzolc\nCall 512-345-678 or 0048 512 345 678. Lukasz Zolc led it; ŁUKASZ too.\nEngineer 2015 - 2020, 03/2016 - 05/2019';
     const redacted = redactContactDetails(text, { name: 'Łukasz Żółć', phone: '+48512345678' });
-    expect(redacted).toBe('[name]\n[email], [phone], [link]\nCall [phone] or [phone]. [name] [name] led it; [name] too.\nEngineer 2015 - 2020, 03/2016 - 05/2019');
+    expect(redacted).toBe(
+      '[name]\n[email], [phone], [link]\nCall [phone] or [phone]. [name] [name] led it; [name] too.\nEngineer 2015 - 2020, 03/2016 - 05/2019',
+    );
   });
 
   it('keeps skills that look like domains, and particles of names as words', () => {
-    expect(redactContactDetails('Hannah van der Berg: Node.js, ASP.NET, Vue.js; van rental', { name: 'Hannah van der Berg', phone: null })).toBe('[name]: Node.js, ASP.NET, Vue.js; van rental');
+    expect(redactContactDetails('Hannah van der Berg: Node.js, ASP.NET, Vue.js; van rental', { name: 'Hannah van der Berg', phone: null })).toBe(
+      '[name]: Node.js, ASP.NET, Vue.js; van rental',
+    );
   });
 });

@@ -30,7 +30,12 @@ Sold shoes; kept the stock list in Excel.
 Skills
 Excel, Negotiation`;
 
-const input = (text: string, overrides: Partial<ScoreInput> = {}): ScoreInput => ({ resumeText: text, fields: parseResume(text, { now: NOW }), job, ...overrides });
+const input = (text: string, overrides: Partial<ScoreInput> = {}): ScoreInput => ({
+  resumeText: text,
+  fields: parseResume(text, { now: NOW }),
+  job,
+  ...overrides,
+});
 
 describe('BM25', () => {
   it('tokenizes in lower case, keeps skill symbols, drops stop words and plurals', () => {
@@ -85,7 +90,10 @@ describe('the local scorer', () => {
     expect(breakdown.parts.find((part) => part.name === 'required_skills')).toMatchObject({ points: 45, detail: '3 of 3 required skills' });
     expect(breakdown.parts.find((part) => part.name === 'experience')).toMatchObject({ points: 15, detail: '11.8 years of the 5 asked for' });
     expect(breakdown.parts.find((part) => part.name === 'nice_to_have')).toMatchObject({ points: 5, detail: '1 of 2 nice-to-have skills' });
-    expect(score).toBeCloseTo(breakdown.parts.reduce((sum, part) => sum + part.points, 0), 5);
+    expect(score).toBeCloseTo(
+      breakdown.parts.reduce((sum, part) => sum + part.points, 0),
+      5,
+    );
     for (const part of breakdown.parts) expect(part.points).toBeLessThanOrEqual(part.max);
     const weak = await scorer.score(input(WEAK));
     expect(weak.breakdown.missing_skills).toEqual(['Node.js', 'Kubernetes', 'PostgreSQL']);

@@ -16,5 +16,13 @@ it('loads each table after the tables its foreign keys reference', () => {
 
 it('ignores references to tables outside the copy, and refuses a cycle', () => {
   expect(dependencyOrder(['a'], [{ child: 'a', parent: 'vitae_migrations' }])).toEqual(['a']);
-  expect(() => dependencyOrder(['a', 'b'], [{ child: 'a', parent: 'b' }, { child: 'b', parent: 'a' }])).toThrow(/cycle/);
+  expect(() =>
+    dependencyOrder(
+      ['a', 'b'],
+      [
+        { child: 'a', parent: 'b' },
+        { child: 'b', parent: 'a' },
+      ],
+    ),
+  ).toThrow(/cycle/);
 });

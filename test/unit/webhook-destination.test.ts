@@ -2,15 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { isLocalName, isPublicAddress, resolveDestination, type ResolveHost } from '../../src/services/webhooks/destination.ts';
 
 describe('isPublicAddress', () => {
-  it.each([
-    '8.8.8.8',
-    '1.1.1.1',
-    '2606:4700:4700::1111',
-    '2a00:1450:4001::200e',
-    '::ffff:8.8.8.8',
-    '64:ff9b::808:808',
-    '2002:808:808::1',
-  ])('%s is public', (address) => expect(isPublicAddress(address)).toBe(true));
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '2a00:1450:4001::200e', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
+    '%s is public',
+    (address) => expect(isPublicAddress(address)).toBe(true),
+  );
 
   it.each([
     ['127.0.0.1', 'loopback'],
@@ -51,10 +46,19 @@ describe('isPublicAddress', () => {
 });
 
 describe('isLocalName', () => {
-  it.each(['localhost', 'localhost.', 'LOCALHOST..', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback', 'api.localhost', 'printer.local', 'db.internal', 'router.home.arpa', 'intranet'])(
-    '%s is local',
-    (name) => expect(isLocalName(name)).toBe(true),
-  );
+  it.each([
+    'localhost',
+    'localhost.',
+    'LOCALHOST..',
+    'localhost.localdomain',
+    'ip6-localhost',
+    'ip6-loopback',
+    'api.localhost',
+    'printer.local',
+    'db.internal',
+    'router.home.arpa',
+    'intranet',
+  ])('%s is local', (name) => expect(isLocalName(name)).toBe(true));
   it.each(['hooks.example.com', 'hooks.example.com.', 'localhost.example.com'])('%s is not', (name) => expect(isLocalName(name)).toBe(false));
 });
 
@@ -73,7 +77,10 @@ describe('resolveDestination', () => {
 
   it('with private targets allowed, still connects to the resolved address', async () => {
     const resolve = resolver({ 'hooks.corp.example.com': ['10.0.0.7'] });
-    await expect(resolveDestination(new URL('http://hooks.corp.example.com/x'), { resolve, allowPrivate: true })).resolves.toEqual({ address: '10.0.0.7', family: 4 });
+    await expect(resolveDestination(new URL('http://hooks.corp.example.com/x'), { resolve, allowPrivate: true })).resolves.toEqual({
+      address: '10.0.0.7',
+      family: 4,
+    });
     await expect(resolveDestination(new URL('http://[::1]:8080/x'), { resolve, allowPrivate: true })).resolves.toEqual({ address: '::1', family: 6 });
   });
 });

@@ -16,7 +16,9 @@ const PAGINATED = [
 export async function up(db: Kysely<any>): Promise<void> {
   for (const [table, column] of PAGINATED) {
     await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN ${sql.ref(column)} SET DEFAULT date_trunc('milliseconds', now())`.execute(db);
-    await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = date_trunc('milliseconds', ${sql.ref(column)}) WHERE ${sql.ref(column)} <> date_trunc('milliseconds', ${sql.ref(column)})`.execute(db);
+    await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = date_trunc('milliseconds', ${sql.ref(column)}) WHERE ${sql.ref(column)} <> date_trunc('milliseconds', ${sql.ref(column)})`.execute(
+      db,
+    );
   }
 }
 

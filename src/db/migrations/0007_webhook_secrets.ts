@@ -17,7 +17,11 @@ export function webhookSecrets(keys: { jwtSecret: string; webhookSecretsKey: str
       const hooks = await db.selectFrom('webhooks').select('id').execute();
       for (const { id } of hooks as Array<{ id: string }>) {
         const derived = `whsec_${createHmac('sha256', keys.jwtSecret).update(`webhook:${id}`).digest('base64url')}`;
-        await db.updateTable('webhooks').set({ secret_ciphertext: box.seal(derived, id) }).where('id', '=', id).execute();
+        await db
+          .updateTable('webhooks')
+          .set({ secret_ciphertext: box.seal(derived, id) })
+          .where('id', '=', id)
+          .execute();
       }
       await sql`ALTER TABLE webhooks ALTER COLUMN secret_ciphertext SET NOT NULL`.execute(db);
     },

@@ -15,8 +15,7 @@ export const openApiPlugin = fp(async (app, options: { publicUrl: string; versio
       info: {
         title: 'Vitae API',
         version: options.version,
-        description:
-          'Store and screen hiring documents. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.',
+        description: 'Store and screen hiring documents. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.',
       },
       servers: [{ url: options.publicUrl }],
       components: {

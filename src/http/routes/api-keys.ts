@@ -29,7 +29,10 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
           summary: 'Create an API key (the key is shown once)',
           description:
             'Org admins. The key (`vitae_<prefix>_<secret>`) is returned once and stored only as a hash; send it as `X-Api-Key`. It acts for the organization, limited to its scopes, and never manages members or keys.',
-          body: Type.Object({ name: Line({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Type.String({ enum: [...SCOPES] } as never), { minItems: 1, maxItems: SCOPES.length }) }),
+          body: Type.Object({
+            name: Line({ minLength: 1, maxLength: 100 }),
+            scopes: Type.Array(Type.String({ enum: [...SCOPES] } as never), { minItems: 1, maxItems: SCOPES.length }),
+          }),
           response: { 201: Type.Intersect([ApiKey, Type.Object({ key: Type.String() })]), ...problemResponses(400, 401, 403) },
         },
       },
@@ -56,9 +59,21 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
       },
     );
 
-    app.delete('/api-keys/:id', { schema: { tags, summary: 'Revoke an API key', description: 'Org admins. Idempotent: revoking a revoked key answers 204 again.', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
-      await apiKeys.revoke(requestContext(request), (request.params as { id: string }).id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/api-keys/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Revoke an API key',
+          description: 'Org admins. Idempotent: revoking a revoked key answers 204 again.',
+          params: IdParams,
+          response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await apiKeys.revoke(requestContext(request), (request.params as { id: string }).id);
+        return reply.code(204).send();
+      },
+    );
   };
 }

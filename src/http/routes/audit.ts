@@ -33,10 +33,18 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => {
         const { actor } = requestContext(request);
-        if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed) throw forbidden('Only organization admins can read the audit trail.');
+        if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed)
+          throw forbidden('Only organization admins can read the audit trail.');
         const { limit = 50, cursor, file_id, actor_id, action, from, to } = request.query as Record<string, string | undefined> & { limit?: number };
         const rows = await services.audit.list(
-          { orgId: actor.orgId, ...(file_id ? { fileId: file_id } : {}), ...(actor_id ? { actorId: actor_id } : {}), ...(action ? { action } : {}), ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) },
+          {
+            orgId: actor.orgId,
+            ...(file_id ? { fileId: file_id } : {}),
+            ...(actor_id ? { actorId: actor_id } : {}),
+            ...(action ? { action } : {}),
+            ...(from ? { from: new Date(from) } : {}),
+            ...(to ? { to: new Date(to) } : {}),
+          },
           { limit: limit + 1, ...(cursor ? { before: toBefore(cursor) } : {}) },
         );
         return auditPage(rows, limit);
@@ -50,18 +58,32 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
           tags,
           summary: "Recomputes the organization's audit hash chain",
           response: {
-            200: Type.Object({ ok: Type.Boolean(), chains: Type.Array(Type.Object({ chain: Type.String(), entries: Type.Integer(), ok: Type.Boolean(), problem: Type.Optional(Type.String()), broken_at: Type.Optional(Type.Union([Type.String(), Type.Null()])) })) }),
+            200: Type.Object({
+              ok: Type.Boolean(),
+              chains: Type.Array(
+                Type.Object({
+                  chain: Type.String(),
+                  entries: Type.Integer(),
+                  ok: Type.Boolean(),
+                  problem: Type.Optional(Type.String()),
+                  broken_at: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+                }),
+              ),
+            }),
             ...problemResponses(401, 403),
           },
         },
       },
       async (request) => {
         const { actor } = requestContext(request);
-        if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed) throw forbidden('Only organization admins can verify the audit trail.');
+        if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed)
+          throw forbidden('Only organization admins can verify the audit trail.');
         const reports = await services.audit.verifyOrganization(actor.orgId);
         return {
           ok: reports.every((report) => report.ok),
-          chains: reports.map((report) => (report.ok ? report : { chain: report.chain, entries: report.entries, ok: false, problem: report.problem, broken_at: report.brokenAt })),
+          chains: reports.map((report) =>
+            report.ok ? report : { chain: report.chain, entries: report.entries, ok: false, problem: report.problem, broken_at: report.brokenAt },
+          ),
         };
       },
     );
@@ -69,11 +91,20 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/files/:id/access-log',
       {
-        schema: { tags: ['files', ...tags], summary: 'The audit entries of one file (its owner, or an org admin)', params: IdParams, querystring: Type.Object(Pagination), response: { 200: Page(AuditEntry), ...problemResponses(401, 404) } },
+        schema: {
+          tags: ['files', ...tags],
+          summary: 'The audit entries of one file (its owner, or an org admin)',
+          params: IdParams,
+          querystring: Type.Object(Pagination),
+          response: { 200: Page(AuditEntry), ...problemResponses(401, 404) },
+        },
       },
       async (request) => {
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
-        const rows = await services.files.accessLog(requestContext(request), (request.params as { id: string }).id, { limit: limit + 1, ...(cursor ? { before: toBefore(cursor) } : {}) });
+        const rows = await services.files.accessLog(requestContext(request), (request.params as { id: string }).id, {
+          limit: limit + 1,
+          ...(cursor ? { before: toBefore(cursor) } : {}),
+        });
         return auditPage(rows, limit);
       },
     );

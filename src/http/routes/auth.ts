@@ -15,22 +15,32 @@ const COOKIE_PATH = '/api/v1/auth';
 
 const Session = Type.Object({
   user: User,
-  access_token: Type.String({ description: 'A JWT (HS256) to send as `Authorization: Bearer …`; claims `sub`, `role`, `org`, `org_role`, `sid` (the login, checked on each request).' }),
+  access_token: Type.String({
+    description: 'A JWT (HS256) to send as `Authorization: Bearer …`; claims `sub`, `role`, `org`, `org_role`, `sid` (the login, checked on each request).',
+  }),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires.' }),
-  refresh_token: Type.String({ description: 'Opaque, single use: exchange it at /auth/refresh. Also set as the HttpOnly cookie `vitae_refresh` scoped to /api/v1/auth.' }),
+  refresh_token: Type.String({
+    description: 'Opaque, single use: exchange it at /auth/refresh. Also set as the HttpOnly cookie `vitae_refresh` scoped to /api/v1/auth.',
+  }),
 });
 const RegisterBody = Type.Object({
   email: Line({ minLength: 3, maxLength: 320 }),
   password: Type.String({
     minLength: 1,
     maxLength: 1024,
-    description: '10 to 256 characters, at least 4 different ones, not among the most common breached passwords, and not containing the email or its name before the @ (400 `weak_password` otherwise).',
+    description:
+      '10 to 256 characters, at least 4 different ones, not among the most common breached passwords, and not containing the email or its name before the @ (400 `weak_password` otherwise).',
   }),
   name: Line({ minLength: 1, maxLength: 200 }),
   role: Role,
   org_name: Type.Optional(
-    Line({ minLength: 1, maxLength: 200, description: 'Recruiters only: creates the organization, with the caller as its admin. A recruiter gives this or `invitation_token` (400 `org_required` otherwise).' }),
+    Line({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Recruiters only: creates the organization, with the caller as its admin. A recruiter gives this or `invitation_token` (400 `org_required` otherwise).',
+    }),
   ),
   invitation_token: Type.Optional(
     Line({
@@ -63,7 +73,8 @@ export function authRoutes(services: Services): FastifyPluginAsync {
     const rateLimited = async (request: FastifyRequest) => {
       for (const limiter of [perAccountAndIp, perIp]) {
         const result = await limiter(request);
-        if (!result.isAllowed && result.isExceeded) throw new AppError(429, 'rate_limited', 'Too many attempts; retry later.', { retryAfter: Math.max(1, result.ttlInSeconds) });
+        if (!result.isAllowed && result.isExceeded)
+          throw new AppError(429, 'rate_limited', 'Too many attempts; retry later.', { retryAfter: Math.max(1, result.ttlInSeconds) });
       }
     };
 
@@ -171,7 +182,15 @@ export function authRoutes(services: Services): FastifyPluginAsync {
 
     app.get(
       '/auth/me',
-      { schema: { tags, summary: 'The caller', description: 'People only: an API key gets 403.', security: [{ bearer: [] }], response: { 200: User, ...problemResponses(401, 403) } } },
+      {
+        schema: {
+          tags,
+          summary: 'The caller',
+          description: 'People only: an API key gets 403.',
+          security: [{ bearer: [] }],
+          response: { 200: User, ...problemResponses(401, 403) },
+        },
+      },
       async (request) => {
         const user = await accounts.get(requireUser(request).userId);
         if (!user) throw new AppError(401, 'invalid_token', 'The access token’s user no longer exists.');

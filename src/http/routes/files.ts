@@ -26,7 +26,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Start a pre-signed upload',
-          description: 'Validates category, declared type and size, then returns a short-lived signed PUT URL. Candidates may upload `resume` and `cover_letter` only (403 `category_not_allowed`).',
+          description:
+            'Validates category, declared type and size, then returns a short-lived signed PUT URL. Candidates may upload `resume` and `cover_letter` only (403 `category_not_allowed`).',
           headers: IdempotencyHeaders,
           body: InitiateBody,
           response: { 201: InitiateResponse, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
@@ -101,13 +102,22 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
       },
     );
 
-    app.get('/files/:id', { schema: { tags, summary: 'File metadata', params: IdParams, response: { 200: FileObject, ...problemResponses(401, 404) } } }, async (request) =>
-      files.get(requestContext(request), (request.params as { id: string }).id),
+    app.get(
+      '/files/:id',
+      { schema: { tags, summary: 'File metadata', params: IdParams, response: { 200: FileObject, ...problemResponses(401, 404) } } },
+      async (request) => files.get(requestContext(request), (request.params as { id: string }).id),
     );
 
     app.get(
       '/files/:id/versions',
-      { schema: { tags, summary: 'Versions of a file, newest first', params: IdParams, response: { 200: Type.Object({ items: Type.Array(VersionObject) }), ...problemResponses(401, 404) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Versions of a file, newest first',
+          params: IdParams,
+          response: { 200: Type.Object({ items: Type.Array(VersionObject) }), ...problemResponses(401, 404) },
+        },
+      },
       async (request) => ({ items: await files.versions(requestContext(request), (request.params as { id: string }).id) }),
     );
 
@@ -117,7 +127,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Add a new version',
-          description: 'JSON `{filename, content_type, size}` starts a pre-signed upload (complete it with /files/upload/complete); multipart streams the new version through the server.',
+          description:
+            'JSON `{filename, content_type, size}` starts a pre-signed upload (complete it with /files/upload/complete); multipart streams the new version through the server.',
           params: IdParams,
           consumes: ['application/json', 'multipart/form-data'],
           response: { 201: Type.Union([InitiateResponse, FileObject]), ...problemResponses(400, 401, 404, 413, 415, 422) },
@@ -146,7 +157,10 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
             'Valid for DOWNLOAD_URL_TTL_SECONDS (1 hour by default); for a file the organization sees through a candidate’s application, at most SHARED_DOWNLOAD_URL_TTL_SECONDS (5 minutes by default). On local storage the URL is checked again whenever it is used: once the file is deleted or the caller’s access ends (the application withdrawn, the API key revoked), it answers 404.',
           params: IdParams,
           querystring: VersionQuery,
-          response: { 200: Type.Object({ url: Type.String(), expires_at: Type.String({ format: 'date-time' }), version: Type.Integer() }), ...problemResponses(401, 404, 423) },
+          response: {
+            200: Type.Object({ url: Type.String(), expires_at: Type.String({ format: 'date-time' }), version: Type.Integer() }),
+            ...problemResponses(401, 404, 423),
+          },
         },
       },
       async (request) => files.downloadUrl(requestContext(request), (request.params as { id: string }).id, (request.query as { version?: number }).version),
@@ -168,7 +182,10 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { version } = request.query as { version?: number };
-        const result = await files.content(requestContext(request), (request.params as { id: string }).id, { ...contentRequest(request), ...(version ? { version } : {}) });
+        const result = await files.content(requestContext(request), (request.params as { id: string }).id, {
+          ...contentRequest(request),
+          ...(version ? { version } : {}),
+        });
         return sendContent(request, reply, result);
       },
     );
@@ -205,7 +222,12 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           response: { 200: FileObject, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => scanPipeline.applyExternalResult(requestContext(request), (request.params as { id: string }).id, request.body as { result: 'clean' | 'infected'; engine: string; signature?: string }),
+      async (request) =>
+        scanPipeline.applyExternalResult(
+          requestContext(request),
+          (request.params as { id: string }).id,
+          request.body as { result: 'clean' | 'infected'; engine: string; signature?: string },
+        ),
     );
   };
 }
@@ -214,7 +236,11 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
  * Reads `category` (a field before the file, or the query) and streams the one `file` part into
  * `handle`. Parts after the file are drained so that the request completes.
  */
-async function readMultipartUpload(request: FastifyRequest, queryCategory: string | undefined, handle: (upload: StreamedUpload) => Promise<FileView>): Promise<FileView> {
+async function readMultipartUpload(
+  request: FastifyRequest,
+  queryCategory: string | undefined,
+  handle: (upload: StreamedUpload) => Promise<FileView>,
+): Promise<FileView> {
   if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the file as multipart/form-data.');
   let category = queryCategory;
   let result: FileView | undefined;

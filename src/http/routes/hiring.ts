@@ -22,10 +22,14 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
   const bulkIdempotency = idempotent(services.idempotency, { multipartLimits: { limits: BULK_LIMITS } });
 
   return async (app) => {
-    app.post('/jobs', { schema: { tags, summary: 'Create a job', body: JobCreate, response: { 201: Job, ...problemResponses(400, 401, 403) } } }, async (request, reply) => {
-      reply.code(201);
-      return jobs.create(requestContext(request), request.body as Static<typeof JobCreate>);
-    });
+    app.post(
+      '/jobs',
+      { schema: { tags, summary: 'Create a job', body: JobCreate, response: { 201: Job, ...problemResponses(400, 401, 403) } } },
+      async (request, reply) => {
+        reply.code(201);
+        return jobs.create(requestContext(request), request.body as Static<typeof JobCreate>);
+      },
+    );
 
     app.get(
       '/jobs',
@@ -51,14 +55,26 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
 
     app.patch(
       '/jobs/:id',
-      { schema: { tags, summary: 'Update a job (changing its description or skills re-scores its candidates)', params: IdParams, body: JobUpdate, response: { 200: Job, ...problemResponses(400, 401, 403, 404) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Update a job (changing its description or skills re-scores its candidates)',
+          params: IdParams,
+          body: JobUpdate,
+          response: { 200: Job, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
       async (request) => jobs.update(requestContext(request), (request.params as { id: string }).id, request.body as Static<typeof JobUpdate>),
     );
 
-    app.delete('/jobs/:id', { schema: { tags, summary: 'Close and remove a job', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
-      await jobs.delete(requestContext(request), (request.params as { id: string }).id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/jobs/:id',
+      { schema: { tags, summary: 'Close and remove a job', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
+      async (request, reply) => {
+        await jobs.delete(requestContext(request), (request.params as { id: string }).id);
+        return reply.code(204).send();
+      },
+    );
 
     app.post(
       '/jobs/:id/candidates',
@@ -69,7 +85,11 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           params: IdParams,
           headers: IdempotencyHeaders,
           consumes: ['multipart/form-data'],
-          response: { 202: Candidate, 200: Type.Object({ duplicate_of: Uuid, filename: Type.String() }), ...problemResponses(400, 401, 404, 409, 413, 415, 422) },
+          response: {
+            202: Candidate,
+            200: Type.Object({ duplicate_of: Uuid, filename: Type.String() }),
+            ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+          },
         },
         ...idempotency,
       },
@@ -96,7 +116,8 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Add many resumes and/or ZIP archives of resumes in one streamed request',
-          description: 'One result per file (per archive entry for ZIPs); one bad file never fails the others. The same resume twice in a job is reported as `duplicate_of`.',
+          description:
+            'One result per file (per archive entry for ZIPs); one bad file never fails the others. The same resume twice in a job is reported as `duplicate_of`.',
           params: IdParams,
           headers: IdempotencyHeaders,
           consumes: ['multipart/form-data'],
@@ -127,39 +148,77 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           params: IdParams,
           querystring: Type.Object({
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'At most 1,000,000; narrow the list with filters instead.' })),
+            offset: Type.Optional(
+              Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'At most 1,000,000; narrow the list with filters instead.' }),
+            ),
             sort: Type.Optional(Type.Literal('-score', { default: '-score' })),
             status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('parsing'), Type.Literal('scored'), Type.Literal('failed')])),
             skill: Type.Optional(Line({ maxLength: 100 })),
             q: Type.Optional(Line({ maxLength: 500, description: 'Full-text search over the resume text.' })),
           }),
-          response: { 200: Type.Object({ items: Type.Array(Candidate), next_offset: Type.Union([Type.Integer(), Type.Null()]) }), ...problemResponses(400, 401, 404) },
+          response: {
+            200: Type.Object({ items: Type.Array(Candidate), next_offset: Type.Union([Type.Integer(), Type.Null()]) }),
+            ...problemResponses(400, 401, 404),
+          },
         },
       },
       async (request) => {
         const { limit = 50, offset = 0, status, skill, q } = request.query as { limit?: number; offset?: number; status?: string; skill?: string; q?: string };
-        const items = await candidates.list(requestContext(request), (request.params as { id: string }).id, { ...(status ? { status } : {}), ...(skill ? { skill } : {}), ...(q ? { q } : {}) }, { limit: limit + 1, offset });
+        const items = await candidates.list(
+          requestContext(request),
+          (request.params as { id: string }).id,
+          { ...(status ? { status } : {}), ...(skill ? { skill } : {}), ...(q ? { q } : {}) },
+          { limit: limit + 1, offset },
+        );
         return { items: items.slice(0, limit), next_offset: items.length > limit ? offset + limit : null };
       },
     );
 
-    app.get('/candidates/:id', { schema: { tags, summary: 'A candidate: parsed fields, score and its breakdown', params: IdParams, response: { 200: Candidate, ...problemResponses(401, 404) } } }, async (request) =>
-      candidates.get(requestContext(request), (request.params as { id: string }).id),
+    app.get(
+      '/candidates/:id',
+      {
+        schema: {
+          tags,
+          summary: 'A candidate: parsed fields, score and its breakdown',
+          params: IdParams,
+          response: { 200: Candidate, ...problemResponses(401, 404) },
+        },
+      },
+      async (request) => candidates.get(requestContext(request), (request.params as { id: string }).id),
     );
 
     app.get(
       '/candidates/:id/file',
-      { schema: { tags, summary: "The candidate's resume, streamed", params: IdParams, produces: ['application/octet-stream'], response: problemResponses(401, 404, 416, 423) } },
+      {
+        schema: {
+          tags,
+          summary: "The candidate's resume, streamed",
+          params: IdParams,
+          produces: ['application/octet-stream'],
+          response: problemResponses(401, 404, 416, 423),
+        },
+      },
       async (request, reply) => {
         const result = await candidates.file(requestContext(request), (request.params as { id: string }).id, contentRequest(request));
         return sendContent(request, reply, result);
       },
     );
 
-    app.delete('/candidates/:id', { schema: { tags, summary: 'Remove a candidate (and a recruiter-uploaded resume)', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
-      await candidates.delete(requestContext(request), (request.params as { id: string }).id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/candidates/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Remove a candidate (and a recruiter-uploaded resume)',
+          params: IdParams,
+          response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await candidates.delete(requestContext(request), (request.params as { id: string }).id);
+        return reply.code(204).send();
+      },
+    );
 
     app.post(
       '/jobs/:id/applications',
@@ -174,17 +233,42 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         reply.code(201);
-        return candidates.apply(requestContext(request), (request.params as { id: string }).id, request.body as { resume_file_id: string; cover_letter_file_id?: string | null });
+        return candidates.apply(
+          requestContext(request),
+          (request.params as { id: string }).id,
+          request.body as { resume_file_id: string; cover_letter_file_id?: string | null },
+        );
       },
     );
 
-    app.get('/applications', { schema: { tags, summary: "The caller's live applications (candidates)", response: { 200: Type.Object({ items: Type.Array(MyApplication) }), ...problemResponses(401, 403) } } }, async (request) => ({
-      items: await candidates.myApplications(requestContext(request)),
-    }));
+    app.get(
+      '/applications',
+      {
+        schema: {
+          tags,
+          summary: "The caller's live applications (candidates)",
+          response: { 200: Type.Object({ items: Type.Array(MyApplication) }), ...problemResponses(401, 403) },
+        },
+      },
+      async (request) => ({
+        items: await candidates.myApplications(requestContext(request)),
+      }),
+    );
 
-    app.delete('/applications/:id', { schema: { tags, summary: 'Withdraw an application: the organization’s access to the files ends', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 404) } } }, async (request, reply) => {
-      await candidates.withdraw(requestContext(request), (request.params as { id: string }).id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/applications/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Withdraw an application: the organization’s access to the files ends',
+          params: IdParams,
+          response: { 204: Type.Null(), ...problemResponses(401, 404) },
+        },
+      },
+      async (request, reply) => {
+        await candidates.withdraw(requestContext(request), (request.params as { id: string }).id);
+        return reply.code(204).send();
+      },
+    );
   };
 }

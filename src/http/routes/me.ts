@@ -22,7 +22,8 @@ export function meRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Export your own data',
-          description: 'Candidates only (403 otherwise). Starts building one ZIP of everything stored about the caller; poll `GET /me/exports/{id}` until it is `ready`.',
+          description:
+            'Candidates only (403 otherwise). Starts building one ZIP of everything stored about the caller; poll `GET /me/exports/{id}` until it is `ready`.',
           security: [{ bearer: [] }],
           response: { 202: DataExport, ...problemResponses(401, 403) },
         },
@@ -35,7 +36,15 @@ export function meRoutes(services: Services): FastifyPluginAsync {
 
     app.get(
       '/me/exports',
-      { schema: { tags, summary: 'Your exports, newest first', security: [{ bearer: [] }], querystring: Type.Object(Pagination), response: { 200: Page(DataExport), ...problemResponses(400, 401, 403) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Your exports, newest first',
+          security: [{ bearer: [] }],
+          querystring: Type.Object(Pagination),
+          response: { 200: Page(DataExport), ...problemResponses(400, 401, 403) },
+        },
+      },
       async (request) => {
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
         const rows = await exports.list(requestContext(request), { limit: limit + 1, ...(cursor ? { after: decodeCursor(cursor) } : {}) });

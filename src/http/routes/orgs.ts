@@ -22,9 +22,14 @@ const MemberAdded = Type.Object({
   user: Type.Optional(User),
   invitation: Type.Optional(Invitation),
   invitation_token: Type.Optional(
-    Type.String({ description: '`invited` only, and only in this response (only its hash is stored): send it to the invitee, who registers with it as `invitation_token`. Single use.' }),
+    Type.String({
+      description:
+        '`invited` only, and only in this response (only its hash is stored): send it to the invitee, who registers with it as `invitation_token`. Single use.',
+    }),
   ),
-  invitation_url: Type.Optional(Type.String({ description: '`invited` only: the web app’s registration page with the token in the URL fragment, ready to send.' })),
+  invitation_url: Type.Optional(
+    Type.String({ description: '`invited` only: the web app’s registration page with the token in the URL fragment, ready to send.' }),
+  ),
 });
 
 /** Organization members and invitations (org admins only); another organization's id answers 404. */
@@ -57,7 +62,13 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/orgs/:org_id/members',
       {
-        schema: { tags, summary: 'Members of the organization, newest first', params: OrgParams, querystring: Type.Object(Pagination), response: { 200: Page(User), ...problemResponses(400, 401, 403, 404) } },
+        schema: {
+          tags,
+          summary: 'Members of the organization, newest first',
+          params: OrgParams,
+          querystring: Type.Object(Pagination),
+          response: { 200: Page(User), ...problemResponses(400, 401, 403, 404) },
+        },
       },
       async (request) => {
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
@@ -79,7 +90,11 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => {
         const { limit = 50, cursor, status } = request.query as { limit?: number; cursor?: string; status?: InvitationStatusValue };
-        return invitations.list(requestContext(request), (request.params as { org_id: string }).org_id, { limit, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
+        return invitations.list(requestContext(request), (request.params as { org_id: string }).org_id, {
+          limit,
+          ...(cursor ? { cursor } : {}),
+          ...(status ? { status } : {}),
+        });
       },
     );
 

@@ -8,7 +8,10 @@ import { IdParams, Line, problemResponses, Uuid } from '../schemas/common.ts';
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Webhook = Type.Object({ id: Uuid, url: Type.String(), events: Type.Array(Type.String()), created_at: Timestamp });
-const WebhookWithSecret = Type.Intersect([Webhook, Type.Object({ secret: Type.String({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) })]);
+const WebhookWithSecret = Type.Intersect([
+  Webhook,
+  Type.Object({ secret: Type.String({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) }),
+]);
 
 /** Quarantine, rescans and outbound webhooks (org admins). */
 export function securityRoutes(services: Services): FastifyPluginAsync {
@@ -43,15 +46,37 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
       async (request) => ({ items: await quarantine.list(requestContext(request)) }),
     );
 
-    app.delete('/quarantine/:id', { schema: { tags: ['scanning'], summary: 'Delete the quarantined bytes of a file', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
-      await quarantine.remove(requestContext(request), (request.params as { id: string }).id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/quarantine/:id',
+      {
+        schema: {
+          tags: ['scanning'],
+          summary: 'Delete the quarantined bytes of a file',
+          params: IdParams,
+          response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await quarantine.remove(requestContext(request), (request.params as { id: string }).id);
+        return reply.code(204).send();
+      },
+    );
 
-    app.post('/files/:id/rescan', { schema: { tags: ['scanning'], summary: 'Scan a clean file again (after a signature update)', params: IdParams, response: { 202: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
-      await quarantine.rescan(requestContext(request), (request.params as { id: string }).id);
-      return reply.code(202).send();
-    });
+    app.post(
+      '/files/:id/rescan',
+      {
+        schema: {
+          tags: ['scanning'],
+          summary: 'Scan a clean file again (after a signature update)',
+          params: IdParams,
+          response: { 202: Type.Null(), ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await quarantine.rescan(requestContext(request), (request.params as { id: string }).id);
+        return reply.code(202).send();
+      },
+    );
 
     app.post(
       '/webhooks',
@@ -61,7 +86,10 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
           summary: 'Register a webhook (its signing secret is shown once)',
           description:
             'The URL must be http(s) and point at a public address: IP literals in any form (IPv4-mapped, NAT64, 6to4 included) and names that are local or resolve to a loopback, private, link-local, shared (CGNAT), reserved or multicast address answer 400 `private_url`. A name that does not resolve yet is accepted; every delivery checks again the addresses the name resolves to then.',
-          body: Type.Object({ url: Line({ minLength: 1, maxLength: 2000 }), events: Type.Array(Type.String({ enum: [...WEBHOOK_EVENTS] } as never), { minItems: 1 }) }),
+          body: Type.Object({
+            url: Line({ minLength: 1, maxLength: 2000 }),
+            events: Type.Array(Type.String({ enum: [...WEBHOOK_EVENTS] } as never), { minItems: 1 }),
+          }),
           response: { 201: WebhookWithSecret, ...problemResponses(400, 401, 403) },
         },
       },
@@ -71,14 +99,28 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
       },
     );
 
-    app.get('/webhooks', { schema: { tags: ['webhooks'], summary: "The organization's webhooks", response: { 200: Type.Object({ items: Type.Array(Webhook) }), ...problemResponses(401, 403) } } }, async (request) => ({
-      items: await webhooks.list(requestContext(request)),
-    }));
+    app.get(
+      '/webhooks',
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: "The organization's webhooks",
+          response: { 200: Type.Object({ items: Type.Array(Webhook) }), ...problemResponses(401, 403) },
+        },
+      },
+      async (request) => ({
+        items: await webhooks.list(requestContext(request)),
+      }),
+    );
 
-    app.delete('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Remove a webhook', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } }, async (request, reply) => {
-      await webhooks.remove(requestContext(request), (request.params as { id: string }).id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/webhooks/:id',
+      { schema: { tags: ['webhooks'], summary: 'Remove a webhook', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
+      async (request, reply) => {
+        await webhooks.remove(requestContext(request), (request.params as { id: string }).id);
+        return reply.code(204).send();
+      },
+    );
 
     app.post(
       '/webhooks/:id/rotate-secret',

@@ -49,7 +49,9 @@ export const Candidate = Type.Object({
     { description: 'where each skill was found' },
   ),
   skill_parents: Type.Array(Type.String(), { description: 'broader skills of the skills; ?skill= matches them too' }),
-  text_source: Type.Union([Type.Literal('text'), Type.Literal('ocr'), Type.Null()], { description: '"ocr" when the fields were read from page images of a scanned resume' }),
+  text_source: Type.Union([Type.Literal('text'), Type.Literal('ocr'), Type.Null()], {
+    description: '"ocr" when the fields were read from page images of a scanned resume',
+  }),
   experience_years: Type.Union([Type.Number(), Type.Null()]),
   score: Type.Union([Type.Number(), Type.Null()]),
   score_breakdown: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),

@@ -26,7 +26,8 @@ export const EraseAccountBody = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 1024,
-      description: 'The account’s password. Without it, the request must carry a token of the identity provider (AUTH_JWKS_URL) issued within the last 5 minutes.',
+      description:
+        'The account’s password. Without it, the request must carry a token of the identity provider (AUTH_JWKS_URL) issued within the last 5 minutes.',
     }),
   ),
 });

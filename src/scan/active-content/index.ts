@@ -6,7 +6,21 @@ export { checkDocx, checkDocxStructure, isRemoteTarget } from './ooxml.ts';
 export { checkPdf, checkPdfStructure, DEFAULT_PDF_LIMITS, type PdfLimits } from './pdf.ts';
 export { containsPdf, containsZip } from './polyglot.ts';
 export type { BuiltinReason, Finding } from './types.ts';
-export { DEFAULT_ZIP_LIMITS, entryNames, entryProblem, inspectZip, isUnsafeEntryName, iterateEntries, openZip, readZipEntries, readZipEntry, type ZipEntryInfo, type ZipInspection, type ZipLimits, type ZipProblem } from './zip.ts';
+export {
+  DEFAULT_ZIP_LIMITS,
+  entryNames,
+  entryProblem,
+  inspectZip,
+  isUnsafeEntryName,
+  iterateEntries,
+  openZip,
+  readZipEntries,
+  readZipEntry,
+  type ZipEntryInfo,
+  type ZipInspection,
+  type ZipLimits,
+  type ZipProblem,
+} from './zip.ts';
 
 /** The built-in checks, by name; which run for a file depends on its category (see DEFAULT_CATEGORY_CHECKS) and its detected type. */
 export type BuiltinCheck = 'executable' | 'structure' | 'pdf' | 'ooxml' | 'zip' | 'image';
@@ -19,22 +33,26 @@ export const BUILTIN_CHECKS: Record<BuiltinCheck, { types: string; description: 
   },
   structure: {
     types: 'PDF, DOCX, PNG, JPEG',
-    description: 'the detected type really parses: a PDF has a %PDF- header and an %%EOF trailer, a DOCX is a ZIP with [Content_Types].xml and word/document.xml, a PNG or JPEG header gives its dimensions',
+    description:
+      'the detected type really parses: a PDF has a %PDF- header and an %%EOF trailer, a DOCX is a ZIP with [Content_Types].xml and word/document.xml, a PNG or JPEG header gives its dimensions',
     reasons: ['malformed_pdf', 'malformed_docx', 'malformed_image'],
   },
   pdf: {
     types: 'PDF',
-    description: 'JavaScript, Launch actions, actions that run on their own and reach outside (OpenAction or /AA running URI, GoToR, SubmitForm…), form submissions, embedded files, XFA forms, encryption; names are normalized (#xx) and object streams are inflated (with a cap) before searching; a PDF that is also a ZIP is a polyglot',
+    description:
+      'JavaScript, Launch actions, actions that run on their own and reach outside (OpenAction or /AA running URI, GoToR, SubmitForm…), form submissions, embedded files, XFA forms, encryption; names are normalized (#xx) and object streams are inflated (with a cap) before searching; a PDF that is also a ZIP is a polyglot',
     reasons: ['pdf_javascript', 'pdf_launch_action', 'pdf_external_action', 'pdf_embedded_file', 'pdf_xfa', 'pdf_encrypted', 'pdf_uninspectable', 'polyglot'],
   },
   ooxml: {
     types: 'DOCX',
-    description: 'macros (vbaProject.bin, vbaData.xml, macro-enabled content types), embedded OLE objects and ActiveX controls, relationships that load a remote template, frame, sub-document or object (http, https, ftp, UNC; external hyperlinks and local file:/// templates are fine)',
+    description:
+      'macros (vbaProject.bin, vbaData.xml, macro-enabled content types), embedded OLE objects and ActiveX controls, relationships that load a remote template, frame, sub-document or object (http, https, ftp, UNC; external hyperlinks and local file:/// templates are fine)',
     reasons: ['ooxml_macros', 'ooxml_external_template', 'ooxml_ole_object'],
   },
   zip: {
     types: 'DOCX (and the bulk intake archives)',
-    description: 'ZIP bombs (ratio over 100:1 per entry or overall, over 200 MB uncompressed), over 1000 entries, archives nested more than one level, encrypted entries, entry names that climb out (.., absolute, backslashes, drive letters)',
+    description:
+      'ZIP bombs (ratio over 100:1 per entry or overall, over 200 MB uncompressed), over 1000 entries, archives nested more than one level, encrypted entries, entry names that climb out (.., absolute, backslashes, drive letters)',
     reasons: ['zip_bomb', 'zip_too_many_entries', 'zip_nested', 'zip_encrypted', 'zip_path_traversal', 'zip_symlink'],
   },
   image: {

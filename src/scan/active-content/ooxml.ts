@@ -13,7 +13,8 @@ export async function checkDocxStructure(bytes: Buffer, limits: ZipLimits = DEFA
 function structureOf(zip: ZipInspection): Finding {
   if (zip.problem === 'zip_invalid') return { reason: 'malformed_docx', detail: `not a valid ZIP: ${zip.detail ?? ''}`.trim() };
   const names = new Set(zip.entries.map((entry) => entry.name));
-  if (!zip.problem && (!names.has('[Content_Types].xml') || !names.has('word/document.xml'))) return { reason: 'malformed_docx', detail: 'no [Content_Types].xml or word/document.xml' };
+  if (!zip.problem && (!names.has('[Content_Types].xml') || !names.has('word/document.xml')))
+    return { reason: 'malformed_docx', detail: 'no [Content_Types].xml or word/document.xml' };
   return null;
 }
 
@@ -36,7 +37,9 @@ export async function checkDocx(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_L
   if (zip.problem) return { reason: zip.problem === 'zip_invalid' ? 'malformed_docx' : zip.problem, detail: zip.detail ?? zip.problem };
   const names = zip.entries.map((entry) => entry.name);
 
-  const macro = names.find((name) => /(^|\/)vba(Project\.bin|Data\.xml)$/i.test(name) || /(^|\/)embeddings\/.*\.(docm|dotm|xlsm|xltm|xlsb|pptm|potm|ppsm)$/i.test(name));
+  const macro = names.find(
+    (name) => /(^|\/)vba(Project\.bin|Data\.xml)$/i.test(name) || /(^|\/)embeddings\/.*\.(docm|dotm|xlsm|xltm|xlsb|pptm|potm|ppsm)$/i.test(name),
+  );
   if (macro) return { reason: 'ooxml_macros', detail: `macro part ${macro}` };
   const ole = names.find((name) => /(^|\/)embeddings\/.*\.bin$/i.test(name) || /(^|\/)oleObject[^/]*$/i.test(name) || /^word\/activeX\//i.test(name));
   if (ole) return { reason: 'ooxml_ole_object', detail: `embedded object ${ole}` };
@@ -49,7 +52,13 @@ export async function checkDocx(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_L
   for (const [name, rels] of parts) {
     if (!name.endsWith('.rels')) continue;
     for (const relationship of rels.toString('utf8').match(/<(?:\w+:)?Relationship\b[^>]*>/g) ?? []) {
-      const attribute = (key: string) => decodeXml(new RegExp(`\\b${key}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(relationship)?.slice(2).find((v) => v !== undefined) ?? '');
+      const attribute = (key: string) =>
+        decodeXml(
+          new RegExp(`\\b${key}\\s*=\\s*("([^"]*)"|'([^']*)')`)
+            .exec(relationship)
+            ?.slice(2)
+            .find((v) => v !== undefined) ?? '',
+        );
       if (attribute('TargetMode').toLowerCase() !== 'external') continue;
       const type = attribute('Type');
       const target = attribute('Target');

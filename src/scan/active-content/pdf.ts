@@ -25,7 +25,8 @@ const EXTERNAL_ACTIONS = new Set(['URI', 'SubmitForm', 'ImportData', 'GoToR', 'G
 /** Structure: a `%PDF-` header near the start and an `%%EOF` marker near the end. */
 export function checkPdfStructure(bytes: Buffer): Finding {
   if (!bytes.subarray(0, HEADER_WINDOW).includes('%PDF-', 0, 'latin1')) return { reason: 'malformed_pdf', detail: 'no %PDF- header' };
-  if (!bytes.subarray(Math.max(0, bytes.length - TRAILER_WINDOW)).includes('%%EOF', 0, 'latin1')) return { reason: 'malformed_pdf', detail: 'no %%EOF marker near the end' };
+  if (!bytes.subarray(Math.max(0, bytes.length - TRAILER_WINDOW)).includes('%%EOF', 0, 'latin1'))
+    return { reason: 'malformed_pdf', detail: 'no %%EOF marker near the end' };
   return null;
 }
 
@@ -64,9 +65,11 @@ export function checkPdf(bytes: Buffer, limits: PdfLimits = DEFAULT_PDF_LIMITS):
   if (hasName(text, 'Encrypt')) return { reason: 'pdf_encrypted', detail: 'encrypted PDFs cannot be inspected' };
   if (hasName(text, 'JavaScript') || hasName(text, 'JS')) return { reason: 'pdf_javascript', detail: 'the PDF contains JavaScript' };
   if (hasName(text, 'Launch')) return { reason: 'pdf_launch_action', detail: 'the PDF has a Launch action' };
-  if (hasName(text, 'EmbeddedFile') || hasName(text, 'EmbeddedFiles') || hasName(text, 'FileAttachment')) return { reason: 'pdf_embedded_file', detail: 'the PDF embeds files' };
+  if (hasName(text, 'EmbeddedFile') || hasName(text, 'EmbeddedFiles') || hasName(text, 'FileAttachment'))
+    return { reason: 'pdf_embedded_file', detail: 'the PDF embeds files' };
   if (hasName(text, 'XFA')) return { reason: 'pdf_xfa', detail: 'the PDF has an XFA form' };
-  if (hasName(text, 'SubmitForm') || hasName(text, 'ImportData')) return { reason: 'pdf_external_action', detail: 'the PDF has a form that sends or loads data' };
+  if (hasName(text, 'SubmitForm') || hasName(text, 'ImportData'))
+    return { reason: 'pdf_external_action', detail: 'the PDF has a form that sends or loads data' };
   const automatic = automaticActions(text);
   if (automatic) return { reason: 'pdf_external_action', detail: automatic };
   return null;

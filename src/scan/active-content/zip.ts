@@ -53,7 +53,11 @@ const ZIP_MAGIC = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('PK\x05\x06'
  * nesting) to the caller, for the bulk intake, which reports each entry on its own
  * (`entryProblem`); what concerns the whole archive (count, sizes, ratios) still refuses it.
  */
-export async function inspectZip(source: Buffer | string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, options: { perEntry?: boolean } = {}): Promise<ZipInspection> {
+export async function inspectZip(
+  source: Buffer | string,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  options: { perEntry?: boolean } = {},
+): Promise<ZipInspection> {
   return inspectAt(source, limits, options.perEntry ?? false, 0);
 }
 
@@ -66,21 +70,29 @@ async function inspectAt(source: Buffer | string, limits: ZipLimits, perEntry: b
   }
   const entries: ZipEntryInfo[] = [];
   try {
-    if (zip.entryCount > limits.maxEntries) return { entries, problem: 'zip_too_many_entries', detail: `${zip.entryCount} entries (at most ${limits.maxEntries})` };
+    if (zip.entryCount > limits.maxEntries)
+      return { entries, problem: 'zip_too_many_entries', detail: `${zip.entryCount} entries (at most ${limits.maxEntries})` };
     let compressed = 0;
     let uncompressed = 0;
     for await (const entry of iterateEntries(zip)) {
       const names = entryNames(entry);
-      const info: ZipEntryInfo = { name: names[0]!, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize, encrypted: (entry.generalPurposeBitFlag & 0x1) !== 0 };
+      const info: ZipEntryInfo = {
+        name: names[0]!,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        encrypted: (entry.generalPurposeBitFlag & 0x1) !== 0,
+      };
       entries.push(info);
       const label = JSON.stringify(info.name.slice(0, 200));
       const problem = perEntry ? null : entryProblem(entry);
       if (problem) return { entries, ...problem };
       const ratio = info.uncompressedSize / Math.max(info.compressedSize, 1);
-      if (info.uncompressedSize > RATIO_FLOOR && ratio > limits.maxRatio) return { entries, problem: 'zip_bomb', detail: `entry ${label} expands ${Math.round(ratio)}:1` };
+      if (info.uncompressedSize > RATIO_FLOOR && ratio > limits.maxRatio)
+        return { entries, problem: 'zip_bomb', detail: `entry ${label} expands ${Math.round(ratio)}:1` };
       compressed += info.compressedSize;
       uncompressed += info.uncompressedSize;
-      if (uncompressed > limits.maxTotalUncompressed) return { entries, problem: 'zip_bomb', detail: `more than ${limits.maxTotalUncompressed} bytes uncompressed` };
+      if (uncompressed > limits.maxTotalUncompressed)
+        return { entries, problem: 'zip_bomb', detail: `more than ${limits.maxTotalUncompressed} bytes uncompressed` };
       if (perEntry || info.name.endsWith('/')) continue;
       const nested = await nestedArchive(zip, entry, info, source, limits, perEntry, depth);
       if (nested) return { entries, ...nested };
@@ -97,16 +109,26 @@ async function inspectAt(source: Buffer | string, limits: ZipLimits, perEntry: b
 }
 
 /** An archive inside this one: refused beyond the nesting limit, else opened (when it is a ZIP held in memory) and judged too. */
-async function nestedArchive(zip: yauzl.ZipFile, entry: yauzl.Entry, info: ZipEntryInfo, source: Buffer | string, limits: ZipLimits, perEntry: boolean, depth: number): Promise<Omit<ZipInspection, 'entries'> | null> {
+async function nestedArchive(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  info: ZipEntryInfo,
+  source: Buffer | string,
+  limits: ZipLimits,
+  perEntry: boolean,
+  depth: number,
+): Promise<Omit<ZipInspection, 'entries'> | null> {
   const byName = ARCHIVE_NAME.test(info.name);
   const head = info.uncompressedSize >= 4 ? await readEntry(zip, entry, 4) : Buffer.alloc(0);
   const isZip = ZIP_MAGIC.some((magic) => head.subarray(0, 4).equals(magic));
   if (!byName && !isZip) return null;
   const maxNesting = limits.maxNesting ?? 1;
-  if (depth + 1 > maxNesting) return { problem: 'zip_nested', detail: `archive nested more than ${maxNesting} deep: ${JSON.stringify(info.name.slice(0, 200))}` };
+  if (depth + 1 > maxNesting)
+    return { problem: 'zip_nested', detail: `archive nested more than ${maxNesting} deep: ${JSON.stringify(info.name.slice(0, 200))}` };
   // Only ZIPs held in memory are opened: the archive was read with a cap, so its entries are bounded too.
   if (!isZip || typeof source === 'string') return null;
-  if (info.uncompressedSize > MAX_NESTED_BYTES) return { problem: 'zip_nested', detail: `nested archive too large to inspect: ${JSON.stringify(info.name.slice(0, 200))}` };
+  if (info.uncompressedSize > MAX_NESTED_BYTES)
+    return { problem: 'zip_nested', detail: `nested archive too large to inspect: ${JSON.stringify(info.name.slice(0, 200))}` };
   const inner = await inspectAt(await readEntry(zip, entry, MAX_NESTED_BYTES), limits, perEntry, depth + 1);
   return inner.problem ? { problem: inner.problem, detail: `in ${JSON.stringify(info.name.slice(0, 200))}: ${inner.detail ?? inner.problem}` } : null;
 }

@@ -124,7 +124,12 @@ export class AuditLog {
 
   /** Verifies every chain of one organization (for `GET /audit/verify`). */
   async verifyOrganization(orgId: string): Promise<ChainReport[]> {
-    const heads = await this.db.selectFrom('audit_chain_heads').selectAll().where('chain', 'like', `${orgChainPrefix(orgId)}%`).orderBy('chain').execute();
+    const heads = await this.db
+      .selectFrom('audit_chain_heads')
+      .selectAll()
+      .where('chain', 'like', `${orgChainPrefix(orgId)}%`)
+      .orderBy('chain')
+      .execute();
     return Promise.all(heads.map((head) => this.verifyChain(head)));
   }
 
@@ -147,7 +152,8 @@ export class AuditLog {
       for (const row of rows) {
         const seq = Number(row.seq);
         if (seq !== expectedSeq) return broken(chain, expectedSeq - 1, row.id, `entry ${expectedSeq} is missing (deleted?) before ${row.id}`);
-        if (row.prev_hash !== prevHash) return broken(chain, seq - 1, row.id, `entry ${row.id} does not follow its predecessor (an entry before it was changed or deleted)`);
+        if (row.prev_hash !== prevHash)
+          return broken(chain, seq - 1, row.id, `entry ${row.id} does not follow its predecessor (an entry before it was changed or deleted)`);
         const recomputed = entryHash(prevHash, seq, canonicalEntry(row));
         if (recomputed !== row.hash) return broken(chain, seq - 1, row.id, `entry ${row.id} was modified after it was written`);
         prevHash = row.hash;
@@ -199,7 +205,8 @@ export interface AuditFilter {
   to?: Date;
 }
 
-export type ChainReport = { chain: string; entries: number; ok: true } | { chain: string; entries: number; ok: false; brokenAt: string | null; problem: string };
+export type ChainReport =
+  { chain: string; entries: number; ok: true } | { chain: string; entries: number; ok: false; brokenAt: string | null; problem: string };
 
 function broken(chain: string, verifiedEntries: number, brokenAt: string | null, problem: string): ChainReport {
   return { chain, entries: verifiedEntries, ok: false, brokenAt, problem };

@@ -68,11 +68,16 @@ export class Accounts {
     const name = validName(input.name);
     await assertPasswordPolicy(input.password, email);
     const token = input.invitation_token?.trim() || undefined;
-    if (input.role === 'candidate' && (input.org_name !== undefined || token !== undefined)) throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
+    if (input.role === 'candidate' && (input.org_name !== undefined || token !== undefined))
+      throw new AppError(400, 'org_not_allowed', 'Candidates do not belong to an organization.');
     const orgName = input.org_name?.trim() || undefined;
     if (orgName && token) throw new AppError(400, 'org_conflict', 'Give either org_name (a new organization) or invitation_token (joining one), not both.');
     if (input.role === 'recruiter' && !orgName && !token) {
-      throw new AppError(400, 'org_required', 'A recruiter needs an organization: give org_name, or the invitation_token an admin of the organization sent you.');
+      throw new AppError(
+        400,
+        'org_required',
+        'A recruiter needs an organization: give org_name, or the invitation_token an admin of the organization sent you.',
+      );
     }
     const passwordHash = await hashPassword(input.password);
     return this.inTransaction(async (tx) => {
@@ -87,7 +92,11 @@ export class Accounts {
         invitationId = invitation.id;
       }
       const details = invitationId ? { invitation_id: invitationId } : null;
-      await this.audit.append(tx, { ...context, actorId: userId, actorType: 'user' }, { action: 'user.registered', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId, details });
+      await this.audit.append(
+        tx,
+        { ...context, actorId: userId, actorType: 'user' },
+        { action: 'user.registered', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId, details },
+      );
       return this.view(tx, userId);
     });
   }
@@ -110,9 +119,19 @@ export class Accounts {
         const existing = await tx.selectFrom('organizations').select('id').where('name', '=', orgName).orderBy('created_at').executeTakeFirst();
         orgId = existing?.id ?? newId();
         if (!existing) await tx.insertInto('organizations').values({ id: orgId, name: orgName }).execute();
-        await tx.insertInto('memberships').values({ user_id: userId, org_id: orgId, org_role: input.admin ? 'admin' : 'member' }).execute();
+        await tx
+          .insertInto('memberships')
+          .values({ user_id: userId, org_id: orgId, org_role: input.admin ? 'admin' : 'member' })
+          .execute();
       }
-      await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'user.created', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId, details: { role: input.role, admin: input.admin } });
+      await this.audit.append(tx, SYSTEM_CONTEXT, {
+        action: 'user.created',
+        orgId,
+        subjectUserId: userId,
+        resourceType: 'user',
+        resourceId: userId,
+        details: { role: input.role, admin: input.admin },
+      });
       return this.view(tx, userId);
     });
   }
@@ -140,10 +159,18 @@ export class Accounts {
       throw alreadyAudited(new AppError(401, 'invalid_credentials', 'Wrong email or password.'));
     }
     if (needsRehash(user.password_hash)) {
-      await this.db.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: new Date() }).where('id', '=', user.id).execute();
+      await this.db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(password), updated_at: new Date() })
+        .where('id', '=', user.id)
+        .execute();
     }
     const view = await this.view(this.db, user.id);
-    await this.audit.append(this.db, { ...context, actorId: user.id, actorType: 'user' }, { action: 'user.logged_in', orgId: view.org_id, subjectUserId: user.id, resourceType: 'user', resourceId: user.id });
+    await this.audit.append(
+      this.db,
+      { ...context, actorId: user.id, actorType: 'user' },
+      { action: 'user.logged_in', orgId: view.org_id, subjectUserId: user.id, resourceType: 'user', resourceId: user.id },
+    );
     return view;
   }
 
@@ -163,7 +190,12 @@ export class Accounts {
     if (bound) return bound;
     const user = await this.findByEmail(this.db, canonicalEmail(identity));
     if (!user || user.external_subject !== null) return null;
-    const claimed = await this.db.updateTable('users').set({ external_subject: subject, updated_at: new Date() }).where('id', '=', user.id).where('external_subject', 'is', null).executeTakeFirst();
+    const claimed = await this.db
+      .updateTable('users')
+      .set({ external_subject: subject, updated_at: new Date() })
+      .where('id', '=', user.id)
+      .where('external_subject', 'is', null)
+      .executeTakeFirst();
     return claimed.numUpdatedRows === 1n ? this.actorWhere(this.db, 'users.id', user.id) : null;
   }
 
@@ -177,13 +209,30 @@ export class Accounts {
       if (user) {
         if (user.role !== 'recruiter') throw conflict('not_a_recruiter', 'That account is a candidate account; only recruiters join organizations.');
         const membership = await tx.selectFrom('memberships').select('org_id').where('user_id', '=', user.id).executeTakeFirst();
-        if (membership) throw conflict('already_member', membership.org_id === orgId ? 'That recruiter is already a member.' : 'That recruiter belongs to another organization.');
+        if (membership)
+          throw conflict(
+            'already_member',
+            membership.org_id === orgId ? 'That recruiter is already a member.' : 'That recruiter belongs to another organization.',
+          );
         await tx.insertInto('memberships').values({ user_id: user.id, org_id: orgId, org_role: orgRole }).execute();
-        await this.audit.append(tx, ctx.audit, { action: 'org.member_added', orgId, resourceType: 'user', resourceId: user.id, details: { org_role: orgRole } });
+        await this.audit.append(tx, ctx.audit, {
+          action: 'org.member_added',
+          orgId,
+          resourceType: 'user',
+          resourceId: user.id,
+          details: { org_role: orgRole },
+        });
         return { status: 'added' as const, user: await this.view(tx, user.id), email: user.email, org_role: orgRole };
       }
       const issued = await this.invitations.create(tx, ctx.audit, { orgId, email, orgRole, invitedBy: ctx.actor.kind === 'user' ? ctx.actor.userId : null });
-      return { status: 'invited' as const, email, org_role: orgRole, invitation: issued.invitation, invitation_token: issued.token, invitation_url: issued.url };
+      return {
+        status: 'invited' as const,
+        email,
+        org_role: orgRole,
+        invitation: issued.invitation,
+        invitation_token: issued.token,
+        invitation_url: issued.url,
+      };
     });
   }
 
@@ -195,10 +244,24 @@ export class Accounts {
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.user_id')
       .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
-      .select(['users.id', 'users.email', 'users.name', 'users.role', 'memberships.org_id', 'memberships.org_role', 'organizations.name as org_name', 'memberships.created_at as joined_at'])
+      .select([
+        'users.id',
+        'users.email',
+        'users.name',
+        'users.role',
+        'memberships.org_id',
+        'memberships.org_role',
+        'organizations.name as org_name',
+        'memberships.created_at as joined_at',
+      ])
       .where('memberships.org_id', '=', orgId)
       .$if(after !== null, (query) =>
-        query.where((eb) => eb.or([eb('memberships.created_at', '<', after!.createdAt), eb.and([eb('memberships.created_at', '=', after!.createdAt), eb('memberships.user_id', '<', after!.id)])])),
+        query.where((eb) =>
+          eb.or([
+            eb('memberships.created_at', '<', after!.createdAt),
+            eb.and([eb('memberships.created_at', '=', after!.createdAt), eb('memberships.user_id', '<', after!.id)]),
+          ]),
+        ),
       )
       .orderBy('memberships.created_at', 'desc')
       .orderBy('memberships.user_id', 'desc')
@@ -212,7 +275,10 @@ export class Accounts {
   private async insertUser(tx: Tx, user: { email: string; name: string; role: UserRole; passwordHash: string }): Promise<string> {
     if (await this.findByEmail(tx, user.email)) throw emailTaken();
     const id = newId();
-    await tx.insertInto('users').values({ id, email: user.email, name: user.name, role: user.role, password_hash: user.passwordHash, external_subject: null }).execute();
+    await tx
+      .insertInto('users')
+      .values({ id, email: user.email, name: user.name, role: user.role, password_hash: user.passwordHash, external_subject: null })
+      .execute();
     return id;
   }
 
@@ -236,7 +302,11 @@ export class Accounts {
   }
 
   private findByEmail(db: Executor, email: string) {
-    return db.selectFrom('users').selectAll().where(sql<boolean>`lower(email) = lower(${email})`).executeTakeFirst();
+    return db
+      .selectFrom('users')
+      .selectAll()
+      .where(sql<boolean>`lower(email) = lower(${email})`)
+      .executeTakeFirst();
   }
 
   private async actorWhere(db: Executor, column: 'users.id' | 'users.external_subject', value: string): Promise<UserActor | null> {
@@ -245,7 +315,10 @@ export class Accounts {
   }
 
   private viewQuery(db: Executor) {
-    return db.selectFrom('users').leftJoin('memberships', 'memberships.user_id', 'users.id').select(['users.id', 'users.email', 'users.name', 'users.role', 'memberships.org_id', 'memberships.org_role']);
+    return db
+      .selectFrom('users')
+      .leftJoin('memberships', 'memberships.user_id', 'users.id')
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'memberships.org_id', 'memberships.org_role']);
   }
 
   private async view(db: Executor, userId: string): Promise<UserView> {
@@ -282,6 +355,14 @@ function uniqueViolation(error: unknown): string | null {
   return code === '23505' && typeof constraint === 'string' ? constraint : null;
 }
 
-function toView(row: { id: string; email: string; name: string; role: UserRole; org_id: string | null; org_role: OrgRole | null; org_name: string | null }): UserView {
+function toView(row: {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  org_id: string | null;
+  org_role: OrgRole | null;
+  org_name: string | null;
+}): UserView {
   return { id: row.id, email: row.email, name: row.name, role: row.role, org_id: row.org_id, org_role: row.org_role, org_name: row.org_name };
 }

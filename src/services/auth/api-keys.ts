@@ -44,10 +44,26 @@ export class ApiKeys {
     const row = await this.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('api_keys')
-        .values({ id: newId(), org_id: orgId, name: input.name, prefix, key_hash: hash(key), scopes: [...new Set(input.scopes)], created_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null, last_used_at: null, revoked_at: null })
+        .values({
+          id: newId(),
+          org_id: orgId,
+          name: input.name,
+          prefix,
+          key_hash: hash(key),
+          scopes: [...new Set(input.scopes)],
+          created_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+          last_used_at: null,
+          revoked_at: null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.append(tx, ctx.audit, { action: 'api_key.created', orgId, resourceType: 'api_key', resourceId: created.id, details: { scopes: created.scopes } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'api_key.created',
+        orgId,
+        resourceType: 'api_key',
+        resourceId: created.id,
+        details: { scopes: created.scopes },
+      });
       return created;
     });
     return { ...view(row), key };
@@ -61,7 +77,9 @@ export class ApiKeys {
       .selectFrom('api_keys')
       .select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
       .where('org_id', '=', orgId)
-      .$if(after !== null, (query) => query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])))
+      .$if(after !== null, (query) =>
+        query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])),
+      )
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(page.limit + 1)
@@ -89,7 +107,11 @@ export class ApiKeys {
    */
   async authenticate(key: string): Promise<ApiKeyActor | null> {
     if (!key.startsWith('vitae_') || key.length > 200) return null;
-    const row = await this.db.selectFrom('api_keys').select(['id', 'org_id', 'scopes', 'last_used_at', 'revoked_at']).where('key_hash', '=', hash(key)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'org_id', 'scopes', 'last_used_at', 'revoked_at'])
+      .where('key_hash', '=', hash(key))
+      .executeTakeFirst();
     if (!row || row.revoked_at) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
       // Conditional, so that concurrent requests of one key write once.
@@ -112,7 +134,15 @@ export class ApiKeys {
   }
 }
 
-function view(row: { id: string; name: string; prefix: string; scopes: string[]; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }): ApiKeyView {
+function view(row: {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}): ApiKeyView {
   return {
     id: row.id,
     name: row.name,

@@ -79,10 +79,26 @@ export class Invitations {
     const id = newId();
     const row = await tx
       .insertInto('invitations')
-      .values({ id, org_id: input.orgId, email: input.email, org_role: input.orgRole, invited_by: input.invitedBy, token_hash: hash(token), created_at: now, expires_at: new Date(now.getTime() + this.ttlSeconds * 1000), accepted_at: null })
+      .values({
+        id,
+        org_id: input.orgId,
+        email: input.email,
+        org_role: input.orgRole,
+        invited_by: input.invitedBy,
+        token_hash: hash(token),
+        created_at: now,
+        expires_at: new Date(now.getTime() + this.ttlSeconds * 1000),
+        accepted_at: null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.audit.append(tx, audit, { action: 'org.member_invited', orgId: input.orgId, resourceType: 'invitation', resourceId: id, details: { org_role: input.orgRole } });
+    await this.audit.append(tx, audit, {
+      action: 'org.member_invited',
+      orgId: input.orgId,
+      resourceType: 'invitation',
+      resourceId: id,
+      details: { org_role: input.orgRole },
+    });
     return { invitation: toView(row), token, url: `${this.publicUrl}/register#invitation=${token}` };
   }
 
@@ -105,14 +121,22 @@ export class Invitations {
       .returning(['id', 'org_id', 'org_role'])
       .executeTakeFirst();
     if (claimed) return { id: claimed.id, orgId: claimed.org_id, orgRole: claimed.org_role };
-    const found = await tx.selectFrom('invitations').select(['email', 'expires_at', 'accepted_at', 'cancelled_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    const found = await tx
+      .selectFrom('invitations')
+      .select(['email', 'expires_at', 'accepted_at', 'cancelled_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
     const expired = found && !found.accepted_at && !found.cancelled_at && found.email.toLowerCase() === email.toLowerCase() && found.expires_at <= new Date();
     if (expired) throw new AppError(400, 'invitation_expired', 'This invitation has expired: ask the organization’s admin for a new one.');
     throw new AppError(400, 'invalid_invitation', 'This invitation is not valid for this email: it is unknown, used, cancelled or meant for another address.');
   }
 
   /** The organization's invitations, newest first, optionally of one status. */
-  async list(ctx: RequestContext, orgId: string, options: { status?: InvitationStatus; limit: number; cursor?: string }): Promise<{ items: InvitationView[]; next_cursor: string | null }> {
+  async list(
+    ctx: RequestContext,
+    orgId: string,
+    options: { status?: InvitationStatus; limit: number; cursor?: string },
+  ): Promise<{ items: InvitationView[]; next_cursor: string | null }> {
     authorizeOrThrow(ctx.actor, 'org.members.read', { type: 'org_scope', orgId }, 'Organization');
     const after = options.cursor ? decodeCursor(options.cursor) : null;
     const now = new Date();
@@ -124,21 +148,32 @@ export class Invitations {
       .$if(options.status === 'cancelled', (query) => query.where('accepted_at', 'is', null).where('cancelled_at', 'is not', null))
       .$if(options.status === 'pending', (query) => query.where('accepted_at', 'is', null).where('cancelled_at', 'is', null).where('expires_at', '>', now))
       .$if(options.status === 'expired', (query) => query.where('accepted_at', 'is', null).where('cancelled_at', 'is', null).where('expires_at', '<=', now))
-      .$if(after !== null, (query) => query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])))
+      .$if(after !== null, (query) =>
+        query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])),
+      )
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(options.limit + 1)
       .execute();
     const items = rows.slice(0, options.limit);
     const last = items.at(-1);
-    return { items: items.map((row) => toView(row, now)), next_cursor: rows.length > options.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
+    return {
+      items: items.map((row) => toView(row, now)),
+      next_cursor: rows.length > options.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    };
   }
 
   /** Ends an open invitation; idempotent. 404 for another organization's, 409 `invitation_accepted` once used. */
   async cancel(ctx: RequestContext, orgId: string, invitationId: string): Promise<void> {
     authorizeOrThrow(ctx.actor, 'org.members.write', { type: 'org_scope', orgId }, 'Organization');
     await this.db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('invitations').select(['accepted_at', 'cancelled_at']).where('id', '=', invitationId).where('org_id', '=', orgId).forUpdate().executeTakeFirst();
+      const row = await tx
+        .selectFrom('invitations')
+        .select(['accepted_at', 'cancelled_at'])
+        .where('id', '=', invitationId)
+        .where('org_id', '=', orgId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!row) throw notFound('Invitation');
       if (row.accepted_at) throw conflict('invitation_accepted', 'This invitation has been accepted already; it can no longer be cancelled.');
       if (row.cancelled_at) return;
@@ -148,7 +183,10 @@ export class Invitations {
   }
 }
 
-type InvitationRow = Pick<Selectable<InvitationsTable>, 'id' | 'org_id' | 'email' | 'org_role' | 'invited_by' | 'created_at' | 'expires_at' | 'accepted_at' | 'cancelled_at'>;
+type InvitationRow = Pick<
+  Selectable<InvitationsTable>,
+  'id' | 'org_id' | 'email' | 'org_role' | 'invited_by' | 'created_at' | 'expires_at' | 'accepted_at' | 'cancelled_at'
+>;
 
 function statusOf(row: InvitationRow, now: Date): InvitationStatus {
   if (row.accepted_at) return 'accepted';

@@ -25,7 +25,9 @@ const KEY_LENGTH = 32;
 function scrypt(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     // NFKC: the same password typed on another keyboard or OS (composed vs decomposed accents) must match.
-    scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r }, (error, key) => (error ? reject(error) : resolve(key))),
+    scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
@@ -51,7 +53,8 @@ export function needsRehash(stored: string): boolean {
 function parse(stored: string): { params: ScryptParams; salt: Buffer; hash: Buffer } | null {
   const [scheme, n, r, p, salt, hash, ...rest] = stored.split('$');
   const params = { N: Number(n), r: Number(r), p: Number(p) };
-  if (scheme !== 'scrypt' || !salt || !hash || rest.length > 0 || !Object.values(params).every((value) => Number.isSafeInteger(value) && value > 0)) return null;
+  if (scheme !== 'scrypt' || !salt || !hash || rest.length > 0 || !Object.values(params).every((value) => Number.isSafeInteger(value) && value > 0))
+    return null;
   return { params, salt: Buffer.from(salt, 'base64url'), hash: Buffer.from(hash, 'base64url') };
 }
 

@@ -69,7 +69,15 @@ export class RefreshTokens {
     const token = randomBytes(32).toString('base64url');
     await executor
       .insertInto('refresh_tokens')
-      .values({ id: newId(), user_id: userId, family_id: sessionId, token_hash: hash(token), expires_at: new Date(Date.now() + this.ttlSeconds * 1000), used_at: null, revoked_at: null })
+      .values({
+        id: newId(),
+        user_id: userId,
+        family_id: sessionId,
+        token_hash: hash(token),
+        expires_at: new Date(Date.now() + this.ttlSeconds * 1000),
+        used_at: null,
+        revoked_at: null,
+      })
       .execute();
     return token;
   }

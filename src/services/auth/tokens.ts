@@ -90,11 +90,14 @@ export class TokenService {
   private async verifyLocal(token: string): Promise<{ actor: UserActor; sessionId: string }> {
     const remembered = this.verified.get(token);
     if (remembered) return remembered;
-    const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: this.config.issuer, audience: this.config.audience, requiredClaims: ['sub', 'exp'] }).catch(
-      (error: unknown) => {
-        throw new InvalidToken('signature or claims rejected', { cause: error });
-      },
-    );
+    const { payload } = await jwtVerify(token, this.key, {
+      algorithms: ['HS256'],
+      issuer: this.config.issuer,
+      audience: this.config.audience,
+      requiredClaims: ['sub', 'exp'],
+    }).catch((error: unknown) => {
+      throw new InvalidToken('signature or claims rejected', { cause: error });
+    });
     const { sub, role, org, org_role: orgRole = null, sid } = payload as JWTPayload & { role?: unknown; org?: unknown; org_role?: unknown; sid?: unknown };
     // Signed by us, yet checked like input: ids go into queries, and a malformed one must be a 401, not a 500.
     const validOrg = isUuid(org) || org === null;
@@ -109,8 +112,17 @@ export class TokenService {
     return verified;
   }
 
-  private async verifyExternal(token: string, jwks: ReturnType<typeof createRemoteJWKSet>, config: NonNullable<Config['auth']['jwks']>): Promise<VerifiedToken> {
-    const { payload } = await jwtVerify(token, jwks, { issuer: config.issuer, audience: config.audience, algorithms: EXTERNAL_ALGORITHMS, requiredClaims: ['sub', 'exp'] }).catch((error: unknown) => {
+  private async verifyExternal(
+    token: string,
+    jwks: ReturnType<typeof createRemoteJWKSet>,
+    config: NonNullable<Config['auth']['jwks']>,
+  ): Promise<VerifiedToken> {
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: config.issuer,
+      audience: config.audience,
+      algorithms: EXTERNAL_ALGORITHMS,
+      requiredClaims: ['sub', 'exp'],
+    }).catch((error: unknown) => {
       throw new InvalidToken('rejected by the identity provider’s keys', { cause: error });
     });
     const identity = payload[config.claim];

@@ -10,7 +10,17 @@ import type { Secrets } from '../../secrets.ts';
 import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import { LocalBlobStore } from '../../storage/local.ts';
 import { digestOfBlob, forEachConcurrently, Sha256Counter, transferBlob, type BlobDigest } from '../../storage/transfer.ts';
-import { BLOB_INDEX_FILE, BLOBS_DIR, MANIFEST_FILE, newManifest, secretFingerprints, tableFile, vitaeVersion, type BackupManifest, type TableEntry } from './manifest.ts';
+import {
+  BLOB_INDEX_FILE,
+  BLOBS_DIR,
+  MANIFEST_FILE,
+  newManifest,
+  secretFingerprints,
+  tableFile,
+  vitaeVersion,
+  type BackupManifest,
+  type TableEntry,
+} from './manifest.ts';
 
 /** Blobs copied at once: each copy waits on an fsync (local) or the network (S3) more than on the CPU. */
 export const BLOB_CONCURRENCY = 4;
@@ -64,9 +74,7 @@ async function prepareDirectory(directory: string): Promise<void> {
 async function dumpTables(directory: string, databaseUrl: string): Promise<{ migration: string; postgres: string; tables: TableEntry[] }> {
   const snapshot = await openSnapshot(databaseUrl);
   try {
-    const level = await snapshot.query<{ name: string }>(
-      "SELECT name FROM vitae_migrations ORDER BY name DESC LIMIT 1",
-    ).catch((error: unknown) => {
+    const level = await snapshot.query<{ name: string }>('SELECT name FROM vitae_migrations ORDER BY name DESC LIMIT 1').catch((error: unknown) => {
       throw new Error('This database holds no Vitae schema (no vitae_migrations table): nothing to back up.', { cause: error });
     });
     const migration = level.rows[0]?.name;
@@ -75,7 +83,12 @@ async function dumpTables(directory: string, databaseUrl: string): Promise<{ mig
     const tables: TableEntry[] = [];
     for (const table of await listTables(snapshot)) {
       const counter = new Sha256Counter();
-      await pipeline(tableRows(snapshot, table), createGzip(), counter, createWriteStream(tableFile(directory, table), { flags: 'wx', mode: 0o600, flush: true }));
+      await pipeline(
+        tableRows(snapshot, table),
+        createGzip(),
+        counter,
+        createWriteStream(tableFile(directory, table), { flags: 'wx', mode: 0o600, flush: true }),
+      );
       tables.push({ ...table, size: counter.size, sha256: counter.digest() });
     }
     return { migration, postgres, tables };
@@ -85,9 +98,14 @@ async function dumpTables(directory: string, databaseUrl: string): Promise<{ mig
   }
 }
 
-async function backUpBlobs(directory: string, options: BackupOptions): Promise<{ count: number; bytes: number; index: { size: number; sha256: string }; vanished: string[] }> {
+async function backUpBlobs(
+  directory: string,
+  options: BackupOptions,
+): Promise<{ count: number; bytes: number; index: { size: number; sha256: string }; vanished: string[] }> {
   // The backup's own blobs/ is a local store: the same atomic, validated writes as Vitae's, and the same layout.
-  const copies = options.copyBlobs ? new LocalBlobStore({ root: path.join(directory, BLOBS_DIR), publicUrl: 'http://localhost', signingSecret: randomBytes(32).toString('hex') }) : null;
+  const copies = options.copyBlobs
+    ? new LocalBlobStore({ root: path.join(directory, BLOBS_DIR), publicUrl: 'http://localhost', signingSecret: randomBytes(32).toString('hex') })
+    : null;
   const counter = new Sha256Counter();
   const indexFile = createWriteStream(path.join(directory, BLOB_INDEX_FILE), { flags: 'wx', mode: 0o600, flush: true });
   const writing = pipeline(counter, indexFile);

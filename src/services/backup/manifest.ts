@@ -68,7 +68,11 @@ export function newManifest(fields: Omit<BackupManifest, 'format' | 'formatVersi
 /** An HMAC of a constant under the secret: equal for equal secrets, and no way back to the secret. */
 export function secretFingerprints(secrets: Secrets): Record<keyof Secrets, string> {
   const fingerprint = (secret: string) => createHmac('sha256', secret).update('vitae backup: secret fingerprint').digest('hex').slice(0, 16);
-  return { jwtSecret: fingerprint(secrets.jwtSecret), urlSigningSecret: fingerprint(secrets.urlSigningSecret), webhookSecretsKey: fingerprint(secrets.webhookSecretsKey) };
+  return {
+    jwtSecret: fingerprint(secrets.jwtSecret),
+    urlSigningSecret: fingerprint(secrets.urlSigningSecret),
+    webhookSecretsKey: fingerprint(secrets.webhookSecretsKey),
+  };
 }
 
 /** What differs between the secrets of the backup and those of the target, and what that costs. */
@@ -105,6 +109,7 @@ export async function readManifest(directory: string): Promise<BackupManifest> {
     throw new InvalidBackup(`${path.join(directory, MANIFEST_FILE)} cannot be read (${(error as Error).message}); an interrupted backup has none`);
   }
   if (manifest.format !== FORMAT) throw new InvalidBackup('manifest.json is not a Vitae backup manifest');
-  if (manifest.formatVersion !== FORMAT_VERSION) throw new InvalidBackup(`format version ${manifest.formatVersion} is not one this Vitae reads (${FORMAT_VERSION})`);
+  if (manifest.formatVersion !== FORMAT_VERSION)
+    throw new InvalidBackup(`format version ${manifest.formatVersion} is not one this Vitae reads (${FORMAT_VERSION})`);
   return manifest;
 }

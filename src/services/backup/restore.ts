@@ -14,7 +14,18 @@ import { BlobExists, BlobNotFound, type BlobStore } from '../../storage/blob-sto
 import { LocalBlobStore } from '../../storage/local.ts';
 import { ChecksumMismatch, digestOf, digestOfBlob, forEachConcurrently, transferBlob } from '../../storage/transfer.ts';
 import { BLOB_CONCURRENCY } from './backup.ts';
-import { BLOB_INDEX_FILE, BLOBS_DIR, InvalidBackup, readManifest, secretMismatches, tableFile, vitaeVersion, type BackupManifest, type BlobIndexLine, type FileDigest } from './manifest.ts';
+import {
+  BLOB_INDEX_FILE,
+  BLOBS_DIR,
+  InvalidBackup,
+  readManifest,
+  secretMismatches,
+  tableFile,
+  vitaeVersion,
+  type BackupManifest,
+  type BlobIndexLine,
+  type FileDigest,
+} from './manifest.ts';
 
 export interface RestoreOptions {
   directory: string;
@@ -58,13 +69,18 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const directory = path.resolve(options.directory);
   const manifest = await readManifest(directory);
   if (!migrationNames().includes(manifest.versions.migration)) {
-    throw new InvalidBackup(`it was made by a newer Vitae (${manifest.versions.vitae}, migration ${manifest.versions.migration}) than this one (${vitaeVersion}): upgrade first`);
+    throw new InvalidBackup(
+      `it was made by a newer Vitae (${manifest.versions.vitae}, migration ${manifest.versions.migration}) than this one (${vitaeVersion}): upgrade first`,
+    );
   }
   await verifyFiles(directory, manifest);
 
   const occupied = await occupiedTargets(options, manifest);
   if ((occupied.database || occupied.store) && !options.force) {
-    throw new RestoreRefused([...(occupied.database ? ['a database with Vitae tables'] : []), ...(occupied.store ? [`a blob store with objects (${options.store.driver})`] : [])]);
+    throw new RestoreRefused([
+      ...(occupied.database ? ['a database with Vitae tables'] : []),
+      ...(occupied.store ? [`a blob store with objects (${options.store.driver})`] : []),
+    ]);
   }
 
   await recreateSchema(options.databaseUrl, options.secrets, manifest.versions.migration, occupied.database);
@@ -95,10 +111,9 @@ async function occupiedTargets(options: RestoreOptions, manifest: BackupManifest
       `SELECT count(*)::int AS count FROM pg_stat_activity
         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
     );
-    if (others[0]!.count > 0) throw new Error(`${others[0]!.count} other connections use this database: stop \`vitae serve\` and \`vitae worker\` before restoring.`);
-    const { rows } = await client.query<{ count: number }>(
-      "SELECT count(*)::int AS count FROM pg_tables WHERE schemaname IN ('public', 'pgboss')",
-    );
+    if (others[0]!.count > 0)
+      throw new Error(`${others[0]!.count} other connections use this database: stop \`vitae serve\` and \`vitae worker\` before restoring.`);
+    const { rows } = await client.query<{ count: number }>("SELECT count(*)::int AS count FROM pg_tables WHERE schemaname IN ('public', 'pgboss')");
     occupied.database = rows[0]!.count > 0;
   } finally {
     await client.end();
@@ -147,7 +162,8 @@ async function loadRows(directory: string, databaseUrl: string, manifest: Backup
     const known = new Set((await listTables(client)).map((t) => `${t.schema}.${t.name}`));
     await client.query('BEGIN');
     for (const table of manifest.tables) {
-      if (!known.has(`${table.schema}.${table.name}`)) throw new InvalidBackup(`table ${table.schema}.${table.name} is not part of Vitae's schema at ${manifest.versions.migration}`);
+      if (!known.has(`${table.schema}.${table.name}`))
+        throw new InvalidBackup(`table ${table.schema}.${table.name} is not part of Vitae's schema at ${manifest.versions.migration}`);
       const rows = createReadStream(tableFile(directory, table)).pipe(createGunzip());
       await copyTableIn(client, table, rows);
     }
@@ -160,7 +176,11 @@ async function loadRows(directory: string, databaseUrl: string, manifest: Backup
   }
 }
 
-async function restoreBlobs(directory: string, manifest: BackupManifest, options: RestoreOptions): Promise<Pick<RestoreReport, 'blobs' | 'unchanged' | 'problems'>> {
+async function restoreBlobs(
+  directory: string,
+  manifest: BackupManifest,
+  options: RestoreOptions,
+): Promise<Pick<RestoreReport, 'blobs' | 'unchanged' | 'problems'>> {
   const copies = new LocalBlobStore({ root: path.join(directory, BLOBS_DIR), publicUrl: 'http://localhost', signingSecret: randomBytes(32).toString('hex') });
   const problems: string[] = [];
   let blobs = 0;
@@ -187,7 +207,12 @@ async function restoreBlobs(directory: string, manifest: BackupManifest, options
   return { blobs, unchanged, problems };
 }
 
-async function restoreBlob(copies: BlobStore, target: BlobStore, blob: BlobIndexLine, replacing = false): Promise<'restored' | 'unchanged' | { problem: string }> {
+async function restoreBlob(
+  copies: BlobStore,
+  target: BlobStore,
+  blob: BlobIndexLine,
+  replacing = false,
+): Promise<'restored' | 'unchanged' | { problem: string }> {
   try {
     await transferBlob(copies, target, blob.key, { expectedSha256: blob.sha256 });
     return 'restored';

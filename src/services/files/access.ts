@@ -18,7 +18,13 @@ export class FileAccess {
     this.audit = audit;
   }
 
-  async load(ctx: RequestContext, fileId: string, action: Action, auditAction: string, options: { includeDeleted?: boolean; tx?: Executor; forUpdate?: boolean } = {}): Promise<FileRow> {
+  async load(
+    ctx: RequestContext,
+    fileId: string,
+    action: Action,
+    auditAction: string,
+    options: { includeDeleted?: boolean; tx?: Executor; forUpdate?: boolean } = {},
+  ): Promise<FileRow> {
     const executor = options.tx ?? this.db;
     let query = executor.selectFrom('files').selectAll().where('id', '=', fileId);
     if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
@@ -32,14 +38,30 @@ export class FileAccess {
    * `load` for serving bytes: the live file and one of its versions (`version`, else the file's
    * current one) in a single query; `version` is null when the file has no such version.
    */
-  async loadWithVersion(ctx: RequestContext, fileId: string, versionNumber: number | undefined, action: Action, auditAction: string): Promise<{ file: FileRow; version: ServedVersion | null }> {
+  async loadWithVersion(
+    ctx: RequestContext,
+    fileId: string,
+    versionNumber: number | undefined,
+    action: Action,
+    auditAction: string,
+  ): Promise<{ file: FileRow; version: ServedVersion | null }> {
     const row = await this.db
       .selectFrom('files')
       .leftJoin('file_versions as v', (join) =>
-        join.onRef('v.file_id', '=', 'files.id').on((eb) => eb('v.version', '=', versionNumber === undefined ? eb.ref('files.version') : eb.val(versionNumber))),
+        join
+          .onRef('v.file_id', '=', 'files.id')
+          .on((eb) => eb('v.version', '=', versionNumber === undefined ? eb.ref('files.version') : eb.val(versionNumber))),
       )
       .selectAll('files')
-      .select(['v.version as v_version', 'v.storage_key as v_storage_key', 'v.filename as v_filename', 'v.content_type as v_content_type', 'v.size as v_size', 'v.sha256 as v_sha256', 'v.status as v_status'])
+      .select([
+        'v.version as v_version',
+        'v.storage_key as v_storage_key',
+        'v.filename as v_filename',
+        'v.content_type as v_content_type',
+        'v.size as v_size',
+        'v.sha256 as v_sha256',
+        'v.status as v_status',
+      ])
       .where('files.id', '=', fileId)
       .where('files.deleted_at', 'is', null)
       .executeTakeFirst();
@@ -47,14 +69,33 @@ export class FileAccess {
     const { v_version, v_storage_key, v_filename, v_content_type, v_size, v_sha256, v_status, ...file } = row;
     await this.check(ctx, file, action, auditAction, this.db);
     const found = v_version !== null && v_storage_key !== null && v_content_type !== null && v_status !== null;
-    return { file, version: found ? { version: v_version, storage_key: v_storage_key, filename: v_filename, content_type: v_content_type, size: v_size, sha256: v_sha256, status: v_status } : null };
+    return {
+      file,
+      version: found
+        ? {
+            version: v_version,
+            storage_key: v_storage_key,
+            filename: v_filename,
+            content_type: v_content_type,
+            size: v_size,
+            sha256: v_sha256,
+            status: v_status,
+          }
+        : null,
+    };
   }
 
   /** The decision for a loaded file: returns, or audits the refusal and throws. */
   private async check(ctx: RequestContext, file: FileRow, action: Action, auditAction: string, executor: Executor): Promise<void> {
     const decision = await this.decide(ctx.actor, file, action, executor);
     if (decision.allowed) return;
-    await this.audit.denied(ctx.audit, { action: auditAction, orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { reason: decision.reason } });
+    await this.audit.denied(ctx.audit, {
+      action: auditAction,
+      orgId: file.org_id,
+      fileId: file.id,
+      subjectUserId: file.owner_id,
+      details: { reason: decision.reason },
+    });
     throw decision.visible ? alreadyAudited(forbidden()) : notFound('File');
   }
 

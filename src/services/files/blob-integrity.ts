@@ -60,7 +60,11 @@ export async function verifyStoredBlobs(deps: { db: Db; store: BlobStore }, scop
   };
 
   if (scope !== 'all') {
-    const picked = await committed().select(columns).orderBy(sql`random()`).limit(scope.sample).execute();
+    const picked = await committed()
+      .select(columns)
+      .orderBy(sql`random()`)
+      .limit(scope.sample)
+      .execute();
     await verifyPage(picked as CommittedVersion[]);
     return result;
   }
@@ -69,7 +73,9 @@ export async function verifyStoredBlobs(deps: { db: Db; store: BlobStore }, scop
     let page = committed().select(columns).orderBy('file_versions.file_id').orderBy('file_versions.version').limit(PAGE);
     if (after) {
       const { fileId, version } = after;
-      page = page.where((eb) => eb.or([eb('file_versions.file_id', '>', fileId), eb.and([eb('file_versions.file_id', '=', fileId), eb('file_versions.version', '>', version)])]));
+      page = page.where((eb) =>
+        eb.or([eb('file_versions.file_id', '>', fileId), eb.and([eb('file_versions.file_id', '=', fileId), eb('file_versions.version', '>', version)])]),
+      );
     }
     const versions = (await page.execute()) as CommittedVersion[];
     if (versions.length === 0) return result;

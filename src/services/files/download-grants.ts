@@ -34,7 +34,13 @@ export class DownloadGrants {
     const [actorType, actorId = null] = grant.grantee.split(':') as ['user' | 'key', string | undefined];
     await this.audit.denied(
       { ...context, actorId, actorType: actorType === 'key' ? 'api_key' : 'user' },
-      { action: 'file.download_url_refused', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { reason: decision?.reason ?? 'the grantee no longer holds this access' } },
+      {
+        action: 'file.download_url_refused',
+        orgId: file.org_id,
+        fileId: file.id,
+        subjectUserId: file.owner_id,
+        details: { reason: decision?.reason ?? 'the grantee no longer holds this access' },
+      },
     );
     return false;
   }
@@ -56,7 +62,12 @@ export class DownloadGrants {
     const [kind, id] = grantee.split(':');
     if (!id) return null;
     if (kind === 'key') {
-      const key = await this.db.selectFrom('api_keys').select(['id', 'org_id', 'scopes']).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const key = await this.db
+        .selectFrom('api_keys')
+        .select(['id', 'org_id', 'scopes'])
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return key ? { kind: 'api_key', keyId: key.id, orgId: key.org_id, scopes: key.scopes } : null;
     }
     if (kind !== 'user') return null;

@@ -37,7 +37,12 @@ export const scrubbedCandidate = (now: Date): Updateable<CandidatesTable> => ({
  * audit trail), then every version's bytes, quarantined and staged copies included. Idempotent: running it
  * again on an erased file only retries the blob deletions.
  */
-export async function eraseFile(deps: { db: Db; store: BlobStore; audit: AuditLog }, context: AuditContext, fileId: string, action: 'file.erased' | 'file.purged'): Promise<void> {
+export async function eraseFile(
+  deps: { db: Db; store: BlobStore; audit: AuditLog },
+  context: AuditContext,
+  fileId: string,
+  action: 'file.erased' | 'file.purged',
+): Promise<void> {
   const { db, store, audit } = deps;
   await db.transaction().execute(async (tx) => {
     const file = await tx.selectFrom('files').select(['id', 'org_id', 'owner_id', 'erased_at']).where('id', '=', fileId).forUpdate().executeTakeFirst();
@@ -45,17 +50,26 @@ export async function eraseFile(deps: { db: Db; store: BlobStore; audit: AuditLo
     const now = new Date();
     await tx
       .updateTable('files')
-      .set({ status: 'deleted', filename: null, sha256: null, scan: null, deleted_at: sql<Date>`coalesce(deleted_at, ${now})`, erased_at: now, updated_at: now })
+      .set({
+        status: 'deleted',
+        filename: null,
+        sha256: null,
+        scan: null,
+        deleted_at: sql<Date>`coalesce(deleted_at, ${now})`,
+        erased_at: now,
+        updated_at: now,
+      })
       .where('id', '=', fileId)
       .execute();
     await tx.updateTable('file_versions').set({ filename: null, sha256: null, updated_at: now }).where('file_id', '=', fileId).execute();
     // Candidates parsed from this file lose their extracted personal data too.
+    await tx.updateTable('candidates').set(scrubbedCandidate(now)).where('file_id', '=', fileId).execute();
     await tx
-      .updateTable('candidates')
-      .set(scrubbedCandidate(now))
-      .where('file_id', '=', fileId)
+      .updateTable('applications')
+      .set({ withdrawn_at: now })
+      .where('withdrawn_at', 'is', null)
+      .where((eb) => eb.or([eb('resume_file_id', '=', fileId), eb('cover_letter_file_id', '=', fileId)]))
       .execute();
-    await tx.updateTable('applications').set({ withdrawn_at: now }).where('withdrawn_at', 'is', null).where((eb) => eb.or([eb('resume_file_id', '=', fileId), eb('cover_letter_file_id', '=', fileId)])).execute();
     await audit.append(tx, context, { action, orgId: file.org_id, fileId, subjectUserId: file.owner_id });
   });
   const versions = await db.selectFrom('file_versions').select(['version', 'storage_key', 'quarantine_key']).where('file_id', '=', fileId).execute();

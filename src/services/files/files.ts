@@ -93,12 +93,22 @@ export class FileService {
       contentDisposition: contentDisposition(version.filename ?? 'file'),
       contentType: version.content_type,
     });
-    await this.audit.append(this.db, ctx.audit, { action: 'file.download_url_issued', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: version.version } });
+    await this.audit.append(this.db, ctx.audit, {
+      action: 'file.download_url_issued',
+      orgId: file.org_id,
+      fileId,
+      subjectUserId: file.owner_id,
+      details: { version: version.version },
+    });
     return { url: signed.url, expires_at: signed.expiresAt.toISOString(), version: version.version };
   }
 
   /** The bytes, streamed, with a single Range, ETag and If-None-Match. */
-  async content(ctx: RequestContext, fileId: string, request: { version?: number; range?: string; ifNoneMatch?: string; head: boolean }): Promise<ContentResponse> {
+  async content(
+    ctx: RequestContext,
+    fileId: string,
+    request: { version?: number; range?: string; ifNoneMatch?: string; head: boolean },
+  ): Promise<ContentResponse> {
     const { file, version } = await this.downloadable(ctx, fileId, request.version, 'file.content_read');
     if (version.content_type === MIME.csv) return this.neutralizedCsv(ctx, file, version, request);
     const size = Number(version.size);
@@ -125,7 +135,13 @@ export class FileService {
     };
     if (request.head) return result;
     result.body = await this.store.get(version.storage_key, span);
-    await this.audit.append(this.db, ctx.audit, { action: 'file.content_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: version.version, ...(span ? { range: `${span.start}-${span.end}` } : {}) } });
+    await this.audit.append(this.db, ctx.audit, {
+      action: 'file.content_read',
+      orgId: file.org_id,
+      fileId,
+      subjectUserId: file.owner_id,
+      details: { version: version.version, ...(span ? { range: `${span.start}-${span.end}` } : {}) },
+    });
     return result;
   }
 
@@ -134,7 +150,12 @@ export class FileService {
    * length is not known in advance, so no Content-Length and no ranges (a Range header is answered
    * with the whole body, as RFC 9110 allows). The ETag names this representation, not the stored bytes.
    */
-  private async neutralizedCsv(ctx: RequestContext, file: FileRow, version: ServedVersion, request: { ifNoneMatch?: string; head: boolean }): Promise<ContentResponse> {
+  private async neutralizedCsv(
+    ctx: RequestContext,
+    file: FileRow,
+    version: ServedVersion,
+    request: { ifNoneMatch?: string; head: boolean },
+  ): Promise<ContentResponse> {
     const etag = `"${version.sha256}-formulas-neutralized"`;
     const headers: Record<string, string> = {
       etag,
@@ -144,12 +165,19 @@ export class FileService {
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, no-cache',
     };
-    if (request.ifNoneMatch && request.ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) return { body: null, status: 304, headers };
+    if (request.ifNoneMatch && request.ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*'))
+      return { body: null, status: 304, headers };
     if (request.head) return { body: null, status: 200, headers };
     const stored = await this.store.get(version.storage_key);
     const body = new CsvFormulaNeutralizer();
     pipeline(stored, body, () => {}); // an error reaches the response through `body`
-    await this.audit.append(this.db, ctx.audit, { action: 'file.content_read', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { version: version.version, formulas_neutralized: true } });
+    await this.audit.append(this.db, ctx.audit, {
+      action: 'file.content_read',
+      orgId: file.org_id,
+      fileId: file.id,
+      subjectUserId: file.owner_id,
+      details: { version: version.version, formulas_neutralized: true },
+    });
     return { body, status: 200, headers };
   }
 
@@ -164,7 +192,12 @@ export class FileService {
     if (file.deleted_at) return;
     await this.db.transaction().execute(async (tx) => {
       const now = new Date();
-      const updated = await tx.updateTable('files').set({ status: 'deleted', deleted_at: now, updated_at: now }).where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
+      const updated = await tx
+        .updateTable('files')
+        .set({ status: 'deleted', deleted_at: now, updated_at: now })
+        .where('id', '=', fileId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) return;
       await this.audit.append(tx, ctx.audit, { action: 'file.deleted', orgId: file.org_id, fileId, subjectUserId: file.owner_id });
     });
@@ -176,12 +209,23 @@ export class FileService {
   }
 
   /** The file and the version to serve (one query: downloads are a hot path); 423 unless that version is clean. */
-  private async downloadable(ctx: RequestContext, fileId: string, requestedVersion: number | undefined, auditAction: string): Promise<{ file: FileRow; version: ServedVersion }> {
+  private async downloadable(
+    ctx: RequestContext,
+    fileId: string,
+    requestedVersion: number | undefined,
+    auditAction: string,
+  ): Promise<{ file: FileRow; version: ServedVersion }> {
     const { file, version } = await this.access.loadWithVersion(ctx, fileId, requestedVersion, 'file.download', auditAction);
     if (!version) throw notFound('File version');
     if (version.status !== 'clean') {
       const quarantined = version.status === 'infected' || version.status === 'rejected';
-      throw new AppError(423, quarantined ? 'file_quarantined' : 'file_not_ready', quarantined ? `This file was ${version.status} by the scan and cannot be downloaded.` : `This file is ${version.status} and cannot be downloaded until its scan finds it clean.`);
+      throw new AppError(
+        423,
+        quarantined ? 'file_quarantined' : 'file_not_ready',
+        quarantined
+          ? `This file was ${version.status} by the scan and cannot be downloaded.`
+          : `This file is ${version.status} and cannot be downloaded until its scan finds it clean.`,
+      );
     }
     return { file, version };
   }

@@ -40,12 +40,23 @@ export class FileMaintenance {
         // File row first, then the version: the lock order of every transaction that changes a file.
         const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', version.file_id).forUpdate().executeTakeFirst();
         if (!file) return;
-        const deleted = await tx.deleteFrom('file_versions').where('file_id', '=', version.file_id).where('version', '=', version.version).where('status', '=', 'pending_upload').executeTakeFirst();
+        const deleted = await tx
+          .deleteFrom('file_versions')
+          .where('file_id', '=', version.file_id)
+          .where('version', '=', version.version)
+          .where('status', '=', 'pending_upload')
+          .executeTakeFirst();
         if (Number(deleted.numDeletedRows) === 0) return;
         const remaining = await tx.selectFrom('file_versions').select('version').where('file_id', '=', version.file_id).executeTakeFirst();
         if (remaining) await refreshFileFromVersions(tx, version.file_id);
         else await tx.deleteFrom('files').where('id', '=', version.file_id).execute();
-        await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'file.upload_expired', orgId: file.org_id, fileId: version.file_id, subjectUserId: file.owner_id, details: { version: version.version } });
+        await this.audit.append(tx, SYSTEM_CONTEXT, {
+          action: 'file.upload_expired',
+          orgId: file.org_id,
+          fileId: version.file_id,
+          subjectUserId: file.owner_id,
+          details: { version: version.version },
+        });
       });
       await this.store.delete(version.storage_key);
       await this.store.delete(stagingKey(version.file_id, version.version));
@@ -135,7 +146,11 @@ export class FileMaintenance {
   private async referencedKeys(keys: string[]): Promise<Set<string>> {
     const live = this.db.selectFrom('file_versions').innerJoin('files', 'files.id', 'file_versions.file_id').where('files.erased_at', 'is', null);
     const [stored, quarantined, exports] = await Promise.all([
-      live.select('file_versions.storage_key as key').where('file_versions.storage_key', 'in', keys).where('file_versions.quarantine_key', 'is', null).execute(),
+      live
+        .select('file_versions.storage_key as key')
+        .where('file_versions.storage_key', 'in', keys)
+        .where('file_versions.quarantine_key', 'is', null)
+        .execute(),
       live.select('file_versions.quarantine_key as key').where('file_versions.quarantine_key', 'in', keys).execute(),
       // A person's data export lives for hours; the export purge removes it when it expires.
       this.db.selectFrom('data_exports').select('storage_key as key').where('storage_key', 'in', keys).execute(),

@@ -48,7 +48,16 @@ export class Quarantine {
     const rows = await this.db
       .selectFrom('file_versions')
       .innerJoin('files', 'files.id', 'file_versions.file_id')
-      .select(['file_versions.file_id', 'file_versions.version', 'file_versions.filename', 'file_versions.status', 'file_versions.status_reason', 'file_versions.scan', 'file_versions.size', 'file_versions.quarantined_at'])
+      .select([
+        'file_versions.file_id',
+        'file_versions.version',
+        'file_versions.filename',
+        'file_versions.status',
+        'file_versions.status_reason',
+        'file_versions.scan',
+        'file_versions.size',
+        'file_versions.quarantined_at',
+      ])
       .where('files.org_id', '=', orgId)
       .where('file_versions.quarantine_key', 'is not', null)
       .orderBy('file_versions.quarantined_at', 'desc')
@@ -80,7 +89,12 @@ export class Quarantine {
       .execute();
     if (versions.length === 0) throw notFound('Quarantined file');
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('file_versions').set({ quarantine_key: null, updated_at: new Date() }).where('file_id', '=', fileId).where('quarantine_key', 'is not', null).execute();
+      await tx
+        .updateTable('file_versions')
+        .set({ quarantine_key: null, updated_at: new Date() })
+        .where('file_id', '=', fileId)
+        .where('quarantine_key', 'is not', null)
+        .execute();
       await this.audit.append(tx, ctx.audit, { action: 'quarantine.deleted', orgId, fileId, details: { versions: versions.map((v) => v.version) } });
     });
     for (const version of versions) await this.store.delete(version.quarantine_key!);
@@ -88,12 +102,29 @@ export class Quarantine {
 
   async purgeExpired(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.retention.quarantineDays * 24 * 3600 * 1000);
-    const due = await this.db.selectFrom('file_versions').select(['file_id', 'version', 'quarantine_key']).where('quarantine_key', 'is not', null).where('quarantined_at', '<', cutoff).limit(1000).execute();
+    const due = await this.db
+      .selectFrom('file_versions')
+      .select(['file_id', 'version', 'quarantine_key'])
+      .where('quarantine_key', 'is not', null)
+      .where('quarantined_at', '<', cutoff)
+      .limit(1000)
+      .execute();
     for (const version of due) {
       await this.db.transaction().execute(async (tx) => {
-        await tx.updateTable('file_versions').set({ quarantine_key: null, updated_at: new Date() }).where('file_id', '=', version.file_id).where('version', '=', version.version).execute();
+        await tx
+          .updateTable('file_versions')
+          .set({ quarantine_key: null, updated_at: new Date() })
+          .where('file_id', '=', version.file_id)
+          .where('version', '=', version.version)
+          .execute();
         const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', version.file_id).executeTakeFirstOrThrow();
-        await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'quarantine.purged', orgId: file.org_id, fileId: version.file_id, subjectUserId: file.owner_id, details: { version: version.version } });
+        await this.audit.append(tx, SYSTEM_CONTEXT, {
+          action: 'quarantine.purged',
+          orgId: file.org_id,
+          fileId: version.file_id,
+          subjectUserId: file.owner_id,
+          details: { version: version.version },
+        });
       });
       await this.store.delete(version.quarantine_key!);
     }
@@ -105,7 +136,13 @@ export class Quarantine {
     const file = await this.access.load(ctx, fileId, 'file.rescan', 'file.rescan_requested');
     await this.db.transaction().execute(async (tx) => {
       await this.queue.send(JOBS.scanFile, { fileId, version: file.version, rescan: true }, { tx });
-      await this.audit.append(tx, ctx.audit, { action: 'file.rescan_requested', orgId: file.org_id, fileId, subjectUserId: file.owner_id, details: { version: file.version } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'file.rescan_requested',
+        orgId: file.org_id,
+        fileId,
+        subjectUserId: file.owner_id,
+        details: { version: file.version },
+      });
     });
   }
 

@@ -65,7 +65,12 @@ export class ScanPipeline {
       if (!row || !waiting) return null;
       const file = await tx.selectFrom('files').select(['erased_at']).where('id', '=', fileId).executeTakeFirstOrThrow();
       if (file.erased_at) return null;
-      await tx.updateTable('file_versions').set({ status: 'scanning', updated_at: new Date() }).where('file_id', '=', fileId).where('version', '=', versionNumber).execute();
+      await tx
+        .updateTable('file_versions')
+        .set({ status: 'scanning', updated_at: new Date() })
+        .where('file_id', '=', fileId)
+        .where('version', '=', versionNumber)
+        .execute();
       await refreshFileFromVersions(tx, fileId);
       return row;
     });
@@ -79,7 +84,11 @@ export class ScanPipeline {
   }
 
   /** `PATCH /files/{id}/scan-result`: an external scanner reports on the newest version waiting for a scan. */
-  async applyExternalResult(ctx: RequestContext, fileId: string, report: { result: 'clean' | 'infected'; engine: string; signature?: string }): Promise<FileView> {
+  async applyExternalResult(
+    ctx: RequestContext,
+    fileId: string,
+    report: { result: 'clean' | 'infected'; engine: string; signature?: string },
+  ): Promise<FileView> {
     await this.access.load(ctx, fileId, 'file.scan_result', 'file.scanned');
     const version = await this.db
       .selectFrom('file_versions')
@@ -125,9 +134,10 @@ export class ScanPipeline {
     const qKey = quarantineKey(fileId, number);
     // Blob first: the quarantined copy exists before any row says so (already there after a crash
     // between the copy and the commit: the source never changes, so that copy is the same bytes).
-    if (blocked) await this.store.copy(version.storage_key, qKey).catch((error: unknown) => {
-      if (!(error instanceof BlobExists)) throw error;
-    });
+    if (blocked)
+      await this.store.copy(version.storage_key, qKey).catch((error: unknown) => {
+        if (!(error instanceof BlobExists)) throw error;
+      });
     const summary: ScanSummary = {
       engine: verdict.engine,
       engine_version: verdict.engineVersion ?? null,
@@ -159,7 +169,14 @@ export class ScanPipeline {
         orgId: file.org_id,
         fileId,
         subjectUserId: file.owner_id,
-        details: { version: number, result: verdict.result, engine: summary.engine, engine_version: summary.engine_version, signature: summary.signature, reason: summary.reason },
+        details: {
+          version: number,
+          result: verdict.result,
+          engine: summary.engine,
+          engine_version: summary.engine_version,
+          signature: summary.signature,
+          reason: summary.reason,
+        },
       });
       for (const listener of this.listeners) await listener({ fileId, version: number, orgId: file.org_id, result: verdict.result, tx });
       return true;

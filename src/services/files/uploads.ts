@@ -74,11 +74,27 @@ export class UploadService {
     await this.audit.append(
       this.db,
       ctx.audit,
-      { action: 'file.upload_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { category: declared.category, size: declared.size, version: 1 } },
+      {
+        action: 'file.upload_initiated',
+        orgId: file.org_id,
+        fileId: file.id,
+        subjectUserId: file.owner_id,
+        details: { category: declared.category, size: declared.size, version: 1 },
+      },
       [
-        this.db
-          .insertInto('files')
-          .values({ ...file, filename, content_type: contentType, size: declared.size, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, deleted_at: null, erased_at: null }),
+        this.db.insertInto('files').values({
+          ...file,
+          filename,
+          content_type: contentType,
+          size: declared.size,
+          sha256: null,
+          status: 'pending_upload',
+          status_reason: null,
+          scan: null,
+          scanned_at: null,
+          deleted_at: null,
+          erased_at: null,
+        }),
         this.pendingVersion(file.id, 1, key, filename, contentType, declared.size, ctx),
       ],
     );
@@ -94,7 +110,13 @@ export class UploadService {
       const next = file.latest_version + 1;
       await this.pendingVersion(file.id, next, versionKey(file, next), filename, contentType, declared.size, ctx, tx).execute();
       await tx.updateTable('files').set({ latest_version: next, updated_at: new Date() }).where('id', '=', file.id).execute();
-      await this.audit.append(tx, ctx.audit, { action: 'file.version_initiated', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { version: next, size: declared.size } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'file.version_initiated',
+        orgId: file.org_id,
+        fileId: file.id,
+        subjectUserId: file.owner_id,
+        details: { version: next, size: declared.size },
+      });
       return next;
     });
     return { file_id: fileId, version, upload: await this.signPut(this.uploadKey(fileId, version, versionKey(existing, version)), contentType, declared.size) };
@@ -187,13 +209,47 @@ export class UploadService {
     return this.commitOrRemoveBlob(key, async (tx) => {
       await tx
         .insertInto('files')
-        .values({ ...file, filename, content_type: inspection.detectedType!, size: inspection.size, sha256: inspection.sha256, status: 'uploaded', status_reason: null, scan: null, scanned_at: null, deleted_at: null, erased_at: null })
+        .values({
+          ...file,
+          filename,
+          content_type: inspection.detectedType!,
+          size: inspection.size,
+          sha256: inspection.sha256,
+          status: 'uploaded',
+          status_reason: null,
+          scan: null,
+          scanned_at: null,
+          deleted_at: null,
+          erased_at: null,
+        })
         .execute();
       await tx
         .insertInto('file_versions')
-        .values({ file_id: file.id, version: 1, storage_key: key, filename, content_type: inspection.detectedType!, declared_size: inspection.size, size: inspection.size, sha256: inspection.sha256, status: 'uploaded', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId })
+        .values({
+          file_id: file.id,
+          version: 1,
+          storage_key: key,
+          filename,
+          content_type: inspection.detectedType!,
+          declared_size: inspection.size,
+          size: inspection.size,
+          sha256: inspection.sha256,
+          status: 'uploaded',
+          status_reason: null,
+          scan: null,
+          scanned_at: null,
+          quarantine_key: null,
+          quarantined_at: null,
+          created_by: ctx.audit.actorId,
+        })
         .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'file.uploaded', orgId: file.org_id, fileId: file.id, subjectUserId: file.owner_id, details: { category: upload.category, size: inspection.size, version: 1, path: 'stream' } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'file.uploaded',
+        orgId: file.org_id,
+        fileId: file.id,
+        subjectUserId: file.owner_id,
+        details: { category: upload.category, size: inspection.size, version: 1, path: 'stream' },
+      });
       await this.queue.send(JOBS.scanFile, { fileId: file.id, version: 1 }, { tx });
       return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow());
     });
@@ -205,7 +261,11 @@ export class UploadService {
     // The version number is reserved first so that concurrent uploads never share a key.
     const version = await this.db.transaction().execute(async (tx) => {
       const file = await this.lockLiveFile(tx, fileId);
-      await tx.updateTable('files').set({ latest_version: file.latest_version + 1 }).where('id', '=', fileId).execute();
+      await tx
+        .updateTable('files')
+        .set({ latest_version: file.latest_version + 1 })
+        .where('id', '=', fileId)
+        .execute();
       return file.latest_version + 1;
     });
     const key = versionKey(existing, version);
@@ -215,10 +275,32 @@ export class UploadService {
       await this.lockLiveFile(tx, fileId);
       await tx
         .insertInto('file_versions')
-        .values({ file_id: fileId, version, storage_key: key, filename, content_type: inspection.detectedType!, declared_size: inspection.size, size: inspection.size, sha256: inspection.sha256, status: 'uploaded', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId })
+        .values({
+          file_id: fileId,
+          version,
+          storage_key: key,
+          filename,
+          content_type: inspection.detectedType!,
+          declared_size: inspection.size,
+          size: inspection.size,
+          sha256: inspection.sha256,
+          status: 'uploaded',
+          status_reason: null,
+          scan: null,
+          scanned_at: null,
+          quarantine_key: null,
+          quarantined_at: null,
+          created_by: ctx.audit.actorId,
+        })
         .execute();
       await refreshFileFromVersions(tx, fileId);
-      await this.audit.append(tx, ctx.audit, { action: 'file.version_added', orgId: existing.org_id, fileId, subjectUserId: existing.owner_id, details: { version, size: inspection.size, path: 'stream' } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'file.version_added',
+        orgId: existing.org_id,
+        fileId,
+        subjectUserId: existing.owner_id,
+        details: { version, size: inspection.size, path: 'stream' },
+      });
       await this.queue.send(JOBS.scanFile, { fileId, version }, { tx });
       return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
     });
@@ -275,10 +357,33 @@ export class UploadService {
     await this.queue.send(JOBS.scanFile, { fileId: file.id, version }, { tx });
   }
 
-  private pendingVersion(fileId: string, version: number, key: string, filename: string, contentType: string, size: number, ctx: RequestContext, executor: Executor = this.db) {
-    return executor
-      .insertInto('file_versions')
-      .values({ file_id: fileId, version, storage_key: key, filename, content_type: contentType, declared_size: size, size: null, sha256: null, status: 'pending_upload', status_reason: null, scan: null, scanned_at: null, quarantine_key: null, quarantined_at: null, created_by: ctx.audit.actorId });
+  private pendingVersion(
+    fileId: string,
+    version: number,
+    key: string,
+    filename: string,
+    contentType: string,
+    size: number,
+    ctx: RequestContext,
+    executor: Executor = this.db,
+  ) {
+    return executor.insertInto('file_versions').values({
+      file_id: fileId,
+      version,
+      storage_key: key,
+      filename,
+      content_type: contentType,
+      declared_size: size,
+      size: null,
+      sha256: null,
+      status: 'pending_upload',
+      status_reason: null,
+      scan: null,
+      scanned_at: null,
+      quarantine_key: null,
+      quarantined_at: null,
+      created_by: ctx.audit.actorId,
+    });
   }
 
   private async lockLiveFile(tx: Tx, fileId: string): Promise<FileRow> {

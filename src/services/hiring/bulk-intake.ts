@@ -69,7 +69,8 @@ export class BulkIntake {
         const name = sanitizeFilename(rawName);
         const problem = entryProblem(entry);
         if (problem) results.push({ filename: name, error: { code: problem.problem, detail: problem.detail } });
-        else if (/\.(zip|jar|7z|rar|gz|tgz)$/i.test(rawName)) results.push({ filename: name, error: { code: 'zip_nested', detail: 'archives inside archives are not followed' } });
+        else if (/\.(zip|jar|7z|rar|gz|tgz)$/i.test(rawName))
+          results.push({ filename: name, error: { code: 'zip_nested', detail: 'archives inside archives are not followed' } });
         else results.push(await this.entry(ctx, jobId, zip, entry, name));
       }
     } finally {
@@ -86,7 +87,9 @@ export class BulkIntake {
   private async entry(ctx: RequestContext, jobId: string, zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Promise<IntakeResult> {
     let inflated: Readable;
     try {
-      inflated = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error || !stream ? reject(error ?? new Error('unreadable entry')) : resolve(stream))));
+      inflated = await new Promise<Readable>((resolve, reject) =>
+        zip.openReadStream(entry, (error, stream) => (error || !stream ? reject(error ?? new Error('unreadable entry')) : resolve(stream))),
+      );
     } catch (error) {
       return { filename: name, error: { code: 'zip_invalid', detail: messageOf(error) } };
     }

@@ -64,16 +64,50 @@ export class CandidateService {
     const job = await this.jobs.load(ctx, jobId, 'candidate.create');
     const file = await this.uploads.uploadStream(ctx, { filename: upload.filename, category: 'resume', body: upload.body });
     const created = await this.db.transaction().execute(async (tx) => {
-      const existing = await tx.selectFrom('candidates').select('id').where('job_id', '=', jobId).where('sha256', '=', file.sha256!).where('deleted_at', 'is', null).executeTakeFirst();
+      const existing = await tx
+        .selectFrom('candidates')
+        .select('id')
+        .where('job_id', '=', jobId)
+        .where('sha256', '=', file.sha256!)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
       if (existing) return { duplicateOf: existing.id };
       const row = await tx
         .insertInto('candidates')
-        .values({ id: newId(), job_id: jobId, org_id: job.org_id, file_id: file.id, application_id: null, sha256: file.sha256!, original_filename: file.filename, status: 'pending', deleted_at: null })
+        .values({
+          id: newId(),
+          job_id: jobId,
+          org_id: job.org_id,
+          file_id: file.id,
+          application_id: null,
+          sha256: file.sha256!,
+          original_filename: file.filename,
+          status: 'pending',
+          deleted_at: null,
+        })
         .onConflict((oc) => oc.columns(['job_id', 'sha256']).where('deleted_at', 'is', null).doNothing())
         .returningAll()
         .executeTakeFirst();
-      if (!row) return { duplicateOf: (await tx.selectFrom('candidates').select('id').where('job_id', '=', jobId).where('sha256', '=', file.sha256!).where('deleted_at', 'is', null).executeTakeFirstOrThrow()).id };
-      await this.audit.append(tx, ctx.audit, { action: 'candidate.created', orgId: job.org_id, fileId: file.id, resourceType: 'candidate', resourceId: row.id, details: { job_id: jobId } });
+      if (!row)
+        return {
+          duplicateOf: (
+            await tx
+              .selectFrom('candidates')
+              .select('id')
+              .where('job_id', '=', jobId)
+              .where('sha256', '=', file.sha256!)
+              .where('deleted_at', 'is', null)
+              .executeTakeFirstOrThrow()
+          ).id,
+        };
+      await this.audit.append(tx, ctx.audit, {
+        action: 'candidate.created',
+        orgId: job.org_id,
+        fileId: file.id,
+        resourceType: 'candidate',
+        resourceId: row.id,
+        details: { job_id: jobId },
+      });
       // The file may already be clean if its scan finished before this commit.
       await this.enqueueParseIfClean(tx, row.id, file.id);
       return { candidate: row };
@@ -93,13 +127,25 @@ export class CandidateService {
     // Exact, without regard to case (no LIKE: "%" and "_" are characters here), among the skills and their broader ones.
     if (filter.skill) query = query.where(sql<boolean>`lower(${filter.skill}) IN (SELECT lower(s) FROM unnest(skills || skill_parents) AS s)`);
     if (filter.q) query = query.where(sql<boolean>`search @@ websearch_to_tsquery('simple', ${filter.q})`);
-    const rows = await query.orderBy(sql`score DESC NULLS LAST`).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+    const rows = await query
+      .orderBy(sql`score DESC NULLS LAST`)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
     return rows.map(toCandidateView);
   }
 
   async get(ctx: RequestContext, candidateId: string): Promise<CandidateView> {
     const row = await this.load(ctx, candidateId, 'candidate.read');
-    await this.audit.append(this.db, ctx.audit, { action: 'candidate.read', orgId: row.org_id, fileId: row.file_id, resourceType: 'candidate', resourceId: row.id });
+    await this.audit.append(this.db, ctx.audit, {
+      action: 'candidate.read',
+      orgId: row.org_id,
+      fileId: row.file_id,
+      resourceType: 'candidate',
+      resourceId: row.id,
+    });
     return toCandidateView(row);
   }
 
@@ -114,13 +160,16 @@ export class CandidateService {
     const row = await this.load(ctx, candidateId, 'candidate.delete');
     await this.db.transaction().execute(async (tx) => {
       const now = new Date();
-      await tx
-        .updateTable('candidates')
-        .set(scrubbedCandidate(now))
-        .where('id', '=', candidateId)
-        .execute();
-      if (row.application_id) await tx.updateTable('applications').set({ withdrawn_at: now }).where('id', '=', row.application_id).where('withdrawn_at', 'is', null).execute();
-      await this.audit.append(tx, ctx.audit, { action: 'candidate.deleted', orgId: row.org_id, fileId: row.file_id, resourceType: 'candidate', resourceId: row.id });
+      await tx.updateTable('candidates').set(scrubbedCandidate(now)).where('id', '=', candidateId).execute();
+      if (row.application_id)
+        await tx.updateTable('applications').set({ withdrawn_at: now }).where('id', '=', row.application_id).where('withdrawn_at', 'is', null).execute();
+      await this.audit.append(tx, ctx.audit, {
+        action: 'candidate.deleted',
+        orgId: row.org_id,
+        fileId: row.file_id,
+        resourceType: 'candidate',
+        resourceId: row.id,
+      });
     });
     if (!row.application_id) await eraseFile({ db: this.db, store: this.store, audit: this.audit }, ctx.audit, row.file_id, 'file.erased');
   }
@@ -141,25 +190,63 @@ export class CandidateService {
     const resume = await own(input.resume_file_id, 'resume');
     if (input.cover_letter_file_id) await own(input.cover_letter_file_id, 'cover_letter');
     return this.db.transaction().execute(async (tx) => {
-      const live = await tx.selectFrom('applications').select('id').where('job_id', '=', jobId).where('candidate_user_id', '=', actor.userId).where('withdrawn_at', 'is', null).executeTakeFirst();
+      const live = await tx
+        .selectFrom('applications')
+        .select('id')
+        .where('job_id', '=', jobId)
+        .where('candidate_user_id', '=', actor.userId)
+        .where('withdrawn_at', 'is', null)
+        .executeTakeFirst();
       if (live) throw conflict('already_applied', 'You have already applied to this job; withdraw first to apply again.');
       const application = await tx
         .insertInto('applications')
-        .values({ id: newId(), job_id: jobId, org_id: job.org_id, candidate_user_id: actor.userId, resume_file_id: resume.id, cover_letter_file_id: input.cover_letter_file_id ?? null, withdrawn_at: null })
+        .values({
+          id: newId(),
+          job_id: jobId,
+          org_id: job.org_id,
+          candidate_user_id: actor.userId,
+          resume_file_id: resume.id,
+          cover_letter_file_id: input.cover_letter_file_id ?? null,
+          withdrawn_at: null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       // A resume that is already a candidate of this job (uploaded earlier by the recruiter) keeps that candidate.
-      const existing = await tx.selectFrom('candidates').select('id').where('job_id', '=', jobId).where('sha256', '=', resume.sha256!).where('deleted_at', 'is', null).executeTakeFirst();
+      const existing = await tx
+        .selectFrom('candidates')
+        .select('id')
+        .where('job_id', '=', jobId)
+        .where('sha256', '=', resume.sha256!)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
       const candidateId = existing?.id ?? newId();
       if (existing) await tx.updateTable('candidates').set({ application_id: application.id, updated_at: new Date() }).where('id', '=', existing.id).execute();
       else {
         await tx
           .insertInto('candidates')
-          .values({ id: candidateId, job_id: jobId, org_id: job.org_id, file_id: resume.id, application_id: application.id, sha256: resume.sha256!, original_filename: resume.filename, status: 'pending', deleted_at: null })
+          .values({
+            id: candidateId,
+            job_id: jobId,
+            org_id: job.org_id,
+            file_id: resume.id,
+            application_id: application.id,
+            sha256: resume.sha256!,
+            original_filename: resume.filename,
+            status: 'pending',
+            deleted_at: null,
+          })
           .execute();
         await this.queue.send(JOBS.parseCandidate, { candidateId }, { tx });
       }
-      await this.audit.append(tx, ctx.audit, { action: 'application.created', orgId: job.org_id, fileId: resume.id, subjectUserId: actor.userId, resourceType: 'application', resourceId: application.id, details: { job_id: jobId, cover_letter_file_id: input.cover_letter_file_id ?? null } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'application.created',
+        orgId: job.org_id,
+        fileId: resume.id,
+        subjectUserId: actor.userId,
+        resourceType: 'application',
+        resourceId: application.id,
+        details: { job_id: jobId, cover_letter_file_id: input.cover_letter_file_id ?? null },
+      });
       return {
         id: application.id,
         job_id: jobId,
@@ -175,19 +262,25 @@ export class CandidateService {
   async withdraw(ctx: RequestContext, applicationId: string): Promise<void> {
     const application = await this.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
     if (!application) throw notFound('Application');
-    const decision = authorize(ctx.actor, 'application.withdraw', { type: 'application', candidateUserId: application.candidate_user_id, orgId: application.org_id });
+    const decision = authorize(ctx.actor, 'application.withdraw', {
+      type: 'application',
+      candidateUserId: application.candidate_user_id,
+      orgId: application.org_id,
+    });
     if (!decision.allowed) throw decision.visible ? forbidden() : notFound('Application');
     if (application.withdrawn_at) return;
     await this.db.transaction().execute(async (tx) => {
       const now = new Date();
       await tx.updateTable('applications').set({ withdrawn_at: now }).where('id', '=', applicationId).execute();
-      await tx
-        .updateTable('candidates')
-        .set(scrubbedCandidate(now))
-        .where('application_id', '=', applicationId)
-        .where('deleted_at', 'is', null)
-        .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'application.withdrawn', orgId: application.org_id, fileId: application.resume_file_id, subjectUserId: application.candidate_user_id, resourceType: 'application', resourceId: applicationId });
+      await tx.updateTable('candidates').set(scrubbedCandidate(now)).where('application_id', '=', applicationId).where('deleted_at', 'is', null).execute();
+      await this.audit.append(tx, ctx.audit, {
+        action: 'application.withdrawn',
+        orgId: application.org_id,
+        fileId: application.resume_file_id,
+        subjectUserId: application.candidate_user_id,
+        resourceType: 'application',
+        resourceId: applicationId,
+      });
     });
   }
 
@@ -198,7 +291,14 @@ export class CandidateService {
     const rows = await this.db
       .selectFrom('applications')
       .innerJoin('jobs', 'jobs.id', 'applications.job_id')
-      .select(['applications.id', 'applications.job_id', 'jobs.title as job_title', 'applications.resume_file_id', 'applications.cover_letter_file_id', 'applications.created_at'])
+      .select([
+        'applications.id',
+        'applications.job_id',
+        'jobs.title as job_title',
+        'applications.resume_file_id',
+        'applications.cover_letter_file_id',
+        'applications.created_at',
+      ])
       .where('applications.candidate_user_id', '=', actor.userId)
       .where('applications.withdrawn_at', 'is', null)
       .orderBy('applications.created_at', 'desc')
@@ -209,7 +309,13 @@ export class CandidateService {
   /** Called when a file's scan verdict commits: pending candidates of that file are parsed, or fail. */
   async onFileVerdict(tx: Tx, fileId: string, result: 'clean' | 'infected' | 'rejected'): Promise<void> {
     if (result === 'clean') {
-      const pending = await tx.selectFrom('candidates').select('id').where('file_id', '=', fileId).where('status', '=', 'pending').where('deleted_at', 'is', null).execute();
+      const pending = await tx
+        .selectFrom('candidates')
+        .select('id')
+        .where('file_id', '=', fileId)
+        .where('status', '=', 'pending')
+        .where('deleted_at', 'is', null)
+        .execute();
       for (const { id } of pending) await this.queue.send(JOBS.parseCandidate, { candidateId: id }, { tx });
       return;
     }

@@ -88,7 +88,11 @@ export class JobService {
     return toJobView(row);
   }
 
-  async list(ctx: RequestContext, page: { limit: number; after?: { createdAt: Date; id: string } }, filter: { status?: 'open' | 'closed' } = {}): Promise<JobView[]> {
+  async list(
+    ctx: RequestContext,
+    page: { limit: number; after?: { createdAt: Date; id: string } },
+    filter: { status?: 'open' | 'closed' } = {},
+  ): Promise<JobView[]> {
     const { actor } = ctx;
     let query = this.db.selectFrom('jobs').selectAll().where('deleted_at', 'is', null);
     if (actor.kind === 'user' && actor.role === 'candidate') {
@@ -134,7 +138,13 @@ export class JobService {
         row.skills_nice.join('\n') !== before.skills_nice.join('\n') ||
         row.min_years !== before.min_years;
       if (requirementsChanged) await this.queue.send(JOBS.rescoreJob, { jobId }, { tx, singletonKey: jobId });
-      await this.audit.append(tx, ctx.audit, { action: 'job.updated', orgId: row.org_id, resourceType: 'job', resourceId: jobId, details: { rescore: requirementsChanged } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'job.updated',
+        orgId: row.org_id,
+        resourceType: 'job',
+        resourceId: jobId,
+        details: { rescore: requirementsChanged },
+      });
       return toJobView(row);
     });
   }

@@ -45,7 +45,12 @@ export interface ResumeAnalyzer {
   /** `ocr`: read a PDF without a text layer by OCR; without it such a PDF answers `needsOcr`. */
   extract(bytes: Buffer, contentType: string, options: { ocr: boolean }): Promise<Extraction>;
   parse(document: ResumeDocument): ParsedFields;
-  score(input: { resumeText: string; fields: ParsedFields; job: JobRequirements; jobId: string }): Promise<{ score: number; breakdown: Record<string, unknown>; scorer: string }>;
+  score(input: {
+    resumeText: string;
+    fields: ParsedFields;
+    job: JobRequirements;
+    jobId: string;
+  }): Promise<{ score: number; breakdown: Record<string, unknown>; scorer: string }>;
 }
 
 /**
@@ -85,7 +90,12 @@ export class CandidateProcessing {
     if (!candidate || candidate.file_status !== 'clean') return;
     await this.db.updateTable('candidates').set({ status: 'parsing', updated_at: new Date() }).where('id', '=', candidateId).execute();
 
-    const version = await this.db.selectFrom('file_versions').select('storage_key').where('file_id', '=', candidate.file_id).where('version', '=', candidate.version).executeTakeFirstOrThrow();
+    const version = await this.db
+      .selectFrom('file_versions')
+      .select('storage_key')
+      .where('file_id', '=', candidate.file_id)
+      .where('version', '=', candidate.version)
+      .executeTakeFirstOrThrow();
     const bytes = await readAll(await this.store.get(version.storage_key), MAX_RESUME_BYTES);
     const analysis = await this.analyze(bytes, candidate.content_type, options.ocr === true);
     if ('queued' in analysis) {
@@ -94,7 +104,11 @@ export class CandidateProcessing {
       return;
     }
     if ('reason' in analysis) {
-      await this.db.updateTable('candidates').set({ status: 'failed', status_reason: analysis.reason, parsed_at: new Date(), updated_at: new Date() }).where('id', '=', candidateId).execute();
+      await this.db
+        .updateTable('candidates')
+        .set({ status: 'failed', status_reason: analysis.reason, parsed_at: new Date(), updated_at: new Date() })
+        .where('id', '=', candidateId)
+        .execute();
       return;
     }
     const { document, fields } = analysis;
@@ -127,7 +141,11 @@ export class CandidateProcessing {
    * Extraction and parsing, with every error the document can cause turned into a reason: such an
    * error is deterministic, and a retry would only keep the candidate `parsing` for minutes.
    */
-  private async analyze(bytes: Buffer, contentType: string, ocr: boolean): Promise<{ document: ResumeDocument; fields: ParsedFields } | { reason: string } | { queued: true }> {
+  private async analyze(
+    bytes: Buffer,
+    contentType: string,
+    ocr: boolean,
+  ): Promise<{ document: ResumeDocument; fields: ParsedFields } | { reason: string } | { queued: true }> {
     let extraction: Extraction;
     try {
       extraction = await this.analyzer.extract(bytes, contentType, { ocr });
@@ -174,14 +192,32 @@ export class CandidateProcessing {
     if (!row || row.resume_text === null) return;
     const result = await this.analyzer.score({
       resumeText: row.resume_text,
-      fields: { name: row.name, email: row.email, phone: row.phone, phoneValid: row.phone_valid, links: row.links ?? {}, skills: row.skills, skillEvidence: row.skill_evidence ?? [], skillParents: [], experienceYears: row.experience_years },
+      fields: {
+        name: row.name,
+        email: row.email,
+        phone: row.phone,
+        phoneValid: row.phone_valid,
+        links: row.links ?? {},
+        skills: row.skills,
+        skillEvidence: row.skill_evidence ?? [],
+        skillParents: [],
+        experienceYears: row.experience_years,
+      },
       job: { title: row.title, description: row.description, skills: { required: row.skills_required, nice: row.skills_nice }, minYears: row.min_years },
       jobId: row.job_id,
     });
     await this.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('candidates')
-        .set({ status: 'scored', status_reason: null, score: result.score, score_breakdown: JSON.stringify(result.breakdown), scorer: result.scorer, scored_at: new Date(), updated_at: new Date() })
+        .set({
+          status: 'scored',
+          status_reason: null,
+          score: result.score,
+          score_breakdown: JSON.stringify(result.breakdown),
+          scorer: result.scorer,
+          scored_at: new Date(),
+          updated_at: new Date(),
+        })
         .where('id', '=', candidateId)
         .where('deleted_at', 'is', null)
         .execute();
@@ -191,7 +227,13 @@ export class CandidateProcessing {
 
   /** After a job's requirements change: every parsed candidate is scored again, each as its own job. */
   async rescoreJob(jobId: string): Promise<void> {
-    const rows = await this.db.selectFrom('candidates').select('id').where('job_id', '=', jobId).where('deleted_at', 'is', null).where('resume_text', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('candidates')
+      .select('id')
+      .where('job_id', '=', jobId)
+      .where('deleted_at', 'is', null)
+      .where('resume_text', 'is not', null)
+      .execute();
     for (const { id } of rows) await this.queue.send(JOBS.parseCandidate, { candidateId: id, rescoreOnly: true });
   }
 }

@@ -62,10 +62,24 @@ export class AccountErasure {
       // The address is freed (it may register again) and nothing in the row names the person.
       await tx
         .updateTable('users')
-        .set({ email: sql<string>`'erased-' || id || '@erased.invalid'`, name: '', password_hash: null, external_subject: null, erased_at: now, updated_at: now })
+        .set({
+          email: sql<string>`'erased-' || id || '@erased.invalid'`,
+          name: '',
+          password_hash: null,
+          external_subject: null,
+          erased_at: now,
+          updated_at: now,
+        })
         .where('id', '=', userId)
         .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'user.erased', orgId: null, subjectUserId: userId, resourceType: 'user', resourceId: userId, details: { files: files.length } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'user.erased',
+        orgId: null,
+        subjectUserId: userId,
+        resourceType: 'user',
+        resourceId: userId,
+        details: { files: files.length },
+      });
       return exports.flatMap((row) => (row.storage_key ? [row.storage_key] : []));
     });
     this.live.forget(userId);
@@ -89,7 +103,14 @@ export class AccountErasure {
       refusal = new AppError(403, 'reauthentication_required', 'Send your password, or sign in again at your identity provider, to erase your account.');
     }
     if (!refusal) return;
-    await this.audit.denied(ctx.audit, { action: 'user.erased', orgId: null, subjectUserId: userId, resourceType: 'user', resourceId: userId, details: { reason: refusal.code } });
+    await this.audit.denied(ctx.audit, {
+      action: 'user.erased',
+      orgId: null,
+      subjectUserId: userId,
+      resourceType: 'user',
+      resourceId: userId,
+      details: { reason: refusal.code },
+    });
     throw refusal;
   }
 }

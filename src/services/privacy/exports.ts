@@ -58,11 +58,24 @@ export class DataExports {
     const row = await this.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('data_exports')
-        .values({ id: newId(), user_id: userId, status: 'pending', storage_key: null, size: null, expires_at: new Date(Date.now() + this.config.exports.ttlSeconds * 1000) })
+        .values({
+          id: newId(),
+          user_id: userId,
+          status: 'pending',
+          storage_key: null,
+          size: null,
+          expires_at: new Date(Date.now() + this.config.exports.ttlSeconds * 1000),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.queue.send(JOBS.buildExport, { exportId: created.id }, { tx });
-      await this.audit.append(tx, ctx.audit, { action: 'export.requested', orgId: null, subjectUserId: userId, resourceType: 'export', resourceId: created.id });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'export.requested',
+        orgId: null,
+        subjectUserId: userId,
+        resourceType: 'export',
+        resourceId: created.id,
+      });
       return created;
     });
     return view(row);
@@ -93,7 +106,13 @@ export class DataExports {
       contentType: 'application/zip',
       contentDisposition: contentDisposition(`vitae-export-${row.created_at.toISOString().slice(0, 10)}.zip`),
     });
-    await this.audit.append(this.db, ctx.audit, { action: 'export.download_url_issued', orgId: null, subjectUserId: userId, resourceType: 'export', resourceId: row.id });
+    await this.audit.append(this.db, ctx.audit, {
+      action: 'export.download_url_issued',
+      orgId: null,
+      subjectUserId: userId,
+      resourceType: 'export',
+      resourceId: row.id,
+    });
     return { ...view(row), download_url: signed.url, download_url_expires_at: signed.expiresAt.toISOString() };
   }
 
@@ -123,7 +142,14 @@ export class DataExports {
           .where('status', '=', 'running')
           .executeTakeFirst();
         if (Number(done.numUpdatedRows) === 0) return false;
-        await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'export.ready', orgId: null, subjectUserId: started.user_id, resourceType: 'export', resourceId: exportId, details: { size } });
+        await this.audit.append(tx, SYSTEM_CONTEXT, {
+          action: 'export.ready',
+          orgId: null,
+          subjectUserId: started.user_id,
+          resourceType: 'export',
+          resourceId: exportId,
+          details: { size },
+        });
         return true;
       });
       if (!finished) await this.store.delete(key);
@@ -136,11 +162,23 @@ export class DataExports {
 
   /** Exports past their expiry: the row says `expired` first, then the bytes go (a crash in between leaves an orphan for the reconciler). */
   async purgeExpired(now = new Date()): Promise<number> {
-    const due = await this.db.selectFrom('data_exports').select(['id', 'user_id', 'storage_key']).where('expires_at', '<', now).where('status', '<>', 'expired').limit(1000).execute();
+    const due = await this.db
+      .selectFrom('data_exports')
+      .select(['id', 'user_id', 'storage_key'])
+      .where('expires_at', '<', now)
+      .where('status', '<>', 'expired')
+      .limit(1000)
+      .execute();
     for (const row of due) {
       await this.db.transaction().execute(async (tx) => {
         await tx.updateTable('data_exports').set({ status: 'expired', storage_key: null, updated_at: new Date() }).where('id', '=', row.id).execute();
-        await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'export.purged', orgId: null, subjectUserId: row.user_id, resourceType: 'export', resourceId: row.id });
+        await this.audit.append(tx, SYSTEM_CONTEXT, {
+          action: 'export.purged',
+          orgId: null,
+          subjectUserId: row.user_id,
+          resourceType: 'export',
+          resourceId: row.id,
+        });
       });
       if (row.storage_key) await this.store.delete(row.storage_key);
     }
@@ -174,12 +212,30 @@ export class DataExports {
 
   private async fail(exportId: string, userId: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      const failed = await tx.updateTable('data_exports').set({ status: 'failed', updated_at: new Date() }).where('id', '=', exportId).where('status', '=', 'running').executeTakeFirst();
-      if (Number(failed.numUpdatedRows) > 0) await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'export.failed', orgId: null, subjectUserId: userId, resourceType: 'export', resourceId: exportId });
+      const failed = await tx
+        .updateTable('data_exports')
+        .set({ status: 'failed', updated_at: new Date() })
+        .where('id', '=', exportId)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      if (Number(failed.numUpdatedRows) > 0)
+        await this.audit.append(tx, SYSTEM_CONTEXT, {
+          action: 'export.failed',
+          orgId: null,
+          subjectUserId: userId,
+          resourceType: 'export',
+          resourceId: exportId,
+        });
     });
   }
 }
 
 export function view(row: ExportRow): ExportView {
-  return { id: row.id, status: row.status, created_at: row.created_at.toISOString(), expires_at: row.expires_at.toISOString(), size: row.size === null ? null : Number(row.size) };
+  return {
+    id: row.id,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+    expires_at: row.expires_at.toISOString(),
+    size: row.size === null ? null : Number(row.size),
+  };
 }

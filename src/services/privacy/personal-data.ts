@@ -9,10 +9,35 @@ export interface PersonalData {
   generated_at: string;
   account: { id: string; email: string; name: string; role: string; external_identity: string | null; created_at: string; updated_at: string };
   files: Array<FileView & { deleted_at: string | null; versions: VersionView[]; archive_path: string | null }>;
-  applications: Array<{ id: string; job_id: string; job_title: string; org_id: string; org_name: string; resume_file_id: string; cover_letter_file_id: string | null; created_at: string; withdrawn_at: string | null }>;
+  applications: Array<{
+    id: string;
+    job_id: string;
+    job_title: string;
+    org_id: string;
+    org_name: string;
+    resume_file_id: string;
+    cover_letter_file_id: string | null;
+    created_at: string;
+    withdrawn_at: string | null;
+  }>;
   /** What each organization parsed and scored from the resumes the person sent them. */
   candidate_records: Array<CandidateView & { org_id: string; resume_text: string | null; deleted_at: string | null }>;
-  audit_entries: Array<{ id: string; at: string; actor_id: string | null; actor_type: string; action: string; outcome: string; org_id: string | null; file_id: string | null; resource_type: string | null; resource_id: string | null; ip: string | null; user_agent: string | null; request_id: string | null; details: Record<string, unknown> | null }>;
+  audit_entries: Array<{
+    id: string;
+    at: string;
+    actor_id: string | null;
+    actor_type: string;
+    action: string;
+    outcome: string;
+    org_id: string | null;
+    file_id: string | null;
+    resource_type: string | null;
+    resource_id: string | null;
+    ip: string | null;
+    user_agent: string | null;
+    request_id: string | null;
+    details: Record<string, unknown> | null;
+  }>;
 }
 
 /** A file whose current bytes go into the archive, and where. */
@@ -30,23 +55,44 @@ export interface ArchivedFile {
  */
 export async function collectPersonalData(db: Db, userId: string): Promise<{ data: PersonalData; archived: ArchivedFile[] }> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirstOrThrow();
-  const files = await db.selectFrom('files').selectAll().where('owner_id', '=', userId).where('erased_at', 'is', null).orderBy('created_at').orderBy('id').execute();
+  const files = await db
+    .selectFrom('files')
+    .selectAll()
+    .where('owner_id', '=', userId)
+    .where('erased_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   const fileIds = files.map((file) => file.id);
   const versions = fileIds.length ? await db.selectFrom('file_versions').selectAll().where('file_id', 'in', fileIds).orderBy('version').execute() : [];
   const applications = await db
     .selectFrom('applications')
     .innerJoin('jobs', 'jobs.id', 'applications.job_id')
     .innerJoin('organizations', 'organizations.id', 'applications.org_id')
-    .select(['applications.id', 'applications.job_id', 'jobs.title as job_title', 'applications.org_id', 'organizations.name as org_name', 'applications.resume_file_id', 'applications.cover_letter_file_id', 'applications.created_at', 'applications.withdrawn_at'])
+    .select([
+      'applications.id',
+      'applications.job_id',
+      'jobs.title as job_title',
+      'applications.org_id',
+      'organizations.name as org_name',
+      'applications.resume_file_id',
+      'applications.cover_letter_file_id',
+      'applications.created_at',
+      'applications.withdrawn_at',
+    ])
     .where('applications.candidate_user_id', '=', userId)
     .orderBy('applications.created_at')
     .execute();
   const applicationIds = applications.map((application) => application.id);
-  const candidates = applicationIds.length ? await db.selectFrom('candidates').selectAll().where('application_id', 'in', applicationIds).orderBy('created_at').execute() : [];
+  const candidates = applicationIds.length
+    ? await db.selectFrom('candidates').selectAll().where('application_id', 'in', applicationIds).orderBy('created_at').execute()
+    : [];
   const audit = await db
     .selectFrom('audit_events')
     .selectAll()
-    .where((eb) => eb.or([...(fileIds.length ? [eb('file_id', 'in', fileIds)] : []), eb.and([eb('resource_type', '=', 'user'), eb('resource_id', '=', userId)])]))
+    .where((eb) =>
+      eb.or([...(fileIds.length ? [eb('file_id', 'in', fileIds)] : []), eb.and([eb('resource_type', '=', 'user'), eb('resource_id', '=', userId)])]),
+    )
     .orderBy('at')
     .orderBy('id')
     .execute();
@@ -65,28 +111,45 @@ export async function collectPersonalData(db: Db, userId: string): Promise<{ dat
     data: {
       format: 'vitae.personal-data.v1',
       generated_at: new Date().toISOString(),
-      account: { id: user.id, email: user.email, name: user.name, role: user.role, external_identity: user.external_subject, created_at: user.created_at.toISOString(), updated_at: user.updated_at.toISOString() },
+      account: {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        external_identity: user.external_subject,
+        created_at: user.created_at.toISOString(),
+        updated_at: user.updated_at.toISOString(),
+      },
       files: fileEntries,
-      applications: applications.map((application) => ({ ...application, created_at: application.created_at.toISOString(), withdrawn_at: iso(application.withdrawn_at) })),
-      candidate_records: candidates.map((row) => ({ ...toCandidateView(row), org_id: row.org_id, resume_text: row.resume_text, deleted_at: iso(row.deleted_at) })),
+      applications: applications.map((application) => ({
+        ...application,
+        created_at: application.created_at.toISOString(),
+        withdrawn_at: iso(application.withdrawn_at),
+      })),
+      candidate_records: candidates.map((row) => ({
+        ...toCandidateView(row),
+        org_id: row.org_id,
+        resume_text: row.resume_text,
+        deleted_at: iso(row.deleted_at),
+      })),
       audit_entries: audit.map((row) => {
         // Where and with what another person (a recruiter reading a shared resume) made a request is theirs, not this person's.
         const own = row.actor_id === userId;
         return {
-        id: row.id,
-        at: row.at.toISOString(),
-        actor_id: row.actor_id,
-        actor_type: row.actor_type,
-        action: row.action,
-        outcome: row.outcome,
-        org_id: row.org_id,
-        file_id: row.file_id,
-        resource_type: row.resource_type,
-        resource_id: row.resource_id,
-        ip: own ? row.ip : null,
-        user_agent: own ? row.user_agent : null,
-        request_id: own ? row.request_id : null,
-        details: row.details,
+          id: row.id,
+          at: row.at.toISOString(),
+          actor_id: row.actor_id,
+          actor_type: row.actor_type,
+          action: row.action,
+          outcome: row.outcome,
+          org_id: row.org_id,
+          file_id: row.file_id,
+          resource_type: row.resource_type,
+          resource_id: row.resource_id,
+          ip: own ? row.ip : null,
+          user_agent: own ? row.user_agent : null,
+          request_id: own ? row.request_id : null,
+          details: row.details,
         };
       }),
     },

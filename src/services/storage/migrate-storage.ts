@@ -53,7 +53,12 @@ export async function migrateStorage(options: StorageMigrationOptions): Promise<
   return report;
 }
 
-async function migrateObject(source: BlobStore, target: BlobStore, key: string, size: number): Promise<'copied' | 'replaced' | 'present' | 'vanished' | 'failed'> {
+async function migrateObject(
+  source: BlobStore,
+  target: BlobStore,
+  key: string,
+  size: number,
+): Promise<'copied' | 'replaced' | 'present' | 'vanished' | 'failed'> {
   const existing = await target.head(key);
   let replacing = false;
   if (existing) {

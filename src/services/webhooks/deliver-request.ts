@@ -9,11 +9,7 @@ import { hostOf, type ResolvedAddress } from './destination.ts';
  * it), but the socket's own DNS lookup is replaced by one that answers the checked address, so
  * that nothing resolves the name a second time. Redirects are not followed: a 3xx is an answer.
  */
-export function postPinned(
-  url: URL,
-  pinned: ResolvedAddress,
-  request: { headers: Record<string, string>; body: string; timeoutMs: number },
-): Promise<number> {
+export function postPinned(url: URL, pinned: ResolvedAddress, request: { headers: Record<string, string>; body: string; timeoutMs: number }): Promise<number> {
   const lookupPinned: LookupFunction = (_hostname, options, callback) => {
     if (options.all) (callback as (error: null, addresses: ResolvedAddress[]) => void)(null, [pinned]);
     else callback(null, pinned.address, pinned.family);

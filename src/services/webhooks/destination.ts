@@ -42,7 +42,20 @@ export class DestinationUnresolved extends Error {
  * (which resolvers complete with the local search domains).
  */
 const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback', 'localdomain']);
-const LOCAL_SUFFIXES = ['.localhost', '.localdomain', '.local', '.internal', '.intranet', '.lan', '.home', '.corp', '.private', '.home.arpa', '.in-addr.arpa', '.ip6.arpa'];
+const LOCAL_SUFFIXES = [
+  '.localhost',
+  '.localdomain',
+  '.local',
+  '.internal',
+  '.intranet',
+  '.lan',
+  '.home',
+  '.corp',
+  '.private',
+  '.home.arpa',
+  '.in-addr.arpa',
+  '.ip6.arpa',
+];
 
 export function isLocalName(hostname: string): boolean {
   const name = hostname.toLowerCase().replace(/\.+$/, '');

@@ -56,10 +56,24 @@ export class Webhooks {
     const row = await this.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('webhooks')
-        .values({ id, org_id: orgId, url: input.url, events: [...new Set(input.events)], created_by: ctx.audit.actorId, disabled_at: null, secret_ciphertext: this.secrets.seal(secret, id) })
+        .values({
+          id,
+          org_id: orgId,
+          url: input.url,
+          events: [...new Set(input.events)],
+          created_by: ctx.audit.actorId,
+          disabled_at: null,
+          secret_ciphertext: this.secrets.seal(secret, id),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.append(tx, ctx.audit, { action: 'webhook.created', orgId, resourceType: 'webhook', resourceId: created.id, details: { events: created.events } });
+      await this.audit.append(tx, ctx.audit, {
+        action: 'webhook.created',
+        orgId,
+        resourceType: 'webhook',
+        resourceId: created.id,
+        details: { events: created.events },
+      });
       return created;
     });
     return { ...view(row), secret };
@@ -70,7 +84,11 @@ export class Webhooks {
     const hook = await this.load(ctx, id);
     const secret = newWebhookSecret();
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('webhooks').set({ secret_ciphertext: this.secrets.seal(secret, hook.id) }).where('id', '=', hook.id).execute();
+      await tx
+        .updateTable('webhooks')
+        .set({ secret_ciphertext: this.secrets.seal(secret, hook.id) })
+        .where('id', '=', hook.id)
+        .execute();
       await this.audit.append(tx, ctx.audit, { action: 'webhook.secret_rotated', orgId: hook.org_id, resourceType: 'webhook', resourceId: hook.id });
     });
     return { ...view(hook), secret };
@@ -78,7 +96,9 @@ export class Webhooks {
 
   async list(ctx: RequestContext) {
     const orgId = this.orgOf(ctx);
-    return (await this.db.selectFrom('webhooks').selectAll().where('org_id', '=', orgId).where('disabled_at', 'is', null).orderBy('created_at', 'desc').execute()).map(view);
+    return (
+      await this.db.selectFrom('webhooks').selectAll().where('org_id', '=', orgId).where('disabled_at', 'is', null).orderBy('created_at', 'desc').execute()
+    ).map(view);
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
@@ -91,7 +111,13 @@ export class Webhooks {
 
   async deliveries(ctx: RequestContext, id: string) {
     const hook = await this.load(ctx, id);
-    const rows = await this.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id).orderBy('created_at', 'desc').limit(100).execute();
+    const rows = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('webhook_id', '=', hook.id)
+      .orderBy('created_at', 'desc')
+      .limit(100)
+      .execute();
     return rows.map((row) => ({
       id: row.id,
       event: row.event,
@@ -108,11 +134,20 @@ export class Webhooks {
   /** Records the event for every subscribed webhook of the organization, in the caller's transaction. */
   async emit(tx: Executor, orgId: string | null, event: WebhookEvent, data: Record<string, unknown>): Promise<void> {
     if (!orgId) return;
-    const hooks = await tx.selectFrom('webhooks').select('id').where('org_id', '=', orgId).where('disabled_at', 'is', null).where(sql<boolean>`${event} = ANY(events)`).execute();
+    const hooks = await tx
+      .selectFrom('webhooks')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('disabled_at', 'is', null)
+      .where(sql<boolean>`${event} = ANY(events)`)
+      .execute();
     for (const hook of hooks) {
       const id = newId();
       const payload = { id, type: event, created_at: new Date().toISOString(), data };
-      await tx.insertInto('webhook_deliveries').values({ id, webhook_id: hook.id, event, payload: JSON.stringify(payload) }).execute();
+      await tx
+        .insertInto('webhook_deliveries')
+        .values({ id, webhook_id: hook.id, event, payload: JSON.stringify(payload) })
+        .execute();
       await this.queue.send(JOBS.deliverWebhook, { deliveryId: id }, { tx });
     }
   }
@@ -122,7 +157,16 @@ export class Webhooks {
     const delivery = await this.db
       .selectFrom('webhook_deliveries')
       .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-      .select(['webhook_deliveries.id', 'webhook_deliveries.event', 'webhook_deliveries.payload', 'webhook_deliveries.status', 'webhooks.url', 'webhooks.id as webhook_id', 'webhooks.disabled_at', 'webhooks.secret_ciphertext'])
+      .select([
+        'webhook_deliveries.id',
+        'webhook_deliveries.event',
+        'webhook_deliveries.payload',
+        'webhook_deliveries.status',
+        'webhooks.url',
+        'webhooks.id as webhook_id',
+        'webhooks.disabled_at',
+        'webhooks.secret_ciphertext',
+      ])
       .where('webhook_deliveries.id', '=', deliveryId)
       .executeTakeFirst();
     if (!delivery || delivery.status === 'delivered' || delivery.disabled_at) return;

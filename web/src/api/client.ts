@@ -438,9 +438,19 @@ export class VitaeClient {
    * Sends a body with upload progress (XMLHttpRequest when present, fetch otherwise). `auth`
    * adds the session and retries once after a refresh on 401.
    */
-  private async send(method: string, pathOrUrl: string, body: Blob | FormData, headers: Record<string, string>, options: UploadOptions, auth: boolean): Promise<{ status: number; text: string }> {
+  private async send(
+    method: string,
+    pathOrUrl: string,
+    body: Blob | FormData,
+    headers: Record<string, string>,
+    options: UploadOptions,
+    auth: boolean,
+  ): Promise<{ status: number; text: string }> {
     const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.url(pathOrUrl);
-    const attempt = () => (typeof XMLHttpRequest === 'function' ? this.sendXhr(method, url, body, { ...headers, ...(auth ? this.authHeaders() : {}) }, options) : this.sendFetch(method, url, body, { ...headers, ...(auth ? this.authHeaders() : {}) }, options));
+    const attempt = () =>
+      typeof XMLHttpRequest === 'function'
+        ? this.sendXhr(method, url, body, { ...headers, ...(auth ? this.authHeaders() : {}) }, options)
+        : this.sendFetch(method, url, body, { ...headers, ...(auth ? this.authHeaders() : {}) }, options);
     let result = await attempt();
     if (result.status === 401 && auth && this.canRefresh()) {
       await this.refresh();
@@ -450,7 +460,13 @@ export class VitaeClient {
     return result;
   }
 
-  private sendXhr(method: string, url: string, body: Blob | FormData, headers: Record<string, string>, options: UploadOptions): Promise<{ status: number; text: string; requestId: string | null }> {
+  private sendXhr(
+    method: string,
+    url: string,
+    body: Blob | FormData,
+    headers: Record<string, string>,
+    options: UploadOptions,
+  ): Promise<{ status: number; text: string; requestId: string | null }> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open(method, url);
@@ -471,7 +487,13 @@ export class VitaeClient {
     });
   }
 
-  private async sendFetch(method: string, url: string, body: Blob | FormData, headers: Record<string, string>, options: UploadOptions): Promise<{ status: number; text: string; requestId: string | null }> {
+  private async sendFetch(
+    method: string,
+    url: string,
+    body: Blob | FormData,
+    headers: Record<string, string>,
+    options: UploadOptions,
+  ): Promise<{ status: number; text: string; requestId: string | null }> {
     const response = await this.fetchImpl(url, { method, headers, body, ...signalOf(options) });
     const size = body instanceof Blob ? body.size : 1;
     if (response.ok) options.onProgress?.({ loaded: size, total: size });
@@ -560,7 +582,12 @@ function problemFromText(status: number, text: string, requestId: string | null,
 }
 
 function networkError(cause: unknown): ApiError {
-  const error = new ApiError({ status: 0, code: 'network_error', title: 'Network error', detail: 'Vitae could not be reached. Check your connection and try again.' });
+  const error = new ApiError({
+    status: 0,
+    code: 'network_error',
+    title: 'Network error',
+    detail: 'Vitae could not be reached. Check your connection and try again.',
+  });
   (error as { cause?: unknown }).cause = cause;
   return error;
 }

@@ -55,7 +55,11 @@ export default function PdfViewer({ data, title }: { data: ArrayBuffer; title: s
         </p>
       )}
       <div ref={container} className="pdf-pages" />
-      {pages > MAX_PAGES && <p className="muted small">Showing the first {MAX_PAGES} of {pages} pages.</p>}
+      {pages > MAX_PAGES && (
+        <p className="muted small">
+          Showing the first {MAX_PAGES} of {pages} pages.
+        </p>
+      )}
     </div>
   );
 }

@@ -36,15 +36,39 @@ export function Field({
   );
 }
 
-export function TextField({ label, error, hint, ...input }: { label: string; error?: string | null | undefined; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
-  return <Field label={label} error={error} {...(hint ? { hint } : {})}>{(props) => <input {...input} {...props} />}</Field>;
+export function TextField({
+  label,
+  error,
+  hint,
+  ...input
+}: { label: string; error?: string | null | undefined; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Field label={label} error={error} {...(hint ? { hint } : {})}>
+      {(props) => <input {...input} {...props} />}
+    </Field>
+  );
 }
 
-export function TextArea({ label, error, hint, ...input }: { label: string; error?: string | null | undefined; hint?: string } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  return <Field label={label} error={error} {...(hint ? { hint } : {})}>{(props) => <textarea {...input} {...props} />}</Field>;
+export function TextArea({
+  label,
+  error,
+  hint,
+  ...input
+}: { label: string; error?: string | null | undefined; hint?: string } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <Field label={label} error={error} {...(hint ? { hint } : {})}>
+      {(props) => <textarea {...input} {...props} />}
+    </Field>
+  );
 }
 
-export function SelectField({ label, error, hint, children, ...input }: { label: string; error?: string | null | undefined; hint?: string; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  children,
+  ...input
+}: { label: string; error?: string | null | undefined; hint?: string; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <Field label={label} error={error} {...(hint ? { hint } : {})}>
       {(props) => (
@@ -182,7 +206,12 @@ export function ConfirmDialog({
         <button type="button" className="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="button" className={`button ${danger ? 'button-danger' : 'button-primary'}`} onClick={onConfirm} disabled={busy || (requireAcknowledge !== undefined && !acknowledged)}>
+        <button
+          type="button"
+          className={`button ${danger ? 'button-danger' : 'button-primary'}`}
+          onClick={onConfirm}
+          disabled={busy || (requireAcknowledge !== undefined && !acknowledged)}
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>
@@ -196,7 +225,8 @@ export function PageTitle({ children, title }: { children: ReactNode; title: str
   useEffect(() => {
     document.title = `${title} · Vitae`;
     // After an in-app navigation (not on the first load) the new page's heading takes focus.
-    if (hasNavigated() && (document.activeElement === document.body || document.activeElement?.closest('nav, .auth-switch, .breadcrumb'))) ref.current?.focus({ preventScroll: true });
+    if (hasNavigated() && (document.activeElement === document.body || document.activeElement?.closest('nav, .auth-switch, .breadcrumb')))
+      ref.current?.focus({ preventScroll: true });
   }, [title]);
   return (
     <h1 ref={ref} tabIndex={-1}>

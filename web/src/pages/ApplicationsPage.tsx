@@ -56,7 +56,15 @@ export function ApplicationsPage() {
           ))}
         </ul>
       )}
-      <ConfirmDialog open={withdrawing !== null} title="Withdraw this application?" confirmLabel="Withdraw" danger busy={busy} onConfirm={withdraw} onCancel={() => setWithdrawing(null)}>
+      <ConfirmDialog
+        open={withdrawing !== null}
+        title="Withdraw this application?"
+        confirmLabel="Withdraw"
+        danger
+        busy={busy}
+        onConfirm={withdraw}
+        onCancel={() => setWithdrawing(null)}
+      >
         <p>{withdrawing?.job_title}: the organization loses access to the documents you shared. Your documents stay in My documents.</p>
       </ConfirmDialog>
     </>

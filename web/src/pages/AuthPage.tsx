@@ -40,7 +40,8 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
     if (register) {
       if (password.length < PASSWORD_MIN) found.password = `Use at least ${PASSWORD_MIN} characters.`;
       if (!name.trim()) found.name = 'Enter your name.';
-      if (role === 'recruiter' && !orgName.trim() && !invitationToken.trim()) found.org_name = 'Name your organization, or paste the invitation code its admin sent you.';
+      if (role === 'recruiter' && !orgName.trim() && !invitationToken.trim())
+        found.org_name = 'Name your organization, or paste the invitation code its admin sent you.';
     } else if (!password) found.password = 'Enter your password.';
     return found;
   };
@@ -58,7 +59,8 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
     setBusy(true);
     try {
       if (register) {
-        const organization = role !== 'recruiter' ? {} : joining ? { invitation_token: invitationToken.trim() } : orgName.trim() ? { org_name: orgName.trim() } : {};
+        const organization =
+          role !== 'recruiter' ? {} : joining ? { invitation_token: invitationToken.trim() } : orgName.trim() ? { org_name: orgName.trim() } : {};
         await api.register({ email: email.trim(), password, name: name.trim(), role, ...organization });
       } else {
         await api.login(email.trim(), password);
@@ -107,8 +109,27 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
               </label>
             </fieldset>
           )}
-          {register && <TextField label="Full name" name="name" autoComplete="name" value={name} onChange={(event) => setName(event.target.value)} error={errors.name} required />}
-          <TextField label="Email" name="email" type="email" autoComplete={register ? 'email' : 'username'} value={email} onChange={(event) => setEmail(event.target.value)} error={errors.email} required />
+          {register && (
+            <TextField
+              label="Full name"
+              name="name"
+              autoComplete="name"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              error={errors.name}
+              required
+            />
+          )}
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete={register ? 'email' : 'username'}
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            error={errors.email}
+            required
+          />
           <div className={`field${errors.password ? ' field-invalid' : ''}`}>
             <label htmlFor="password">Password</label>
             <div className="password-row">
@@ -123,7 +144,13 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
                 aria-invalid={errors.password ? true : undefined}
                 required
               />
-              <button type="button" className="button button-small" aria-pressed={showPassword} aria-controls="password" onClick={() => setShowPassword((shown) => !shown)}>
+              <button
+                type="button"
+                className="button button-small"
+                aria-pressed={showPassword}
+                aria-controls="password"
+                onClick={() => setShowPassword((shown) => !shown)}
+              >
                 {showPassword ? 'Hide' : 'Show'}
                 <span className="visually-hidden"> password</span>
               </button>
@@ -160,7 +187,11 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
               value={invitationToken}
               onChange={(event) => setInvitationToken(event.target.value)}
               error={errors.invitation_token}
-              hint={joining ? 'Joins the organization that invited you. Use the email address the invitation was sent to.' : 'Invited by an organization? Paste the code from your invitation instead.'}
+              hint={
+                joining
+                  ? 'Joins the organization that invited you. Use the email address the invitation was sent to.'
+                  : 'Invited by an organization? Paste the code from your invitation instead.'
+              }
             />
           )}
           <button type="submit" className="button button-primary button-block" disabled={busy}>

@@ -20,7 +20,10 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
       return { candidate, file };
     },
     [candidateId],
-    { poll: ({ candidate, file }) => candidate.status === 'pending' || candidate.status === 'parsing' || (file !== null && isBusyFile(file.status)), intervalMs: 1500 },
+    {
+      poll: ({ candidate, file }) => candidate.status === 'pending' || candidate.status === 'parsing' || (file !== null && isBusyFile(file.status)),
+      intervalMs: 1500,
+    },
   );
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -84,8 +87,19 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
         </div>
       </div>
       <ErrorMessage error={actionError} />
-      <ConfirmDialog open={confirming} title={`Delete ${name}?`} confirmLabel="Delete candidate" danger busy={deleting} onConfirm={remove} onCancel={() => setConfirming(false)}>
-        <p>The candidate leaves this job{candidate.application_id ? '; the resume they shared stays theirs' : ' and the uploaded resume is deleted'}. This cannot be undone.</p>
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete ${name}?`}
+        confirmLabel="Delete candidate"
+        danger
+        busy={deleting}
+        onConfirm={remove}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>
+          The candidate leaves this job{candidate.application_id ? '; the resume they shared stays theirs' : ' and the uploaded resume is deleted'}. This cannot
+          be undone.
+        </p>
       </ConfirmDialog>
 
       <div className="candidate-layout">
@@ -178,7 +192,11 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
           {clean ? (
             <ResumePreview candidate={candidate} file={file} />
           ) : (
-            <p className="muted">{file && isBusyFile(file.status) ? 'The resume is being scanned; it can be viewed once it is clean.' : 'This resume is blocked and cannot be viewed or downloaded.'}</p>
+            <p className="muted">
+              {file && isBusyFile(file.status)
+                ? 'The resume is being scanned; it can be viewed once it is clean.'
+                : 'This resume is blocked and cannot be viewed or downloaded.'}
+            </p>
           )}
         </section>
       </div>
@@ -220,7 +238,9 @@ function ResumePreview({ candidate, file }: { candidate: Candidate; file: FileOb
 }
 
 function Links({ links }: { links: Candidate['links'] }) {
-  const entries = Object.entries(links ?? {}).flatMap(([kind, value]) => (Array.isArray(value) ? value.map((item) => [kind, String(item)] as const) : typeof value === 'string' ? [[kind, value] as const] : []));
+  const entries = Object.entries(links ?? {}).flatMap(([kind, value]) =>
+    Array.isArray(value) ? value.map((item) => [kind, String(item)] as const) : typeof value === 'string' ? [[kind, value] as const] : [],
+  );
   if (entries.length === 0) return <>—</>;
   return (
     <ul className="plain-list">

@@ -1,6 +1,19 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, type FileCategory, type FileObject, type FileVersion } from '../api/client.ts';
-import { ConfirmDialog, ErrorMessage, Notice, PageTitle, ProgressBar, SelectField, StatusBadge, formatBytes, formatDate, isBusyFile, startDownload, useResource } from '../components/ui.tsx';
+import {
+  ConfirmDialog,
+  ErrorMessage,
+  Notice,
+  PageTitle,
+  ProgressBar,
+  SelectField,
+  StatusBadge,
+  formatBytes,
+  formatDate,
+  isBusyFile,
+  startDownload,
+  useResource,
+} from '../components/ui.tsx';
 import { api } from '../session.tsx';
 
 const CATEGORIES: Array<[FileCategory, string]> = [
@@ -34,7 +47,9 @@ export function DocumentsPage() {
     setFileError(null);
     setUpload({ name: file.name, progress: 0, state: 'uploading' });
     try {
-      await api.uploadFile(file, category, { onProgress: ({ loaded, total }) => setUpload((current) => current && { ...current, progress: total ? (loaded / total) * 100 : 0 }) });
+      await api.uploadFile(file, category, {
+        onProgress: ({ loaded, total }) => setUpload((current) => current && { ...current, progress: total ? (loaded / total) * 100 : 0 }),
+      });
       setUpload({ name: file.name, progress: 100, state: 'done' });
       if (input.current) input.current.value = '';
       files.reload();
@@ -60,7 +75,14 @@ export function DocumentsPage() {
           </SelectField>
           <div className={`field${fileError ? ' field-invalid' : ''}`}>
             <label htmlFor="document-file">File (PDF, DOCX or TXT, up to 10 MB)</label>
-            <input id="document-file" ref={input} type="file" accept={ACCEPT} aria-describedby={fileError ? 'document-file-error' : undefined} aria-invalid={fileError ? true : undefined} />
+            <input
+              id="document-file"
+              ref={input}
+              type="file"
+              accept={ACCEPT}
+              aria-describedby={fileError ? 'document-file-error' : undefined}
+              aria-invalid={fileError ? true : undefined}
+            />
             {fileError && (
               <p className="field-error" id="document-file-error">
                 {fileError}
@@ -167,15 +189,22 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
         <div>
           <h3 className="card-title">{name}</h3>
           <p className="muted small">
-            {file.category === 'cover_letter' ? 'Cover letter' : file.category === 'resume' ? 'Resume' : file.category} · {formatBytes(file.size)} · version {file.latest_version ?? file.version} · {formatDate(file.created_at)}
+            {file.category === 'cover_letter' ? 'Cover letter' : file.category === 'resume' ? 'Resume' : file.category} · {formatBytes(file.size)} · version{' '}
+            {file.latest_version ?? file.version} · {formatDate(file.created_at)}
           </p>
         </div>
         <StatusBadge status={file.status} />
       </div>
       {(file.status === 'infected' || file.status === 'rejected') && (
-        <p className="alert alert-warning small">{file.status === 'infected' ? `The antivirus found ${file.scan?.signature ?? 'malware'}: the file is quarantined.` : `Refused: ${file.status_reason ?? file.scan?.reason ?? 'the content checks failed'}.`}</p>
+        <p className="alert alert-warning small">
+          {file.status === 'infected'
+            ? `The antivirus found ${file.scan?.signature ?? 'malware'}: the file is quarantined.`
+            : `Refused: ${file.status_reason ?? file.scan?.reason ?? 'the content checks failed'}.`}
+        </p>
       )}
-      {file.version !== file.latest_version && file.status === 'clean' && <p className="muted small">A newer version is being checked; downloads give version {file.version} meanwhile.</p>}
+      {file.version !== file.latest_version && file.status === 'clean' && (
+        <p className="muted small">A newer version is being checked; downloads give version {file.version} meanwhile.</p>
+      )}
       <div className="actions">
         {file.status === 'clean' && (
           <button type="button" className="button button-small" onClick={() => download()}>
@@ -247,7 +276,14 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
           </tbody>
         </table>
       )}
-      <ConfirmDialog open={dialog === 'delete'} title={`Delete ${name}?`} confirmLabel="Delete" busy={busy} onConfirm={() => remove(false)} onCancel={() => setDialog(null)}>
+      <ConfirmDialog
+        open={dialog === 'delete'}
+        title={`Delete ${name}?`}
+        confirmLabel="Delete"
+        busy={busy}
+        onConfirm={() => remove(false)}
+        onCancel={() => setDialog(null)}
+      >
         <p>The document disappears from your list and from the organizations you applied to. Its bytes are kept for a grace period, then erased.</p>
       </ConfirmDialog>
       <ConfirmDialog
@@ -261,8 +297,8 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
         onCancel={() => setDialog(null)}
       >
         <p>
-          <strong>This cannot be undone.</strong> Every version of this document is erased now, and your personal data is removed from its records. Organizations you applied to lose access at
-          once. Only an anonymous record that a file existed and was erased remains in the audit trail.
+          <strong>This cannot be undone.</strong> Every version of this document is erased now, and your personal data is removed from its records.
+          Organizations you applied to lose access at once. Only an anonymous record that a file existed and was erased remains in the audit trail.
         </p>
       </ConfirmDialog>
     </li>

@@ -75,8 +75,24 @@ export function JobFormPage({ jobId }: { jobId?: string }) {
       <ErrorMessage error={error} />
       {loaded && (
         <form className="form narrow" onSubmit={submit} noValidate>
-          <TextField label="Title" name="title" value={title} onChange={(event) => setTitle(event.target.value)} error={errors.title} required maxLength={200} />
-          <TextArea label="Description" name="description" rows={6} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} required />
+          <TextField
+            label="Title"
+            name="title"
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            error={errors.title}
+            required
+            maxLength={200}
+          />
+          <TextArea
+            label="Description"
+            name="description"
+            rows={6}
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            error={errors.description}
+            required
+          />
           <TextField
             label="Required skills"
             name="skills"
@@ -85,10 +101,27 @@ export function JobFormPage({ jobId }: { jobId?: string }) {
             hint="Comma-separated, e.g. TypeScript, PostgreSQL, React"
             error={errors.skills}
           />
-          <TextField label="Nice-to-have skills" name="nice_to_have_skills" value={niceSkills} onChange={(event) => setNiceSkills(event.target.value)} hint="Comma-separated" error={errors.nice_to_have_skills} />
+          <TextField
+            label="Nice-to-have skills"
+            name="nice_to_have_skills"
+            value={niceSkills}
+            onChange={(event) => setNiceSkills(event.target.value)}
+            hint="Comma-separated"
+            error={errors.nice_to_have_skills}
+          />
           <div className="field-row">
             <TextField label="Location" name="location" value={location} onChange={(event) => setLocation(event.target.value)} error={errors.location} />
-            <TextField label="Minimum years of experience" name="min_years" type="number" min={0} max={60} inputMode="numeric" value={minYears} onChange={(event) => setMinYears(event.target.value)} error={errors.min_years} />
+            <TextField
+              label="Minimum years of experience"
+              name="min_years"
+              type="number"
+              min={0}
+              max={60}
+              inputMode="numeric"
+              value={minYears}
+              onChange={(event) => setMinYears(event.target.value)}
+              error={errors.min_years}
+            />
           </div>
           <div className="actions">
             <button type="button" className="button" onClick={() => window.history.back()}>

@@ -37,9 +37,17 @@ export function JobPage({ jobId }: { jobId: string }) {
   const candidates = useResource<Ranked>(
     async (signal) => {
       const prefetched = q || status || skill ? undefined : takePrefetched<Awaited<ReturnType<typeof api.listCandidates>>>(`candidates:${jobId}`);
-      const page = await (prefetched ?? api.listCandidates(jobId, { limit: PAGE, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(skill ? { skill } : {}) }, signal));
+      const page = await (prefetched ??
+        api.listCandidates(jobId, { limit: PAGE, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(skill ? { skill } : {}) }, signal));
       const waiting = page.items.filter((candidate) => candidate.status === 'pending').slice(0, 25);
-      const statuses = await Promise.all(waiting.map((candidate) => api.getFile(candidate.file_id).then((file) => [candidate.file_id, file.status] as const, () => [candidate.file_id, ''] as const)));
+      const statuses = await Promise.all(
+        waiting.map((candidate) =>
+          api.getFile(candidate.file_id).then(
+            (file) => [candidate.file_id, file.status] as const,
+            () => [candidate.file_id, ''] as const,
+          ),
+        ),
+      );
       return { items: page.items, nextOffset: page.next_offset, fileStatus: Object.fromEntries(statuses.filter(([, value]) => value)) };
     },
     [jobId, q, status, skill],
@@ -98,9 +106,7 @@ export function JobPage({ jobId }: { jobId: string }) {
             </div>
           </div>
           <ErrorMessage error={closeError} />
-          <p className="muted">
-            {[current.location, current.min_years !== null ? `${current.min_years}+ years` : null].filter(Boolean).join(' · ')}
-          </p>
+          <p className="muted">{[current.location, current.min_years !== null ? `${current.min_years}+ years` : null].filter(Boolean).join(' · ')}</p>
           {skills.length > 0 && (
             <ul className="chips" aria-label="Skills the job asks for">
               {current.skills.map((name) => (
@@ -115,7 +121,13 @@ export function JobPage({ jobId }: { jobId: string }) {
               ))}
             </ul>
           )}
-          <ConfirmDialog open={closing} title="Close this job?" confirmLabel="Close job" onConfirm={() => setJobStatus('closed')} onCancel={() => setClosing(false)}>
+          <ConfirmDialog
+            open={closing}
+            title="Close this job?"
+            confirmLabel="Close job"
+            onConfirm={() => setJobStatus('closed')}
+            onCancel={() => setClosing(false)}
+          >
             <p>Candidates can no longer apply. Its candidates stay here; you can reopen it later.</p>
           </ConfirmDialog>
         </>
@@ -135,7 +147,13 @@ export function JobPage({ jobId }: { jobId: string }) {
           <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
             <div className="field">
               <label htmlFor="candidate-search">Search resumes</label>
-              <input id="candidate-search" type="search" value={query} placeholder="e.g. Kubernetes, Berlin" onChange={(event) => setQuery(event.target.value)} />
+              <input
+                id="candidate-search"
+                type="search"
+                value={query}
+                placeholder="e.g. Kubernetes, Berlin"
+                onChange={(event) => setQuery(event.target.value)}
+              />
             </div>
             <div className="field">
               <label htmlFor="candidate-status">Status</label>
@@ -161,7 +179,9 @@ export function JobPage({ jobId }: { jobId: string }) {
           </form>
           <ErrorMessage error={candidates.error} />
           {candidates.loading && !candidates.data && <p className="muted">Loading candidates…</p>}
-          {candidates.data && items.length === 0 && <p className="empty">{filtered ? 'No candidate matches these filters.' : 'No candidates yet: add resumes to rank them.'}</p>}
+          {candidates.data && items.length === 0 && (
+            <p className="empty">{filtered ? 'No candidate matches these filters.' : 'No candidates yet: add resumes to rank them.'}</p>
+          )}
           {items.length > 0 && (
             <ol className="ranking" aria-label="Ranked candidates">
               {items.slice(0, rowLimit).map((candidate, index) => (
@@ -193,7 +213,11 @@ function CandidateRow({ candidate, rank, fileStatus }: { candidate: Candidate; r
             {name}
           </Link>
           {candidate.application_id && <span className="badge badge-info">Applied</span>}
-          {candidate.status === 'pending' && fileStatus && isBusyFile(fileStatus) ? <StatusBadge status={fileStatus} /> : candidate.status !== 'scored' && <StatusBadge status={candidate.status} reason={candidate.status_reason} />}
+          {candidate.status === 'pending' && fileStatus && isBusyFile(fileStatus) ? (
+            <StatusBadge status={fileStatus} />
+          ) : (
+            candidate.status !== 'scored' && <StatusBadge status={candidate.status} reason={candidate.status_reason} />
+          )}
         </div>
         {candidate.filename && candidate.name && <p className="muted small rank-file">{candidate.filename}</p>}
         {(matched.length > 0 || missing.length > 0) && (

@@ -63,8 +63,8 @@ function ExportSection() {
     <section className="panel" aria-labelledby="export-title">
       <h2 id="export-title">Export my data</h2>
       <p>
-        One ZIP file with everything Vitae stores about you: your account, your documents and all their versions, your applications, what each organization read from the
-        resume you sent them, and the record of who opened your documents. It stays available for a limited time, then it is deleted.
+        One ZIP file with everything Vitae stores about you: your account, your documents and all their versions, your applications, what each organization read
+        from the resume you sent them, and the record of who opened your documents. It stays available for a limited time, then it is deleted.
       </p>
       <div className="actions">
         <button type="button" className="button button-primary" onClick={start} disabled={busy || items.some(inProgress)}>
@@ -134,12 +134,21 @@ function EraseSection() {
       <h2 id="erase-title">Delete my account</h2>
       <Notice tone="warning">
         <p>
-          This erases your account, every document and all its versions, and your applications: the organizations you applied to lose access and their records of you are
-          removed. It cannot be undone. The security log keeps entries that say what happened, with ids but without your name, email or file names.
+          This erases your account, every document and all its versions, and your applications: the organizations you applied to lose access and their records
+          of you are removed. It cannot be undone. The security log keeps entries that say what happened, with ids but without your name, email or file names.
         </p>
       </Notice>
       <form className="form narrow" onSubmit={submit} noValidate>
-        <TextField label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} error={passwordError} required />
+        <TextField
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          error={passwordError}
+          required
+        />
         <TextField
           label={`Type “${CONFIRMATION}” to confirm`}
           name="confirmation"

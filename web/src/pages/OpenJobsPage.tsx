@@ -68,7 +68,19 @@ export function OpenJobsPage() {
   );
 }
 
-function ApplyForm({ job, resumes, letters, onCancel, onDone }: { job: Job; resumes: FileObject[]; letters: FileObject[]; onCancel: () => void; onDone: () => void }) {
+function ApplyForm({
+  job,
+  resumes,
+  letters,
+  onCancel,
+  onDone,
+}: {
+  job: Job;
+  resumes: FileObject[];
+  letters: FileObject[];
+  onCancel: () => void;
+  onDone: () => void;
+}) {
   const [resume, setResume] = useState(resumes[0]?.id ?? '');
   const [letter, setLetter] = useState('');
   const [error, setError] = useState<unknown>(null);

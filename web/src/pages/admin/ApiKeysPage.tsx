@@ -84,7 +84,11 @@ export default function ApiKeysPage() {
             <legend>Permissions</legend>
             {API_KEY_SCOPES.map((scope) => (
               <label key={scope} className="checkbox">
-                <input type="checkbox" checked={scopes.includes(scope)} onChange={(event) => setScopes((current) => (event.target.checked ? [...current, scope] : current.filter((item) => item !== scope)))} />
+                <input
+                  type="checkbox"
+                  checked={scopes.includes(scope)}
+                  onChange={(event) => setScopes((current) => (event.target.checked ? [...current, scope] : current.filter((item) => item !== scope)))}
+                />
                 <code>{scope}</code> <span className="muted small">— {SCOPE_HELP[scope]}</span>
               </label>
             ))}
@@ -145,7 +149,9 @@ export default function ApiKeysPage() {
                       <code>{key.prefix}…</code>
                     </td>
                     <td className="small">{key.scopes.join(', ')}</td>
-                    <td className="small">{key.revoked_at ? `Revoked ${formatDate(key.revoked_at)}` : key.last_used_at ? formatDate(key.last_used_at) : 'Never'}</td>
+                    <td className="small">
+                      {key.revoked_at ? `Revoked ${formatDate(key.revoked_at)}` : key.last_used_at ? formatDate(key.last_used_at) : 'Never'}
+                    </td>
                     <td>
                       {!key.revoked_at && (
                         <button type="button" className="button button-small button-danger" onClick={() => setRevoking(key)}>
@@ -160,7 +166,15 @@ export default function ApiKeysPage() {
           </div>
         )}
       </section>
-      <ConfirmDialog open={revoking !== null} title={`Revoke ${revoking?.name ?? 'this key'}?`} confirmLabel="Revoke" danger busy={busy} onConfirm={revoke} onCancel={() => setRevoking(null)}>
+      <ConfirmDialog
+        open={revoking !== null}
+        title={`Revoke ${revoking?.name ?? 'this key'}?`}
+        confirmLabel="Revoke"
+        danger
+        busy={busy}
+        onConfirm={revoke}
+        onCancel={() => setRevoking(null)}
+      >
         <p>Services using it are refused from now on.</p>
       </ConfirmDialog>
     </>

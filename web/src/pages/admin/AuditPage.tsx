@@ -20,21 +20,21 @@ const toIso = (local: string) => (local ? new Date(local).toISOString() : undefi
 export default function AuditPage() {
   const { user } = useSession();
   const verification = useResource(() => api.verifyAudit(), []);
-  const members = useResource(async () => Object.fromEntries((await api.listMembers(user?.org_id ?? '')).map((member) => [member.id, member.name])), [user?.org_id]);
+  const members = useResource(
+    async () => Object.fromEntries((await api.listMembers(user?.org_id ?? '')).map((member) => [member.id, member.name])),
+    [user?.org_id],
+  );
   const [draft, setDraft] = useState({ action: '', actor_id: '', file_id: '', from: '', to: '' });
   const [filter, setFilter] = useState<AuditFilter>({});
   const [pages, setPages] = useState<AuditEntry[][]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [moreError, setMoreError] = useState<unknown>(null);
-  const first = useResource(
-    async () => {
-      const page = await api.listAudit({ ...filter, limit: 50 });
-      setPages([page.items]);
-      setCursor(page.next_cursor);
-      return page;
-    },
-    [JSON.stringify(filter)],
-  );
+  const first = useResource(async () => {
+    const page = await api.listAudit({ ...filter, limit: 50 });
+    setPages([page.items]);
+    setCursor(page.next_cursor);
+    return page;
+  }, [JSON.stringify(filter)]);
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -78,7 +78,8 @@ export default function AuditPage() {
           {result &&
             (result.ok ? (
               <p className="verify-status verify-ok">
-                <span className="badge badge-ok">Verified</span> Every entry is intact: {result.chains.reduce((sum, chain) => sum + chain.entries, 0)} entries in {result.chains.length} chain
+                <span className="badge badge-ok">Verified</span> Every entry is intact: {result.chains.reduce((sum, chain) => sum + chain.entries, 0)} entries
+                in {result.chains.length} chain
                 {result.chains.length === 1 ? '' : 's'}.
               </p>
             ) : (
@@ -159,7 +160,12 @@ export default function AuditPage() {
                     <td>{entry.outcome === 'denied' ? <span className="badge badge-danger">Denied</span> : <span className="badge badge-ok">Allowed</span>}</td>
                     <td className="small">
                       {entry.actor_id ? (
-                        <button type="button" className="link-button" onClick={() => setDraft({ ...draft, actor_id: entry.actor_id ?? '' })} title={`Filter by this actor (${entry.actor_id})`}>
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => setDraft({ ...draft, actor_id: entry.actor_id ?? '' })}
+                          title={`Filter by this actor (${entry.actor_id})`}
+                        >
                           {members.data?.[entry.actor_id] ?? `${entry.actor_type} …${entry.actor_id.slice(-8)}`}
                         </button>
                       ) : (
@@ -168,7 +174,12 @@ export default function AuditPage() {
                     </td>
                     <td className="small">
                       {entry.file_id ? (
-                        <button type="button" className="link-button mono" onClick={() => setDraft({ ...draft, file_id: entry.file_id ?? '' })} title={`Filter by this file (${entry.file_id})`}>
+                        <button
+                          type="button"
+                          className="link-button mono"
+                          onClick={() => setDraft({ ...draft, file_id: entry.file_id ?? '' })}
+                          title={`Filter by this file (${entry.file_id})`}
+                        >
                           …{entry.file_id.slice(-8)}
                         </button>
                       ) : (

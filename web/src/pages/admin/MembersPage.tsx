@@ -92,8 +92,8 @@ export default function MembersPage() {
         {invited?.invitation_url && (
           <div className="alert alert-success created-key" role="status">
             <p>
-              <strong>{invited.email} is invited. Send them this link now: it is shown only once.</strong> They join by creating their recruiter account with this
-              email through it, until {formatDate(invited.invitation?.expires_at)}.
+              <strong>{invited.email} is invited. Send them this link now: it is shown only once.</strong> They join by creating their recruiter account with
+              this email through it, until {formatDate(invited.invitation?.expires_at)}.
             </p>
             <div className="password-row">
               <label htmlFor="invitation-link" className="visually-hidden">
