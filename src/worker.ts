@@ -58,6 +58,11 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
     if (purged) logger.info({ purged }, 'purged expired data exports');
   });
 
+  await queue.work(JOBS.purgeAudit, async () => {
+    const removed = await services.auditRetention.run();
+    if (removed) logger.info({ removed }, 'purged audit entries past AUDIT_RETENTION_DAYS');
+  });
+
   await queue.work(JOBS.purgeIdempotencyKeys, async () => {
     await services.idempotency.purgeExpired();
   });

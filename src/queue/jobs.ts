@@ -14,6 +14,7 @@ export const JOBS = {
   purgeIdempotencyKeys: 'idempotency.purge-expired',
   buildExport: 'export.build',
   purgeExpiredExports: 'exports.purge-expired',
+  purgeAudit: 'audit.purge',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -35,6 +36,7 @@ export const QUEUES: QueueDefinition[] = [
   { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.reconcileBlobs, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
   { name: JOBS.purgeIdempotencyKeys, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
+  { name: JOBS.purgeAudit, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
 ];
 
 /** Cron schedules for the maintenance jobs (pg-boss runs each once per deployment, not per process). */
@@ -45,4 +47,5 @@ export const SCHEDULES: Array<{ name: string; cron: string }> = [
   { name: JOBS.purgeQuarantine, cron: '29 4 * * *' },
   { name: JOBS.purgeIdempotencyKeys, cron: '37 * * * *' },
   { name: JOBS.purgeExpiredExports, cron: '7,37 * * * *' },
+  { name: JOBS.purgeAudit, cron: '13 2 * * *' },
 ];

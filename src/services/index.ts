@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.ts';
 import { createScanners } from '../scan/index.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { DeniedAttempts } from './audit/denied-attempts.ts';
+import { AuditRetention } from './audit/retention.ts';
 import { Accounts } from './auth/accounts.ts';
 import { ApiKeys } from './auth/api-keys.ts';
 import { LiveAccounts } from './auth/live-accounts.ts';
@@ -35,6 +36,8 @@ import { DataExports } from './privacy/exports.ts';
 export interface Services {
   config: Config;
   audit: AuditLog;
+  /** The daily purge of audit entries past AUDIT_RETENTION_DAYS. */
+  auditRetention: AuditRetention;
   /** Audit entries for refused attempts, within a write budget per address. */
   deniedAttempts: DeniedAttempts;
   auth: {
@@ -96,6 +99,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
   return {
     config,
     audit,
+    auditRetention: new AuditRetention({ db, audit, days: config.retention.auditDays }),
     deniedAttempts,
     auth: {
       accounts: new Accounts(db, audit, deniedAttempts, invitations),
