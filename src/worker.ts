@@ -4,6 +4,7 @@ import type { Services } from './services/index.ts';
 
 const WEBHOOK_RETRY_LIMIT = QUEUES.find((q) => q.name === JOBS.deliverWebhook)!.retryLimit;
 const EXPORT_RETRY_LIMIT = QUEUES.find((q) => q.name === JOBS.buildExport)!.retryLimit;
+const SUBJECT_REQUEST_RETRY_LIMIT = QUEUES.find((q) => q.name === JOBS.runSubjectRequest)!.retryLimit;
 
 /** Registers every queue handler and the maintenance schedules. */
 export async function startWorkers(runtime: Runtime, services: Services): Promise<void> {
@@ -53,8 +54,11 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
   await queue.work<{ exportId: string }>(JOBS.buildExport, async ({ exportId }, job) =>
     services.exports.build(exportId, job.retryCount, job.retryCount >= EXPORT_RETRY_LIMIT),
   );
+  await queue.work<{ requestId: string }>(JOBS.runSubjectRequest, async ({ requestId }, job) =>
+    services.subjectRequests.run(requestId, job.retryCount, job.retryCount >= SUBJECT_REQUEST_RETRY_LIMIT),
+  );
   await queue.work(JOBS.purgeExpiredExports, async () => {
-    const purged = await services.exports.purgeExpired();
+    const purged = (await services.exports.purgeExpired()) + (await services.subjectRequests.purgeExpired());
     if (purged) logger.info({ purged }, 'purged expired data exports');
   });
 

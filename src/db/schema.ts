@@ -23,6 +23,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
   data_exports: DataExportsTable;
+  subject_requests: SubjectRequestsTable;
+  subject_request_matches: SubjectRequestMatchesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -297,6 +299,33 @@ export interface DataExportsTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   expires_at: Date;
+}
+
+export type SubjectRequestAction = 'export' | 'erase';
+export type SubjectRequestStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+/** An organization's request to export or erase what it holds about one person (the search terms are not stored). */
+export interface SubjectRequestsTable {
+  id: string;
+  org_id: string;
+  action: SubjectRequestAction;
+  status: SubjectRequestStatus;
+  requested_by: string | null;
+  confirmed_by: Optional<string | null>;
+  report: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** The export's ZIP while it lasts. */
+  storage_key: Optional<string | null>;
+  size: Optional<number | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  confirmed_at: Optional<Date | null>;
+  completed_at: Optional<Date | null>;
+  expires_at: Optional<Date | null>;
+}
+
+export interface SubjectRequestMatchesTable {
+  request_id: string;
+  candidate_id: string;
 }
 
 export type User = Selectable<UsersTable>;

@@ -44,6 +44,7 @@ export const SCOPES = [
   'candidates:read',
   'candidates:write',
   'webhooks:write',
+  'subjects:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -77,6 +78,8 @@ export const ACTIONS = [
   'candidate.delete',
   'application.create',
   'application.withdraw',
+  'subject_request.manage',
+  'privacy.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -136,14 +139,27 @@ const USER_RIGHTS: Rights = {
 const ADMIN_RIGHTS: Rights = {
   org_file: ['file.erase', 'file.access_log', 'file.rescan'],
   org_file_uploaded: ['file.rescan'],
-  org: ['audit.read', 'org.members.read', 'org.members.write', 'api_key.create', 'api_key.list', 'quarantine.read', 'quarantine.delete', 'webhook.manage'],
+  org: [
+    'audit.read',
+    'org.members.read',
+    'org.members.write',
+    'api_key.create',
+    'api_key.list',
+    'quarantine.read',
+    'quarantine.delete',
+    'webhook.manage',
+    'subject_request.manage',
+    'privacy.manage',
+  ],
   org_api_key: ['api_key.revoke'],
 };
 
 /**
  * What each scope lets an API key do, always within the key's own organization. Keys act for a
  * service, not a person: they never manage people or keys, never apply or withdraw, never see
- * the quarantine, and never erase (an irreversible GDPR act is left to the owner or an admin).
+ * the quarantine, and never erase a file (an irreversible GDPR act is left to the owner or an
+ * admin) — except through a subject request, which needs its own scope, `subjects:write`, and a
+ * confirmation step. Retention settings and privacy notices are for admins only.
  * `scan:write` covers reporting results and asking for a rescan of the organization's files;
  * candidate-owned files (no organization) are scanned by Vitae's own worker, not by a key.
  */
@@ -167,13 +183,14 @@ const KEY_SCOPE: Partial<Record<Action, Scope>> = {
   'candidate.read': 'candidates:read',
   'candidate.delete': 'candidates:write',
   'webhook.manage': 'webhooks:write',
+  'subject_request.manage': 'subjects:write',
 };
 
 /** Where a key may use those actions: its organization's things; files shared with it by an application are read-only. */
 const KEY_RIGHTS: Rights = {
   org_file: ['file.read', 'file.download', 'file.delete', 'file.add_version', 'file.scan_result', 'file.rescan', 'file.access_log'],
   shared_file: ['file.read', 'file.download'],
-  org: ['file.create', 'file.read', 'audit.read', 'webhook.manage', 'job.create', 'job.list', 'candidate.create', 'candidate.list'],
+  org: ['file.create', 'file.read', 'audit.read', 'webhook.manage', 'job.create', 'job.list', 'candidate.create', 'candidate.list', 'subject_request.manage'],
   org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
   org_candidate: ['candidate.read', 'candidate.delete'],
 };

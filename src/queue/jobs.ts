@@ -15,6 +15,7 @@ export const JOBS = {
   buildExport: 'export.build',
   purgeExpiredExports: 'exports.purge-expired',
   purgeAudit: 'audit.purge',
+  runSubjectRequest: 'subject-request.run',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -31,6 +32,7 @@ export const QUEUES: QueueDefinition[] = [
   { name: JOBS.purgeQuarantine, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(30) },
   // An export streams every file of one person into one ZIP: minutes for a large account.
   { name: JOBS.buildExport, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
+  { name: JOBS.runSubjectRequest, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.purgeExpiredExports, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.expirePendingUploads, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },

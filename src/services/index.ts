@@ -31,6 +31,7 @@ import { JobService } from './hiring/jobs.ts';
 import { IdempotencyKeys } from './idempotency.ts';
 import { AccountErasure } from './privacy/account-erasure.ts';
 import { DataExports } from './privacy/exports.ts';
+import { SubjectRequests } from './privacy/subject-requests.ts';
 
 /** The use cases, built once from the runtime's adapters; routes and workers call these. */
 export interface Services {
@@ -63,6 +64,7 @@ export interface Services {
   idempotency: IdempotencyKeys;
   exports: DataExports;
   accountErasure: AccountErasure;
+  subjectRequests: SubjectRequests;
   readinessChecks: ReadinessCheck[];
 }
 
@@ -122,6 +124,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config), webhooks, logger: runtime.logger }),
     exports: new DataExports({ db, store, queue, audit, config }),
     accountErasure: new AccountErasure({ db, store, audit, live }),
+    subjectRequests: new SubjectRequests({ db, store, queue, audit, config }),
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     idempotency: new IdempotencyKeys(db),
     readinessChecks: [scanners.readiness],

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 import { EICAR, makePdf } from '../helpers/documents.ts';
+import { rowsContaining as rowsContainingIn, storedKeys as storedKeysIn, unzip } from '../helpers/personal-data.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const tag = randomBytes(4).toString('hex');
@@ -30,6 +29,8 @@ let jobId: string;
 let rivalJobId: string;
 let resumeV2: Buffer;
 let coverBytes: Buffer;
+const rowsContaining = (needle: string) => rowsContainingIn(t, needle);
+const storedKeys = () => storedKeysIn(t);
 const ids = { resume: '', cover: '', quarantined: '', application: '', candidate: '', bobResume: '', bobCandidate: '', intakeCandidate: '' };
 
 const postJson = (path: string, session: Session, body: unknown, method = 'POST') =>
@@ -79,52 +80,6 @@ async function readyExport(session: Session): Promise<{ id: string; download_url
     .poll(async () => (await json(await t.fetch(`/api/v1/me/exports/${id}`, { headers: session.headers }))).status, { timeout: 30_000 })
     .toBe('ready');
   return json(await t.fetch(`/api/v1/me/exports/${id}`, { headers: session.headers }));
-}
-
-function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
-
-/** Rows, in every table of every schema Vitae writes (the queue's included), whose text contains `needle`. */
-async function rowsContaining(needle: string): Promise<string[]> {
-  const tables = await sql<{ schema: string; name: string }>`
-    SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-    WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`.execute(t.runtime.db);
-  const found: string[] = [];
-  for (const table of tables.rows) {
-    const result = await sql<{
-      count: string;
-    }>`SELECT count(*) AS count FROM ${sql.table(`${table.schema}.${table.name}`)} AS r WHERE strpos(lower(r::text), lower(${needle})) > 0`.execute(
-      t.runtime.db,
-    );
-    if (Number(result.rows[0]!.count) > 0) found.push(`${table.schema}.${table.name}`);
-  }
-  return found;
-}
-
-async function storedKeys(): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const blob of t.runtime.store.list('')) keys.push(blob.key);
-  return keys;
 }
 
 beforeAll(async () => {

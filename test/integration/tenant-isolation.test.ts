@@ -73,6 +73,15 @@ beforeAll(async () => {
       }),
     )
   ).id;
+  ids.subjectRequest = (
+    await json(
+      await t.fetch(`/api/v1/orgs/${ids.org}/subject-requests`, {
+        method: 'POST',
+        headers: { ...ownerA.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'someone@example.test', action: 'erase' }),
+      }),
+    )
+  ).id;
 });
 afterAll(async () => t?.close());
 
@@ -107,6 +116,10 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/webhooks/{webhook}/rotate-secret'],
   ['GET', '/webhooks/{webhook}/deliveries'],
   ['DELETE', '/quarantine/{file}'],
+  ['POST', '/orgs/{org}/subject-requests', { email: 'someone@example.test', action: 'erase' }],
+  ['GET', '/orgs/{org}/subject-requests'],
+  ['GET', '/orgs/{org}/subject-requests/{subjectRequest}'],
+  ['POST', '/orgs/{org}/subject-requests/{subjectRequest}/confirm'],
 ];
 
 const fill = (text: string, values: Record<string, string> = ids) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
@@ -139,7 +152,7 @@ it('the owner still sees everything afterwards', async () => {
 
 async function snapshot() {
   const db = t.runtime.db;
-  const [files, jobs, candidates, members, invitations, keys, hooks, applications] = await Promise.all([
+  const [files, jobs, candidates, members, invitations, keys, hooks, applications, subjectRequests] = await Promise.all([
     db.selectFrom('files').select(['id', 'status', 'deleted_at', 'latest_version']).orderBy('id').execute(),
     db.selectFrom('jobs').select(['id', 'title', 'deleted_at']).orderBy('id').execute(),
     db.selectFrom('candidates').select(['id', 'deleted_at']).orderBy('id').execute(),
@@ -148,6 +161,7 @@ async function snapshot() {
     db.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
     db.selectFrom('webhooks').select(['id', 'disabled_at']).orderBy('id').execute(),
     db.selectFrom('applications').select(['id']).orderBy('id').execute(),
+    db.selectFrom('subject_requests').select(['id', 'status']).orderBy('id').execute(),
   ]);
-  return { files, jobs, candidates, members, invitations, keys, hooks, applications };
+  return { files, jobs, candidates, members, invitations, keys, hooks, applications, subjectRequests };
 }

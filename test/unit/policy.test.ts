@@ -238,6 +238,20 @@ const CASES: Array<[string, Actor, Action, Resource, Expected]> = [
   ['key of B cannot act in the candidate space', keyAllB, 'file.create', ownSpace, 404],
 ];
 
+// Subject requests and privacy settings: admins, and for subject requests a key with `subjects:write`.
+CASES.push(
+  ['admin files a subject request', adminA, 'subject_request.manage', orgA, 'allow'],
+  ['member cannot file a subject request', memberA, 'subject_request.manage', orgA, 403],
+  ['candidate cannot file a subject request', candidate, 'subject_request.manage', ownSpace, 403],
+  ['admin of B cannot see subject requests of A', adminB, 'subject_request.manage', orgA, 404],
+  ['key with subjects:write files a subject request', keyAllA, 'subject_request.manage', orgA, 'allow'],
+  ['key without subjects:write cannot', keyHiring, 'subject_request.manage', orgA, 403],
+  ['key of B cannot see subject requests of A', keyAllB, 'subject_request.manage', orgA, 404],
+  ['admin manages retention and notices', adminA, 'privacy.manage', orgA, 'allow'],
+  ['member cannot manage retention and notices', memberA, 'privacy.manage', orgA, 403],
+  ['no key manages retention and notices', keyAllA, 'privacy.manage', orgA, 403],
+);
+
 const outcome = (actor: Actor, action: Action, resource: Resource): Expected => {
   const decision = authorize(actor, action, resource);
   return decision.allowed ? 'allow' : decision.visible ? 403 : 404;

@@ -7,6 +7,7 @@ import { fileRoutes } from './files.ts';
 import { hiringRoutes } from './hiring.ts';
 import { meRoutes } from './me.ts';
 import { orgRoutes } from './orgs.ts';
+import { privacyRoutes } from './privacy.ts';
 import { securityRoutes } from './security.ts';
 
 /** Every feature's routes, mounted under /api/v1. One line per route module. */
@@ -20,5 +21,6 @@ export function apiRoutes(services: Services): FastifyPluginAsync {
     await api.register(hiringRoutes(services));
     await api.register(securityRoutes(services));
     await api.register(meRoutes(services));
+    await api.register(privacyRoutes(services));
   };
 }

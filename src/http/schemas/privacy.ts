@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Uuid } from './common.ts';
+import { Line, Uuid } from './common.ts';
 
 export const DataExport = Type.Object(
   {
@@ -31,3 +31,63 @@ export const EraseAccountBody = Type.Object({
     }),
   ),
 });
+
+const Timestamp = Type.String({ format: 'date-time' });
+const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+
+export const SubjectRequestBody = Type.Object({
+  email: Line({
+    minLength: 3,
+    maxLength: 320,
+    description: 'The person’s email address, matched against the address parsed from each resume (case-insensitive).',
+  }),
+  phone: Type.Optional(
+    Type.Union([Line({ minLength: 1, maxLength: 40 }), Type.Null()], {
+      description:
+        'Also match the phone number parsed from each resume, compared digit by digit; a number written without its country code matches the same number with it (8 digits at least).',
+    }),
+  ),
+  action: Type.Union([Type.Literal('export'), Type.Literal('erase')]),
+});
+
+export const SubjectMatch = Type.Object({
+  candidate_id: Uuid,
+  job_id: Uuid,
+  job_title: Type.String(),
+  file_id: Uuid,
+  name: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  filename: Type.Union([Type.String(), Type.Null()]),
+  via_application: Type.Boolean({ description: 'The resume is the person’s own file shared by applying: erasing ends the share, the file stays theirs.' }),
+  erased: Type.Boolean({ description: 'The candidate has been erased or deleted: its parsed fields are gone.' }),
+});
+
+export const SubjectRequest = Type.Object(
+  {
+    id: Uuid,
+    org_id: Uuid,
+    action: Type.Union([Type.Literal('export'), Type.Literal('erase')]),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')], {
+      description: '`pending` (waiting for confirmation) → `running` → `completed | failed`.',
+    }),
+    created_at: Timestamp,
+    confirmed_at: NullableTimestamp,
+    completed_at: NullableTimestamp,
+    matches: Type.Array(SubjectMatch, { description: 'The candidates found when the request was filed; what confirming exports or erases.' }),
+    report: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+      description:
+        'Once completed. Erase: `candidates_erased`, `files_erased` (the organization’s copies, all versions), `files_unshared` (candidates’ own files whose share ended) and `candidates` (`{candidate_id, job_id, file_id, file: "erased"|"unshared"}`). Export: `candidates_exported`, `files_exported`, `files_listed`.',
+    }),
+    size: Type.Union([Type.Integer(), Type.Null()], { description: 'Bytes of the export’s ZIP.' }),
+    expires_at: Type.Union([Timestamp, Type.Null()], { description: 'When the export’s ZIP is purged (EXPORT_TTL_HOURS after it was built).' }),
+    download_url: Type.Optional(
+      Type.String({
+        description:
+          'Only on `GET …/subject-requests/{id}` of a completed export before it expires: a pre-signed GET of one ZIP with `data.json` (the candidate records with parsed fields and resume text, the files with every version’s metadata, the audit entries about them without other people’s addresses) and, under `files/{file id}/`, the bytes of every live clean file. Each GET issues a fresh URL, audited as `subject_request.download_url_issued`.',
+      }),
+    ),
+    download_url_expires_at: Type.Optional(Timestamp),
+  },
+  { description: 'A request to export or erase what the organization holds about one person. The address and phone searched for are not stored.' },
+);

@@ -145,7 +145,7 @@ export class FileMaintenance {
 
   private async referencedKeys(keys: string[]): Promise<Set<string>> {
     const live = this.db.selectFrom('file_versions').innerJoin('files', 'files.id', 'file_versions.file_id').where('files.erased_at', 'is', null);
-    const [stored, quarantined, exports] = await Promise.all([
+    const [stored, quarantined, exports, subjectExports] = await Promise.all([
       live
         .select('file_versions.storage_key as key')
         .where('file_versions.storage_key', 'in', keys)
@@ -154,7 +154,9 @@ export class FileMaintenance {
       live.select('file_versions.quarantine_key as key').where('file_versions.quarantine_key', 'in', keys).execute(),
       // A person's data export lives for hours; the export purge removes it when it expires.
       this.db.selectFrom('data_exports').select('storage_key as key').where('storage_key', 'in', keys).execute(),
+      // So does an organization's export for a subject request.
+      this.db.selectFrom('subject_requests').select('storage_key as key').where('storage_key', 'in', keys).execute(),
     ]);
-    return new Set([...stored, ...quarantined, ...exports].map((row) => row.key).filter((key): key is string => key !== null));
+    return new Set([...stored, ...quarantined, ...exports, ...subjectExports].map((row) => row.key).filter((key): key is string => key !== null));
   }
 }

@@ -13,7 +13,7 @@ import type { JobQueue } from '../../queue/queue.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { SYSTEM_CONTEXT, type AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
-import { collectPersonalData } from './personal-data.ts';
+import { collectPersonalData, type ArchivedFile } from './personal-data.ts';
 import { requireCandidate } from './subject.ts';
 
 export interface ExportView {
@@ -187,27 +187,7 @@ export class DataExports {
 
   private async archive(userId: string): Promise<Readable> {
     const { data, archived } = await collectPersonalData(this.db, userId);
-    const zip = new ZipFile();
-    const output = zip.outputStream as Readable;
-    // yazl reports its own errors as events and does not forward a source stream's: both end the output, which aborts the write.
-    zip.on('error', (error: Error) => output.destroy(error));
-    // The blob store's write owns the output's errors while it reads it; an entry that fails after
-    // that write has given up must not become an unhandled 'error' event that ends the process.
-    output.on('error', () => {});
-    zip.addBuffer(Buffer.from(JSON.stringify(data, null, 2)), 'data.json');
-    for (const file of archived) {
-      zip.addReadStreamLazy(file.path, (callback) => {
-        this.store.get(file.storageKey).then(
-          (stream) => {
-            stream.once('error', (error) => output.destroy(error));
-            callback(null, stream);
-          },
-          (error: Error) => callback(error, undefined as never),
-        );
-      });
-    }
-    zip.end();
-    return output;
+    return zipArchive(this.store, data, archived);
   }
 
   private async fail(exportId: string, userId: string): Promise<void> {
@@ -228,6 +208,34 @@ export class DataExports {
         });
     });
   }
+}
+
+/**
+ * One ZIP, streamed: `data.json` first, then each file's bytes, read from the store one at a time
+ * as the archive is consumed. Shared by a person's own export and an organization's subject request.
+ */
+export function zipArchive(store: BlobStore, data: unknown, archived: ArchivedFile[]): Readable {
+  const zip = new ZipFile();
+  const output = zip.outputStream as Readable;
+  // yazl reports its own errors as events and does not forward a source stream's: both end the output, which aborts the write.
+  zip.on('error', (error: Error) => output.destroy(error));
+  // The blob store's write owns the output's errors while it reads it; an entry that fails after
+  // that write has given up must not become an unhandled 'error' event that ends the process.
+  output.on('error', () => {});
+  zip.addBuffer(Buffer.from(JSON.stringify(data, null, 2)), 'data.json');
+  for (const file of archived) {
+    zip.addReadStreamLazy(file.path, (callback) => {
+      store.get(file.storageKey).then(
+        (stream) => {
+          stream.once('error', (error) => output.destroy(error));
+          callback(null, stream);
+        },
+        (error: Error) => callback(error, undefined as never),
+      );
+    });
+  }
+  zip.end();
+  return output;
 }
 
 export function view(row: ExportRow): ExportView {

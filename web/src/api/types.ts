@@ -260,6 +260,7 @@ export const API_KEY_SCOPES = [
   'candidates:read',
   'candidates:write',
   'webhooks:write',
+  'subjects:write',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 

@@ -13,6 +13,7 @@ const SCOPE_HELP: Record<ApiKeyScope, string> = {
   'candidates:read': 'read candidates and their resumes',
   'candidates:write': 'add and remove candidates',
   'webhooks:write': 'manage webhooks',
+  'subjects:write': 'export or erase a person (subject requests)',
 };
 
 export default function ApiKeysPage() {

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { Services } from '../../services/index.ts';
+import { requestContext } from '../request-context.ts';
+import { Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import { SubjectRequest, SubjectRequestBody } from '../schemas/privacy.ts';
+
+const tags = ['personal data'];
+const OrgParams = Type.Object({ org_id: Uuid });
+const RequestParams = Type.Object({ org_id: Uuid, request_id: Uuid });
+const WHO = 'Org admins, or an API key with the scope `subjects:write`; another organization’s id answers 404.';
+
+/** An organization's privacy duties: subject requests for people without an account. */
+export function privacyRoutes(services: Services): FastifyPluginAsync {
+  const { subjectRequests } = services;
+  return async (app) => {
+    app.post(
+      '/orgs/:org_id/subject-requests',
+      {
+        schema: {
+          tags,
+          summary: 'File a subject request (export or erase one person)',
+          description: `${WHO} Finds every live candidate of the organization, across all jobs, whose parsed email (or phone) matches, and lists them; nothing is exported or erased until \`POST …/{id}/confirm\`. 400 \`invalid_email\`, \`invalid_phone\`.`,
+          params: OrgParams,
+          body: SubjectRequestBody,
+          response: { 201: SubjectRequest, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const { org_id } = request.params as Static<typeof OrgParams>;
+        const body = request.body as Static<typeof SubjectRequestBody>;
+        reply.code(201);
+        return subjectRequests.create(requestContext(request), org_id, body);
+      },
+    );
+
+    app.get(
+      '/orgs/:org_id/subject-requests',
+      {
+        schema: {
+          tags,
+          summary: 'The organization’s subject requests, newest first',
+          description: WHO,
+          params: OrgParams,
+          querystring: Type.Object(Pagination),
+          response: { 200: Page(SubjectRequest), ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
+        return subjectRequests.list(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, { limit, ...(cursor ? { cursor } : {}) });
+      },
+    );
+
+    app.get(
+      '/orgs/:org_id/subject-requests/:request_id',
+      {
+        schema: {
+          tags,
+          summary: 'One subject request: its matches, and once completed its report (and the export’s download URL)',
+          description: WHO,
+          params: RequestParams,
+          response: { 200: SubjectRequest, ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const { org_id, request_id } = request.params as Static<typeof RequestParams>;
+        return subjectRequests.get(requestContext(request), org_id, request_id);
+      },
+    );
+
+    app.post(
+      '/orgs/:org_id/subject-requests/:request_id/confirm',
+      {
+        schema: {
+          tags,
+          summary: 'Carry out a subject request',
+          description: `${WHO} Exports or erases every listed candidate in the background (202; poll the request until \`completed\`). Erasing scrubs each candidate’s parsed data, ends its application, and erases the organization’s copy of the resume with every version and quarantined copy; a candidate’s own file shared by applying stays theirs. 409 \`subject_request_not_pending\` when confirmed already.`,
+          params: RequestParams,
+          response: { 202: SubjectRequest, ...problemResponses(401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { org_id, request_id } = request.params as Static<typeof RequestParams>;
+        reply.code(202);
+        return subjectRequests.confirm(requestContext(request), org_id, request_id);
+      },
+    );
+  };
+}
