@@ -62,6 +62,10 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
     if (purged) logger.info({ purged }, 'purged expired data exports');
   });
 
+  await queue.work(JOBS.runRetention, async () => {
+    const { erased, notified } = await services.retention.run();
+    if (erased || notified) logger.info({ erased, notified }, 'retention: erased candidates past their retention, announced upcoming ones');
+  });
   await queue.work(JOBS.purgeAudit, async () => {
     const removed = await services.auditRetention.run();
     if (removed) logger.info({ removed }, 'purged audit entries past AUDIT_RETENTION_DAYS');

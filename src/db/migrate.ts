@@ -12,6 +12,7 @@ import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
 import * as candidateErasure from './migrations/0011_candidate_erasure.ts';
 import * as personalData from './migrations/0012_personal_data.ts';
 import * as subjectRequests from './migrations/0013_subject_requests.ts';
+import * as retention from './migrations/0014_retention.ts';
 import type { Secrets } from '../secrets.ts';
 
 /**
@@ -32,6 +33,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0011_candidate_erasure': candidateErasure,
   '0012_personal_data': personalData,
   '0013_subject_requests': subjectRequests,
+  '0014_retention': retention,
 });
 
 /** The tables where the migrator records what it applied: a restore recreates them by migrating, not by copying. */

@@ -34,6 +34,12 @@ export interface OrganizationsTable {
   id: string;
   name: string;
   created_at: CreatedAt;
+  /** Days candidates are kept after their job closed; null: kept until deleted. */
+  candidate_retention_days: Optional<number | null>;
+  /** Days candidates are kept after they were rejected or withdrew; null: kept until deleted. */
+  rejected_retention_days: Optional<number | null>;
+  /** How many days before an erasure falls due the `retention.due` webhook announces it. */
+  retention_notice_days: Generated<number>;
 }
 
 export type UserRole = 'candidate' | 'recruiter';
@@ -199,6 +205,8 @@ export interface JobsTable {
   location: string | null;
   min_years: ColumnType<number | null, number | null | undefined, number | null>;
   status: 'open' | 'closed';
+  /** When the job was last closed; null while open. */
+  closed_at: Optional<Date | null>;
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -255,6 +263,10 @@ export interface CandidatesTable {
   scorer: Optional<string | null>;
   resume_text: Optional<string | null>;
   search: ColumnType<string, never, never>;
+  /** When a recruiter rejected the candidate; null otherwise. */
+  rejected_at: Optional<Date | null>;
+  /** When the `retention.due` webhook announced the candidate's erasure. */
+  retention_notified_at: Optional<Date | null>;
   parsed_at: Optional<Date | null>;
   scored_at: Optional<Date | null>;
   created_at: CreatedAt;

@@ -76,6 +76,7 @@ export const ACTIONS = [
   'candidate.list',
   'candidate.read',
   'candidate.delete',
+  'candidate.update',
   'application.create',
   'application.withdraw',
   'subject_request.manage',
@@ -131,7 +132,7 @@ const USER_RIGHTS: Rights = {
   org: ['file.create', 'file.read', 'job.create', 'job.list', 'candidate.create', 'candidate.list'],
   open_job: ['job.read', 'application.create'],
   org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
-  org_candidate: ['candidate.read', 'candidate.delete'],
+  org_candidate: ['candidate.read', 'candidate.delete', 'candidate.update'],
   own_application: ['application.withdraw'],
 };
 
@@ -182,6 +183,7 @@ const KEY_SCOPE: Partial<Record<Action, Scope>> = {
   'candidate.list': 'candidates:read',
   'candidate.read': 'candidates:read',
   'candidate.delete': 'candidates:write',
+  'candidate.update': 'candidates:write',
   'webhook.manage': 'webhooks:write',
   'subject_request.manage': 'subjects:write',
 };
@@ -192,7 +194,7 @@ const KEY_RIGHTS: Rights = {
   shared_file: ['file.read', 'file.download'],
   org: ['file.create', 'file.read', 'audit.read', 'webhook.manage', 'job.create', 'job.list', 'candidate.create', 'candidate.list', 'subject_request.manage'],
   org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
-  org_candidate: ['candidate.read', 'candidate.delete'],
+  org_candidate: ['candidate.read', 'candidate.delete', 'candidate.update'],
 };
 
 export function authorize(actor: Actor, action: Action, resource: Resource): Decision {

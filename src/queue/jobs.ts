@@ -16,6 +16,7 @@ export const JOBS = {
   purgeExpiredExports: 'exports.purge-expired',
   purgeAudit: 'audit.purge',
   runSubjectRequest: 'subject-request.run',
+  runRetention: 'retention.run',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -38,6 +39,7 @@ export const QUEUES: QueueDefinition[] = [
   { name: JOBS.purgeDeletedFiles, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(30) },
   { name: JOBS.reconcileBlobs, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
   { name: JOBS.purgeIdempotencyKeys, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
+  { name: JOBS.runRetention, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
   { name: JOBS.purgeAudit, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
 ];
 
@@ -50,4 +52,5 @@ export const SCHEDULES: Array<{ name: string; cron: string }> = [
   { name: JOBS.purgeIdempotencyKeys, cron: '37 * * * *' },
   { name: JOBS.purgeExpiredExports, cron: '7,37 * * * *' },
   { name: JOBS.purgeAudit, cron: '13 2 * * *' },
+  { name: JOBS.runRetention, cron: '47 1 * * *' },
 ];

@@ -32,6 +32,7 @@ import { IdempotencyKeys } from './idempotency.ts';
 import { AccountErasure } from './privacy/account-erasure.ts';
 import { DataExports } from './privacy/exports.ts';
 import { SubjectRequests } from './privacy/subject-requests.ts';
+import { Retention } from './privacy/retention.ts';
 
 /** The use cases, built once from the runtime's adapters; routes and workers call these. */
 export interface Services {
@@ -65,6 +66,7 @@ export interface Services {
   exports: DataExports;
   accountErasure: AccountErasure;
   subjectRequests: SubjectRequests;
+  retention: Retention;
   readinessChecks: ReadinessCheck[];
 }
 
@@ -125,6 +127,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     exports: new DataExports({ db, store, queue, audit, config }),
     accountErasure: new AccountErasure({ db, store, audit, live }),
     subjectRequests: new SubjectRequests({ db, store, queue, audit, config }),
+    retention: new Retention({ db, store, audit, webhooks }),
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     idempotency: new IdempotencyKeys(db),
     readinessChecks: [scanners.readiness],

@@ -8,7 +8,7 @@ import { contentRequest, sendContent } from '../content-reply.ts';
 import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Line, MAX_OFFSET, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
-import { Application, Candidate, IntakeResult, Job, JobCreate, JobUpdate, MyApplication } from '../schemas/hiring.ts';
+import { Application, Candidate, CandidateUpdate, IntakeResult, Job, JobCreate, JobUpdate, MyApplication } from '../schemas/hiring.ts';
 import { pageOf } from './files.ts';
 
 const tags = ['hiring'];
@@ -218,6 +218,22 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         await candidates.delete(requestContext(request), (request.params as { id: string }).id);
         return reply.code(204).send();
       },
+    );
+
+    app.patch(
+      '/candidates/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Reject a candidate, or take the rejection back',
+          description:
+            'Recruiters, or an API key with `candidates:write`. A rejected candidate is erased when the organization’s retention for rejected candidates (`rejected_retention_days`) has passed since `rejected_at`.',
+          params: IdParams,
+          body: CandidateUpdate,
+          response: { 200: Candidate, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => candidates.decide(requestContext(request), (request.params as { id: string }).id, request.body as { rejected: boolean }),
     );
 
     app.post(

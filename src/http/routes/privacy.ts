@@ -3,16 +3,16 @@ import { Type, type Static } from 'typebox';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
-import { SubjectRequest, SubjectRequestBody } from '../schemas/privacy.ts';
+import { RetentionPreview, RetentionSettings, RetentionUpdate, SubjectRequest, SubjectRequestBody } from '../schemas/privacy.ts';
 
 const tags = ['personal data'];
 const OrgParams = Type.Object({ org_id: Uuid });
 const RequestParams = Type.Object({ org_id: Uuid, request_id: Uuid });
 const WHO = 'Org admins, or an API key with the scope `subjects:write`; another organization’s id answers 404.';
 
-/** An organization's privacy duties: subject requests for people without an account. */
+/** An organization's privacy duties: subject requests for people without an account, retention of candidates. */
 export function privacyRoutes(services: Services): FastifyPluginAsync {
-  const { subjectRequests } = services;
+  const { subjectRequests, retention } = services;
   return async (app) => {
     app.post(
       '/orgs/:org_id/subject-requests',
@@ -84,6 +84,55 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
         const { org_id, request_id } = request.params as Static<typeof RequestParams>;
         reply.code(202);
         return subjectRequests.confirm(requestContext(request), org_id, request_id);
+      },
+    );
+
+    app.get(
+      '/orgs/:org_id/retention',
+      {
+        schema: {
+          tags,
+          summary: 'The organization’s retention settings',
+          description: 'Org admins; another organization’s id answers 404.',
+          params: OrgParams,
+          response: { 200: RetentionSettings, ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request) => retention.settings(requestContext(request), (request.params as Static<typeof OrgParams>).org_id),
+    );
+
+    app.patch(
+      '/orgs/:org_id/retention',
+      {
+        schema: {
+          tags,
+          summary: 'Change the organization’s retention settings',
+          description: 'Org admins. The daily retention run (`retention.run`) erases what falls due; see the preview first. Audited as `retention.updated`.',
+          params: OrgParams,
+          body: RetentionUpdate,
+          response: { 200: RetentionSettings, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) =>
+        retention.update(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, request.body as Static<typeof RetentionUpdate>),
+    );
+
+    app.get(
+      '/orgs/:org_id/retention/preview',
+      {
+        schema: {
+          tags,
+          summary: 'What the next retention run will erase',
+          description:
+            'Org admins. `due`: the candidates a run at `at` (now by default) erases, by the same query the run uses; `upcoming`: those falling due within `notice_days` after it.',
+          params: OrgParams,
+          querystring: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time', description: 'Preview a run at this time instead of now.' })) }),
+          response: { 200: RetentionPreview, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const { at } = request.query as { at?: string };
+        return retention.preview(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, at ? new Date(at) : new Date());
       },
     );
   };

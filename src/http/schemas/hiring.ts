@@ -15,6 +15,7 @@ export const Job = Type.Object({
   location: NullableString,
   min_years: Type.Union([Type.Number(), Type.Null()]),
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  closed_at: Type.Union([Timestamp, Type.Null()], { description: 'When the job was closed (the start of its candidates’ retention); null while open.' }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -58,6 +59,9 @@ export const Candidate = Type.Object({
   scorer: NullableString,
   status: Type.String({ description: 'pending → parsing → scored | failed; while a scan waits for OCR, parsing with status_reason ocr_queued' }),
   status_reason: NullableString,
+  rejected_at: Type.Union([Timestamp, Type.Null()], {
+    description: 'When a recruiter rejected the candidate (`PATCH /candidates/{id}`); the start of its retention for rejected candidates.',
+  }),
   file_id: Uuid,
   application_id: Type.Union([Uuid, Type.Null()]),
   filename: NullableString,
@@ -88,4 +92,8 @@ export const MyApplication = Type.Object({
   resume_file_id: Uuid,
   cover_letter_file_id: Type.Union([Uuid, Type.Null()]),
   created_at: Timestamp,
+});
+
+export const CandidateUpdate = Type.Object({
+  rejected: Type.Boolean({ description: 'true rejects the candidate (sets `rejected_at`, kept when already set); false takes the rejection back.' }),
 });

@@ -91,3 +91,37 @@ export const SubjectRequest = Type.Object(
   },
   { description: 'A request to export or erase what the organization holds about one person. The address and phone searched for are not stored.' },
 );
+
+/** `null` as a constant, not a type: the server coerces types, and would read `0` as `null` (off) rather than refuse it. */
+const Off = Type.Unsafe<null>({ const: null });
+const Days = (description: string) => Type.Union([Off, Type.Integer({ minimum: 1, maximum: 36_500 })], { description });
+
+export const RetentionSettings = Type.Object({
+  candidate_retention_days: Days('Candidates are erased this many days after their job closed; null (the default): kept until deleted.'),
+  rejected_retention_days: Days(
+    'Candidates are erased this many days after they were rejected (`PATCH /candidates/{id}`) or withdrew their application; null (the default): kept until deleted.',
+  ),
+  notice_days: Type.Integer({
+    minimum: 0,
+    maximum: 365,
+    description: 'The `retention.due` webhook announces an erasure this many days ahead (14 by default).',
+  }),
+});
+
+export const RetentionUpdate = Type.Partial(RetentionSettings, { minProperties: 1 } as never);
+
+export const RetentionItem = Type.Object({
+  candidate_id: Uuid,
+  job_id: Uuid,
+  job_title: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  rule: Type.Union([Type.Literal('job_closed'), Type.Literal('rejected'), Type.Literal('withdrawn')]),
+  due_at: Timestamp,
+});
+
+export const RetentionPreview = Type.Object({
+  settings: RetentionSettings,
+  as_of: Timestamp,
+  due: Type.Array(RetentionItem, { description: 'What a retention run at `as_of` erases: each candidate whose earliest retention date has passed.' }),
+  upcoming: Type.Array(RetentionItem, { description: 'What falls due within `notice_days` after `as_of`.' }),
+});

@@ -26,6 +26,7 @@ export interface CandidateView {
   file_id: string;
   application_id: string | null;
   filename: string | null;
+  rejected_at: string | null;
   parsed_at: string | null;
   created_at: string;
 }
@@ -52,6 +53,7 @@ export function toCandidateView(row: Selectable<CandidatesTable>): CandidateView
     file_id: row.file_id,
     application_id: row.application_id,
     filename: row.original_filename,
+    rejected_at: row.rejected_at ? row.rejected_at.toISOString() : null,
     parsed_at: row.parsed_at ? row.parsed_at.toISOString() : null,
     created_at: row.created_at.toISOString(),
   };

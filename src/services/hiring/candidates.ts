@@ -155,6 +155,28 @@ export class CandidateService {
     return this.files.content(ctx, row.file_id, request);
   }
 
+  /** Rejects a candidate (or takes the rejection back): a rejected candidate falls under the organization's retention for rejected candidates. */
+  async decide(ctx: RequestContext, candidateId: string, input: { rejected: boolean }): Promise<CandidateView> {
+    const row = await this.load(ctx, candidateId, 'candidate.update');
+    return this.db.transaction().execute(async (tx) => {
+      const now = new Date();
+      const updated = await tx
+        .updateTable('candidates')
+        .set({ rejected_at: input.rejected ? (row.rejected_at ?? now) : null, updated_at: now })
+        .where('id', '=', candidateId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.audit.append(tx, ctx.audit, {
+        action: input.rejected ? 'candidate.rejected' : 'candidate.unrejected',
+        orgId: row.org_id,
+        fileId: row.file_id,
+        resourceType: 'candidate',
+        resourceId: row.id,
+      });
+      return toCandidateView(updated);
+    });
+  }
+
   /** Removes the candidate; a file the recruiter uploaded is erased, a candidate's own shared file only loses the share. */
   async delete(ctx: RequestContext, candidateId: string): Promise<void> {
     const row = await this.load(ctx, candidateId, 'candidate.delete');
@@ -333,7 +355,7 @@ export class CandidateService {
     else if (file.status === 'infected' || file.status === 'rejected') await this.onFileVerdict(tx, fileId, file.status);
   }
 
-  private async load(ctx: RequestContext, candidateId: string, action: 'candidate.read' | 'candidate.delete'): Promise<CandidateRow> {
+  private async load(ctx: RequestContext, candidateId: string, action: 'candidate.read' | 'candidate.delete' | 'candidate.update'): Promise<CandidateRow> {
     const row = await this.db.selectFrom('candidates').selectAll().where('id', '=', candidateId).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('Candidate');
     const decision = authorize(ctx.actor, action, { type: 'candidate', orgId: row.org_id });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Selectable } from 'kysely';
 import type { JobsTable } from '../../db/schema.ts';
@@ -31,6 +32,7 @@ export interface JobView {
   location: string | null;
   min_years: number | null;
   status: 'open' | 'closed';
+  closed_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -45,6 +47,7 @@ export const toJobView = (row: JobRow): JobView => ({
   location: row.location,
   min_years: row.min_years,
   status: row.status,
+  closed_at: row.closed_at ? row.closed_at.toISOString() : null,
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
 });
@@ -77,6 +80,7 @@ export class JobService {
           location: input.location ?? null,
           min_years: input.min_years ?? null,
           status: input.status ?? 'open',
+          closed_at: input.status === 'closed' ? new Date() : null,
           created_by: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
           deleted_at: null,
         })
@@ -126,7 +130,9 @@ export class JobService {
           ...(input.nice_to_have_skills !== undefined ? { skills_nice: normalizeSkills(input.nice_to_have_skills) } : {}),
           ...(input.location !== undefined ? { location: input.location } : {}),
           ...(input.min_years !== undefined ? { min_years: input.min_years } : {}),
-          ...(input.status !== undefined ? { status: input.status } : {}),
+          ...(input.status !== undefined && input.status !== before.status
+            ? { status: input.status, closed_at: input.status === 'closed' ? new Date() : null }
+            : {}),
           updated_at: new Date(),
         })
         .where('id', '=', jobId)
@@ -153,7 +159,12 @@ export class JobService {
   async delete(ctx: RequestContext, jobId: string): Promise<void> {
     const job = await this.load(ctx, jobId, 'job.delete');
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('jobs').set({ status: 'closed', deleted_at: new Date(), updated_at: new Date() }).where('id', '=', jobId).execute();
+      const now = new Date();
+      await tx
+        .updateTable('jobs')
+        .set({ status: 'closed', closed_at: sql<Date>`coalesce(closed_at, ${now})`, deleted_at: now, updated_at: now })
+        .where('id', '=', jobId)
+        .execute();
       await this.audit.append(tx, ctx.audit, { action: 'job.deleted', orgId: job.org_id, resourceType: 'job', resourceId: jobId });
     });
   }

@@ -12,7 +12,7 @@ import { postPinned } from './deliver-request.ts';
 import { assertRegistrable, resolveDestination, type ResolveHost } from './destination.ts';
 import { newWebhookSecret, type SecretBox } from './secret-box.ts';
 
-export const WEBHOOK_EVENTS = ['file.clean', 'file.infected', 'file.rejected', 'candidate.scored'] as const;
+export const WEBHOOK_EVENTS = ['file.clean', 'file.infected', 'file.rejected', 'candidate.scored', 'retention.due'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A receiver that does not answer within this is retried later. */
