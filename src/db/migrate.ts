@@ -13,6 +13,7 @@ import * as candidateErasure from './migrations/0011_candidate_erasure.ts';
 import * as personalData from './migrations/0012_personal_data.ts';
 import * as subjectRequests from './migrations/0013_subject_requests.ts';
 import * as retention from './migrations/0014_retention.ts';
+import * as privacyNotices from './migrations/0015_privacy_notices.ts';
 import type { Secrets } from '../secrets.ts';
 
 /**
@@ -34,6 +35,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0012_personal_data': personalData,
   '0013_subject_requests': subjectRequests,
   '0014_retention': retention,
+  '0015_privacy_notices': privacyNotices,
 });
 
 /** The tables where the migrator records what it applied: a restore recreates them by migrating, not by copying. */

@@ -25,6 +25,7 @@ export interface Database {
   data_exports: DataExportsTable;
   subject_requests: SubjectRequestsTable;
   subject_request_matches: SubjectRequestMatchesTable;
+  privacy_notices: PrivacyNoticesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -222,6 +223,20 @@ export interface ApplicationsTable {
   cover_letter_file_id: string | null;
   created_at: CreatedAt;
   withdrawn_at: Date | null;
+  /** The version of the organization's privacy notice the candidate was shown, and when. */
+  privacy_notice_id: Optional<string | null>;
+  privacy_notice_seen_at: Optional<Date | null>;
+}
+
+/** One published version of an organization's privacy notice; never changed. */
+export interface PrivacyNoticesTable {
+  id: string;
+  org_id: string;
+  version: number;
+  text: string | null;
+  url: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
 }
 
 export type CandidateStatus = 'pending' | 'parsing' | 'scored' | 'failed';

@@ -33,6 +33,7 @@ import { AccountErasure } from './privacy/account-erasure.ts';
 import { DataExports } from './privacy/exports.ts';
 import { SubjectRequests } from './privacy/subject-requests.ts';
 import { Retention } from './privacy/retention.ts';
+import { PrivacyNotices } from './privacy/notices.ts';
 
 /** The use cases, built once from the runtime's adapters; routes and workers call these. */
 export interface Services {
@@ -67,6 +68,7 @@ export interface Services {
   accountErasure: AccountErasure;
   subjectRequests: SubjectRequests;
   retention: Retention;
+  notices: PrivacyNotices;
   readinessChecks: ReadinessCheck[];
 }
 
@@ -128,6 +130,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     accountErasure: new AccountErasure({ db, store, audit, live }),
     subjectRequests: new SubjectRequests({ db, store, queue, audit, config }),
     retention: new Retention({ db, store, audit, webhooks }),
+    notices: new PrivacyNotices({ db, audit }),
     bulkIntake: new BulkIntake({ candidates, tempDir: path.join(config.dataDir, 'tmp') }),
     idempotency: new IdempotencyKeys(db),
     readinessChecks: [scanners.readiness],

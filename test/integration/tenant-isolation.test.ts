@@ -120,6 +120,13 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/orgs/{org}/subject-requests'],
   ['GET', '/orgs/{org}/subject-requests/{subjectRequest}'],
   ['POST', '/orgs/{org}/subject-requests/{subjectRequest}/confirm'],
+  ['GET', '/orgs/{org}/retention'],
+  ['PATCH', '/orgs/{org}/retention', { candidate_retention_days: 1 }],
+  ['GET', '/orgs/{org}/retention/preview'],
+  ['PATCH', '/candidates/{candidate}', { rejected: true }],
+  ['GET', '/orgs/{org}/privacy-notices'],
+  ['POST', '/orgs/{org}/privacy-notices', { text: 'Hijacked' }],
+  ['GET', '/jobs/{job}/privacy-notice'],
 ];
 
 const fill = (text: string, values: Record<string, string> = ids) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);

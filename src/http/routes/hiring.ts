@@ -242,8 +242,14 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         schema: {
           tags,
           summary: 'Apply with your own clean resume (and cover letter): shares them with the job’s organization',
+          description:
+            'When the organization has published a privacy notice (`GET /jobs/{id}/privacy-notice`), `privacy_notice_id` must name its current version: the application records that the candidate was shown it, and when. 409 `privacy_notice_required` without it, `privacy_notice_outdated` for an older version; 400 `invalid_privacy_notice` for an id that is not the organization’s.',
           params: IdParams,
-          body: Type.Object({ resume_file_id: Uuid, cover_letter_file_id: Type.Optional(Type.Union([Uuid, Type.Null()])) }),
+          body: Type.Object({
+            resume_file_id: Uuid,
+            cover_letter_file_id: Type.Optional(Type.Union([Uuid, Type.Null()])),
+            privacy_notice_id: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'The privacy notice version shown to the candidate.' })),
+          }),
           response: { 201: Application, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
@@ -252,7 +258,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         return candidates.apply(
           requestContext(request),
           (request.params as { id: string }).id,
-          request.body as { resume_file_id: string; cover_letter_file_id?: string | null },
+          request.body as { resume_file_id: string; cover_letter_file_id?: string | null; privacy_notice_id?: string | null },
         );
       },
     );

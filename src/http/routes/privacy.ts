@@ -2,8 +2,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
-import { Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
-import { RetentionPreview, RetentionSettings, RetentionUpdate, SubjectRequest, SubjectRequestBody } from '../schemas/privacy.ts';
+import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
+import {
+  PrivacyNotice,
+  PrivacyNoticeBody,
+  RetentionPreview,
+  RetentionSettings,
+  RetentionUpdate,
+  SubjectRequest,
+  SubjectRequestBody,
+} from '../schemas/privacy.ts';
 
 const tags = ['personal data'];
 const OrgParams = Type.Object({ org_id: Uuid });
@@ -12,7 +20,7 @@ const WHO = 'Org admins, or an API key with the scope `subjects:write`; another 
 
 /** An organization's privacy duties: subject requests for people without an account, retention of candidates. */
 export function privacyRoutes(services: Services): FastifyPluginAsync {
-  const { subjectRequests, retention } = services;
+  const { subjectRequests, retention, notices, jobs } = services;
   return async (app) => {
     app.post(
       '/orgs/:org_id/subject-requests',
@@ -133,6 +141,57 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
       async (request) => {
         const { at } = request.query as { at?: string };
         return retention.preview(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, at ? new Date(at) : new Date());
+      },
+    );
+
+    app.post(
+      '/orgs/:org_id/privacy-notices',
+      {
+        schema: {
+          tags,
+          summary: 'Publish a new version of the organization’s privacy notice',
+          description:
+            'Org admins. A text, a URL, or both (400 `empty_notice` with neither); the new version becomes the current one, shown to candidates before they apply. Audited as `privacy_notice.published`.',
+          params: OrgParams,
+          body: PrivacyNoticeBody,
+          response: { 201: PrivacyNotice, ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        reply.code(201);
+        return notices.publish(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, request.body as Static<typeof PrivacyNoticeBody>);
+      },
+    );
+
+    app.get(
+      '/orgs/:org_id/privacy-notices',
+      {
+        schema: {
+          tags,
+          summary: 'Every version of the organization’s privacy notice, newest (current) first',
+          description: 'Org admins.',
+          params: OrgParams,
+          response: { 200: Type.Object({ items: Type.Array(PrivacyNotice) }), ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request) => ({ items: await notices.list(requestContext(request), (request.params as Static<typeof OrgParams>).org_id) }),
+    );
+
+    app.get(
+      '/jobs/:id/privacy-notice',
+      {
+        schema: {
+          tags,
+          summary: 'The privacy notice to show before applying to a job',
+          description:
+            'Anyone who may see the job. `notice` is the current version of the job’s organization’s notice, or null when it has published none; send its id as `privacy_notice_id` when applying.',
+          params: IdParams,
+          response: { 200: Type.Object({ notice: Type.Union([PrivacyNotice, Type.Null()]) }), ...problemResponses(401, 404) },
+        },
+      },
+      async (request) => {
+        const job = await jobs.load(requestContext(request), (request.params as { id: string }).id, 'job.read');
+        return { notice: await notices.current(job.org_id) };
       },
     );
   };

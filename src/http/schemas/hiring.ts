@@ -83,6 +83,19 @@ export const Application = Type.Object({
   resume_file_id: Uuid,
   cover_letter_file_id: Type.Union([Uuid, Type.Null()]),
   created_at: Timestamp,
+  privacy_notice: Type.Optional(
+    Type.Union(
+      [
+        Type.Object({
+          id: Uuid,
+          version: Type.Integer(),
+          seen_at: Timestamp,
+        }),
+        Type.Null(),
+      ],
+      { description: 'The version of the organization’s privacy notice the candidate was shown, and when; null when it has none.' },
+    ),
+  ),
 });
 
 export const MyApplication = Type.Object({

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Line, Uuid } from './common.ts';
+import { Line, Text, Uuid } from './common.ts';
 
 export const DataExport = Type.Object(
   {
@@ -124,4 +124,20 @@ export const RetentionPreview = Type.Object({
   as_of: Timestamp,
   due: Type.Array(RetentionItem, { description: 'What a retention run at `as_of` erases: each candidate whose earliest retention date has passed.' }),
   upcoming: Type.Array(RetentionItem, { description: 'What falls due within `notice_days` after `as_of`.' }),
+});
+
+export const PrivacyNotice = Type.Object(
+  {
+    id: Uuid,
+    version: Type.Integer({ description: '1, 2, …: each publication is a new version; versions never change.' }),
+    text: Type.Union([Type.String(), Type.Null()]),
+    url: Type.Union([Type.String(), Type.Null()]),
+    created_at: Timestamp,
+  },
+  { description: 'One version of an organization’s privacy notice.' },
+);
+
+export const PrivacyNoticeBody = Type.Object({
+  text: Type.Optional(Type.Union([Text({ maxLength: 100_000 }), Type.Null()])),
+  url: Type.Optional(Type.Union([Line({ maxLength: 2000 }), Type.Null()], { description: 'An http(s) URL of the full notice.' })),
 });

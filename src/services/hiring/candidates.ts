@@ -197,7 +197,7 @@ export class CandidateService {
   }
 
   /** `POST /jobs/{id}/applications`: a candidate shares their own clean files with the job's organization. */
-  async apply(ctx: RequestContext, jobId: string, input: { resume_file_id: string; cover_letter_file_id?: string | null }) {
+  async apply(ctx: RequestContext, jobId: string, input: { resume_file_id: string; cover_letter_file_id?: string | null; privacy_notice_id?: string | null }) {
     // The policy answers 404 for a job the caller cannot see, 403 for a recruiter or a key.
     const job = await this.jobs.load(ctx, jobId, 'application.create');
     const { actor } = ctx;
@@ -220,6 +220,8 @@ export class CandidateService {
         .where('withdrawn_at', 'is', null)
         .executeTakeFirst();
       if (live) throw conflict('already_applied', 'You have already applied to this job; withdraw first to apply again.');
+      const notice = await this.shownNotice(tx, job.org_id, input.privacy_notice_id ?? null);
+      const now = new Date();
       const application = await tx
         .insertInto('applications')
         .values({
@@ -230,6 +232,8 @@ export class CandidateService {
           resume_file_id: resume.id,
           cover_letter_file_id: input.cover_letter_file_id ?? null,
           withdrawn_at: null,
+          privacy_notice_id: notice?.id ?? null,
+          privacy_notice_seen_at: notice ? now : null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -267,7 +271,7 @@ export class CandidateService {
         subjectUserId: actor.userId,
         resourceType: 'application',
         resourceId: application.id,
-        details: { job_id: jobId, cover_letter_file_id: input.cover_letter_file_id ?? null },
+        details: { job_id: jobId, cover_letter_file_id: input.cover_letter_file_id ?? null, privacy_notice_version: notice?.version ?? null },
       });
       return {
         id: application.id,
@@ -276,8 +280,36 @@ export class CandidateService {
         resume_file_id: resume.id,
         cover_letter_file_id: application.cover_letter_file_id,
         created_at: application.created_at.toISOString(),
+        privacy_notice: notice ? { id: notice.id, version: notice.version, seen_at: now.toISOString() } : null,
       };
     });
+  }
+
+  /**
+   * The privacy notice the candidate was shown: once the organization has published one, an
+   * application must name its current version (the client shows it, then sends its id), so that
+   * what the candidate saw is on record. An id of another or an older version is refused.
+   */
+  private async shownNotice(tx: Tx, orgId: string, noticeId: string | null): Promise<{ id: string; version: number } | null> {
+    const current = await tx
+      .selectFrom('privacy_notices')
+      .select(['id', 'version'])
+      .where('org_id', '=', orgId)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (noticeId === null) {
+      if (current)
+        throw conflict(
+          'privacy_notice_required',
+          'Show the organization’s privacy notice (GET /jobs/{id}/privacy-notice) and send its id as privacy_notice_id.',
+        );
+      return null;
+    }
+    if (current?.id === noticeId) return current;
+    const older = await tx.selectFrom('privacy_notices').select('id').where('id', '=', noticeId).where('org_id', '=', orgId).executeTakeFirst();
+    if (older) throw conflict('privacy_notice_outdated', 'The organization has published a newer privacy notice: show it and send its id.');
+    throw new AppError(400, 'invalid_privacy_notice', 'privacy_notice_id is not a privacy notice of this job’s organization.');
   }
 
   /** Withdrawing ends the organization's access to the shared files and removes the candidate. */

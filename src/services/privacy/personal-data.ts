@@ -19,6 +19,8 @@ export interface PersonalData {
     cover_letter_file_id: string | null;
     created_at: string;
     withdrawn_at: string | null;
+    /** The version of the organization's privacy notice shown before applying, and when. */
+    privacy_notice: { id: string; version: number; text: string | null; url: string | null; seen_at: string | null } | null;
   }>;
   /** What each organization parsed and scored from the resumes the person sent them. */
   candidate_records: Array<CandidateView & { org_id: string; resume_text: string | null; deleted_at: string | null }>;
@@ -69,7 +71,13 @@ export async function collectPersonalData(db: Db, userId: string): Promise<{ dat
     .selectFrom('applications')
     .innerJoin('jobs', 'jobs.id', 'applications.job_id')
     .innerJoin('organizations', 'organizations.id', 'applications.org_id')
+    .leftJoin('privacy_notices', 'privacy_notices.id', 'applications.privacy_notice_id')
     .select([
+      'privacy_notices.version as notice_version',
+      'privacy_notices.text as notice_text',
+      'privacy_notices.url as notice_url',
+      'applications.privacy_notice_id',
+      'applications.privacy_notice_seen_at',
       'applications.id',
       'applications.job_id',
       'jobs.title as job_title',
@@ -121,10 +129,14 @@ export async function collectPersonalData(db: Db, userId: string): Promise<{ dat
         updated_at: user.updated_at.toISOString(),
       },
       files: fileEntries,
-      applications: applications.map((application) => ({
+      applications: applications.map(({ notice_version, notice_text, notice_url, privacy_notice_id, privacy_notice_seen_at, ...application }) => ({
         ...application,
         created_at: application.created_at.toISOString(),
         withdrawn_at: iso(application.withdrawn_at),
+        privacy_notice:
+          privacy_notice_id && notice_version !== null
+            ? { id: privacy_notice_id, version: notice_version, text: notice_text, url: notice_url, seen_at: iso(privacy_notice_seen_at) }
+            : null,
       })),
       candidate_records: candidates.map((row) => ({
         ...toCandidateView(row),
