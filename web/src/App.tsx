@@ -17,6 +17,7 @@ import { PageTitle } from './components/ui.tsx';
 const MembersPage = lazy(() => import('./pages/admin/MembersPage.tsx'));
 const ApiKeysPage = lazy(() => import('./pages/admin/ApiKeysPage.tsx'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage.tsx'));
+const PrivacyPage = lazy(() => import('./pages/admin/PrivacyPage.tsx'));
 
 interface Route {
   pattern: string;
@@ -37,6 +38,7 @@ const ROUTES: Route[] = [
   { pattern: '/admin/members', roles: ['admin'], render: () => <MembersPage /> },
   { pattern: '/admin/api-keys', roles: ['admin'], render: () => <ApiKeysPage /> },
   { pattern: '/admin/audit', roles: ['admin'], render: () => <AuditPage /> },
+  { pattern: '/admin/privacy', roles: ['admin'], render: () => <PrivacyPage /> },
 ];
 
 function homeOf(user: User): string {
@@ -110,6 +112,7 @@ function Shell({ user, children }: { user: User; children: ReactNode }) {
                 ['/admin/members', 'Members'],
                 ['/admin/api-keys', 'API keys'],
                 ['/admin/audit', 'Audit log'],
+                ['/admin/privacy', 'Privacy'],
               ] as Array<[string, string]>)
             : []),
         ]

@@ -35,9 +35,13 @@ import type {
   Invitation,
   MyApplication,
   Page,
+  PrivacyNotice,
   Problem,
   RegisterInput,
+  RetentionPreview,
+  RetentionSettings,
   Session,
+  SubjectRequest,
   User,
 } from './types.ts';
 
@@ -307,7 +311,7 @@ export class VitaeClient {
     return (JSON.parse(response.text) as { results: IntakeResult[] }).results;
   }
 
-  apply(jobId: string, input: { resume_file_id: string; cover_letter_file_id?: string | null }): Promise<Application> {
+  apply(jobId: string, input: { resume_file_id: string; cover_letter_file_id?: string | null; privacy_notice_id?: string | null }): Promise<Application> {
     return this.request('POST', `/jobs/${enc(jobId)}/applications`, { body: input });
   }
 
@@ -339,6 +343,49 @@ export class VitaeClient {
   async eraseAccount(password: string): Promise<void> {
     await this.request<void>('DELETE', '/me', { body: { password } });
     this.endSession();
+  }
+
+  /** The privacy notice to show before applying to a job (null when its organization has none). */
+  async jobPrivacyNotice(jobId: string): Promise<PrivacyNotice | null> {
+    return (await this.request<{ notice: PrivacyNotice | null }>('GET', `/jobs/${enc(jobId)}/privacy-notice`)).notice;
+  }
+
+  // ---- privacy (org admins) -------------------------------------------------------------------
+
+  async listSubjectRequests(orgId: string): Promise<SubjectRequest[]> {
+    return (await this.request<Page<SubjectRequest>>('GET', `/orgs/${enc(orgId)}/subject-requests`, { query: { limit: 20 } })).items;
+  }
+
+  createSubjectRequest(orgId: string, input: { email: string; phone?: string; action: 'export' | 'erase' }): Promise<SubjectRequest> {
+    return this.request('POST', `/orgs/${enc(orgId)}/subject-requests`, { body: input });
+  }
+
+  getSubjectRequest(orgId: string, id: string): Promise<SubjectRequest> {
+    return this.request('GET', `/orgs/${enc(orgId)}/subject-requests/${enc(id)}`);
+  }
+
+  confirmSubjectRequest(orgId: string, id: string): Promise<SubjectRequest> {
+    return this.request('POST', `/orgs/${enc(orgId)}/subject-requests/${enc(id)}/confirm`);
+  }
+
+  retention(orgId: string): Promise<RetentionSettings> {
+    return this.request('GET', `/orgs/${enc(orgId)}/retention`);
+  }
+
+  updateRetention(orgId: string, input: Partial<RetentionSettings>): Promise<RetentionSettings> {
+    return this.request('PATCH', `/orgs/${enc(orgId)}/retention`, { body: input });
+  }
+
+  retentionPreview(orgId: string): Promise<RetentionPreview> {
+    return this.request('GET', `/orgs/${enc(orgId)}/retention/preview`);
+  }
+
+  async listPrivacyNotices(orgId: string): Promise<PrivacyNotice[]> {
+    return (await this.request<{ items: PrivacyNotice[] }>('GET', `/orgs/${enc(orgId)}/privacy-notices`)).items;
+  }
+
+  publishPrivacyNotice(orgId: string, input: { text?: string; url?: string }): Promise<PrivacyNotice> {
+    return this.request('POST', `/orgs/${enc(orgId)}/privacy-notices`, { body: input });
   }
 
   // ---- organization ---------------------------------------------------------------------------

@@ -193,6 +193,67 @@ export interface Application {
   resume_file_id: string;
   cover_letter_file_id: string | null;
   created_at: string;
+  privacy_notice?: { id: string; version: number; seen_at: string } | null;
+}
+
+/** One version of an organization's privacy notice. */
+export interface PrivacyNotice {
+  id: string;
+  version: number;
+  text: string | null;
+  url: string | null;
+  created_at: string;
+}
+
+export interface SubjectMatch {
+  candidate_id: string;
+  job_id: string;
+  job_title: string;
+  file_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  filename: string | null;
+  via_application: boolean;
+  erased: boolean;
+}
+
+/** An organization's request to export or erase what it holds about one person. */
+export interface SubjectRequest {
+  id: string;
+  org_id: string;
+  action: 'export' | 'erase';
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  created_at: string;
+  confirmed_at: string | null;
+  completed_at: string | null;
+  matches: SubjectMatch[];
+  report: Record<string, unknown> | null;
+  size: number | null;
+  expires_at: string | null;
+  download_url?: string;
+}
+
+export interface RetentionSettings {
+  candidate_retention_days: number | null;
+  rejected_retention_days: number | null;
+  notice_days: number;
+}
+
+export interface RetentionItem {
+  candidate_id: string;
+  job_id: string;
+  job_title: string;
+  name: string | null;
+  rule: 'job_closed' | 'rejected' | 'withdrawn';
+  due_at: string;
+}
+
+export interface RetentionPreview {
+  settings: RetentionSettings;
+  as_of: string;
+  due: RetentionItem[];
+  upcoming: RetentionItem[];
 }
 
 export interface MyApplication {

@@ -86,6 +86,9 @@ function ApplyForm({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  // The organization's privacy notice is shown before applying; the application records the version seen.
+  const notice = useResource(() => api.jobPrivacyNotice(job.id), [job.id]);
+  const [acknowledged, setAcknowledged] = useState(false);
 
   if (resumes.length === 0) {
     return (
@@ -100,7 +103,11 @@ function ApplyForm({
     setBusy(true);
     setError(null);
     try {
-      await api.apply(job.id, { resume_file_id: resume, ...(letter ? { cover_letter_file_id: letter } : {}) });
+      await api.apply(job.id, {
+        resume_file_id: resume,
+        ...(letter ? { cover_letter_file_id: letter } : {}),
+        ...(notice.data ? { privacy_notice_id: notice.data.id } : {}),
+      });
       setDone(true);
       setTimeout(onDone, 600);
     } catch (caught) {
@@ -129,12 +136,29 @@ function ApplyForm({
         ))}
       </SelectField>
       <p className="muted small">Applying shares these documents with the organization that posted the job, until you withdraw.</p>
+      <ErrorMessage error={notice.error} />
+      {notice.data && (
+        <section className="privacy-notice" aria-labelledby={`notice-${job.id}`}>
+          <h3 id={`notice-${job.id}`}>Privacy notice (version {notice.data.version})</h3>
+          {notice.data.text && <p className="notice-text">{notice.data.text}</p>}
+          {notice.data.url && (
+            <p>
+              <a href={notice.data.url} target="_blank" rel="noreferrer noopener">
+                Read the full privacy notice
+              </a>
+            </p>
+          )}
+          <label className="checkbox">
+            <input type="checkbox" checked={acknowledged} onChange={(event) => setAcknowledged(event.target.checked)} />I have read this privacy notice
+          </label>
+        </section>
+      )}
       {done && <Notice tone="success">Application sent.</Notice>}
       <div className="actions">
         <button type="button" className="button" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className="button button-primary" disabled={busy || done}>
+        <button type="submit" className="button button-primary" disabled={busy || done || notice.loading || (notice.data !== null && !acknowledged)}>
           {busy ? 'Sending…' : 'Send application'}
         </button>
       </div>
