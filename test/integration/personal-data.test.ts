@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan, type Session } from '../helpers/api.ts';
 import { EICAR, makePdf } from '../helpers/documents.ts';
-import { rowsContaining as rowsContainingIn, storedKeys as storedKeysIn, unzip } from '../helpers/personal-data.ts';
+import { rowsContaining as rowsContainingIn, storedKeys as storedKeysIn, until, unzip } from '../helpers/personal-data.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const tag = randomBytes(4).toString('hex');
@@ -60,17 +60,6 @@ async function apply(session: Session, job: string, resume: string, cover?: stri
   return json(response);
 }
 
-/** Polls `read` until it returns `expected` (expect.poll is not available in beforeAll). */
-async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  while (last !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await read();
-  }
-  expect(last).toBe(expected);
-}
-
 async function readyExport(session: Session): Promise<{ id: string; download_url: string; [key: string]: unknown }> {
   const started = await t.fetch('/api/v1/me/export', { method: 'POST', headers: session.headers });
   expect(started.status, await started.clone().text()).toBe(202);
@@ -105,7 +94,10 @@ beforeAll(async () => {
   const version = new FormData();
   version.append('file', new Blob([resumeV2]), alice.resumeName);
   expect((await t.fetch(`/api/v1/files/${ids.resume}/versions`, { method: 'POST', headers: aliceSession.headers, body: version })).status).toBe(201);
-  await until(async () => (await json(await t.fetch(`/api/v1/files/${ids.resume}`, { headers: aliceSession.headers }))).version, 2);
+  await until(
+    async () => (await json(await t.fetch(`/api/v1/files/${ids.resume}`, { headers: aliceSession.headers }))).version,
+    (version) => version === 2,
+  );
   coverBytes = Buffer.from(`Dear hiring team,\nI am ${alice.name}.\n`);
   ids.cover = await cleanUpload(aliceSession, coverBytes, alice.coverName, 'cover_letter');
   const infected = await json(
@@ -134,7 +126,7 @@ beforeAll(async () => {
     [recruiter, ids.bobCandidate],
     [rival, ids.intakeCandidate],
   ] as const) {
-    await until(candidateOf(session, id), 'scored');
+    await until(candidateOf(session, id), (status) => status === 'scored');
   }
   // A recruiter reads Alice's shared resume: an audit entry about her file made by someone else.
   expect((await t.fetch(`/api/v1/files/${ids.resume}`, { headers: recruiter.headers })).status).toBe(200);

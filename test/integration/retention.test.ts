@@ -155,6 +155,25 @@ describe('the daily retention run', () => {
     expect((await t.services.audit.verify()).filter((report) => !report.ok)).toEqual([]);
   });
 
+  it('stops for a job that is reopened, which forgets the announcement (a later closing is announced afresh)', async () => {
+    const job = await createJob(admin, 'Reopened');
+    const id = await intake(admin, job, 'Fay', `reopened-${tag}.txt`);
+    const closedAt = new Date();
+    expect((await send(`/api/v1/jobs/${job}`, admin, { status: 'closed' }, 'PATCH')).status).toBe(200);
+    const announceAt = new Date(closedAt.getTime() + 25 * DAY_MS);
+    expect(ids((await preview(announceAt)).upcoming)).toContain(id);
+    expect((await t.services.retention.run(announceAt)).notified).toBe(1);
+    const notified = () => t.runtime.db.selectFrom('candidates').select('retention_notified_at').where('id', '=', id).executeTakeFirstOrThrow();
+    expect((await notified()).retention_notified_at).not.toBeNull();
+
+    expect((await send(`/api/v1/jobs/${job}`, admin, { status: 'open' }, 'PATCH')).status).toBe(200);
+    expect((await notified()).retention_notified_at).toBeNull();
+    const later = new Date(closedAt.getTime() + 60 * DAY_MS);
+    expect(ids((await preview(later)).due)).not.toContain(id);
+    expect((await t.services.retention.run(later)).erased).toBe(0);
+    expect((await send(`/api/v1/candidates/${id}`, admin, undefined, 'GET')).status).toBe(200);
+  });
+
   it('is scheduled daily and documented in the OpenAPI spec', async () => {
     const { rows } = await (await import('kysely')).sql<{ cron: string }>`SELECT cron FROM pgboss.schedule WHERE name = 'retention.run'`.execute(t.runtime.db);
     expect(rows).toHaveLength(1);

@@ -162,7 +162,8 @@ export class CandidateService {
       const now = new Date();
       const updated = await tx
         .updateTable('candidates')
-        .set({ rejected_at: input.rejected ? (row.rejected_at ?? now) : null, updated_at: now })
+        // Taking a rejection back also takes back the announcement of its erasure.
+        .set({ rejected_at: input.rejected ? (row.rejected_at ?? now) : null, ...(input.rejected ? {} : { retention_notified_at: null }), updated_at: now })
         .where('id', '=', candidateId)
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -138,6 +138,14 @@ export class JobService {
         .where('id', '=', jobId)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // Reopened: its candidates' retention no longer runs, and a later closing is announced afresh.
+      if (row.status === 'open' && before.status === 'closed')
+        await tx
+          .updateTable('candidates')
+          .set({ retention_notified_at: null })
+          .where('job_id', '=', jobId)
+          .where('retention_notified_at', 'is not', null)
+          .execute();
       const requirementsChanged =
         row.description !== before.description ||
         row.skills_required.join('\n') !== before.skills_required.join('\n') ||
