@@ -77,7 +77,7 @@ export const SubjectRequest = Type.Object(
     matches: Type.Array(SubjectMatch, { description: 'The candidates found when the request was filed; what confirming exports or erases.' }),
     report: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
       description:
-        'Once completed. Erase: `candidates_erased`, `files_erased` (the organization’s copies, all versions), `files_unshared` (candidates’ own files whose share ended) and `candidates` (`{candidate_id, job_id, file_id, file: "erased"|"unshared"}`). Export: `candidates_exported`, `files_exported`, `files_listed`.',
+        'Once completed. Erase: `candidates_erased`, `files_erased` (the organization’s copies, all versions), `files_unshared` (candidates’ own files whose share ended), `exports_purged` (earlier subject-request exports holding them, whose ZIP was deleted) and `candidates` (`{candidate_id, job_id, file_id, file: "erased"|"unshared", exports_purged}`). Export: `candidates_exported`, `files_exported`, `files_listed`.',
     }),
     size: Type.Union([Type.Integer(), Type.Null()], { description: 'Bytes of the export’s ZIP.' }),
     expires_at: Type.Union([Timestamp, Type.Null()], { description: 'When the export’s ZIP is purged (EXPORT_TTL_HOURS after it was built).' }),

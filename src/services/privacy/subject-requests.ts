@@ -223,10 +223,9 @@ export class SubjectRequests {
           });
           if (done) erased.push(done);
         }
-        const exportsDropped = await this.dropExportsOf(row.org_id, candidateIds);
         outcome = {
           report: {
-            exports_purged: exportsDropped,
+            exports_purged: erased.reduce((sum, entry) => sum + entry.exports_purged, 0),
             candidates_erased: erased.length,
             files_erased: erased.filter((entry) => entry.file === 'erased').length,
             files_unshared: erased.filter((entry) => entry.file === 'unshared').length,
@@ -300,32 +299,6 @@ export class SubjectRequests {
       if (row.storage_key) await this.store.delete(row.storage_key);
     }
     return due.length;
-  }
-
-  /** Earlier exports of the organization that hold an erased candidate lose their ZIP at once. */
-  private async dropExportsOf(orgId: string, candidateIds: string[]): Promise<number> {
-    if (candidateIds.length === 0) return 0;
-    const holding = await this.db
-      .selectFrom('subject_requests')
-      .select(['id', 'storage_key'])
-      .where('org_id', '=', orgId)
-      .where('storage_key', 'is not', null)
-      .where('id', 'in', (eb) => eb.selectFrom('subject_request_matches').select('request_id').where('candidate_id', 'in', candidateIds))
-      .execute();
-    for (const held of holding) {
-      await this.db.transaction().execute(async (tx) => {
-        await tx.updateTable('subject_requests').set({ storage_key: null, updated_at: new Date() }).where('id', '=', held.id).execute();
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
-          action: 'subject_request.export_purged',
-          orgId,
-          resourceType: 'subject_request',
-          resourceId: held.id,
-          details: { reason: 'erased' },
-        });
-      });
-      if (held.storage_key) await this.store.delete(held.storage_key);
-    }
-    return holding.length;
   }
 
   /**
