@@ -251,6 +251,36 @@ describe('a subject request to erase', () => {
   });
 });
 
+it('matches a person with an account who applied; their own file stays theirs, and erasing their account drops the organization’s export of them', async () => {
+  const orgA = admin.user.org_id!;
+  const carolEmail = `carol.${tag}@example.test`;
+  const carol = await register(t, { role: 'candidate', email: carolEmail, name: `Carol ${surname}` });
+  const upload = new FormData();
+  upload.append('category', 'resume');
+  upload.append('file', new Blob([`Carol ${surname}\n${carolEmail}\nSkills\nNode.js\n`]), `carol-${tag}.txt`);
+  const file = await json(await t.fetch('/api/v1/files', { method: 'POST', headers: carol.headers, body: upload }));
+  expect((await waitForScan(t, carol, file.id)).status).toBe('clean');
+  const applied = await json(await send(`/api/v1/jobs/${jobs.a2}/applications`, carol, { resume_file_id: file.id }));
+  await until(
+    async () => (await json(await t.fetch(`/api/v1/candidates/${applied.candidate_id}`, { headers: admin.headers }))).status,
+    (status) => status === 'scored',
+  );
+
+  const filed = await json(await send(`/api/v1/orgs/${orgA}/subject-requests`, admin, { email: carolEmail, action: 'export' }));
+  expect(filed.matches).toEqual([expect.objectContaining({ candidate_id: applied.candidate_id, via_application: true })]);
+  await send(`/api/v1/orgs/${orgA}/subject-requests/${filed.id}/confirm`, admin);
+  await completed(orgA, filed.id);
+  const { storage_key } = await t.runtime.db.selectFrom('subject_requests').select('storage_key').where('id', '=', filed.id).executeTakeFirstOrThrow();
+  expect(await t.runtime.store.exists(storage_key!)).toBe(true);
+
+  expect((await send('/api/v1/me', carol, { password: 'correct horse battery staple' }, 'DELETE')).status).toBe(204);
+  expect(await t.runtime.store.exists(storage_key!)).toBe(false);
+  const after = await json(await send(`/api/v1/orgs/${orgA}/subject-requests/${filed.id}`, admin, undefined, 'GET'));
+  expect(after).toMatchObject({ status: 'completed', matches: [], expires_at: null });
+  expect(after.download_url).toBeUndefined();
+  expect(await rowsContaining(t, carolEmail)).toEqual([]);
+});
+
 it('documents the routes and the scope in the OpenAPI spec', async () => {
   const spec = await json(await t.fetch('/openapi.json'));
   for (const [path, method] of [

@@ -7,6 +7,7 @@ import type { LiveAccounts } from '../auth/live-accounts.ts';
 import { PASSWORD_MAX, verifyPassword } from '../auth/passwords.ts';
 import type { RequestContext } from '../context.ts';
 import { eraseFile } from '../files/erasure.ts';
+import { dropExportsHolding } from './candidate-erasure.ts';
 import { requireCandidate } from './subject.ts';
 
 /** How recent a sign-in at the identity provider must be to erase an account without its password. */
@@ -45,6 +46,19 @@ export class AccountErasure {
 
     const files = await this.db.selectFrom('files').select('id').where('owner_id', '=', userId).where('erased_at', 'is', null).execute();
     for (const file of files) await eraseFile({ db: this.db, store: this.store, audit: this.audit }, ctx.audit, file.id, 'file.erased');
+
+    // Organizations' subject-request exports that hold the candidate records about to go lose their ZIP too.
+    const records = await this.db
+      .selectFrom('candidates')
+      .select(['id', 'org_id'])
+      .where((eb) =>
+        eb.or([
+          eb('application_id', 'in', eb.selectFrom('applications').select('id').where('candidate_user_id', '=', userId)),
+          eb('file_id', 'in', eb.selectFrom('files').select('id').where('owner_id', '=', userId)),
+        ]),
+      )
+      .execute();
+    for (const record of records) await dropExportsHolding({ db: this.db, store: this.store, audit: this.audit }, record.org_id, record.id);
 
     const exportKeys = await this.db.transaction().execute(async (tx) => {
       const user = await tx.selectFrom('users').select('erased_at').where('id', '=', userId).forUpdate().executeTakeFirst();

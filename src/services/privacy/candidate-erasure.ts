@@ -70,7 +70,7 @@ export async function eraseCandidate(
 }
 
 /** Earlier subject-request exports of the organization that hold the candidate lose their ZIP at once (row first, then the bytes). */
-async function dropExportsHolding(deps: { db: Db; store: BlobStore; audit: AuditLog }, orgId: string, candidateId: string): Promise<number> {
+export async function dropExportsHolding(deps: { db: Db; store: BlobStore; audit: AuditLog }, orgId: string, candidateId: string): Promise<number> {
   const holding = await deps.db
     .selectFrom('subject_requests')
     .select(['id', 'storage_key'])
