@@ -66,7 +66,7 @@ test('an admin publishes a notice, sets retention, and erases a person through a
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel('Password', { exact: true }).fill(admin.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Privacy' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Privacy', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Privacy', level: 1 })).toBeVisible();
   await expect(page.getByText('No subject requests yet.')).toBeVisible();
   await expectAccessible(page, 'privacy');
