@@ -55,6 +55,12 @@ export interface Config {
    * while a request is read or answered, and how long an idle keep-alive connection stays open.
    */
   http: { headersTimeoutMs: number; idleTimeoutMs: number; keepAliveTimeoutMs: number };
+  /**
+   * Default quotas (0: unlimited): bytes stored (every stored version of the live files, pending
+   * uploads at their declared size) and uploads started per hour, per organization and per
+   * candidate. An organization's own row in `org_quotas` overrides its defaults.
+   */
+  quotas: { org: QuotaLimits; candidate: QuotaLimits };
   /** Who may read /openapi.json and /docs: anyone, or authenticated callers only. */
   docsAccess: 'public' | 'authenticated';
   /** Fastify's `trustProxy`: which proxies' X-Forwarded-For/-Proto to believe (client IPs for rate limits and the audit trail). */
@@ -82,6 +88,13 @@ export interface Config {
   workerConcurrency: number;
   /** Scans (PDFs without a text layer) are read by OCR in a queue of their own, so that they never hold up text resumes. */
   ocr: { enabled: boolean; concurrency: number; maxPages: number };
+}
+
+export interface QuotaLimits {
+  /** 0: unlimited. */
+  bytes: number;
+  /** 0: unlimited. */
+  uploadsPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -228,6 +241,13 @@ export function loadConfig(env: Env = loadEnv()): Config {
       headersTimeoutMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
       idleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
       keepAliveTimeoutMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, { min: 100, max: 3_600_000 }),
+    },
+    quotas: {
+      org: { bytes: read.int('QUOTA_ORG_BYTES', 0, { min: 0 }), uploadsPerHour: read.int('QUOTA_ORG_UPLOADS_PER_HOUR', 0, { min: 0 }) },
+      candidate: {
+        bytes: read.int('QUOTA_CANDIDATE_BYTES', 100 * 1024 * 1024, { min: 0 }),
+        uploadsPerHour: read.int('QUOTA_CANDIDATE_UPLOADS_PER_HOUR', 60, { min: 0 }),
+      },
     },
     docsAccess: read.oneOf('DOCS_ACCESS', ['public', 'authenticated'] as const, 'public'),
     uploads: {

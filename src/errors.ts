@@ -8,15 +8,18 @@ export class AppError extends Error {
   readonly code: string;
   /** Seconds, sent as Retry-After (429 and 503). */
   readonly retryAfter?: number;
+  /** Extension members of the problem document (RFC 9457 §3.2), e.g. a quota's `limit` and `used`. */
+  readonly extensions?: Record<string, unknown>;
   /** The refusal already has its audit entry (written where the decision was made): the HTTP layer adds none. */
   audited = false;
 
-  constructor(status: number, code: string, message: string, options?: { retryAfter?: number; cause?: unknown }) {
+  constructor(status: number, code: string, message: string, options?: { retryAfter?: number; cause?: unknown; extensions?: Record<string, unknown> }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.status = status;
     this.code = code;
     if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    if (options?.extensions !== undefined) this.extensions = options.extensions;
   }
 }
 

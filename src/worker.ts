@@ -75,5 +75,9 @@ export async function startWorkers(runtime: Runtime, services: Services): Promis
     await services.idempotency.purgeExpired();
   });
 
+  await queue.work(JOBS.purgeRateCounters, async () => {
+    await services.counters.purgeExpired();
+  });
+
   for (const { name, cron } of SCHEDULES) await queue.schedule(name, cron);
 }

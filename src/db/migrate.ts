@@ -14,6 +14,7 @@ import * as personalData from './migrations/0012_personal_data.ts';
 import * as subjectRequests from './migrations/0013_subject_requests.ts';
 import * as retention from './migrations/0014_retention.ts';
 import * as privacyNotices from './migrations/0015_privacy_notices.ts';
+import * as quotasAndSharedCounters from './migrations/0016_quotas_and_shared_counters.ts';
 import type { Secrets } from '../secrets.ts';
 
 /**
@@ -36,6 +37,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0013_subject_requests': subjectRequests,
   '0014_retention': retention,
   '0015_privacy_notices': privacyNotices,
+  '0016_quotas_and_shared_counters': quotasAndSharedCounters,
 });
 
 /** The tables where the migrator records what it applied: a restore recreates them by migrating, not by copying. */

@@ -26,6 +26,8 @@ export interface Database {
   subject_requests: SubjectRequestsTable;
   subject_request_matches: SubjectRequestMatchesTable;
   privacy_notices: PrivacyNoticesTable;
+  org_quotas: OrgQuotasTable;
+  rate_counters: RateCountersTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -370,5 +372,20 @@ export interface IdempotencyKeysTable {
   content_type: string | null;
   response_body: string | null;
   created_at: CreatedAt;
+  expires_at: Date;
+}
+
+/** An organization's own quota (null: the configured default; 0: unlimited). */
+export interface OrgQuotasTable {
+  org_id: string;
+  max_bytes: number | null;
+  max_uploads_per_hour: number | null;
+  updated_at: UpdatedAt;
+}
+
+/** Fixed-window counters shared by every process (UNLOGGED). */
+export interface RateCountersTable {
+  key: string;
+  count: number;
   expires_at: Date;
 }

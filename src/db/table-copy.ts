@@ -36,7 +36,10 @@ export async function openSnapshot(url: string): Promise<pg.Client> {
   return client;
 }
 
-/** Vitae's tables in an order where each comes after those its foreign keys reference, then the queue's jobs. */
+/**
+ * Vitae's tables in an order where each comes after those its foreign keys reference, then the queue's jobs.
+ * UNLOGGED tables (the shared rate counters) are left out: they hold nothing worth restoring.
+ */
 export async function listTables(client: pg.Client): Promise<TableRef[]> {
   const { rows: tables } = await client.query<{ name: string; columns: string[] }>(
     `SELECT c.relname AS name,
@@ -44,7 +47,7 @@ export async function listTables(client: pg.Client): Promise<TableRef[]> {
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> ALL ($1)
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relpersistence <> 'u' AND c.relname <> ALL ($1)
       GROUP BY c.relname
       ORDER BY c.relname`,
     [MIGRATION_TABLES],

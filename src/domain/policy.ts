@@ -61,6 +61,7 @@ export const ACTIONS = [
   'audit.read',
   'org.members.read',
   'org.members.write',
+  'org.usage.read',
   'api_key.create',
   'api_key.list',
   'api_key.revoke',
@@ -129,7 +130,7 @@ const USER_RIGHTS: Rights = {
   // Sharing by applying is read-only: the file stays the candidate's.
   shared_file: ['file.read', 'file.download'],
   own_space: ['file.create', 'file.read', 'job.list'],
-  org: ['file.create', 'file.read', 'job.create', 'job.list', 'candidate.create', 'candidate.list'],
+  org: ['file.create', 'file.read', 'job.create', 'job.list', 'candidate.create', 'candidate.list', 'org.usage.read'],
   open_job: ['job.read', 'application.create'],
   org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
   org_candidate: ['candidate.read', 'candidate.delete', 'candidate.update'],
@@ -174,6 +175,7 @@ const KEY_SCOPE: Partial<Record<Action, Scope>> = {
   'file.rescan': 'scan:write',
   'file.access_log': 'audit:read',
   'audit.read': 'audit:read',
+  'org.usage.read': 'files:read',
   'job.create': 'jobs:write',
   'job.list': 'jobs:read',
   'job.read': 'jobs:read',
@@ -192,7 +194,7 @@ const KEY_SCOPE: Partial<Record<Action, Scope>> = {
 const KEY_RIGHTS: Rights = {
   org_file: ['file.read', 'file.download', 'file.delete', 'file.add_version', 'file.scan_result', 'file.rescan', 'file.access_log'],
   shared_file: ['file.read', 'file.download'],
-  org: ['file.create', 'file.read', 'audit.read', 'webhook.manage', 'job.create', 'job.list', 'candidate.create', 'candidate.list', 'subject_request.manage'],
+  org: ['file.create', 'file.read', 'audit.read', 'webhook.manage', 'job.create', 'job.list', 'candidate.create', 'candidate.list', 'subject_request.manage', 'org.usage.read'],
   org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
   org_candidate: ['candidate.read', 'candidate.delete', 'candidate.update'],
 };

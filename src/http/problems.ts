@@ -18,8 +18,17 @@ export interface Problem {
 
 const problemType = (code: string) => `urn:vitae:problem:${code}`;
 
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string, retryAfter?: number): FastifyReply {
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  retryAfter?: number,
+  extensions?: Record<string, unknown>,
+): FastifyReply {
   const problem: Problem = {
+    ...extensions,
     type: problemType(code),
     title: STATUS_CODES[status] ?? 'Error',
     status,
@@ -68,7 +77,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
     return sendProblem(request, reply, 400, 'malformed_multipart', 'The multipart body has no boundary or ends before its last part.');
   if (error instanceof AppError) {
     if (error.status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
-    return sendProblem(request, reply, error.status, error.code, error.message, error.retryAfter);
+    return sendProblem(request, reply, error.status, error.code, error.message, error.retryAfter, error.extensions);
   }
   if (error.validation) {
     return sendProblem(request, reply, 400, 'validation_failed', describeValidation(error));

@@ -17,6 +17,7 @@ export const JOBS = {
   purgeAudit: 'audit.purge',
   runSubjectRequest: 'subject-request.run',
   runRetention: 'retention.run',
+  purgeRateCounters: 'limits.purge-expired',
 } as const;
 
 const minutes = (n: number) => n * 60;
@@ -41,6 +42,7 @@ export const QUEUES: QueueDefinition[] = [
   { name: JOBS.purgeIdempotencyKeys, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
   { name: JOBS.runRetention, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
   { name: JOBS.purgeAudit, retryLimit: 3, retryDelay: 60, retryDelayMax: minutes(30), expireInSeconds: minutes(60) },
+  { name: JOBS.purgeRateCounters, retryLimit: 3, retryDelay: 30, retryDelayMax: minutes(10), expireInSeconds: minutes(15) },
 ];
 
 /** Cron schedules for the maintenance jobs (pg-boss runs each once per deployment, not per process). */
@@ -53,4 +55,5 @@ export const SCHEDULES: Array<{ name: string; cron: string }> = [
   { name: JOBS.purgeExpiredExports, cron: '7,37 * * * *' },
   { name: JOBS.purgeAudit, cron: '13 2 * * *' },
   { name: JOBS.runRetention, cron: '47 1 * * *' },
+  { name: JOBS.purgeRateCounters, cron: '47 * * * *' },
 ];

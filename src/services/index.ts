@@ -29,6 +29,8 @@ import { CandidateProcessing } from './hiring/processing.ts';
 import { createResumeAnalyzer } from '../resumes/analyzer.ts';
 import { JobService } from './hiring/jobs.ts';
 import { IdempotencyKeys } from './idempotency.ts';
+import { Quotas } from './limits/quotas.ts';
+import { RateCounters } from './limits/rate-counters.ts';
 import { AccountErasure } from './privacy/account-erasure.ts';
 import { DataExports } from './privacy/exports.ts';
 import { SubjectRequests } from './privacy/subject-requests.ts';
@@ -52,6 +54,9 @@ export interface Services {
     apiKeys: ApiKeys;
     live: LiveAccounts;
   };
+  /** Counters every process shares (rate limits, uploads per hour, LLM calls per job). */
+  counters: RateCounters;
+  quotas: Quotas;
   uploads: UploadService;
   files: FileService;
   downloadGrants: DownloadGrants;
@@ -84,7 +89,9 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
   const deniedAttempts = new DeniedAttempts(audit, config.auditDenied);
   const access = new FileAccess(db, audit);
   const scanners = createScanners(config);
-  const uploads = new UploadService({ db, store, queue, audit, access, config });
+  const counters = new RateCounters(db);
+  const quotas = new Quotas({ db, counters, config });
+  const uploads = new UploadService({ db, store, queue, audit, access, config, quotas });
   const files = new FileService({ db, store, audit, access, config });
   const scanPipeline = new ScanPipeline({ db, store, audit, scanners: scanners.all, access });
   const jobs = new JobService({ db, queue, audit });
@@ -116,6 +123,8 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
       apiKeys: new ApiKeys(db, audit),
       live,
     },
+    counters,
+    quotas,
     uploads,
     files,
     downloadGrants: new DownloadGrants({ db, access, audit }),

@@ -88,7 +88,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           response: {
             202: Candidate,
             200: Type.Object({ duplicate_of: Uuid, filename: Type.String() }),
-            ...problemResponses(400, 401, 404, 409, 413, 415, 422),
+            ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429),
           },
         },
         ...idempotency,
@@ -117,11 +117,11 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           tags,
           summary: 'Add many resumes and/or ZIP archives of resumes in one streamed request',
           description:
-            'One result per file (per archive entry for ZIPs); one bad file never fails the others. The same resume twice in a job is reported as `duplicate_of`.',
+            'One result per file (per archive entry for ZIPs); one bad file never fails the others. The same resume twice in a job is reported as `duplicate_of`. The organization’s quotas apply to each file (its result then has the error `storage_quota_exceeded` or `upload_rate_exceeded`); a request made when the storage is already full or the hour’s uploads are spent is refused whole, before its body is read: 413 `storage_quota_exceeded`, 429 `upload_rate_exceeded`.',
           params: IdParams,
           headers: IdempotencyHeaders,
           consumes: ['multipart/form-data'],
-          response: { 200: Type.Object({ results: Type.Array(IntakeResult) }), ...problemResponses(400, 401, 404, 409, 422) },
+          response: { 200: Type.Object({ results: Type.Array(IntakeResult) }), ...problemResponses(400, 401, 404, 409, 413, 422, 429) },
         },
         ...bulkIdempotency,
       },
@@ -130,6 +130,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         const { id } = request.params as { id: string };
         await jobs.load(ctx, id, 'candidate.create');
         if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the resumes as multipart/form-data.');
+        await services.uploads.assertRoom(ctx, 'resume');
         const results: IntakeResultValue[] = [];
         for await (const part of fingerprinted(request, request.parts({ limits: BULK_LIMITS }))) {
           if (part.type !== 'file') continue;

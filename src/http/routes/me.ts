@@ -6,16 +6,31 @@ import type { Services } from '../../services/index.ts';
 import { view } from '../../services/privacy/exports.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses } from '../schemas/common.ts';
+import { Usage } from '../schemas/identity.ts';
 import { DataExport, EraseAccountBody } from '../schemas/privacy.ts';
 import { pageOf } from './files.ts';
 
 const tags = ['personal data'];
 
-/** `/me/*`: a candidate's export of their own data and the erasure of their account. */
+/** `/me/*`: a candidate's export of their own data and the erasure of their account; the caller's quota usage. */
 export function meRoutes(services: Services): FastifyPluginAsync {
   const { exports, accountErasure } = services;
 
   return async (app) => {
+    app.get(
+      '/me/usage',
+      {
+        schema: {
+          tags: ['identity'],
+          summary: 'Your storage and uploads against your quotas',
+          description:
+            'A candidate’s own files (QUOTA_CANDIDATE_BYTES, QUOTA_CANDIDATE_UPLOADS_PER_HOUR); for a recruiter or an API key, their organization’s, as `GET /orgs/{id}/usage`. 403 for a recruiter without an organization.',
+          response: { 200: Usage, ...problemResponses(401, 403) },
+        },
+      },
+      async (request) => services.quotas.ownUsage(requestContext(request)),
+    );
+
     app.post(
       '/me/export',
       {

@@ -4,7 +4,7 @@ import type { OrgRole as OrgRoleValue } from '../../db/schema.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { Line, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
-import { Invitation, InvitationStatus, OrgRole, User } from '../schemas/identity.ts';
+import { Invitation, InvitationStatus, OrgRole, Usage, User } from '../schemas/identity.ts';
 import type { InvitationStatus as InvitationStatusValue } from '../../services/auth/invitations.ts';
 
 const tags = ['identity'];
@@ -32,7 +32,7 @@ const MemberAdded = Type.Object({
   ),
 });
 
-/** Organization members and invitations (org admins only); another organization's id answers 404. */
+/** Organization members and invitations (org admins only), and its quota usage (members); another organization's id answers 404. */
 export function orgRoutes(services: Services): FastifyPluginAsync {
   const { accounts, invitations } = services.auth;
   return async (app) => {
@@ -74,6 +74,21 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
         return accounts.listMembers(requestContext(request), (request.params as { org_id: string }).org_id, { limit, ...(cursor ? { cursor } : {}) });
       },
+    );
+
+    app.get(
+      '/orgs/:org_id/usage',
+      {
+        schema: {
+          tags,
+          summary: 'Storage and uploads of the organization against its quotas',
+          description:
+            'Any member of the organization, or an API key with `files:read`. Bytes count every stored version of the files that are not deleted (pending uploads at their declared size); uploads count those started in the current hour. Limits come from QUOTA_ORG_BYTES and QUOTA_ORG_UPLOADS_PER_HOUR unless the operator set the organization’s own (`vitae quota`); null is unlimited.',
+          params: OrgParams,
+          response: { 200: Usage, ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request) => services.quotas.orgUsage(requestContext(request), (request.params as { org_id: string }).org_id),
     );
 
     app.get(

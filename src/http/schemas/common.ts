@@ -34,6 +34,15 @@ export const Problem = Type.Object(
     detail: Type.String(),
     code: Type.String({ description: 'Stable, machine-readable error code.' }),
     request_id: Type.String(),
+    quota: Type.Optional(
+      Type.Union([Type.Literal('storage'), Type.Literal('uploads_per_hour')], {
+        description: '413 `storage_quota_exceeded` and 429 `upload_rate_exceeded` only: which quota refused the upload.',
+      }),
+    ),
+    scope: Type.Optional(Type.Union([Type.Literal('organization'), Type.Literal('candidate')], { description: 'With `quota`: whose quota it is.' })),
+    limit: Type.Optional(Type.Integer({ description: 'With `quota`: the limit, in bytes (storage) or uploads per hour.' })),
+    used: Type.Optional(Type.Integer({ description: 'With `quota`: how much of it is used, in the same unit.' })),
+    requested: Type.Optional(Type.Integer({ description: 'With `quota: "storage"`: the bytes the refused upload declared.' })),
   },
   { description: 'RFC 9457 problem document' },
 );

@@ -34,3 +34,25 @@ export const Invitation = Type.Object(
   },
   { description: 'An invitation to join an organization. Its token is never listed: it is returned once, when the invitation is made.' },
 );
+
+export const Usage = Type.Object(
+  {
+    scope: Type.Union([Type.Literal('organization'), Type.Literal('candidate')]),
+    storage: Type.Object({
+      used_bytes: Type.Integer({
+        description:
+          'What the storage quota counts: every stored version of the files that are not deleted, pending uploads at their declared size. Deleted files stop counting at once (their bytes go at the purge).',
+      }),
+      current_bytes: Type.Integer({ description: 'Of `used_bytes`, the current version of each file only.' }),
+      files: Type.Integer(),
+      versions: Type.Integer(),
+      limit_bytes: Type.Union([Type.Integer(), Type.Null()], { description: 'null: unlimited.' }),
+    }),
+    uploads: Type.Object({
+      used: Type.Integer({ description: 'Uploads started in the current one-hour window (every process counts in one shared counter).' }),
+      limit_per_hour: Type.Union([Type.Integer(), Type.Null()], { description: 'null: unlimited.' }),
+      resets_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the current window ends; null when there is none.' }),
+    }),
+  },
+  { description: 'Quota usage. An upload past a quota is refused before any byte is stored: 413 `storage_quota_exceeded` or 429 `upload_rate_exceeded`.' },
+);

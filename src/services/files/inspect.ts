@@ -21,6 +21,7 @@ export interface Inspection {
  */
 export class InspectingStream extends Transform {
   private readonly maxBytes: number;
+  private readonly tooLarge: (() => AppError) | undefined;
   private readonly category: string;
   private readonly hash = createHash('sha256');
   private readonly textCheck = createTextCheck();
@@ -28,16 +29,18 @@ export class InspectingStream extends Transform {
   private headLength = 0;
   private size = 0;
 
-  constructor(options: { maxBytes: number; category: string }) {
+  /** `tooLarge`: the error past `maxBytes` when it is not the category's limit (a quota's bytes left). */
+  constructor(options: { maxBytes: number; category: string; tooLarge?: () => AppError }) {
     super({ highWaterMark: 1024 * 1024 });
     this.maxBytes = options.maxBytes;
+    this.tooLarge = options.tooLarge;
     this.category = options.category;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
     if (this.size > this.maxBytes) {
-      callback(new AppError(413, 'file_too_large', `The file is larger than the ${this.maxBytes} bytes allowed for this category.`));
+      callback(this.tooLarge?.() ?? new AppError(413, 'file_too_large', `The file is larger than the ${this.maxBytes} bytes allowed for this category.`));
       return;
     }
     this.hash.update(chunk);

@@ -12,6 +12,7 @@ import type { JobQueue } from '../../queue/queue.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { scopeOfOwner, type QuotaScope, type Quotas } from '../limits/quotas.ts';
 import type { RequestContext } from '../context.ts';
 import type { FileAccess } from './access.ts';
 import { refreshFileFromVersions } from './current-version.ts';
@@ -53,8 +54,9 @@ export class UploadService {
   private readonly access: FileAccess;
   private readonly config: Config;
   private readonly rules: CategoryRules;
+  private readonly quotas: Quotas;
 
-  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; audit: AuditLog; access: FileAccess; config: Config }) {
+  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; audit: AuditLog; access: FileAccess; config: Config; quotas: Quotas }) {
     this.db = deps.db;
     this.store = deps.store;
     this.queue = deps.queue;
@@ -62,6 +64,7 @@ export class UploadService {
     this.access = deps.access;
     this.config = deps.config;
     this.rules = categoryRules(deps.config.uploads.maxSizeOverrides);
+    this.quotas = deps.quotas;
   }
 
   async initiate(ctx: RequestContext, declared: DeclaredUpload): Promise<InitiatedUpload> {
@@ -71,32 +74,35 @@ export class UploadService {
     const key = versionKey(file, 1);
     const filename = sanitizeFilename(declared.filename);
     // One statement (the file, its first version and the audit entry): signing URLs is the hot path.
-    await this.audit.append(
-      this.db,
-      ctx.audit,
-      {
-        action: 'file.upload_initiated',
-        orgId: file.org_id,
-        fileId: file.id,
-        subjectUserId: file.owner_id,
-        details: { category: declared.category, size: declared.size, version: 1 },
-      },
-      [
-        this.db.insertInto('files').values({
-          ...file,
-          filename,
-          content_type: contentType,
-          size: declared.size,
-          sha256: null,
-          status: 'pending_upload',
-          status_reason: null,
-          scan: null,
-          scanned_at: null,
-          deleted_at: null,
-          erased_at: null,
-        }),
-        this.pendingVersion(file.id, 1, key, filename, contentType, declared.size, ctx),
-      ],
+    // Under a quota, that statement runs in the transaction that checked it, before any byte is sent.
+    await this.quotas.admit(scopeOfOwner(owner), declared.size, (executor) =>
+      this.audit.append(
+        executor,
+        ctx.audit,
+        {
+          action: 'file.upload_initiated',
+          orgId: file.org_id,
+          fileId: file.id,
+          subjectUserId: file.owner_id,
+          details: { category: declared.category, size: declared.size, version: 1 },
+        },
+        [
+          this.db.insertInto('files').values({
+            ...file,
+            filename,
+            content_type: contentType,
+            size: declared.size,
+            sha256: null,
+            status: 'pending_upload',
+            status_reason: null,
+            scan: null,
+            scanned_at: null,
+            deleted_at: null,
+            erased_at: null,
+          }),
+          this.pendingVersion(file.id, 1, key, filename, contentType, declared.size, ctx, executor),
+        ],
+      ),
     );
     return { file_id: file.id, version: 1, upload: await this.signPut(this.uploadKey(file.id, 1, key), contentType, declared.size) };
   }
@@ -107,6 +113,7 @@ export class UploadService {
     const filename = sanitizeFilename(declared.filename);
     const version = await this.db.transaction().execute(async (tx) => {
       const file = await this.lockLiveFile(tx, fileId);
+      await this.quotas.admitIn(tx, scopeOfOwner(file), declared.size);
       const next = file.latest_version + 1;
       await this.pendingVersion(file.id, next, versionKey(file, next), filename, contentType, declared.size, ctx, tx).execute();
       await tx.updateTable('files').set({ latest_version: next, updated_at: new Date() }).where('id', '=', file.id).execute();
@@ -201,12 +208,15 @@ export class UploadService {
     const rule = this.rules[upload.category as keyof CategoryRules];
     if (!rule) throw new AppError(400, 'invalid_category', `Unknown category ${JSON.stringify(upload.category)}.`);
     const owner = this.ownerOf(ctx, upload.category);
+    const scope = scopeOfOwner(owner);
+    const room = await this.quotas.admitStream(scope);
     const file = { id: newId(), category: upload.category, ...owner };
     const key = versionKey(file, 1);
     const filename = sanitizeFilename(upload.filename);
-    const inspection = await this.streamIntoStore(key, upload.body, upload.category, rule.maxSize);
+    const inspection = await this.streamIntoStore(key, upload.body, upload.category, this.streamLimit(scope, room, rule.maxSize));
 
     return this.commitOrRemoveBlob(key, async (tx) => {
+      await this.quotas.confirmStream(tx, scope, inspection.size);
       await tx
         .insertInto('files')
         .values({
@@ -258,6 +268,8 @@ export class UploadService {
   async uploadVersionStream(ctx: RequestContext, fileId: string, upload: Omit<StreamedUpload, 'category'>): Promise<FileView> {
     const existing = await this.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
     const rule = this.rules[existing.category as keyof CategoryRules]!;
+    const scope = scopeOfOwner(existing);
+    const room = await this.quotas.admitStream(scope);
     // The version number is reserved first so that concurrent uploads never share a key.
     const version = await this.db.transaction().execute(async (tx) => {
       const file = await this.lockLiveFile(tx, fileId);
@@ -270,9 +282,10 @@ export class UploadService {
     });
     const key = versionKey(existing, version);
     const filename = sanitizeFilename(upload.filename);
-    const inspection = await this.streamIntoStore(key, upload.body, existing.category, rule.maxSize);
+    const inspection = await this.streamIntoStore(key, upload.body, existing.category, this.streamLimit(scope, room, rule.maxSize));
     return this.commitOrRemoveBlob(key, async (tx) => {
       await this.lockLiveFile(tx, fileId);
+      await this.quotas.confirmStream(tx, scope, inspection.size);
       await tx
         .insertInto('file_versions')
         .values({
@@ -306,8 +319,19 @@ export class UploadService {
     });
   }
 
-  private async streamIntoStore(key: string, body: Readable, category: string, maxSize: number): Promise<Inspection> {
-    const inspector = new InspectingStream({ maxBytes: maxSize, category });
+  /** A stream stops at its category's size, or sooner at the bytes left in its quota (then with the quota's 413). */
+  private streamLimit(
+    scope: QuotaScope | null,
+    room: { bytesLeft: number | null; limit: number },
+    maxSize: number,
+  ): { maxBytes: number; tooLarge?: () => AppError } {
+    if (!scope || room.bytesLeft === null || room.bytesLeft >= maxSize) return { maxBytes: maxSize };
+    const bytesLeft = room.bytesLeft;
+    return { maxBytes: bytesLeft, tooLarge: () => this.quotas.streamTooLarge(scope, room.limit, bytesLeft) };
+  }
+
+  private async streamIntoStore(key: string, body: Readable, category: string, limit: { maxBytes: number; tooLarge?: () => AppError }): Promise<Inspection> {
+    const inspector = new InspectingStream({ ...limit, category });
     // If the client aborts or the limit trips, the error travels both ways along the pipe: the
     // request body is destroyed, and the store sees the error and removes its partial write.
     pipelineCallback(body, inspector, () => {});
@@ -396,6 +420,11 @@ export class UploadService {
     const result = validateDeclaredUpload({ category: declared.category, contentType: declared.content_type, size: declared.size }, this.rules);
     if (!result.ok) throw new AppError(result.status, result.code, result.message);
     return result.contentType;
+  }
+
+  /** Bulk intake: refused whole (413/429) before its body is read when the caller's quota has no room left. */
+  async assertRoom(ctx: RequestContext, category: string): Promise<void> {
+    await this.quotas.assertRoom(scopeOfOwner(this.ownerOf(ctx, category)));
   }
 
   /** Who owns a new file: a candidate owns theirs; a recruiter's or an API key's file belongs to the organization. */
