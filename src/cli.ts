@@ -19,6 +19,7 @@ Commands:
   restore DIR           restore a backup into an empty database and blob store: [--force] to replace them
   migrate-storage --to s3|local
                         copy every blob to the other store (resumable): [--limit N] copies at most N this run
+  quota ORG_ID          show an organization's usage; [--bytes N|default] [--uploads-per-hour N|default] set its own quotas (0: unlimited)
 
 Configuration comes from the environment and an optional .env file; see README.md.`;
 

@@ -60,7 +60,7 @@ export interface Config {
    * uploads at their declared size) and uploads started per hour, per organization and per
    * candidate. An organization's own row in `org_quotas` overrides its defaults.
    */
-  quotas: { org: QuotaLimits; candidate: QuotaLimits };
+  quotas: { org: QuotaLimits; candidate: QuotaLimits; /** How long a process keeps an organization's own quotas before reading them again. */ cacheMs: number };
   /** Who may read /openapi.json and /docs: anyone, or authenticated callers only. */
   docsAccess: 'public' | 'authenticated';
   /** Fastify's `trustProxy`: which proxies' X-Forwarded-For/-Proto to believe (client IPs for rate limits and the audit trail). */
@@ -248,6 +248,7 @@ export function loadConfig(env: Env = loadEnv()): Config {
         bytes: read.int('QUOTA_CANDIDATE_BYTES', 100 * 1024 * 1024, { min: 0 }),
         uploadsPerHour: read.int('QUOTA_CANDIDATE_UPLOADS_PER_HOUR', 60, { min: 0 }),
       },
+      cacheMs: read.int('QUOTA_CACHE_MS', 5000, { min: 0, max: 600_000 }),
     },
     docsAccess: read.oneOf('DOCS_ACCESS', ['public', 'authenticated'] as const, 'public'),
     uploads: {

@@ -3,6 +3,7 @@ import { backup } from './backup.ts';
 import { doctor } from './doctor.ts';
 import { migrate } from './migrate.ts';
 import { migrateStorageCommand } from './migrate-storage.ts';
+import { quota } from './quota.ts';
 import { rescan } from './rescan.ts';
 import { restore } from './restore.ts';
 import { serve } from './serve.ts';
@@ -21,4 +22,5 @@ export const commands: Record<string, Command> = {
   backup,
   restore,
   'migrate-storage': migrateStorageCommand,
+  quota,
 };

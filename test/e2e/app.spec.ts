@@ -191,6 +191,7 @@ test('a candidate uploads a resume with visible progress and applies to the job'
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/documents$/);
   await expect(page.getByRole('heading', { name: 'My documents' })).toBeVisible();
+  await expect(page.locator('.usage-line')).toHaveText('Your storage: 0 B of 100.0 MB stored · 0 of 60 uploads this hour');
   await expectAccessible(page, 'my documents (empty)');
 
   // Slow the network down to a few MB/s: on loopback the upload would finish at once.
@@ -214,6 +215,8 @@ test('a candidate uploads a resume with visible progress and applies to the job'
   );
   await expect(progress).toHaveJSProperty('value', 100);
   await expect(page.getByText('Uploaded. It is being scanned')).toBeVisible();
+  await expect(page.locator('.usage-line')).toContainText('1 of 60 uploads this hour');
+  await expect(page.locator('.usage-line')).not.toContainText('0 B of');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
   const documents = page.getByRole('list', { name: 'Documents' }).locator(':scope > li');
@@ -258,6 +261,8 @@ test('the organization admin manages members, API keys and reads the verified au
   await page.getByRole('link', { name: 'Members' }).click();
   await expect(page.getByRole('heading', { name: `Members of ${recruiter.org}` })).toBeVisible();
   await expect(page.getByRole('table')).toContainText(recruiter.email);
+  // The bulk upload of the first test is counted against the organization (no limit by default).
+  await expect(page.locator('.usage-line')).toHaveText(/^Organization storage: \d+(\.\d)? KB stored · uploads not limited$/);
   await page.getByLabel('Email').fill(`new-hire-${run}@example.com`);
   await page.getByRole('button', { name: 'Add' }).click();
   await expect(page.getByText(/is invited|joined the organization/)).toBeVisible();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { runCli, startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadPresigned, uploadStreamed, type Session } from '../helpers/api.ts';
 
 /**
@@ -19,6 +19,8 @@ beforeAll(async () => {
       QUOTA_CANDIDATE_UPLOADS_PER_HOUR: String(CANDIDATE_UPLOADS),
       QUOTA_ORG_BYTES: String(ORG_BYTES),
       QUOTA_ORG_UPLOADS_PER_HOUR: '0',
+      // Read an organization's own quotas at every upload: the test changes them from another process.
+      QUOTA_CACHE_MS: '0',
     },
   });
 });
@@ -153,7 +155,7 @@ describe('organization quotas', () => {
     expect(await usage(admin, orgUsage)).toEqual({
       scope: 'organization',
       storage: { used_bytes: 0, current_bytes: 0, files: 0, versions: 0, limit_bytes: ORG_BYTES },
-      uploads: { used: 0, limit_per_hour: null, resets_at: null },
+      uploads: { used: null, limit_per_hour: null, resets_at: null },
     });
     expect(await usage(admin)).toMatchObject({ scope: 'organization', storage: { limit_bytes: ORG_BYTES } });
     // Another tenant, or a candidate: 404, as for an organization that does not exist.
@@ -167,7 +169,10 @@ describe('organization quotas', () => {
     form.append('file', new Blob([textResume(5000, 'v2')], { type: 'text/plain' }), 'v2.txt');
     const version = await t.fetch(`/api/v1/files/${file.id}/versions`, { method: 'POST', headers: admin.headers, body: form });
     expect(version.status, await version.clone().text()).toBe(201);
-    expect((await usage(admin, orgUsage)).storage).toMatchObject({ used_bytes: 13_000, current_bytes: 5000, files: 1, versions: 2 });
+    expect((await usage(admin, orgUsage)).storage).toMatchObject({ used_bytes: 13_000, files: 1, versions: 2 });
+    // The current version is the newest clean one: the second, once its scan has passed.
+    await expect.poll(async () => (await json(await t.fetch(`/api/v1/files/${file.id}`, { headers: admin.headers }))).version, { timeout: 30_000 }).toBe(2);
+    expect((await usage(admin, orgUsage)).storage.current_bytes).toBe(5000);
 
     // Bulk intake: each resume counts; the one that no longer fits gets the quota's error as its result.
     const job = await json(
@@ -194,13 +199,39 @@ describe('organization quotas', () => {
     expect((await usage(admin, orgUsage)).storage.used_bytes).toBe(27_000);
 
     // Nothing fits any more (3,000 left, but the operator lowers the organization's own limit): refused whole, before the body.
-    await t.runtime.db.insertInto('org_quotas').values({ org_id: orgId, max_bytes: 27_000, max_uploads_per_hour: 2 }).execute();
+    const set = await runCli(t, ['quota', orgId, '--bytes', '27000', '--uploads-per-hour', '2']);
+    expect(set).toMatchObject({ code: 0 });
+    expect(set.out).toContain('Storage: 27000 bytes used of 27000');
+    expect((await runCli(t, ['quota', orgId, '--bytes', 'lots'])).code).toBe(2);
     const full = await bulk([{ name: 'd.txt', bytes: textResume(100, 'd') }]);
     expect(full.status).toBe(413);
     expect(await json(full)).toMatchObject({ code: 'storage_quota_exceeded', scope: 'organization', limit: 27_000, used: 27_000 });
-    expect(await usage(admin, orgUsage)).toMatchObject({ storage: { limit_bytes: 27_000 }, uploads: { limit_per_hour: 2 } });
+    expect(await usage(admin, orgUsage)).toMatchObject({ storage: { limit_bytes: 27_000 }, uploads: { used: 0, limit_per_hour: 2 } });
+
+    // Back to the configured default (30,000): 3,000 bytes fit again.
+    expect((await runCli(t, ['quota', orgId, '--bytes', 'default'])).code).toBe(0);
+    expect((await usage(admin, orgUsage)).storage.limit_bytes).toBe(ORG_BYTES);
 
     // The rival organization is not affected.
     expect((await uploadStreamed(t, rival, { bytes: textResume(100, 'r'), filename: 'r.txt', category: 'resume', type: 'text/plain' })).status).toBe(201);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the usage routes and the quota refusals with their figures', async () => {
+    const spec = await json(await t.fetch('/openapi.json'));
+    expect(spec.paths['/api/v1/orgs/{org_id}/usage'].get.responses['200']).toBeDefined();
+    expect(spec.paths['/api/v1/me/usage'].get.responses['200']).toBeDefined();
+    for (const [path, status] of [
+      ['/api/v1/files/upload/initiate', '413'],
+      ['/api/v1/files/upload/initiate', '429'],
+      ['/api/v1/files', '429'],
+      ['/api/v1/jobs/{id}/candidates/bulk', '413'],
+      ['/api/v1/jobs/{id}/candidates/bulk', '429'],
+    ] as const) {
+      const response = spec.paths[path].post.responses[status];
+      expect(JSON.stringify(response), `${path} ${status}`).toMatch(/"limit".*"used"/);
+    }
+    expect(spec.paths['/api/v1/files/upload/initiate'].post.description).toContain('storage_quota_exceeded');
   });
 });

@@ -49,7 +49,10 @@ export const Usage = Type.Object(
       limit_bytes: Type.Union([Type.Integer(), Type.Null()], { description: 'null: unlimited.' }),
     }),
     uploads: Type.Object({
-      used: Type.Integer({ description: 'Uploads started in the current one-hour window (every process counts in one shared counter).' }),
+      used: Type.Union([Type.Integer(), Type.Null()], {
+        description:
+          'Uploads started in the current one-hour window (every process counts in one shared counter); null where no limit applies, since uploads are then not counted.',
+      }),
       limit_per_hour: Type.Union([Type.Integer(), Type.Null()], { description: 'null: unlimited.' }),
       resets_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When the current window ends; null when there is none.' }),
     }),

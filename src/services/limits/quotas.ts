@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Config, QuotaLimits } from '../../config.ts';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
@@ -30,8 +31,8 @@ export interface Usage {
     limit_bytes: number | null;
   };
   uploads: {
-    /** Uploads started in the current window of one hour. */
-    used: number;
+    /** Uploads started in the current window of one hour; null where no limit applies (they are not counted). */
+    used: number | null;
     /** null: unlimited. */
     limit_per_hour: number | null;
     /** When the current window ends; null when there is none. */
@@ -97,11 +98,11 @@ export class Quotas {
     return {
       scope: scope.kind,
       storage: { ...stored, limit_bytes: limits.bytes || null },
-      uploads: {
-        used: uploads.count,
-        limit_per_hour: limits.uploadsPerHour || null,
-        resets_at: uploads.count > 0 ? uploads.resetAt.toISOString() : null,
-      },
+      // Uploads are counted only where a limit applies: an unlimited scope costs the upload path nothing.
+      uploads:
+        limits.uploadsPerHour === 0
+          ? { used: null, limit_per_hour: null, resets_at: null }
+          : { used: uploads.count, limit_per_hour: limits.uploadsPerHour, resets_at: uploads.count > 0 ? uploads.resetAt.toISOString() : null },
     };
   }
 
@@ -121,7 +122,7 @@ export class Quotas {
   /** `admit` inside the caller's transaction (which records the upload before it commits). */
   async admitIn(tx: Tx, scope: QuotaScope | null, bytes: number, known?: QuotaLimits): Promise<void> {
     if (!scope) return;
-    const limits = known ?? (await this.limits(scope, tx));
+    const limits = known ?? (await this.limits(scope));
     if (limits.bytes > 0) await this.reserveBytes(tx, scope, limits.bytes, bytes);
     if (limits.uploadsPerHour > 0) await this.takeUpload(scope, limits.uploadsPerHour, tx);
   }
@@ -149,7 +150,7 @@ export class Quotas {
    */
   async confirmStream(tx: Tx, scope: QuotaScope | null, bytes: number): Promise<void> {
     if (!scope) return;
-    const limits = await this.limits(scope, tx);
+    const limits = await this.limits(scope);
     if (limits.bytes > 0) await this.reserveBytes(tx, scope, limits.bytes, bytes);
   }
 

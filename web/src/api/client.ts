@@ -42,6 +42,7 @@ import type {
   RetentionSettings,
   Session,
   SubjectRequest,
+  Usage,
   User,
 } from './types.ts';
 
@@ -337,6 +338,15 @@ export class VitaeClient {
   /** A ready export comes with a fresh short-lived `download_url`. */
   getExport(id: string): Promise<DataExport> {
     return this.request('GET', `/me/exports/${enc(id)}`);
+  }
+
+  /** The caller's quota usage: a candidate's own, or their organization's. */
+  myUsage(): Promise<Usage> {
+    return this.request('GET', '/me/usage');
+  }
+
+  orgUsage(orgId: string): Promise<Usage> {
+    return this.request('GET', `/orgs/${enc(orgId)}/usage`);
   }
 
   /** Erases the caller's account and everything of it; the session ends. */

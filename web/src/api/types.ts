@@ -277,6 +277,13 @@ export interface DataExport {
   download_url_expires_at?: string;
 }
 
+/** Storage and uploads against the quotas (`GET /me/usage`, `GET /orgs/{id}/usage`); a null limit is unlimited. */
+export interface Usage {
+  scope: 'organization' | 'candidate';
+  storage: { used_bytes: number; current_bytes: number; files: number; versions: number; limit_bytes: number | null };
+  uploads: { used: number | null; limit_per_hour: number | null; resets_at: string | null };
+}
+
 export interface Member {
   id: string;
   email: string;

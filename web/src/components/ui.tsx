@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
-import { ApiError } from '../api/client.ts';
+import { ApiError, type Usage } from '../api/client.ts';
 import { hasNavigated } from '../router.tsx';
 
 /** Label, control, hint and error wired together (aria-describedby, aria-invalid). */
@@ -240,6 +240,22 @@ export function formatBytes(bytes: number | null | undefined): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** One line of quota usage: bytes stored and uploads this hour, each against its limit when there is one. */
+export function UsageLine({ usage, label }: { usage: Usage | null; label: string }) {
+  if (!usage) return null;
+  const { storage, uploads } = usage;
+  const stored =
+    storage.limit_bytes === null
+      ? `${formatBytes(storage.used_bytes)} stored`
+      : `${formatBytes(storage.used_bytes)} of ${formatBytes(storage.limit_bytes)} stored`;
+  const hourly = uploads.limit_per_hour === null ? 'uploads not limited' : `${uploads.used ?? 0} of ${uploads.limit_per_hour} uploads this hour`;
+  return (
+    <p className="usage-line small">
+      <strong>{label}:</strong> {stored} · {hourly}
+    </p>
+  );
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -8,6 +8,7 @@ import {
   ProgressBar,
   SelectField,
   StatusBadge,
+  UsageLine,
   formatBytes,
   formatDate,
   isBusyFile,
@@ -31,6 +32,7 @@ interface Upload {
 
 export function DocumentsPage() {
   const files = useResource(() => api.listFiles({ limit: 200 }), [], { poll: (page) => page.items.some((file) => isBusyFile(file.status)), intervalMs: 1500 });
+  const usage = useResource(() => api.myUsage(), []);
   const [category, setCategory] = useState<FileCategory>('resume');
   const [upload, setUpload] = useState<Upload | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -53,8 +55,10 @@ export function DocumentsPage() {
       setUpload({ name: file.name, progress: 100, state: 'done' });
       if (input.current) input.current.value = '';
       files.reload();
+      usage.reload();
     } catch (error) {
       setUpload({ name: file.name, progress: 0, state: 'failed', error });
+      usage.reload();
       if (error instanceof ApiError && error.field === 'file') setFileError(error.detail);
     }
   };
@@ -65,6 +69,7 @@ export function DocumentsPage() {
       <PageTitle title="My documents">My documents</PageTitle>
       <section className="panel" aria-labelledby="upload-title">
         <h2 id="upload-title">Upload a document</h2>
+        <UsageLine usage={usage.data} label="Your storage" />
         <form className="upload-form" onSubmit={submit} noValidate>
           <SelectField label="Kind" name="category" value={category} onChange={(event) => setCategory(event.target.value as FileCategory)}>
             {CATEGORIES.map(([value, label]) => (
@@ -110,7 +115,14 @@ export function DocumentsPage() {
         {items.length > 0 && (
           <ul className="card-list" aria-label="Documents">
             {items.map((file) => (
-              <DocumentRow key={file.id} file={file} onChange={files.reload} />
+              <DocumentRow
+                key={file.id}
+                file={file}
+                onChange={() => {
+                  files.reload();
+                  usage.reload();
+                }}
+              />
             ))}
           </ul>
         )}

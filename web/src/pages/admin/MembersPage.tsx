@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client.ts';
 import type { Invitation, MemberAdded } from '../../api/client.ts';
-import { ConfirmDialog, ErrorMessage, Notice, PageTitle, SelectField, TextField, formatDate, useResource } from '../../components/ui.tsx';
+import { ConfirmDialog, ErrorMessage, Notice, PageTitle, SelectField, TextField, UsageLine, formatDate, useResource } from '../../components/ui.tsx';
 import { api, useSession } from '../../session.tsx';
 
 export default function MembersPage() {
   const { user } = useSession();
   const orgId = user?.org_id ?? '';
   const members = useResource(() => api.listMembers(orgId), [orgId]);
+  const usage = useResource(() => api.orgUsage(orgId), [orgId]);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<'member' | 'admin'>('member');
   const [emailError, setEmailError] = useState<string | null>(null);
@@ -76,6 +77,7 @@ export default function MembersPage() {
   return (
     <>
       <PageTitle title="Members">Members of {user?.org_name ?? 'the organization'}</PageTitle>
+      <UsageLine usage={usage.data} label="Organization storage" />
       <section className="panel" aria-labelledby="invite-title">
         <h2 id="invite-title">Add a recruiter</h2>
         <form className="inline-form" onSubmit={submit} noValidate>
