@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import { sharedRateLimitStore } from '../services/limits/rate-limit-store.ts';
 import { authenticatePlugin } from './authenticate.ts';
 import { idleWhileHandling, timeoutOptions } from './connection-timeouts.ts';
 import type { Config } from '../config.ts';
@@ -67,7 +68,8 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
     throwFileSizeLimit: true,
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // Counted in PostgreSQL: every API process enforces the same limits.
+  await app.register(rateLimit, { global: false, store: sharedRateLimitStore(services.counters) });
   await app.register(authenticatePlugin, services.auth);
   await app.register(deniedAuditPlugin, { deniedAttempts: services.deniedAttempts });
   await app.register(openApiPlugin, { publicUrl: runtime.config.publicUrl, version: packageVersion, access: runtime.config.docsAccess });

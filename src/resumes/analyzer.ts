@@ -6,20 +6,27 @@ import { LlmScorer } from './llm-scorer.ts';
 import { LocalScorer } from './local-scorer.ts';
 import { PageOcr } from './ocr.ts';
 import type { CallBudget, Scorer } from './scorer.ts';
+import type { RateCounters } from '../services/limits/rate-counters.ts';
 import { ExtractionError } from './text-extractor.ts';
+
+/** How long a job's LLM budget lasts: LLM_BUDGET_PER_JOB calls per job in each window of a day. */
+export const LLM_BUDGET_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
  * Resume analysis as the hiring workflow uses it: extraction (OCR for scans only when asked, in
  * the OCR queue), parsing, and the configured scorer (the LLM one only when configured). LLM
- * budgets are counted per job in this process.
+ * budgets are counted per job in PostgreSQL (`RateCounters`), shared by every worker process.
  */
-export function createResumeAnalyzer(config: Config): ResumeAnalyzer {
+export function createResumeAnalyzer(config: Config, counters: RateCounters): ResumeAnalyzer {
   const extractor = new DocumentTextExtractor();
   const ocr = config.ocr.enabled ? new PageOcr({ maxPages: config.ocr.maxPages }) : null;
   const ocrExtractor = ocr ? new DocumentTextExtractor({ ocr }) : null;
   const local = new LocalScorer();
   const scorer: Scorer = config.llm ? new LlmScorer(config.llm, local) : local;
-  const budgets = new Map<string, CallBudget>();
+  const llm = config.llm;
+  const budgetOf = (jobId: string): CallBudget => ({
+    take: async () => llm !== undefined && llm.budgetPerJob > 0 && (await counters.take(`llm:job:${jobId}`, LLM_BUDGET_WINDOW_MS, llm.budgetPerJob)).allowed,
+  });
   return {
     async extract(bytes, contentType, options) {
       try {
@@ -33,9 +40,7 @@ export function createResumeAnalyzer(config: Config): ResumeAnalyzer {
     },
     parse: (document) => parseResume(document.text, { links: document.links }),
     score({ resumeText, fields, job, jobId }) {
-      let budget = budgets.get(jobId);
-      if (!budget && config.llm) budgets.set(jobId, (budget = { used: 0, limit: config.llm.budgetPerJob }));
-      return scorer.score({ resumeText, fields, job, ...(budget ? { budget } : {}) });
+      return scorer.score({ resumeText, fields, job, ...(llm ? { budget: budgetOf(jobId) } : {}) });
     },
   };
 }

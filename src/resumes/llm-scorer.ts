@@ -58,10 +58,7 @@ export class LlmScorer implements Scorer {
 
   async score(input: ScoreInput): Promise<ScoreResult> {
     const local = await this.fallback.score(input);
-    if (input.budget) {
-      if (input.budget.used >= input.budget.limit) return local;
-      input.budget.used += 1;
-    }
+    if (input.budget && !(await input.budget.take())) return local;
     let answer: Answer;
     try {
       answer = await this.ask(input);

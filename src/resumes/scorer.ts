@@ -16,9 +16,9 @@ export interface JobForScoring {
 }
 
 /** A caller's count of LLM calls for one job: past `limit`, scorers answer without calling out. */
+/** A job's LLM calls: each call takes one, and none is made once `take` answers false. */
 export interface CallBudget {
-  used: number;
-  readonly limit: number;
+  take(): Promise<boolean>;
 }
 
 export interface ScoreInput {

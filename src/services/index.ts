@@ -134,7 +134,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     candidates,
     quarantine: new Quarantine({ db, store, queue, audit, access, config }),
     webhooks,
-    processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config), webhooks, logger: runtime.logger }),
+    processing: new CandidateProcessing({ db, store, queue, analyzer: createResumeAnalyzer(config, counters), webhooks, logger: runtime.logger }),
     exports: new DataExports({ db, store, queue, audit, config }),
     accountErasure: new AccountErasure({ db, store, audit, live }),
     subjectRequests: new SubjectRequests({ db, store, queue, audit, config }),

@@ -156,16 +156,18 @@ describe('the LLM scorer against a fake OpenAI-compatible server', () => {
     expect(await closed.score(input())).toEqual(await local());
   });
 
-  it('stops calling once the job’s budget is spent, and counts what it used', async () => {
-    const budget: CallBudget = { used: 0, limit: 2 };
+  it('stops calling once the job’s budget is spent, and takes one call from it per request', async () => {
+    let left = 2;
+    let taken = 0;
+    const budget: CallBudget = { take: async () => (taken += 1) > 0 && left-- > 0 };
     replies = [answer(GOOD), answer(GOOD), answer(GOOD)];
     const llm = scorer();
     expect((await llm.score(input(budget))).scorer).toBe('llm:test-model');
     expect((await llm.score(input(budget))).scorer).toBe('llm:test-model');
     expect(await llm.score(input(budget))).toEqual(await local());
-    expect(budget.used).toBe(2);
+    expect(taken).toBe(3);
     expect(requests).toHaveLength(2);
-    expect(await llm.score(input({ used: 5, limit: 5 }))).toEqual(await local());
+    expect(await llm.score(input({ take: async () => false }))).toEqual(await local());
     expect(requests).toHaveLength(2);
   });
 });
