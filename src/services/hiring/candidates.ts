@@ -382,8 +382,13 @@ export class CandidateService {
       .execute();
   }
 
+  /**
+   * The file row is locked, as the scan's verdict locks it before looking for the file's pending
+   * candidates: whichever commits first, exactly one of the two enqueues the parse (without the
+   * lock, a verdict between this read and the commit saw neither, or both enqueued it).
+   */
   private async enqueueParseIfClean(tx: Tx, candidateId: string, fileId: string): Promise<void> {
-    const file = await tx.selectFrom('files').select('status').where('id', '=', fileId).executeTakeFirstOrThrow();
+    const file = await tx.selectFrom('files').select('status').where('id', '=', fileId).forUpdate().executeTakeFirstOrThrow();
     if (file.status === 'clean') await this.queue.send(JOBS.parseCandidate, { candidateId }, { tx });
     else if (file.status === 'infected' || file.status === 'rejected') await this.onFileVerdict(tx, fileId, file.status);
   }

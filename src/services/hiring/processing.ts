@@ -87,7 +87,8 @@ export class CandidateProcessing {
       .where('candidates.id', '=', candidateId)
       .where('candidates.deleted_at', 'is', null)
       .executeTakeFirst();
-    if (!candidate || candidate.file_status !== 'clean') return;
+    // Already done: this is a retry of a job whose worker died after its result was committed.
+    if (!candidate || candidate.file_status !== 'clean' || candidate.status === 'scored' || candidate.status === 'failed') return;
     await this.db.updateTable('candidates').set({ status: 'parsing', updated_at: new Date() }).where('id', '=', candidateId).execute();
 
     const version = await this.db
