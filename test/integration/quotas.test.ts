@@ -217,6 +217,21 @@ describe('organization quotas', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('takes more concurrent streamed uploads under a quota than the pool has connections', async () => {
+    // Each upload records itself in a transaction: nothing in it may wait for a second connection
+    // (the pool has 6), or a burst of uploads would wait on each other until they time out.
+    const admin = await register(t, { role: 'recruiter', orgName: 'Busy Co' });
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, index) =>
+        uploadStreamed(t, admin, { bytes: textResume(500, `busy ${index}`), filename: `${index}.txt`, category: 'resume', type: 'text/plain' }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(16).fill(201));
+    expect((await usage(admin)).storage).toMatchObject({ used_bytes: 8000, files: 16 });
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the usage routes and the quota refusals with their figures', async () => {
     const spec = await json(await t.fetch('/openapi.json'));

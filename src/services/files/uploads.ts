@@ -12,7 +12,7 @@ import type { JobQueue } from '../../queue/queue.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { scopeOfOwner, type QuotaScope, type Quotas } from '../limits/quotas.ts';
+import { scopeOfOwner, type QuotaScope, type Quotas, type StreamRoom } from '../limits/quotas.ts';
 import type { RequestContext } from '../context.ts';
 import type { FileAccess } from './access.ts';
 import { refreshFileFromVersions } from './current-version.ts';
@@ -111,9 +111,11 @@ export class UploadService {
     const existing = await this.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
     const contentType = this.validateDeclared({ ...declared, category: existing.category });
     const filename = sanitizeFilename(declared.filename);
+    const scope = scopeOfOwner(existing);
+    const limits = scope ? await this.quotas.limits(scope) : null;
     const version = await this.db.transaction().execute(async (tx) => {
       const file = await this.lockLiveFile(tx, fileId);
-      await this.quotas.admitIn(tx, scopeOfOwner(file), declared.size);
+      if (limits) await this.quotas.admitIn(tx, scope, limits, declared.size);
       const next = file.latest_version + 1;
       await this.pendingVersion(file.id, next, versionKey(file, next), filename, contentType, declared.size, ctx, tx).execute();
       await tx.updateTable('files').set({ latest_version: next, updated_at: new Date() }).where('id', '=', file.id).execute();
@@ -216,7 +218,7 @@ export class UploadService {
     const inspection = await this.streamIntoStore(key, upload.body, upload.category, this.streamLimit(scope, room, rule.maxSize));
 
     return this.commitOrRemoveBlob(key, async (tx) => {
-      await this.quotas.confirmStream(tx, scope, inspection.size);
+      await this.quotas.confirmStream(tx, scope, room, inspection.size);
       await tx
         .insertInto('files')
         .values({
@@ -285,7 +287,7 @@ export class UploadService {
     const inspection = await this.streamIntoStore(key, upload.body, existing.category, this.streamLimit(scope, room, rule.maxSize));
     return this.commitOrRemoveBlob(key, async (tx) => {
       await this.lockLiveFile(tx, fileId);
-      await this.quotas.confirmStream(tx, scope, inspection.size);
+      await this.quotas.confirmStream(tx, scope, room, inspection.size);
       await tx
         .insertInto('file_versions')
         .values({
@@ -320,14 +322,10 @@ export class UploadService {
   }
 
   /** A stream stops at its category's size, or sooner at the bytes left in its quota (then with the quota's 413). */
-  private streamLimit(
-    scope: QuotaScope | null,
-    room: { bytesLeft: number | null; limit: number },
-    maxSize: number,
-  ): { maxBytes: number; tooLarge?: () => AppError } {
-    if (!scope || room.bytesLeft === null || room.bytesLeft >= maxSize) return { maxBytes: maxSize };
-    const bytesLeft = room.bytesLeft;
-    return { maxBytes: bytesLeft, tooLarge: () => this.quotas.streamTooLarge(scope, room.limit, bytesLeft) };
+  private streamLimit(scope: QuotaScope | null, room: StreamRoom, maxSize: number): { maxBytes: number; tooLarge?: () => AppError } {
+    const { bytesLeft } = room;
+    if (!scope || bytesLeft === null || bytesLeft >= maxSize) return { maxBytes: maxSize };
+    return { maxBytes: bytesLeft, tooLarge: () => this.quotas.streamTooLarge(scope, { ...room, bytesLeft }) };
   }
 
   private async streamIntoStore(key: string, body: Readable, category: string, limit: { maxBytes: number; tooLarge?: () => AppError }): Promise<Inspection> {

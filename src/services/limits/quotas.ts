@@ -41,6 +41,13 @@ export interface Usage {
 }
 
 const HOUR_MS = 3600 * 1000;
+const UNLIMITED: QuotaLimits = { bytes: 0, uploadsPerHour: 0 };
+
+/** What a streamed upload was admitted with: the bytes left (null: unlimited) and the limits read then. */
+export interface StreamRoom {
+  bytesLeft: number | null;
+  limits: QuotaLimits;
+}
 
 /** The quota to check before storing new bytes, or null when the file has no owner to count against. */
 export function scopeOfOwner(owner: { org_id: string | null; owner_id: string | null }): QuotaScope | null {
@@ -62,17 +69,28 @@ export class Quotas {
   private readonly db: Db;
   private readonly counters: RateCounters;
   private readonly defaults: Config['quotas'];
+  /** Organizations' own limits, kept for QUOTA_CACHE_MS: signing an upload URL is the hot path, and they rarely change. */
+  private readonly orgLimits: LRUCache<string, QuotaLimits> | null;
 
   constructor(deps: { db: Db; counters: RateCounters; config: Config }) {
     this.db = deps.db;
     this.counters = deps.counters;
     this.defaults = deps.config.quotas;
+    const ttl = deps.config.quotas.cacheMs;
+    this.orgLimits = ttl > 0 ? new LRUCache<string, QuotaLimits>({ max: 10_000, ttl, fetchMethod: (orgId) => this.readOrgLimits(orgId) }) : null;
   }
 
-  /** The scope's limits: its organization's own row over the configured defaults (0: unlimited). */
-  async limits(scope: QuotaScope, executor: Executor = this.db): Promise<QuotaLimits> {
+  /**
+   * The scope's limits: its organization's own row over the configured defaults (0: unlimited).
+   * Read before a transaction opens, never inside one: it may take a connection of its own.
+   */
+  async limits(scope: QuotaScope): Promise<QuotaLimits> {
     if (scope.kind === 'candidate') return this.defaults.candidate;
-    const own = await executor.selectFrom('org_quotas').select(['max_bytes', 'max_uploads_per_hour']).where('org_id', '=', scope.orgId).executeTakeFirst();
+    return this.orgLimits ? (await this.orgLimits.fetch(scope.orgId))! : this.readOrgLimits(scope.orgId);
+  }
+
+  private async readOrgLimits(orgId: string): Promise<QuotaLimits> {
+    const own = await this.db.selectFrom('org_quotas').select(['max_bytes', 'max_uploads_per_hour']).where('org_id', '=', orgId).executeTakeFirst();
     return {
       bytes: own?.max_bytes ?? this.defaults.org.bytes,
       uploadsPerHour: own?.max_uploads_per_hour ?? this.defaults.org.uploadsPerHour,
@@ -114,15 +132,14 @@ export class Quotas {
     const limits = scope ? await this.limits(scope) : null;
     if (!scope || !limits || (limits.bytes === 0 && limits.uploadsPerHour === 0)) return work(this.db);
     return this.db.transaction().execute(async (tx) => {
-      await this.admitIn(tx, scope, bytes, limits);
+      await this.admitIn(tx, scope, limits, bytes);
       return work(tx);
     });
   }
 
-  /** `admit` inside the caller's transaction (which records the upload before it commits). */
-  async admitIn(tx: Tx, scope: QuotaScope | null, bytes: number, known?: QuotaLimits): Promise<void> {
+  /** `admit` inside the caller's transaction (which records the upload before it commits), with the limits read before it opened. */
+  async admitIn(tx: Tx, scope: QuotaScope | null, limits: QuotaLimits, bytes: number): Promise<void> {
     if (!scope) return;
-    const limits = known ?? (await this.limits(scope));
     if (limits.bytes > 0) await this.reserveBytes(tx, scope, limits.bytes, bytes);
     if (limits.uploadsPerHour > 0) await this.takeUpload(scope, limits.uploadsPerHour, tx);
   }
@@ -131,8 +148,8 @@ export class Quotas {
    * Before a streamed upload reads its body: 413 when no byte is left, 429 when the hour's uploads
    * are spent (else one is counted). The bytes left (null: unlimited) bound the stream.
    */
-  async admitStream(scope: QuotaScope | null): Promise<{ bytesLeft: number | null; limit: number }> {
-    if (!scope) return { bytesLeft: null, limit: 0 };
+  async admitStream(scope: QuotaScope | null): Promise<StreamRoom> {
+    if (!scope) return { bytesLeft: null, limits: UNLIMITED };
     const limits = await this.limits(scope);
     let bytesLeft: number | null = null;
     if (limits.bytes > 0) {
@@ -141,17 +158,15 @@ export class Quotas {
       bytesLeft = limits.bytes - used;
     }
     if (limits.uploadsPerHour > 0) await this.takeUpload(scope, limits.uploadsPerHour);
-    return { bytesLeft, limit: limits.bytes };
+    return { bytesLeft, limits };
   }
 
   /**
    * A streamed upload's bytes, in the transaction that records them: concurrent uploads that each
    * fit alone may not all fit together. Its caller removes the written blob on the 413.
    */
-  async confirmStream(tx: Tx, scope: QuotaScope | null, bytes: number): Promise<void> {
-    if (!scope) return;
-    const limits = await this.limits(scope);
-    if (limits.bytes > 0) await this.reserveBytes(tx, scope, limits.bytes, bytes);
+  async confirmStream(tx: Tx, scope: QuotaScope | null, room: StreamRoom, bytes: number): Promise<void> {
+    if (scope && room.limits.bytes > 0) await this.reserveBytes(tx, scope, room.limits.bytes, bytes);
   }
 
   /** A request of many uploads (bulk intake) is refused whole, before its body is read, when the scope is already full or out of uploads. */
@@ -169,8 +184,8 @@ export class Quotas {
   }
 
   /** The 413 of a stream cut once it passed the bytes left. */
-  streamTooLarge(scope: QuotaScope, limit: number, bytesLeft: number): AppError {
-    return storageExceeded(scope, limit, limit - bytesLeft, null);
+  streamTooLarge(scope: QuotaScope, room: StreamRoom & { bytesLeft: number }): AppError {
+    return storageExceeded(scope, room.limits.bytes, room.limits.bytes - room.bytesLeft, null);
   }
 
   private async reserveBytes(tx: Tx, scope: QuotaScope, limit: number, bytes: number): Promise<void> {
