@@ -30,11 +30,12 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   const commandName = name === 'user' || name === 'audit' ? `${name} ${rest.shift() ?? ''}`.trim() : name;
-  const command = commands[commandName];
-  if (!command) {
+  const load = commands[commandName];
+  if (!load) {
     console.error(`Unknown command: ${commandName}\n\n${USAGE}`);
     return 1;
   }
+  const command = await load();
   let config: Config;
   try {
     config = loadConfig();

@@ -70,7 +70,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     const secrets = await loadSecrets(config);
     if (options.migrate) await migrateToLatest(db, secrets);
 
-    const store = createBlobStore(config, secrets);
+    const store = await createBlobStore(config, secrets);
     cleanups.push(async () => store.close?.());
 
     const queue = createPgBossQueue(databaseUrl, QUEUES, {

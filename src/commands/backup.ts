@@ -16,7 +16,7 @@ export const backup: Command = {
   async run({ config, args, positionals }) {
     const connection = await connectForCommand(config);
     const secrets = await loadSecrets(config);
-    const store = createBlobStore(config, secrets);
+    const store = await createBlobStore(config, secrets);
     const progress = progressLine(({ blobs, bytes }) => `blobs: ${blobs}, ${mebibytes(bytes)}`);
     try {
       const report = await createBackup({

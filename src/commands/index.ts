@@ -1,26 +1,19 @@
-import { auditVerify } from './audit-verify.ts';
-import { backup } from './backup.ts';
-import { doctor } from './doctor.ts';
-import { migrate } from './migrate.ts';
-import { migrateStorageCommand } from './migrate-storage.ts';
-import { quota } from './quota.ts';
-import { rescan } from './rescan.ts';
-import { restore } from './restore.ts';
-import { serve } from './serve.ts';
 import type { Command } from './types.ts';
-import { userCreate } from './user-create.ts';
-import { worker } from './worker.ts';
 
-export const commands: Record<string, Command> = {
-  serve,
-  worker,
-  migrate,
-  doctor,
-  'audit verify': auditVerify,
-  rescan,
-  'user create': userCreate,
-  backup,
-  restore,
-  'migrate-storage': migrateStorageCommand,
-  quota,
+/**
+ * Each command is imported when it runs, with what it alone needs: `vitae serve` never loads the
+ * backup, restore or storage-migration code, nor a worker's.
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.ts')).serve,
+  worker: async () => (await import('./worker.ts')).worker,
+  migrate: async () => (await import('./migrate.ts')).migrate,
+  doctor: async () => (await import('./doctor.ts')).doctor,
+  'audit verify': async () => (await import('./audit-verify.ts')).auditVerify,
+  rescan: async () => (await import('./rescan.ts')).rescan,
+  'user create': async () => (await import('./user-create.ts')).userCreate,
+  backup: async () => (await import('./backup.ts')).backup,
+  restore: async () => (await import('./restore.ts')).restore,
+  'migrate-storage': async () => (await import('./migrate-storage.ts')).migrateStorageCommand,
+  quota: async () => (await import('./quota.ts')).quota,
 };

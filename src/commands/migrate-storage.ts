@@ -27,8 +27,8 @@ export const migrateStorageCommand: Command = {
     }
     const targetConfig = loadConfig({ ...loadEnv(), STORAGE_DRIVER: to });
     const secrets = await loadSecrets(config);
-    const source = createBlobStore(config, secrets);
-    const target = createBlobStore(targetConfig, secrets);
+    const source = await createBlobStore(config, secrets);
+    const target = await createBlobStore(targetConfig, secrets);
     const progress = progressLine(({ blobs, bytes }) => `objects: ${blobs} done, ${mebibytes(bytes)} copied`);
     try {
       await target.check();

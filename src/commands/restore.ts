@@ -17,7 +17,7 @@ export const restore: Command = {
   async run({ config, args, positionals }) {
     const connection = await connectForCommand(config);
     const secrets = await loadSecrets(config);
-    const store = createBlobStore(config, secrets);
+    const store = await createBlobStore(config, secrets);
     const progress = progressLine(({ blobs, bytes }) => `blobs: ${blobs}, ${mebibytes(bytes)}`);
     try {
       const report = await restoreBackup({

@@ -1,46 +1,21 @@
 import type { Config } from '../config.ts';
 import type { ResumeAnalyzer } from '../services/hiring/processing.ts';
-import { DocumentTextExtractor } from './extract.ts';
-import { parseResume } from './fields.ts';
-import { LlmScorer } from './llm-scorer.ts';
-import { LocalScorer } from './local-scorer.ts';
-import { PageOcr } from './ocr.ts';
-import type { CallBudget, Scorer } from './scorer.ts';
 import type { RateCounters } from '../services/limits/rate-counters.ts';
-import { ExtractionError } from './text-extractor.ts';
 
 /** How long a job's LLM budget lasts: LLM_BUDGET_PER_JOB calls per job in each window of a day. */
 export const LLM_BUDGET_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
- * Resume analysis as the hiring workflow uses it: extraction (OCR for scans only when asked, in
- * the OCR queue), parsing, and the configured scorer (the LLM one only when configured). LLM
- * budgets are counted per job in PostgreSQL (`RateCounters`), shared by every worker process.
+ * The resume analyzer, loaded at its first use: the PDF and DOCX parsers, the skills taxonomy, the
+ * phone metadata and OCR take tens of megabytes that an API-only process, or a worker that has not
+ * seen a resume yet, never needs.
  */
 export function createResumeAnalyzer(config: Config, counters: RateCounters): ResumeAnalyzer {
-  const extractor = new DocumentTextExtractor();
-  const ocr = config.ocr.enabled ? new PageOcr({ maxPages: config.ocr.maxPages }) : null;
-  const ocrExtractor = ocr ? new DocumentTextExtractor({ ocr }) : null;
-  const local = new LocalScorer();
-  const scorer: Scorer = config.llm ? new LlmScorer(config.llm, local) : local;
-  const llm = config.llm;
-  const budgetOf = (jobId: string): CallBudget => ({
-    take: async () => llm !== undefined && llm.budgetPerJob > 0 && (await counters.take(`llm:job:${jobId}`, LLM_BUDGET_WINDOW_MS, llm.budgetPerJob)).allowed,
-  });
+  let loaded: Promise<ResumeAnalyzer> | undefined;
+  const analysis = () => (loaded ??= import('./analysis.ts').then((module) => module.createAnalysis(config, counters)));
   return {
-    async extract(bytes, contentType, options) {
-      try {
-        const { text, links, ocr: read } = await (options.ocr && ocrExtractor ? ocrExtractor : extractor).extract({ bytes, contentType });
-        return { ok: true, document: { text, links, ocr: Boolean(read) } };
-      } catch (error) {
-        if (!(error instanceof ExtractionError)) throw error;
-        const scan = error.reason === 'no_text' && !options.ocr && ocrExtractor !== null && contentType.startsWith('application/pdf');
-        return { ok: false, reason: error.reason, ...(scan ? { needsOcr: true } : {}) };
-      }
-    },
-    parse: (document) => parseResume(document.text, { links: document.links }),
-    score({ resumeText, fields, job, jobId }) {
-      return scorer.score({ resumeText, fields, job, ...(llm ? { budget: budgetOf(jobId) } : {}) });
-    },
+    extract: async (bytes, contentType, options) => (await analysis()).extract(bytes, contentType, options),
+    parse: async (document) => (await analysis()).parse(document),
+    score: async (input) => (await analysis()).score(input),
   };
 }

@@ -44,7 +44,7 @@ export interface JobRequirements {
 export interface ResumeAnalyzer {
   /** `ocr`: read a PDF without a text layer by OCR; without it such a PDF answers `needsOcr`. */
   extract(bytes: Buffer, contentType: string, options: { ocr: boolean }): Promise<Extraction>;
-  parse(document: ResumeDocument): ParsedFields;
+  parse(document: ResumeDocument): Promise<ParsedFields>;
   score(input: {
     resumeText: string;
     fields: ParsedFields;
@@ -156,7 +156,7 @@ export class CandidateProcessing {
     }
     if (!extraction.ok) return extraction.needsOcr ? { queued: true } : { reason: extraction.reason };
     try {
-      return { document: extraction.document, fields: this.analyzer.parse(extraction.document) };
+      return { document: extraction.document, fields: await this.analyzer.parse(extraction.document) };
     } catch (error) {
       this.logger?.warn({ err: error }, 'resume parsing failed');
       return { reason: 'parse_error' };
