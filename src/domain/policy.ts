@@ -194,7 +194,18 @@ const KEY_SCOPE: Partial<Record<Action, Scope>> = {
 const KEY_RIGHTS: Rights = {
   org_file: ['file.read', 'file.download', 'file.delete', 'file.add_version', 'file.scan_result', 'file.rescan', 'file.access_log'],
   shared_file: ['file.read', 'file.download'],
-  org: ['file.create', 'file.read', 'audit.read', 'webhook.manage', 'job.create', 'job.list', 'candidate.create', 'candidate.list', 'subject_request.manage', 'org.usage.read'],
+  org: [
+    'file.create',
+    'file.read',
+    'audit.read',
+    'webhook.manage',
+    'job.create',
+    'job.list',
+    'candidate.create',
+    'candidate.list',
+    'subject_request.manage',
+    'org.usage.read',
+  ],
   org_job: ['job.read', 'job.update', 'job.delete', 'candidate.create', 'candidate.list'],
   org_candidate: ['candidate.read', 'candidate.delete', 'candidate.update'],
 };
