@@ -1,4 +1,4 @@
-import { sectionLines } from './sections.ts';
+import { sectionLines, type Line } from './sections.ts';
 import { canonicalSkill } from './skills.ts';
 
 /**
@@ -6,7 +6,7 @@ import { canonicalSkill } from './skills.ts';
  * the LLM scorer what to remove before a resume leaves the machine.
  */
 export const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
-export const LINK = /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"')\],;]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/[^\s<>"')\],;]*)?/giu;
+export const LINK = /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"')\],;]+|\b[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,}(?:\/[^\s<>"')\],;]*)?/giu;
 
 export type Links = {
   linkedin?: string;
@@ -15,54 +15,137 @@ export type Links = {
   other: string[];
 };
 
+/** "jane[at]example.org", "jane (at) example (dot) org": an address written so that robots miss it. */
+const deobfuscate = (text: string) => text.replace(/\s*[[(]\s*at\s*[\])]\s*/giu, '@').replace(/\s*[[(]\s*dot\s*[\])]\s*/giu, '.');
+
 /** The first email address, in lower case; "jane[at]example.org" and "jane (at) example (dot) org" too. */
 export function findEmail(text: string): string | null {
-  const deobfuscated = text.replace(/\s*[[(]\s*at\s*[\])]\s*/giu, '@').replace(/\s*[[(]\s*dot\s*[\])]\s*/giu, '.');
-  return deobfuscated.match(EMAIL)?.[0].replace(/\.+$/, '').toLowerCase() ?? null;
+  return deobfuscate(text).match(EMAIL)?.[0].replace(/\.+$/, '').toLowerCase() ?? null;
 }
 
-/** The link a piece of text is, as an https URL, or null: without a scheme, "Node.js" or "ASP.NET" are skills and "cv.pdf" a file. */
-export function asLink(raw: string): string | null {
+/**
+ * The link a piece of text is, as an https URL, or null: without a scheme, "Node.js" or "ASP.NET"
+ * are skills and "cv.pdf" a file. A bare host with an unusual ending counts when it is `ownHost`
+ * (the email's domain: "me@johndoe.gtld" makes "johndoe.gtld" a site).
+ */
+export function asLink(raw: string, ownHost?: string): string | null {
   const url = raw.replace(/[.,:;!?]+$/, '');
   const writtenHost = url.replace(/^https?:\/\//i, '').split('/')[0]!;
   if (!/^(?:https?:\/\/|www\.)/i.test(url)) {
     // People write their own domains in lower case.
     if (canonicalSkill(url) !== url || /\p{Lu}/u.test(writtenHost) || /\.(?:js|ts|py|pdf|docx?|txt|png|jpe?g)$/i.test(writtenHost)) return null;
-    if (!url.includes('/') && !/\.(?:com|org|net|io|dev|me|app|ai|info|[a-z]{2})$/i.test(writtenHost)) return null;
+    if (!url.includes('/') && !/\.(?:com|org|net|io|dev|me|app|ai|info|[a-z]{2})$/i.test(writtenHost) && writtenHost.toLowerCase() !== ownHost) return null;
   }
   const normalized = /^https?:\/\//i.test(url) ? url : `https://${url}`;
   return URL.canParse(normalized) ? normalized : null;
 }
 
-/** Sites where a link names a person (a profile), not an employer or a school. */
-export const PROFILE_HOSTS =
-  /(?:^|\.)(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com|stackoverflow\.com|medium\.com|dev\.to|behance\.net|dribbble\.com|kaggle\.com|scholar\.google\.[a-z.]+|orcid\.org|researchgate\.net|youtube\.com|instagram\.com|facebook\.com|fb\.co|quora\.com|leetcode\.com|hackerrank\.com|codepen\.io|huggingface\.co|mastodon\.social|about\.me|linktr\.ee|github\.io|gitlab\.io|netlify\.app|vercel\.app|pages\.dev|substack\.com|wordpress\.com|blogspot\.com)$/i;
+/** Sites where the path names a person's account (a profile), not an employer or a school. */
+export const ACCOUNT_HOSTS =
+  /(?:^|\.)(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com|stackoverflow\.com|medium\.com|dev\.to|behance\.net|dribbble\.com|kaggle\.com|scholar\.google\.[a-z.]+|orcid\.org|researchgate\.net|semanticscholar\.org|dblp\.org|dblp\.uni-trier\.de|youtube\.com|instagram\.com|facebook\.com|fb\.co|quora\.com|leetcode\.com|hackerrank\.com|codepen\.io|huggingface\.co|mastodon\.social|about\.me|linktr\.ee)$/i;
+/**
+ * Platforms that host anyone's site (`ada.github.io`, `sites.google.com/view/ada`): a link there is
+ * someone's, but not the candidate's by its host alone — a course page or a co-author's site looks the same.
+ */
+const SITE_HOSTS =
+  /(?:^|\.)(?:github\.io|gitlab\.io|netlify\.app|vercel\.app|pages\.dev|substack\.com|wordpress\.com|blogspot\.com|sites\.google\.com|wixsite\.com|notion\.site|herokuapp\.com)$/i;
+/** Sites where a link names a person: their account, or a site on a hosting platform. */
+export const PROFILE_HOSTS = new RegExp(`${ACCOUNT_HOSTS.source}|${SITE_HOSTS.source}`, 'i');
 /** Links to papers, maps and course catalogues name no one's profile. */
 const NOT_PERSONAL = /(?:^|\.)(?:doi\.org|arxiv\.org|maps\.app\.goo\.gl|goo\.gl|maps\.google\.[a-z.]+)$|^google\.[a-z.]+$/i;
 /** Mailbox providers: "gmail.com" alone is part of an address, not a website. */
 const MAIL_HOSTS = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|mail|proton|protonmail|gmx|web|yandex|aol|qq|163|126)\.[a-z.]+$/i;
 
-/** Words that make a link the candidate's own: "LinkedIn", "GitHub", "Website", "Portfolio"… */
+/** Words that make a link the candidate's own: "LinkedIn", "GitHub", "Website", "Portfolio", "Credential"… */
 export const OWN_LINK_TEXT =
-  /linkedin|github|gitlab|website|homepage|home page|portfolio|blog|site|web|personal|scholar|orcid|twitter|mastodon|kaggle|behance|dribbble|researchgate|stack ?overflow|medium|youtube|profile|contact|perfil|webseite|página|sitio/i;
+  /linkedin|github|gitlab|website|homepage|home page|portfolio|blog|site|web|personal|scholar|orcid|twitter|mastodon|kaggle|behance|dribbble|researchgate|stack ?overflow|medium|youtube|profile|contact|credential|perfil|webseite|página|sitio|博客|主页|個人|ブログ/i;
+
+/**
+ * The link a link annotation or hyperlink gives the candidate, or null when it points elsewhere (an
+ * employer, a school, a paper). It is theirs when it goes to an account on a profile site, sits on
+ * an icon, on words such as "LinkedIn" or "Portfolio", on a handle that its path names ("deedydas"
+ * on github.com/deedydas), or in the document's header (`inHeader`). A template's bare
+ * "https://github.com/" on the handle "JohnDoe" is that account.
+ */
+export function ownAnchor(target: string, text: string, inHeader: boolean): string | null {
+  if (!/^https?:\/\//i.test(target) || !URL.canParse(target)) return null;
+  const url = new URL(target);
+  if (!url.hostname.includes('.')) return null;
+  const words = text.replace(/[\ue000-\uf8ff]/g, '').trim();
+  const handle = words.replace(/^@/, '').replace(/\s+/g, '').toLowerCase();
+  if (ACCOUNT_HOSTS.test(url.hostname) && url.pathname.replace(/\/+$/, '') === '' && /^@?[a-z0-9][\w.-]{1,38}$/i.test(words) && !/\.[a-z]{2,}$/i.test(words))
+    return `${url.origin}/${words.replace(/^@/, '')}`;
+  if (ACCOUNT_HOSTS.test(url.hostname) || handle.length <= 2 || OWN_LINK_TEXT.test(words)) return target;
+  // A handle is one word: a person's full name on a link to their site is a co-author's as often as the candidate's.
+  if (handle.length >= 3 && !/\s/.test(words) && safeDecode(url.pathname).toLowerCase().includes(handle)) return target;
+  return inHeader ? target : null;
+}
+
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * The site a personal host belongs to: "blog.ada.dev" is ada.dev's ("co.uk"-style endings kept),
+ * so the other subdomains of a site in the contact details are the candidate's too. A hosting
+ * platform or a mailbox provider is nobody's site.
+ */
+function siteOf(host: string): string {
+  const labels = host.split('.');
+  const size = labels.length >= 3 && /^[a-z]{2}$/.test(labels.at(-1)!) && /^(?:co|com|ac|org|net|gov|edu|ne|or)$/.test(labels.at(-2)!) ? 3 : 2;
+  const site = labels.slice(-size).join('.');
+  return PROFILE_HOSTS.test(site) || MAIL_HOSTS.test(site) || /^google\.|^(?:amazonaws|azurewebsites|cloudfront)\./.test(site) ? host : site;
+}
+
+/**
+ * A URL broken over two lines by a narrow column ("github.com/ada/to-do-for-" / "students"): a
+ * line that ends in a link ending with "/" or "-" continues with the next line's first word when
+ * that word is made of URL characters only.
+ */
+function joinWrappedUrls(lines: Line[]): Line[] {
+  const result = lines.map((line) => ({ ...line }));
+  for (let index = 0; index + 1 < result.length;) {
+    const [current, next] = [result[index]!, result[index + 1]!];
+    const end = /(?:https?:\/\/|www\.|\.[a-z]{2,}\/)\S*([/-])$/i.exec(current.text);
+    // After a slash, a word alone could be the next line's text ("University"): only a piece of a path continues it.
+    const head = end && /^([a-z0-9][\w.~%/-]*)(?=\s|$)/.exec(next.text);
+    if (!head || (end![1] === '/' && !(/[\d/_.-]/.test(head[1]!) && /[a-z]/i.test(head[1]!)))) {
+      index += 1;
+      continue;
+    }
+    current.text += head[1];
+    next.text = next.text.slice(head[1]!.length).trimStart();
+    if (!next.text) result.splice(index + 1, 1);
+  }
+  return result;
+}
 
 /**
  * LinkedIn, GitHub, a personal site and any other links of the candidate, as https URLs: the
  * printed ones in the contact details (the header, a contact section, next to the email), any
- * printed profile (a LinkedIn or GitHub account, a site on the email's domain), and the link
- * targets the extractor judged the candidate's own (`annotated`). A link in the body to an
- * employer, a school or someone else's repository is not the candidate's.
+ * printed profile (a LinkedIn or GitHub account, a site on the email's domain or on the site of
+ * the contact details, a page whose path names the candidate's account), and the link targets the
+ * extractor judged the candidate's own (`annotated`). A link in the body to an employer, a school
+ * or someone else's repository is not the candidate's.
  */
 export function findLinks(text: string, email: string | null, annotated: string[] = []): Links {
   const emailHost = email?.split('@')[1]?.toLowerCase();
-  const lines = sectionLines(text);
-  const nearEmail = (index: number) => [index - 1, index, index + 1].some((i) => lines[i]?.text.includes('@'));
+  const lines = joinWrappedUrls(sectionLines(deobfuscate(text)));
+  // Next to the candidate's address: another address (a referee's) makes no contact block.
+  const nearEmail = (index: number) => Boolean(email) && [index - 1, index, index + 1].some((i) => lines[i]?.text.toLowerCase().includes(email!));
   const candidates: Array<{ url: string; contact: boolean }> = [];
   for (const [index, line] of lines.entries()) {
     const contact = line.section === 'header' || line.section === 'contact' || nearEmail(index);
-    for (const raw of line.text.replace(EMAIL, ' ').match(LINK) ?? []) {
-      const url = asLink(raw);
-      if (url) candidates.push({ url, contact });
+    const bare = line.text.replace(EMAIL, ' ');
+    for (const match of bare.matchAll(LINK)) {
+      const url = asLink(match[0], emailHost);
+      // "Blog: http://…", "技术博客: blog.ada.me": a link its label calls the candidate's.
+      const label = /([^\s•·|,;:：]{1,20}(?:\s[^\s•·|,;:：]{1,20})?)\s*[:：]\s*$/u.exec(bare.slice(0, match.index))?.[1];
+      if (url) candidates.push({ url, contact: contact || Boolean(label && OWN_LINK_TEXT.test(label)) });
     }
   }
   for (const [index, line] of lines.entries()) {
@@ -75,26 +158,33 @@ export function findLinks(text: string, email: string | null, annotated: string[
     candidates.map((candidate) => candidate.url),
     email,
   );
-  // The candidate's own domains: the email's (unless a mailbox provider) and the sites in the contact details; their subdomains are theirs too.
-  const ownDomains = [emailHost, ...candidates.filter((c) => c.contact).map((c) => new URL(c.url).hostname.toLowerCase().replace(/^www\./, ''))].filter(
-    (host): host is string => Boolean(host) && !MAIL_HOSTS.test(host!) && !PROFILE_HOSTS.test(host!),
+  const accounts = new Set(
+    [owner, ...candidates.filter((c) => c.contact).map((c) => accountOf(new URL(c.url)))].filter((name): name is string => Boolean(name)),
   );
+  // The candidate's own domains: the email's (unless a mailbox provider) and the sites in the contact details; their subdomains are theirs too.
+  const contactHosts = candidates.filter((c) => c.contact).map((c) => new URL(c.url));
+  const ownDomains = [
+    emailHost,
+    ...contactHosts.map((url) => hostOf(url.hostname)).map((host, i) => (contactHosts[i]!.pathname.replace(/\/+$/, '') ? host : siteOf(host))),
+  ].filter((host): host is string => Boolean(host) && !MAIL_HOSTS.test(host!) && !PROFILE_HOSTS.test(host!));
   const ownDomain = (host: string) => ownDomains.some((domain) => host === domain || host.endsWith(`.${domain}`));
   const links: Links = { other: [] };
   const seen = new Set<string>();
   for (const { url, contact } of candidates) {
     const parsed = new URL(url);
-    const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
+    const host = hostOf(parsed.hostname);
     const path = parsed.pathname.replace(/\/+$/, '');
     const key = `${host}${path}`.toLowerCase();
     if (seen.has(key) || MAIL_HOSTS.test(host) || NOT_PERSONAL.test(host) || !host.includes('.')) continue;
     const profile = PROFILE_HOSTS.test(host);
     // A bare profile site ("https://github.com/") is a template's placeholder, not a profile.
     if (profile && path === '' && !/\.(?:io|app|dev)$/.test(host)) continue;
+    // A page whose path names the candidate's account ("freecodecamp.org/certification/ada/…") is theirs.
+    const named = path.split('/').some((segment) => segment.length >= 4 && accounts.has(segment.toLowerCase()));
     if (/(^|\.)github\.com$/.test(host)) {
       const [user] = path.split('/').filter(Boolean);
       if (owner && user?.toLowerCase() !== owner) continue;
-    } else if (!contact && !profile && !ownDomain(host)) continue;
+    } else if (!contact && !profile && !ownDomain(host) && !named) continue;
     seen.add(key);
     if (/(^|\.)linkedin\.com$/.test(host)) links.linkedin ??= url;
     else if (/(^|\.)github\.com$/.test(host) && !links.github) links.github = url;
@@ -102,6 +192,16 @@ export function findLinks(text: string, email: string | null, annotated: string[
     else links.other.push(url);
   }
   return links;
+}
+
+const hostOf = (hostname: string) => hostname.toLowerCase().replace(/^www\./, '');
+
+/** The account a profile URL names ("github.com/ada" → "ada", "linkedin.com/in/ada" → "ada"). */
+function accountOf(url: URL): string | undefined {
+  if (!ACCOUNT_HOSTS.test(url.hostname)) return undefined;
+  const parts = url.pathname.split('/').filter(Boolean);
+  const account = /linkedin\./i.test(url.hostname) ? parts[1] : parts[0];
+  return account && parts.length <= 2 ? account.toLowerCase() : undefined;
 }
 
 // "GitHub: ada", "twitter: @ada", "LinkedIn: in/ada", "facebook: /ada": a profile printed as a labeled handle.

@@ -1,6 +1,7 @@
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
 import { readZipEntries } from '../scan/active-content/index.ts';
-import { OWN_LINK_TEXT } from './contact.ts';
+import { ownAnchor } from './contact.ts';
+import { headingKind } from './sections.ts';
 
 /**
  * The text of a DOCX as a reader sees it: the page header first (contact blocks often live there),
@@ -40,8 +41,9 @@ export async function readDocx(bytes: Buffer): Promise<DocxContent> {
     const headerOrFooter = name !== 'word/document.xml';
     for (const anchor of anchors) {
       const target = anchor.target ?? targets.get(anchor.id ?? '');
-      // The candidate's own links: in the page header or footer (the contact block), or on an icon or words such as "LinkedIn".
-      if (target && (headerOrFooter || anchor.text.trim().length <= 2 || OWN_LINK_TEXT.test(anchor.text))) links.add(target);
+      // The candidate's own links: in the page header or footer or above the first heading (the contact block), or on an icon, a handle or words such as "LinkedIn".
+      const own = target && ownAnchor(target, anchor.text, headerOrFooter || anchor.beforeHeading);
+      if (own) links.add(own);
     }
   }
   return { text: paragraphs.join('\n'), links: [...links] };
@@ -52,6 +54,8 @@ interface Anchor {
   id?: string;
   target?: string;
   text: string;
+  /** Whether it comes before the part's first section heading. */
+  beforeHeading: boolean;
 }
 
 /** Paragraph texts of one part; its hyperlinks go to `anchors`. */
@@ -59,6 +63,9 @@ function partText(xml: string, anchors: Anchor[]): string[] {
   const document = new DOMParser({ onError: ignoreMalformed }).parseFromString(xml, 'application/xml');
   const paragraphs: string[] = [];
   let current = '';
+  let headingSeen = false;
+  // A HYPERLINK field's text runs from its instruction to the field's end.
+  let field: Anchor | undefined;
   const visit = (node: Node) => {
     const element = node as Element;
     const name = element.nodeName;
@@ -67,20 +74,27 @@ function partText(xml: string, anchors: Anchor[]): string[] {
     if (name === 'w:p') current = '';
     // Alternate content is drawn once (the DrawingML choice); its VML fallback repeats the same text.
     if (name === 'mc:Fallback' || name === 'w:delText' || name === 'w:del') return;
-    if (name === 'w:t') current += element.textContent ?? '';
+    if (name === 'w:t') {
+      current += element.textContent ?? '';
+      if (field) field.text += element.textContent ?? '';
+    } else if (name === 'w:fldChar' && element.getAttribute('w:fldCharType') === 'end') field = undefined;
     else if (name === 'w:tab' || name === 'w:ptab') current += '\t';
     else if (name === 'w:br' || name === 'w:cr') current += '\n';
     else if (name === 'w:noBreakHyphen') current += '-';
     else if (name === 'w:instrText') {
-      const field = /HYPERLINK\s+"([^"]+)"/.exec(element.textContent ?? '');
-      if (field) anchors.push({ target: field[1]!, text: '' });
+      const link = /HYPERLINK\s+"([^"]+)"/.exec(element.textContent ?? '');
+      if (link) {
+        field = { target: link[1]!, text: '', beforeHeading: !headingSeen };
+        anchors.push(field);
+      }
       return;
     } else if (name === 'w:hyperlink') {
       const id = element.getAttribute('r:id');
-      if (id) anchors.push({ id, text: element.textContent ?? '' });
+      if (id) anchors.push({ id, text: element.textContent ?? '', beforeHeading: !headingSeen });
     }
     for (let child = node.firstChild; child; child = child.nextSibling) visit(child);
     if (name === 'w:p') {
+      if (headingKind(current)) headingSeen = true;
       paragraphs.push(...current.split('\n'));
       current = outer;
     } else if (name === 'w:tc') current += '\t';

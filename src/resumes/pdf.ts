@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { getDocumentProxy } from 'unpdf';
 import { layoutPage, type PositionedText } from './pdf-layout.ts';
-import { OWN_LINK_TEXT, PROFILE_HOSTS } from './contact.ts';
+import { ownAnchor } from './contact.ts';
 import { headingKind } from './sections.ts';
 
 /**
@@ -24,30 +24,38 @@ type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
 type LinkAnnotation = { subtype: string; url?: string; unsafeUrl?: string; rect: number[] };
 
 /**
- * Whether a link annotation points at the candidate rather than at an employer, a school or a
- * paper: it sits on an icon or a handle, on words such as "LinkedIn" or "Portfolio", or in the
- * header of the first page (`pageTop` given for the first page only). A URL printed in full is
- * judged with the text (contact.ts).
+ * The link an annotation gives the candidate (contact.ts `ownAnchor`), judged on the text it
+ * covers — the characters of each text run inside its rectangle, so that "Credential" at the end
+ * of a line is not the whole line. "In the header" means near the top of the first page
+ * (`headerBottom`, null on other pages). A URL printed in full is judged with the text (contact.ts).
  */
-function isOwnLink(target: string, areas: number[][], items: PositionedText[], pageTop: number | null): boolean {
-  if (!/^https?:\/\//i.test(target) || !URL.canParse(target) || !new URL(target).hostname.includes('.')) return false;
+function ownLink(target: string, areas: number[][], items: PositionedText[], headerBottom: number | null): string | null {
   const covered = areas
     .map(([x0, y0, x1, y1]) =>
       items
         .filter((item) => item.y >= y0! - 2 && item.y <= y1! + 2 && item.x + item.width >= x0! - 1 && item.x <= x1! + 1)
-        .map((item) => item.str)
+        .map((item) => {
+          // Characters are taken as evenly spaced over the run's width: enough to tell which words a rectangle covers.
+          const step = item.width / Math.max(item.str.length, 1);
+          return [...item.str].filter((_, i) => item.x + (i + 0.5) * step >= x0! - 1 && item.x + (i + 0.5) * step <= x1! + 1).join('');
+        })
         .join(''),
     )
-    .join(' ')
-    .replace(/[\ue000-\uf8ff]/g, '')
-    .trim();
+    .join(' ');
   const y0 = Math.min(...areas.map((area) => area[1]!));
-  const url = new URL(target);
-  if (PROFILE_HOSTS.test(url.hostname) || covered.replace(/\s+/g, '').length <= 2 || OWN_LINK_TEXT.test(covered)) return true;
-  // A handle: the text is the URL's path ("deedydas" on github.com/deedydas); an employer's name is its host.
-  const handle = covered.replace(/^@/, '').replace(/\s+/g, '').toLowerCase();
-  if (handle.length >= 3 && decodeURIComponent(url.pathname).toLowerCase().includes(handle)) return true;
-  return pageTop !== null && y0 >= pageTop * 0.8;
+  return ownAnchor(target, covered, headerBottom !== null && y0 >= headerBottom);
+}
+
+/**
+ * Where the first page's header ends: the top fifth of the page, and above its first section
+ * heading (a contact heading aside) — a job's link in a column that starts high is no contact link.
+ */
+function headerBottom(items: PositionedText[], pageTop: number): number {
+  const headings = items.filter((item) => {
+    const kind = headingKind(item.str);
+    return kind !== undefined && kind !== 'contact';
+  });
+  return Math.max(pageTop * 0.8, ...headings.map((item) => item.y + item.size));
 }
 
 export function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
@@ -83,7 +91,10 @@ export async function readPdf(pdf: PdfDocument): Promise<PdfContent> {
       const target = annotation.url ?? annotation.unsafeUrl;
       if (annotation.subtype === 'Link' && typeof target === 'string') rects.set(target, [...(rects.get(target) ?? []), annotation.rect]);
     }
-    for (const [target, areas] of rects) if (isOwnLink(target, areas, items, number === 1 ? pageTop! : null)) links.add(target);
+    for (const [target, areas] of rects) {
+      const own = ownLink(target, areas, items, number === 1 ? headerBottom(items, pageTop!) : null);
+      if (own) links.add(own);
+    }
     page.cleanup();
   }
   // The name first, wherever the content stream drew it.

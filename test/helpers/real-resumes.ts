@@ -184,15 +184,23 @@ function allLinks(parsed: ParsedResume): string[] {
   return [parsed.links.linkedin, parsed.links.github, parsed.links.website, ...parsed.links.other].filter((url): url is string => Boolean(url));
 }
 
-/** A URL as a comparable key: no scheme, no www., no trailing slash, host in lower case. */
+/** A URL as a comparable key: no scheme, no www., no trailing slash, host in lower case, percent-escapes decoded ("fran%C3%A7ois" is "françois"). */
 export function linkKey(url: string): string {
-  const bare = url
+  const bare = safeDecodeUri(url)
     .trim()
     .replace(/^[a-z]+:\/\//i, '')
     .replace(/^www\./i, '')
     .replace(/\/+$/, '');
   const slash = bare.indexOf('/');
   return slash === -1 ? bare.toLowerCase() : bare.slice(0, slash).toLowerCase() + bare.slice(slash);
+}
+
+function safeDecodeUri(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
 }
 
 function skillKey(skill: string): string {

@@ -61,6 +61,28 @@ describe('contact details', () => {
     expect(parseResume(text).phone).toBeNull();
   });
 
+  it("keeps the sites of the candidate's own domain, labeled links and URLs wrapped over two lines", () => {
+    const parsed = parseResume(
+      [
+        'Ryan Lee',
+        'ryan[at]lee.example | linkedin.lee.dev',
+        'Projects',
+        'Sodium bindings  sodium.lee.dev  2017 – Present',
+        'Team page  acme.com/team',
+        'Tech blog: http://blog.writes.me',
+        'Demo  Link: https://github.com/rlee/to-do-for-student-',
+        'teacher',
+        'References',
+        'Jon Public  jon@public.example',
+        'Unicode sample from http://www.unicode-samples.example/page.html',
+      ].join('\n'),
+      { now: NOW },
+    );
+    expect(parsed.email).toBe('ryan@lee.example');
+    expect([parsed.links.website, ...parsed.links.other]).toEqual(['https://linkedin.lee.dev', 'https://sodium.lee.dev', 'http://blog.writes.me']);
+    expect(parsed.links.github).toBe('https://github.com/rlee/to-do-for-student-teacher');
+  });
+
   it('reads profiles printed as labeled handles in the contact details, not in the body', () => {
     const parsed = parseResume(
       'Jane Doe\njane@example.org\ntwitter: @janedoe | GitHub: jdoe | LinkedIn: in/jane-doe-1\nX: 2019\nExperience\nfacebook: /acme-corp',
