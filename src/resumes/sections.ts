@@ -235,6 +235,10 @@ const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educaçã
 const EDUCATION_COMPANIONS =
   /^(?:and|und|et|y|e|higher|formal|academic|university|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische)$/iu;
 const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
+// What else a skills heading says ("Technical Skills & Tools", "Other Technologies"); anything else
+// makes a name ("NewSpace Research and Technologies" is an employer).
+const SKILL_COMPANIONS =
+  /^(?:and|und|et|y|e|of|my|key|core|technical|professional|relevant|other|additional|soft|hard|computer|it|digital|software|programming|languages?|tools|frameworks|platforms|libraries|summary|areas?|expertise|transferable|interpersonal|personal|general|selected|main|top|useful|skills|competencies|technologies|kenntnisse|compétences|competências|habilidades|techniques|técnicas|technische|fachliche)$/iu;
 
 /** A heading may be decorated ("— EXPERIENCE —", "Skills:", "E X P E R I E N C E") and is short. */
 export function headingKind(line: string): SectionKind | undefined {
@@ -255,7 +259,7 @@ export function headingKind(line: string): SectionKind | undefined {
   }
   if (EDUCATION_WORDS.test(bare))
     return bare.split(/[\s&/]+/).every((word) => EDUCATION_WORDS.test(word) || EDUCATION_COMPANIONS.test(word)) ? 'education' : undefined;
-  if (SKILL_WORDS.test(bare)) return 'skills';
+  if (SKILL_WORDS.test(bare)) return bare.split(/[\s&/,]+/).every((word) => SKILL_COMPANIONS.test(word)) ? 'skills' : undefined;
   return undefined;
 }
 

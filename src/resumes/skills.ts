@@ -1,5 +1,5 @@
 import taxonomy from './taxonomy/skills.json' with { type: 'json' };
-import { sectionLines, type Line, type SectionKind } from './sections.ts';
+import { headingKind, sectionLines, type Line, type SectionKind } from './sections.ts';
 
 /**
  * Skills, matched against a taxonomy kept as data (taxonomy/skills.json, its sources and licences
@@ -71,22 +71,132 @@ export function findSkills(text: string): SkillFinding[] {
   };
   const lines = rejoinWrappedItems(sectionLines(text));
   lines.forEach((line, index) => {
-    // Degrees name fields of study ("BA Communication", "MS Statistics"), not the skills a candidate lists.
-    if (line.section === 'education' || COURSEWORK_LABEL.test(line.text)) return;
-    // "Programming Languages: Python, C, R" is a skills list wherever it stands (a summary, a sidebar without a heading).
-    const inList = line.section === 'skills' || line.section === 'languages' || hasCategoryLabel(line.text);
-    const clean = withoutCategoryLabel(line.text.replace(NOISE, ' '), inList);
+    // Courses taken are education; soft skills are known but not reported ("Soft Skills: Leadership, …").
+    if (COURSEWORK_LABEL.test(line.text) || SOFT_LABEL.test(line.text)) return;
+    // Degrees name fields of study ("BA Communication", "MS Statistics"): in education only named tools count
+    // ("thesis on traffic data with Python and PostGIS").
+    const education = line.section === 'education';
+    const bare = line.text.replace(NOISE, ' ');
+    // "Programming Languages: Python, C, R" — or a line of names that are mostly skills — is a skills list wherever it stands.
+    const inList = !education && (line.section === 'skills' || line.section === 'languages' || hasCategoryLabel(line.text) || isSkillList(bare));
+    const clean = withoutCategoryLabel(bare, inList);
     // A generic term alone on its line above a list ("Cloud Computing" / "AWS • Azure") names the list's category.
     const category =
       inList && !LIST_SEPARATOR.test(clean.trim()) && lines[index + 1]?.section === line.section && LIST_SEPARATOR.test(lines[index + 1]!.text.trim());
-    for (const { canonical } of matchForms(clean, inList)) {
-      const kind = KIND.get(canonical);
-      if (kind === 'soft' || kind === 'language' || (kind === 'concept' && (!inList || category))) continue;
-      record(canonical, line.section, line.text);
+    for (const item of inList ? listItems(clean) : [clean]) {
+      const hits = matchForms(item, inList);
+      // "SAP BW", "Apache Cordova", "jQuery Mobile": a listed name that only starts with a known one is a skill of its own.
+      const whole = inList && line.section !== 'languages' ? namedItem(item, hits) : undefined;
+      if (whole) {
+        record(canonicalSkill(whole), line.section, line.text);
+        continue;
+      }
+      for (const hit of hits) {
+        const kind = KIND.get(hit.canonical);
+        if (kind === 'soft' || kind === 'language') continue;
+        if (education && (kind !== 'tool' || hit.mode === 'listOnly')) continue;
+        if (kind === 'concept' && (category || (!inList && !practiceInProse(hit)))) continue;
+        record(hit.canonical, line.section, line.text);
+      }
     }
-    if (line.section === 'skills') for (const item of unknownListItems(clean)) record(item, line.section, line.text);
+    if (line.section === 'skills') {
+      for (const item of unknownListItems(clean)) record(item, line.section, line.text);
+      const single = singleItem(lines, index);
+      if (single) record(single, line.section, line.text);
+    }
   });
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+}
+
+// "Soft Skills: …", "Interpersonal skills — …": known, not reported.
+const SOFT_LABEL = /^[^\p{L}]*(?:soft|interpersonal|personal|social|transferable)\s+skills?\s*[:：–—-]/iu;
+
+/**
+ * A practice written as a name in a sentence about the candidate's work ("Applied NLP to support
+ * tickets", "Built CI/CD pipelines", "A/B testing") is a skill: an acronym, or a name with a symbol.
+ * Words are not by themselves ("testing", "security", "machine learning", "data analysis": as
+ * often the subject of a team, a product or a title as a skill), nor is a name followed by a team,
+ * a company or a role ("the NLP team", "ML Engineer").
+ */
+function practiceInProse(hit: Hit): boolean {
+  const form = hit.words.slice(hit.start, hit.end).join(' ');
+  if (!/[^\p{L}\s]|^\p{Lu}{2,}$/u.test(form)) return false;
+  return !CONTEXT_NOUN.test(hit.words[hit.end] ?? '');
+}
+const CONTEXT_NOUN =
+  /^(?:teams?|company|companies|group|department|lab|laboratory|startup|engineers?|scientists?|developers?|lead|manager|intern|internship|roles?|position|firm|industry|community|club|society|course|class|conference|workshop|certification|certificate|degree|program|programme|track|organization|meetup|specialist|analyst|consultant|researcher|architect)$/iu;
+
+/**
+ * The items of a list line, at its separators; a parenthesis that holds a list ("Python (NumPy,
+ * pandas)") gives its items too, one that qualifies an item ("Brainstorm (beginner)", "BEMT")
+ * does not, unless it is a skill itself.
+ */
+function listItems(line: string): string[] {
+  const items: string[] = [];
+  // "Back End: Flask, FastAPI | Front End: HTML": a label before a colon names the items that follow it.
+  const outside = line.replace(ITEM_LABEL, ' , ').replace(/\(([^()]*)\)/g, (_, inner: string) => {
+    if (LIST_SEPARATOR.test(inner.trim()) || matchForms(inner, true).length > 0) items.push(...inner.split(LIST_SEPARATOR));
+    return ' ';
+  });
+  return [...outside.split(LIST_SEPARATOR), ...items].map((item) => item.trim()).filter(Boolean);
+}
+
+const ITEM_LABEL = /(?:^|(?<=[|•·;]))\s*[\p{L}][\p{L}\s&/+‐-]{0,30}?\s*[:：]\s+/gu;
+
+/** Whether a line outside a skills section is a list of skill names: three items or more, most of them a known name as a whole. */
+function isSkillList(line: string): boolean {
+  const items = line
+    .split(LIST_SEPARATOR)
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length < 3 || items.some((item) => item.split(/\s+/).length > 4)) return false;
+  const named = items.filter((item) => {
+    const hits = matchForms(item, true);
+    return hits.length === 1 && hits[0]!.start === 0 && hits[0]!.end === hits[0]!.words.length;
+  });
+  return named.length >= 2 && named.length * 2 >= items.length;
+}
+
+/**
+ * A listed name of two to four capitalised words that starts with or contains a known one but is
+ * more ("SAP BW", "Kendo UI Mobile"), as written; not a version ("Python 3"), a level ("Advanced
+ * Excel") or a phrase ("Git and GitHub", "ML with graphs").
+ */
+function namedItem(item: string, hits: Hit[]): string | undefined {
+  const words = wordsOf(item);
+  if (words.length < 2 || words.length > 4 || hits.length === 0 || /[&+]|\band\b|\bor\b/iu.test(item)) return undefined;
+  const covered = (index: number) => hits.some((hit) => index >= hit.start && index < hit.end);
+  if (!words.every((word, index) => covered(index) || /^[\p{Lu}\p{N}]/u.test(word))) return undefined;
+  const rest = words.filter((_, index) => !covered(index));
+  if (rest.length === 0 || rest.every((word) => /^v?\d[\d.x]*$/iu.test(word) || PROFICIENCY.test(word) || STOPWORD_START.test(word))) return undefined;
+  if (rest.some((word) => PROFICIENCY.test(word) || STOPWORD_START.test(word) || CATEGORY_WORDS.test(word))) return undefined;
+  return words.join(' ');
+}
+
+/**
+ * A skills list written one item per line ("Diversity Sourcing" / "Data Interpretation" / …): a
+ * short capitalised name alone on its line, between lines of the same kind, is a listed skill even
+ * when the taxonomy does not know it.
+ */
+function singleItem(lines: Line[], index: number): string | undefined {
+  const itemLike = (line: Line | undefined) => {
+    if (!line || line.section !== 'skills') return undefined;
+    const item = line.text.replace(/^[^\p{L}\p{N}]+/u, '').trim();
+    const words = item.split(/\s+/);
+    if (!item || words.length > 4 || item.length > 40 || LIST_SEPARATOR.test(item) || !/^[\p{Lu}\p{N}]/u.test(item) || /[:：.!?,;()/\d]/u.test(item))
+      return undefined;
+    if (item === item.toUpperCase() || PROFICIENCY.test(item) || STOPWORD_START.test(item) || CATEGORY_WORDS.test(item) || headingKind(item)) return undefined;
+    return item;
+  };
+  const item = itemLike(lines[index]);
+  if (!item || matchForms(item, true).length > 0) return undefined;
+  // The run of such lines around it must be a list of skills: one of them a tool or practice the taxonomy knows, none a soft skill.
+  let [first, last] = [index, index];
+  while (itemLike(lines[first - 1])) first -= 1;
+  while (itemLike(lines[last + 1])) last += 1;
+  if (first === last) return undefined;
+  const kinds = lines.slice(first, last + 1).flatMap((line) => matchForms(line.text, true).map((hit) => KIND.get(hit.canonical)));
+  return kinds.some((kind) => kind === 'tool' || kind === 'concept') && !kinds.includes('soft') ? item : undefined;
 }
 
 /**
@@ -155,17 +265,26 @@ function wordsOf(text: string): string[] {
     .filter(Boolean);
 }
 
+interface Hit {
+  canonical: string;
+  mode: Mode;
+  /** The words of the text matched, and the hit's span in them. */
+  words: string[];
+  start: number;
+  end: number;
+}
+
 /** Longest forms first at each position: "React Native" is not also React, "Objective-C" not C. */
-function matchForms(text: string, inList: boolean): Array<{ canonical: string; start: number; end: number }> {
+function matchForms(text: string, inList: boolean): Hit[] {
   const words = wordsOf(text);
-  const hits: Array<{ canonical: string; start: number; end: number }> = [];
+  const hits: Hit[] = [];
   for (let start = 0; start < words.length;) {
     let matched = 0;
-    for (let length = Math.min(LONGEST_FORM, words.length - start); length >= 1 && !matched; length -= 1) {
+    for (let length = Math.min(LONGEST_FORM + 1, words.length - start); length >= 1 && !matched; length -= 1) {
       const phrase = words.slice(start, start + length).join(' ');
-      const canonical = lookup(phrase, inList) ?? (length === 1 ? lookupParts(phrase, inList) : undefined);
-      if (!canonical) continue;
-      for (const name of canonical.split('\n')) hits.push({ canonical: name, start, end: start + length });
+      const found = lookup(phrase, inList) ?? (length === 1 ? lookupParts(phrase, inList) : undefined);
+      if (!found) continue;
+      for (const name of found.canonical.split('\n')) hits.push({ canonical: name, mode: found.mode, words, start, end: start + length });
       matched = length;
     }
     start += matched || 1;
@@ -173,18 +292,29 @@ function matchForms(text: string, inList: boolean): Array<{ canonical: string; s
   return hits;
 }
 
-function lookup(phrase: string, inList: boolean): string | undefined {
-  return FORMS.exact.get(phrase) ?? FORMS.any.get(fold(phrase)) ?? (inList ? FORMS.listOnly.get(phrase) : undefined);
+// "Microsoft Visual Studio Code", "MS Excel", "Apache Kafka": a vendor's name before a product's.
+const VENDOR =
+  /^(?:microsoft|ms|google|apache|amazon|aws|ibm|oracle|adobe|autodesk|intel|apple|jetbrains|atlassian|hashicorp|red hat|vmware|cisco|salesforce)\s+(?=\S)/iu;
+
+function lookup(phrase: string, inList: boolean): { canonical: string; mode: Mode } | undefined {
+  const exact = FORMS.exact.get(phrase);
+  if (exact) return { canonical: exact, mode: 'exact' };
+  const any = FORMS.any.get(fold(phrase));
+  if (any) return { canonical: any, mode: 'any' };
+  const listed = inList ? FORMS.listOnly.get(phrase) : undefined;
+  if (listed) return { canonical: listed, mode: 'listOnly' };
+  const product = phrase.replace(VENDOR, '');
+  return product !== phrase ? lookup(product, inList) : undefined;
 }
 
 /** "TypeScript/JavaScript", "HTML5/CSS3": names joined by a slash, when the whole is no name itself. */
-function lookupParts(word: string, inList: boolean): string | undefined {
+function lookupParts(word: string, inList: boolean): { canonical: string; mode: Mode } | undefined {
   if (!word.includes('/')) return undefined;
-  const names = word
+  const parts = word
     .split('/')
     .map((part) => lookup(part, inList))
-    .filter((name): name is string => Boolean(name));
-  return names.length ? names.join('\n') : undefined;
+    .filter((found): found is { canonical: string; mode: Mode } => Boolean(found));
+  return parts.length ? { canonical: parts.map((part) => part.canonical).join('\n'), mode: parts[0]!.mode } : undefined;
 }
 
 /**
@@ -195,8 +325,7 @@ function lookupParts(word: string, inList: boolean): string | undefined {
  */
 function unknownListItems(line: string): string[] {
   const body = line.replace(/^\s*[\p{L}][\p{L}\s&/+-]{1,40}?\s*[:：]\s*/u, '').replace(SCRIPTS_WITHOUT_SPACES, ', ');
-  const items = body
-    .split(LIST_SEPARATOR)
+  const items = listItems(body)
     .map((item) => item.replace(/^[^\p{L}\p{N}.#]+|[.:;)\]]+$/gu, '').trim())
     .filter(Boolean);
   if (items.length < 2 || body.length > 300) return [];
@@ -206,10 +335,12 @@ function unknownListItems(line: string): string[] {
   for (const item of items) {
     if (known.includes(item)) continue;
     const words = item.split(/\s+/);
+    // Tools are often written in lower case ("dplyr", "asdf", "scikit-image"): one such word counts in a list of three or more.
+    const lowerCaseTool = items.length >= 3 && words.length === 1 && /^\p{Ll}[\p{L}\p{N}._+#-]*$/u.test(item) && !COMMON_WORD.test(item);
     if (
       words.length > 3 ||
       item.length > 30 ||
-      !/^[\p{Lu}\p{N}.]/u.test(item) ||
+      !(/^[\p{Lu}\p{N}.]/u.test(item) || lowerCaseTool) ||
       /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]+\s?\d+(?:\.\d+)?$/u, '')) ||
       PROFICIENCY.test(item) ||
       STOPWORD_START.test(item)
@@ -219,6 +350,9 @@ function unknownListItems(line: string): string[] {
   }
   return unknown;
 }
+
+// Words that end a list without naming anything ("…, etc", "and more").
+const COMMON_WORD = /^(?:etc|more|others?|misc|basics?|some|many|various|similar|tools?|libraries|frameworks|languages?)$/iu;
 
 const LOOKUP = new Map<string, string>([
   ...[...FORMS.any.entries()],
