@@ -113,7 +113,7 @@ const YEAR = String.raw`(?:19[5-9]\d|20\d\d)`;
 // "15.03.2018", "2018-03", "2015 年 3 月", "2018".
 const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
 const MONTH_NUMBER = String.raw`(?:0?[1-9]|1[0-2])`;
-const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s+|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
+const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s*|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
 const OPEN = String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|bis heute|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|至今|现在|現在|今)`;
 const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
 const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até)\s*`;
@@ -123,6 +123,7 @@ const RANGE = new RegExp(
   String.raw`(?<![\p{L}\d])(?:(${POINT})${SEPARATOR}(${POINT}|${OPEN})|(${NAMED_POINT})\s+(${NAMED_POINT}|${OPEN}))(?![\p{L}\d])`,
   'giu',
 );
+const SHORT_RANGE = new RegExp(String.raw`(?<![\p{L}\d.])(${YEAR})\s*(${DASH}|\.)\s*(\d\d)(?![\p{L}\d]|\.\d)`, 'gu');
 // "since 2020", "seit 03/2021": a range still open.
 const SINCE = new RegExp(String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal)\s+(${POINT})(?![\p{L}\d])`, 'giu');
 
@@ -130,13 +131,23 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
   const nowMonth = now.getUTCFullYear() * 12 + now.getUTCMonth();
   const spans: Array<[number, number]> = [];
   const lines = sectionLines(text);
-  // Research and teaching positions count when the resume lists no other work.
-  const work = lines.some((line) => line.section === 'experience') ? 'experience' : 'research';
-  for (const line of joinSplitRanges(lines.filter((line) => line.section === work).map((line) => line.text))) {
+  // Research positions count when the resume lists no other work; teaching when it lists neither.
+  const work = (['experience', 'research', 'teaching'] as const).find((kind) => lines.some((line) => line.section === kind));
+  for (const line of joinSplitRanges(
+    lines.filter((line) => line.section === work).map((line) => line.text),
+    nowMonth,
+  )) {
     for (const match of line.matchAll(RANGE)) {
       const start = toMonth(match[1] ?? match[3]!, nowMonth);
       const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth), nowMonth);
       if (start < end) spans.push([start, end]);
+    }
+    // "2021–23", "2023.24": the end year by its last two digits (after a dot only when they cannot be a month).
+    for (const match of line.matchAll(SHORT_RANGE)) {
+      const [startYear, separator, endDigits] = [Number(match[1]), match[2]!, Number(match[3])];
+      const endYear = Math.floor(startYear / 100) * 100 + endDigits;
+      if (endYear <= startYear || (separator === '.' && endDigits <= 12)) continue;
+      spans.push([startYear * 12, Math.min(endYear * 12, nowMonth)]);
     }
     for (const match of line.matchAll(SINCE)) {
       const start = toMonth(match[1]!, nowMonth);
@@ -152,7 +163,7 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
  * So are a line that starts with a date ("2015  Some Position") and a line of a date alone a few
  * lines below ("present"): a timeline drawn with the start above the end.
  */
-function joinSplitRanges(lines: string[]): string[] {
+function joinSplitRanges(lines: string[], nowMonth: number): string[] {
   const joined: string[] = [];
   const dangling = new RegExp(String.raw`(?:${POINT})\s*${DASH}$`, 'iu');
   const opening = new RegExp(String.raw`^\s*(?:${POINT}|${OPEN})(?![\p{L}\d])`, 'iu');
@@ -161,16 +172,51 @@ function joinSplitRanges(lines: string[]): string[] {
     if (previous !== undefined && dangling.test(previous.trimEnd()) && opening.test(line)) joined[joined.length - 1] = `${previous.trimEnd()} ${line}`;
     else joined.push(line);
   }
-  return [...joined, ...timelineRanges(joined)];
+  return [...joined, ...timelineRanges(joined, nowMonth), ...columnRanges(joined)];
 }
 
-function timelineRanges(lines: string[]): string[] {
+/**
+ * A narrow date column beside the entries, read line by line between them: "2023-" then the title
+ * then "PRESENT"; "FEB-SEPT" then the title then "2020" (both months of that year).
+ */
+function columnRanges(lines: string[]): string[] {
+  const danglingAlone = new RegExp(String.raw`^\s*(${POINT})\s*${DASH}\s*$`, 'iu');
+  const endAlone = new RegExp(String.raw`^\s*(${POINT}|${OPEN})\s*$`, 'iu');
+  const monthsAlone = new RegExp(String.raw`^\s*(${MONTH})\.?\s*${DASH}\s*(${MONTH})\.?\s*$`, 'iu');
+  const yearAlone = new RegExp(String.raw`^\s*(${YEAR})\s*$`, 'u');
+  const ranges: string[] = [];
+  lines.forEach((line, index) => {
+    const below = lines.slice(index + 1, index + 3);
+    const start = danglingAlone.exec(line);
+    const end = start && below.map((next) => endAlone.exec(next)).find(Boolean);
+    if (start && end) ranges.push(`${start[1]} – ${end[1]}`);
+    const months = monthsAlone.exec(line);
+    const year = months && below.map((next) => yearAlone.exec(next)).find(Boolean);
+    if (months && year) ranges.push(`${months[1]} ${year[1]} – ${months[2]} ${year[1]}`);
+  });
+  return ranges;
+}
+
+function timelineRanges(lines: string[], nowMonth: number): string[] {
   const startsWithPoint = new RegExp(String.raw`^\s*(${POINT})(?![\p{L}\d])\s+\p{L}`, 'iu');
   const pointAlone = new RegExp(String.raw`^\s*(${POINT}|${OPEN})\s*$`, 'iu');
   const ranges: string[] = [];
+  const range = new RegExp(RANGE.source, 'iu');
+  // Two lines in a row that each start with a month ("Present | Engineer, Acme" / "Jul 2024 | Lab"): the
+  // range drawn as a stack, the end above the start or the start above the end. Years alone are a list of dated items.
+  const monthFirst = new RegExp(String.raw`^\s*(${POINT}|${OPEN})(?![\p{L}\d])\s*[^\p{L}\p{N}\s]?\s*\p{L}`, 'iu');
+  for (let index = 0; index + 1 < lines.length; index += 1) {
+    const [upper, lower] = [monthFirst.exec(lines[index]!), monthFirst.exec(lines[index + 1]!)];
+    if (!upper || !lower || range.test(lines[index]!) || range.test(lines[index + 1]!) || ![upper[1]!, lower[1]!].every((point) => /\p{L}|[/.]/u.test(point)))
+      continue;
+    const [a, b] = [toMonth(upper[1]!, nowMonth), toMonth(lower[1]!, nowMonth)];
+    if (a === b) continue;
+    ranges.push(a > b ? `${lower[1]} – ${upper[1]}` : `${upper[1]} – ${lower[1]}`);
+    index += 1;
+  }
   lines.forEach((line, index) => {
     const start = startsWithPoint.exec(line);
-    if (!start || new RegExp(RANGE.source, 'iu').test(line)) return;
+    if (!start || range.test(line)) return;
     const end = lines
       .slice(index + 1, index + 4)
       .map((next) => pointAlone.exec(next))
@@ -206,7 +252,7 @@ function toMonth(point: string, nowMonth: number): number {
     .replace(/,/g, '')
     .replace(/^\d{1,2}[/.](?=\d{1,2}[/.]\d{4}$)/, '');
   if (new RegExp(`^${OPEN}$`, 'iu').test(value)) return nowMonth;
-  const named = new RegExp(String.raw`^(${MONTH})\.?(?:\s+|\s*[/'’]\s*)(\d{4})$`, 'iu').exec(value);
+  const named = new RegExp(String.raw`^(${MONTH})\.?(?:\s*|\s*[/'’]\s*)(\d{4})$`, 'iu').exec(value);
   if (named) return Number(named[2]) * 12 + MONTHS[named[1]!]!;
   const shortYear = new RegExp(String.raw`^(${MONTH})\.?\s*['’]?(\d\d)$`, 'iu').exec(value);
   if (shortYear) return fullYear(Number(shortYear[2]), nowMonth) * 12 + MONTHS[shortYear[1]!]!;

@@ -7,7 +7,7 @@
  * `research`: research or teaching positions — jobs, but counted as experience only in a resume
  * that lists no other work.
  */
-export type SectionKind = 'header' | 'contact' | 'experience' | 'research' | 'education' | 'skills' | 'languages' | 'other';
+export type SectionKind = 'header' | 'contact' | 'experience' | 'research' | 'teaching' | 'education' | 'skills' | 'languages' | 'other';
 
 const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
   experience: [
@@ -159,8 +159,6 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'research experience',
     'research positions',
     'academic experience',
-    'teaching',
-    'teaching experience',
     'research and teaching',
     'research & teaching',
     'academic positions',
@@ -170,6 +168,8 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'investigación',
     'forschung',
   ],
+  // Courses taught: work, but counted only in a resume that lists neither other work nor research positions.
+  teaching: ['teaching', 'teaching experience', 'teaching positions', 'lehrerfahrung', 'enseignement', 'docencia', 'docência'],
   // Spoken languages, or programming ones: matched as a list, but an unknown item is no skill ("Irish").
   languages: ['languages', 'language', 'language skills', 'sprachen', 'sprachkenntnisse', 'langues', 'idiomas', 'lingue', 'línguas', '语言', '語学', '언어'],
   contact: [
@@ -227,7 +227,8 @@ const KIND_OF = new Map<string, SectionKind>(Object.entries(HEADINGS).flatMap(([
 // leadership, projects) is not work.
 const WORK_WORDS =
   /(?<!\p{L})(?:experiences?|employment|work history|berufserfahrung|erfahrung|expériences?|experiencias?|experiências?|esperienz[ae])(?!\p{L})/iu;
-const RESEARCH = /(?<!\p{L})(?:research|teaching|academic)(?!\p{L})/iu;
+const RESEARCH = /(?<!\p{L})(?:research|academic)(?!\p{L})/iu;
+const TEACHING = /(?<!\p{L})(?:teaching)(?!\p{L})/iu;
 const NOT_WORK = /(?<!\p{L})(?:volunteer(?:ing)?|leadership|project|projects|extracurricular|international|other|additional|community)(?!\p{L})/iu;
 const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|ausbildung)(?!\p{L})/iu;
 // What else an education heading says ("Education & Coursework", "Higher Education"); anything else
@@ -239,6 +240,13 @@ const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|co
 // makes a name ("NewSpace Research and Technologies" is an employer).
 const SKILL_COMPANIONS =
   /^(?:and|und|et|y|e|of|my|key|core|technical|professional|relevant|other|additional|soft|hard|computer|it|digital|software|programming|languages?|tools|frameworks|platforms|libraries|summary|areas?|expertise|transferable|interpersonal|personal|general|selected|main|top|useful|skills|competencies|technologies|kenntnisse|compétences|competências|habilidades|techniques|técnicas|technische|fachliche)$/iu;
+
+// Headings of sections that are neither work nor skills, told by their words: "Papers/Publications",
+// "Invited Talks", "Achievements/Certifications", "Honors & Awards".
+const OTHER_WORDS =
+  /^(?:publications?|papers|talks|presentations|posters|awards|honou?rs|achievements|certifications?|certificates|patents|grants|projects|activities|interests|hobbies|references|referees|volunteering|memberships?|affiliations|conferences|scholarships|fellowships|distinctions|leadership|publikationen|projekte|auszeichnungen|publications|projets|prix|publicaciones|proyectos|premios|publicações|projetos|prêmios)$/iu;
+const OTHER_COMPANIONS =
+  /^(?:and|und|et|y|e|of|selected|invited|recent|personal|academic|professional|conference|journal|peer-reviewed|refereed|other|additional|key|side|open|source|fun|facts|research|relevant|notable|major|talks|awards|civil|society|community|social|extracurricular|volunteer|student|campus|club)$/iu;
 
 /** A heading may be decorated ("— EXPERIENCE —", "Skills:", "E X P E R I E N C E") and is short. */
 export function headingKind(line: string): SectionKind | undefined {
@@ -255,10 +263,15 @@ export function headingKind(line: string): SectionKind | undefined {
   if (bare.split(' ').length > 4 || !/^[\p{L}\s&/'’-]+$/u.test(bare) || /\p{L}{2}\.\s*$/u.test(line)) return undefined;
   if (WORK_WORDS.test(bare)) {
     if (/\bwork\b/.test(bare)) return 'experience';
-    return NOT_WORK.test(bare) ? 'other' : RESEARCH.test(bare) ? 'research' : 'experience';
+    return NOT_WORK.test(bare) ? 'other' : RESEARCH.test(bare) ? 'research' : TEACHING.test(bare) ? 'teaching' : 'experience';
   }
   if (EDUCATION_WORDS.test(bare))
     return bare.split(/[\s&/]+/).every((word) => EDUCATION_WORDS.test(word) || EDUCATION_COMPANIONS.test(word)) ? 'education' : undefined;
+  const words = bare.split(/[\s&/,]+/).filter(Boolean);
+  if (words.some((word) => OTHER_WORDS.test(word)) && words.every((word) => OTHER_WORDS.test(word) || OTHER_COMPANIONS.test(word))) return 'other';
+  // Written as a heading (every word capitalised) and ending with such a word: "Civil Society Activities", "Open Source Projects".
+  const written = line.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '').split(/\s+/);
+  if (OTHER_WORDS.test(words.at(-1)!) && written.every((word) => /^[\p{Lu}&]/u.test(word))) return 'other';
   if (SKILL_WORDS.test(bare)) return bare.split(/[\s&/,]+/).every((word) => SKILL_COMPANIONS.test(word)) ? 'skills' : undefined;
   return undefined;
 }
@@ -277,7 +290,7 @@ export interface Line {
 export function sectionLines(text: string): Line[] {
   const lines: Line[] = [];
   let section: SectionKind = 'header';
-  for (const raw of text.split('\n')) {
+  for (const raw of splitLabelColumn(text.split('\n'))) {
     const kind = headingKind(raw);
     if (kind) {
       section = kind;
@@ -287,6 +300,28 @@ export function sectionLines(text: string): Line[] {
     const inlineKind = inline ? headingKind(inline[1]!) : undefined;
     if (inlineKind && /\s{2}$/.test(raw.slice(0, raw.length - inline![3]!.length))) section = inlineKind;
     lines.push({ text: raw, section: inlineKind ?? section });
+  }
+  return lines;
+}
+
+/**
+ * A column of section labels beside the content, each label's words on the lines of its first
+ * entries ("Career  Teaching Assistant …" / "Experience  Oregon State University …"): two lines
+ * whose first words together make a heading, and neither alone, are that heading and their
+ * contents.
+ */
+function splitLabelColumn(raw: string[]): string[] {
+  const lines: string[] = [];
+  for (let index = 0; index < raw.length; index += 1) {
+    const [line, next] = [raw[index]!, raw[index + 1]];
+    // An entry beside a label starts with a capital or a digit ("Career  Graduate Teaching Assistant"); a sentence does not ("Skilled in …").
+    const first = /^\s*(\p{Lu}[\p{L}-]*(?:\s+&)?)\s+([\p{Lu}\p{N}].*)$/u.exec(line);
+    const second = next === undefined ? null : /^\s*(\p{Lu}[\p{L}-]*)\s+([\p{Lu}\p{N}].*)$/u.exec(next);
+    const label = first && second ? `${first[1]} ${second[1]}` : '';
+    if (first && second && !headingKind(line) && !headingKind(next!) && headingKind(label)) {
+      lines.push(label, first[2]!, second[2]!);
+      index += 1;
+    } else lines.push(line);
   }
   return lines;
 }

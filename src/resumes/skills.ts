@@ -120,7 +120,7 @@ const SOFT_LABEL = /^[^\p{L}]*(?:soft|interpersonal|personal|social|transferable
  */
 function practiceInProse(hit: Hit): boolean {
   const form = hit.words.slice(hit.start, hit.end).join(' ');
-  if (!/[^\p{L}\s]|^\p{Lu}{2,}$/u.test(form)) return false;
+  if (!/[/+#&.\d]|^\p{Lu}{2,}s?$|^\p{Lu}\p{Ll}?\p{Lu}+$/u.test(form)) return false;
   return !CONTEXT_NOUN.test(hit.words[hit.end] ?? '');
 }
 const CONTEXT_NOUN =
@@ -341,7 +341,7 @@ function unknownListItems(line: string): string[] {
       words.length > 3 ||
       item.length > 30 ||
       !(/^[\p{Lu}\p{N}.]/u.test(item) || lowerCaseTool) ||
-      /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]+\s?\d+(?:\.\d+)?$/u, '')) ||
+      /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]{2,}\s?\d+(?:\.\d+)?$/u, '')) ||
       PROFICIENCY.test(item) ||
       STOPWORD_START.test(item)
     )

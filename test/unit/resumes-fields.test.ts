@@ -193,6 +193,36 @@ describe('experience', () => {
     expect(experienceYears('No dates at all', NOW)).toBeNull();
   });
 
+  it('reads date columns: stacked months, a dangling start, months above their year, short end years', () => {
+    const at = (text: string) => experienceYears(text, new Date('2025-04-01T00:00:00Z'));
+    // The end above the start, each beside a line of the entry.
+    expect(
+      at('Experience\nPresent | PhD Researcher, TU Munich\nJul 2024 | Robotics Institute\nDec 2018 | Teaching Assistant, Benghazi\nSep 2017 > Tutorials'),
+    ).toBe(2);
+    // "2023-" and "PRESENT" with the title between them; "FEB-SEPT" with its year below the title.
+    expect(at('Experience\n2023-\nResearch Assistant\nPRESENT\nFEB-SEPT\nProgram Manager\n2020')).toBe(2.8);
+    expect(at('Research Experience\n2021–23  Lab engineer\n2023.24  Postdoc')).toBe(3);
+    // Dated single items by year are a list, not a range.
+    expect(at('Experience\n2021 Award for teaching\n2019 Best paper')).toBeNull();
+  });
+
+  it('reads section labels set in a column beside the entries, and counts teaching only without other work', () => {
+    const now = new Date('2024-11-20T00:00:00Z');
+    const text = [
+      'Research Graduate Research Assistant — Sound Lab',
+      'Experience Smart Compost Bin  May 2023 - Present',
+      'Career Graduate Teaching Assistant',
+      'Experience Oregon State University  September 2022 - Present',
+      'Volunteer Field Technical Advisor',
+      'Experience FIRST Tech Challenge  December 2018 - February 2020',
+      'Civil Society Activities',
+      'Founder, Readers Project  2015 - 2020',
+    ].join('\n');
+    expect(experienceYears(text, now)).toBe(2.2);
+    expect(experienceYears('Teaching\nLecturer  2019 - 2021', now)).toBe(2);
+    expect(experienceYears('Research Experience\nPostdoc  2023 - 2024\nTeaching\nLecturer  2010 - 2021', now)).toBe(1);
+  });
+
   it('reads the ranges real resumes print', () => {
     const years = (dates: string) => experienceYears(`Experience\nEngineer, Acme\n${dates}`, NOW);
     expect(years('Sep. 2023 Mar. 2024')).toBe(0.5); // the dash was a drawing, not a character
