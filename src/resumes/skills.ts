@@ -93,7 +93,8 @@ export function findSkills(text: string): SkillFinding[] {
       }
       for (const hit of hits) {
         const kind = KIND.get(hit.canonical);
-        if (kind === 'soft' || kind === 'language') continue;
+        // "Fluent in SQL", "Spanish: Fluent": a level, not the product of that name.
+        if (kind === 'soft' || kind === 'language' || PROFICIENCY.test(hit.words.slice(hit.start, hit.end).join(' '))) continue;
         if (education && (kind !== 'tool' || hit.mode === 'listOnly')) continue;
         if (kind === 'concept' && (category || (!inList && !practiceInProse(hit)))) continue;
         record(hit.canonical, line.section, line.text);
@@ -120,7 +121,7 @@ const SOFT_LABEL = /^[^\p{L}]*(?:soft|interpersonal|personal|social|transferable
  */
 function practiceInProse(hit: Hit): boolean {
   const form = hit.words.slice(hit.start, hit.end).join(' ');
-  if (!/[/+#&.\d]|^\p{Lu}{2,}s?$|^\p{Lu}\p{Ll}?\p{Lu}+$/u.test(form)) return false;
+  if (!/[/+#&.\d]|^\p{Lu}{2,}$|^\p{Lu}\p{Ll}?\p{Lu}+$/u.test(form)) return false;
   return !CONTEXT_NOUN.test(hit.words[hit.end] ?? '');
 }
 const CONTEXT_NOUN =
@@ -138,10 +139,19 @@ function listItems(line: string): string[] {
     if (LIST_SEPARATOR.test(inner.trim()) || matchForms(inner, true).length > 0) items.push(...inner.split(LIST_SEPARATOR));
     return ' ';
   });
-  return [...outside.split(LIST_SEPARATOR), ...items].map((item) => item.trim()).filter(Boolean);
+  // "Svelte & SvelteKit", "Git and GitHub": two names joined, when one of them is known.
+  return [...outside.split(LIST_SEPARATOR), ...items]
+    .flatMap((item) => {
+      const parts = item.split(/\s+(?:&|and|und|et|y|e)\s+/u);
+      return parts.length === 2 && parts.every((part) => part.trim().split(/\s+/).length <= 3) && parts.some((part) => matchForms(part, true).length > 0)
+        ? parts
+        : [item];
+    })
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
-const ITEM_LABEL = /(?:^|(?<=[|•·;]))\s*[\p{L}][\p{L}\s&/+‐-]{0,30}?\s*[:：]\s+/gu;
+const ITEM_LABEL = /(?:^|(?<=[|•·;]))[^\p{L}\p{N}]*[\p{L}][\p{L}\s&/+‐-]{0,30}?(?:\s*[:：]|\s+[–—])\s+/gu;
 
 /** Whether a line outside a skills section is a list of skill names: three items or more, most of them a known name as a whole. */
 function isSkillList(line: string): boolean {
@@ -169,9 +179,17 @@ function namedItem(item: string, hits: Hit[]): string | undefined {
   if (!words.every((word, index) => covered(index) || /^[\p{Lu}\p{N}]/u.test(word))) return undefined;
   const rest = words.filter((_, index) => !covered(index));
   if (rest.length === 0 || rest.every((word) => /^v?\d[\d.x]*$/iu.test(word) || PROFICIENCY.test(word) || STOPWORD_START.test(word))) return undefined;
-  if (rest.some((word) => PROFICIENCY.test(word) || STOPWORD_START.test(word) || CATEGORY_WORDS.test(word))) return undefined;
+  if (rest.some((word) => PROFICIENCY.test(word) || STOPWORD_START.test(word) || CATEGORY_WORDS.test(word) || GENERIC_SUFFIX.test(word))) return undefined;
+  // A product line follows its known name ("SAP BW", "Azure CLI"); words before a longer known name are a category ("Front-End React").
+  const firstCovered = words.findIndex((_, index) => covered(index));
+  const known = words.filter((_, index) => covered(index)).join(' ');
+  if (firstCovered > 0 && known.length > 3) return undefined;
   return words.join(' ');
 }
+
+// "Python Programming", "Shiny servers", "React development": a known name and what is done with it.
+const GENERIC_SUFFIX =
+  /^(?:programming|development|developer|language|framework|library|scripting|basics|fundamentals|ecosystem|stack|platform|servers?|apps?|applications?|projects?|experience|knowledge|certified|certification)$/iu;
 
 /**
  * A skills list written one item per line ("Diversity Sourcing" / "Data Interpretation" / …): a
@@ -330,7 +348,8 @@ function unknownListItems(line: string): string[] {
     .filter(Boolean);
   if (items.length < 2 || body.length > 300) return [];
   const known = items.filter((item) => matchForms(item, true).length > 0);
-  if (known.length === 0) return [];
+  // A list of spoken languages ("English | French | Chinese") names no unknown skills.
+  if (known.length === 0 || known.some((item) => matchForms(item, true).some((hit) => KIND.get(hit.canonical) === 'language'))) return [];
   const unknown: string[] = [];
   for (const item of items) {
     if (known.includes(item)) continue;
@@ -343,7 +362,10 @@ function unknownListItems(line: string): string[] {
       !(/^[\p{Lu}\p{N}.]/u.test(item) || lowerCaseTool) ||
       /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]{2,}\s?\d+(?:\.\d+)?$/u, '')) ||
       PROFICIENCY.test(item) ||
-      STOPWORD_START.test(item)
+      STOPWORD_START.test(item) ||
+      // A heading set on the list's first line ("SKILLS  TeX, LaTeX"), or an item cut at the line's end ("Test-").
+      headingKind(item) !== undefined ||
+      /-$/.test(item)
     )
       continue;
     unknown.push(item.replace(/\s+/g, ' '));

@@ -151,6 +151,34 @@ describe('skills', () => {
     expect(matchSkills('Summary\nI ran the R and C teams.')).toEqual([]);
   });
 
+  it('reads lists as real resumes write them', () => {
+    // A line of known names is a list wherever it stands, so short names count there.
+    expect(matchSkills('Summary\nGo, C#, Python, R, Docker')).toEqual(['C#', 'Docker', 'Go', 'Python', 'R']);
+    // A product line of a known name is listed as written; a vendor's name before a product is the product.
+    expect(matchSkills('Skills\nTools: SAP BW, Power BI, Microsoft Visual Studio Code, Python Programming')).toEqual([
+      'Power BI',
+      'Python',
+      'SAP BW',
+      'Visual Studio Code',
+    ]);
+    // Lower-case tool names in a list, qualifiers in parentheses, and one item per line.
+    expect(matchSkills('Skills\nR, ggplot2, dplyr, tidyr\nBrainstorm (beginner), SPM (beginner), Python')).toEqual(
+      expect.arrayContaining(['Brainstorm', 'dplyr', 'ggplot2', 'Python', 'R', 'SPM', 'tidyr']),
+    );
+    expect(matchSkills('Skills\nDiversity Sourcing\nStakeholder Management\nTalent Mapping')).toEqual([
+      'Diversity Sourcing',
+      'Stakeholder Management',
+      'Talent Mapping',
+    ]);
+    // Soft skills and spoken languages are not reported.
+    expect(matchSkills('Skills\nSoft Skills: Teamwork, Decision Making, Problem-Solving\nLanguages: English, French, Wolof')).toEqual([]);
+  });
+
+  it('takes a named practice from a work sentence, not a generic word or a team', () => {
+    expect(matchSkills('Experience\nBuilt CI/CD pipelines and applied NLP to tickets')).toEqual(['CI/CD', 'NLP']);
+    expect(matchSkills('Experience\nJoined the NLP team; improved testing and machine learning at Acme')).toEqual([]);
+  });
+
   it('does not take courses taken for skills', () => {
     expect(matchSkills('Skills\nPython, SQL\nRelevant Coursework: Data Structures, Computer Networking, Real Analysis')).toEqual(['Python', 'SQL']);
   });
