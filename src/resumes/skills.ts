@@ -100,6 +100,13 @@ export function findSkills(text: string): SkillFinding[] {
         record(hit.canonical, line.section, line.text);
       }
     }
+    // "built with Selenium, Node.js, pdf-lib and Puppeteer": an enumeration of names inside a sentence is a list too.
+    if (!inList && !education)
+      for (const item of enumeratedNames(clean)) {
+        const hits = matchForms(item, true);
+        if (hits.length === 0 && /^[\p{Lu}\p{N}]|[.\d+#-]\p{L}/u.test(item)) record(item, line.section, line.text);
+        for (const hit of hits) if (hit.mode === 'listOnly' && KIND.get(hit.canonical) === 'tool') record(hit.canonical, line.section, line.text);
+      }
     if (line.section === 'skills') {
       for (const item of unknownListItems(clean)) record(item, line.section, line.text);
       const single = singleItem(lines, index);
@@ -152,6 +159,49 @@ function listItems(line: string): string[] {
 }
 
 const ITEM_LABEL = /(?:^|(?<=[|•·;]))[^\p{L}\p{N}]*[\p{L}][\p{L}\s&/+‐-]{0,30}?(?:\s*[:：]|\s+[–—])\s+/gu;
+
+/**
+ * The names of an enumeration inside a sentence ("… built with Selenium, Coinbase, Node.js, and the
+ * iOS SDK"): three items or more at commas (the last after "and"/"or"), each one to three words
+ * (the first taken after its preposition), most of them names the taxonomy knows as a whole.
+ */
+function enumeratedNames(sentence: string): string[] {
+  const segments = sentence.split(/\s*[,;]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+/u);
+  const names: string[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    const known = run.filter((item) => wholeName(item));
+    if (run.length >= 3 && known.length >= 2 && known.length * 3 >= run.length * 2) names.push(...run);
+    run = [];
+  };
+  for (const [index, segment] of segments.entries()) {
+    const words = segment.trim().split(/\s+/).filter(Boolean);
+    // The first name follows the sentence's last little word ("… utilizing tools like Ansible").
+    const start = run.length === 0 ? words.findLastIndex((word) => /^\p{Ll}+$/u.test(word) && !wholeName(word)) + 1 : 0;
+    const item = words
+      .slice(start)
+      .join(' ')
+      .replace(/^(?:the|a|an)\s+/iu, '')
+      .replace(/[.)\]]+$/u, '');
+    const end = index === segments.length - 1 ? item.split(/\s+(?=\p{Ll}+\b)/u)[0]! : item;
+    if (end && end.split(/\s+/).length <= 3 && !/[()[\]:]/.test(end)) run.push(end);
+    else {
+      flush();
+      if (end && run.length === 0 && words.length > 0) {
+        const tail = words.slice(words.findLastIndex((word) => /^\p{Ll}+$/u.test(word)) + 1).join(' ');
+        if (tail && tail.split(/\s+/).length <= 3) run.push(tail);
+      }
+    }
+  }
+  flush();
+  return names;
+}
+
+/** Whether a text is, as a whole, one name the taxonomy knows. */
+function wholeName(text: string): boolean {
+  const hits = matchForms(text, true);
+  return hits.length === 1 && hits[0]!.start === 0 && hits[0]!.end === hits[0]!.words.length;
+}
 
 /** Whether a line outside a skills section is a list of skill names: three items or more, most of them a known name as a whole. */
 function isSkillList(line: string): boolean {
