@@ -170,7 +170,8 @@ function enumeratedNames(sentence: string): string[] {
   const names: string[] = [];
   let run: string[] = [];
   const flush = () => {
-    const known = run.filter((item) => wholeName(item));
+    // Short names ("R", "C", "Go") prove nothing: "R and D; plan C; Go team" is no list.
+    const known = run.filter((item) => item.length >= 3 && wholeName(item));
     if (run.length >= 3 && known.length >= 2 && known.length * 3 >= run.length * 2) names.push(...run);
     run = [];
   };
