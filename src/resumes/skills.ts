@@ -373,7 +373,10 @@ function lookup(phrase: string, inList: boolean): { canonical: string; mode: Mod
   const listed = inList ? FORMS.listOnly.get(phrase) : undefined;
   if (listed) return { canonical: listed, mode: 'listOnly' };
   const product = phrase.replace(VENDOR, '');
-  return product !== phrase ? lookup(product, inList) : undefined;
+  if (product !== phrase) return lookup(product, inList);
+  // "Jupyter Notebooks", "Kubernetes Operators": a name of several words in the plural.
+  const singular = /\s\p{L}{3,}[^s]s$/u.test(phrase) ? phrase.slice(0, -1) : undefined;
+  return singular ? lookup(singular, inList) : undefined;
 }
 
 /** "TypeScript/JavaScript", "HTML5/CSS3": names joined by a slash, when the whole is no name itself. */

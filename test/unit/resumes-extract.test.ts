@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { Document, ExternalHyperlink, Packer, Paragraph, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
 import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
 import { ExtractionError } from '../../src/resumes/text-extractor.ts';
@@ -55,6 +56,26 @@ describe('text extraction', () => {
       expect(pages).toBeUndefined();
       expect(text.split('\n')).toEqual(expect.arrayContaining(['Zoë Müller', 'Experience', 'PostgreSQL', 'Jan 2019 – Mar 2022']));
     }
+  });
+
+  it("keeps a DOCX's own hyperlinks: above the first heading, on a handle or words such as GitHub, not on a co-author's name", async () => {
+    const link = (text: string, url: string) => new ExternalHyperlink({ link: url, children: [new TextRun(text)] });
+    const document = new Document({
+      sections: [
+        {
+          children: [
+            new Paragraph('Ada Lovelace'),
+            new Paragraph({ children: [link('Ada Lovelace', 'https://osf.io/ada1'), new TextRun('  '), link('AdaL', 'https://x.com/AdaL')] }),
+            new Paragraph('Experience'),
+            new Paragraph({ children: [new TextRun('Paper with '), link('Jan Victor Dee', 'https://sites.google.com/view/janvictordee/home')] }),
+            new Paragraph({ children: [new TextRun('Code on '), link('GitHub', 'https://github.com/ada')] }),
+            new Paragraph({ children: [link('Analytical Engine', 'https://engines.example.org/analytical')] }),
+          ],
+        },
+      ],
+    });
+    const { links } = await extractor.extract({ bytes: await Packer.toBuffer(document), contentType: MIME.docx });
+    expect(links.sort()).toEqual(['https://github.com/ada', 'https://osf.io/ada1', 'https://x.com/AdaL']);
   });
 
   it('reads plain text in UTF-8 (with or without a byte-order mark), UTF-16 and Windows-1252, from bytes or a stream', async () => {

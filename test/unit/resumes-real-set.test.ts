@@ -28,15 +28,14 @@ describe('resume parsing on real resumes', () => {
     it('name, email and phone all right on at least 90% of files', () => expect(scores.contact).toBeGreaterThanOrEqual(0.9));
     it('name right on at least 92%', () => expect(scores.name).toBeGreaterThanOrEqual(0.92));
     it('phone right on at least 95%', () => expect(scores.phone).toBeGreaterThanOrEqual(0.95));
+    it('links F1 at least 0.90', () => expect(scores.links.f1).toBeGreaterThanOrEqual(0.9));
+    it('experience within one year on at least 90%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.9));
   });
 
-  // Targets: email ≥ 98%, links F1 ≥ 0.90, skills F1 ≥ 0.85, experience within a year ≥ 90%, name and
-  // email from two of three scans.
+  // Targets: email ≥ 98%, skills F1 ≥ 0.85, name and email from two of three scans.
   describe('targets not met yet: measured floors', () => {
     it('email right on at least 96%', () => expect(scores.email).toBeGreaterThanOrEqual(0.96));
-    it('links F1 at least 0.83', () => expect(scores.links.f1).toBeGreaterThanOrEqual(0.83));
-    it('skills F1 at least 0.73', () => expect(scores.skills.f1).toBeGreaterThanOrEqual(0.73));
-    it('experience within one year on at least 82%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.82));
+    it('skills F1 at least 0.76', () => expect(scores.skills.f1).toBeGreaterThanOrEqual(0.76));
     it('half of the scanned resumes give name and email through OCR', () => {
       const scans = scores.perFile.filter((file) => file.kind === 'scan');
       expect(scans.filter((file) => file.name && file.email).length / scans.length).toBeGreaterThanOrEqual(0.5);
