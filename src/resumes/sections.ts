@@ -250,6 +250,17 @@ const OTHER_COMPANIONS =
 
 /** A heading may be decorated ("— EXPERIENCE —", "Skills:", "E X P E R I E N C E") and is short. */
 export function headingKind(line: string): SectionKind | undefined {
+  // Every line of a resume is asked several times (sections, skills, links, names): answers are kept.
+  if (HEADING_CACHE.has(line)) return HEADING_CACHE.get(line);
+  if (HEADING_CACHE.size > 20_000) HEADING_CACHE.clear();
+  const kind = readHeading(line);
+  HEADING_CACHE.set(line, kind);
+  return kind;
+}
+
+const HEADING_CACHE = new Map<string, SectionKind | undefined>();
+
+function readHeading(line: string): SectionKind | undefined {
   const bare = line
     .replace(/^\s*(?:\d{1,2}|[IVX]{1,4})[.)]\s+/u, '')
     .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '')

@@ -37,6 +37,7 @@ for (const [canonical, entry] of ENTRIES) {
   for (const form of entry.exact ?? []) FORMS.exact.set(form.replace(/\s+/g, ' '), canonical);
   for (const form of entry.listOnly ?? []) FORMS.listOnly.set(form.replace(/\s+/g, ' '), canonical);
 }
+const FIRST_WORDS = new Set([...FORMS.any.keys(), ...FORMS.exact.keys(), ...FORMS.listOnly.keys()].map((form) => fold(form.split(' ')[0]!)));
 const LONGEST_FORM = Math.max(...[...FORMS.any.keys(), ...FORMS.exact.keys(), ...FORMS.listOnly.keys()].map((form) => form.split(' ').length));
 
 export interface SkillFinding {
@@ -349,7 +350,10 @@ function matchForms(text: string, inList: boolean): Hit[] {
   const hits: Hit[] = [];
   for (let start = 0; start < words.length;) {
     let matched = 0;
-    for (let length = Math.min(LONGEST_FORM + 1, words.length - start); length >= 1 && !matched; length -= 1) {
+    // Most words start no name: only the first word of some form (or a vendor's name) is looked up with the words after it.
+    const first = fold(words[start]!);
+    const longest = FIRST_WORDS.has(first) || VENDOR.test(`${first} x`) ? LONGEST_FORM + 1 : 1;
+    for (let length = Math.min(longest, words.length - start); length >= 1 && !matched; length -= 1) {
       const phrase = words.slice(start, start + length).join(' ');
       const found = lookup(phrase, inList) ?? (length === 1 ? lookupParts(phrase, inList) : undefined);
       if (!found) continue;
