@@ -8,7 +8,7 @@ WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund \
   && npm prune --omit=dev --no-audit --no-fund \
-  && rm -rf test bench docs .ci probe.mts playwright.config.ts vitest.config.ts
+  && rm -rf test bench docs .ci tools probe.mts playwright.config.ts vitest.config.ts
 
 # Run: the application as a user without privileges, its data on a volume.
 FROM node:24-bookworm-slim

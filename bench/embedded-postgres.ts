@@ -53,10 +53,12 @@ try {
   try {
     const admin = new pg.Client({ connectionString: server.connectionString });
     await admin.connect();
-    const { rows } = await admin.query("SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit");
+    const { rows } = await admin.query<{ fsync: string; synchronous_commit: string }>(
+      "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit",
+    );
     await admin.query('CREATE TABLE bench_rows (id bigserial PRIMARY KEY, note text NOT NULL)');
     await admin.end();
-    console.log(`fsync=${rows[0].fsync} synchronous_commit=${rows[0].synchronous_commit}`);
+    console.log(`fsync=${rows[0]?.fsync} synchronous_commit=${rows[0]?.synchronous_commit}`);
     for (const connections of [1, Number(values.connections)]) {
       const rate = await insertRate(server.connectionString, connections);
       console.log(`${`single-row inserts, ${connections} connection(s)`.padEnd(40)} ${Math.round(rate)} rows/s`);

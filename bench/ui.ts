@@ -2,7 +2,6 @@
 // raw, gzip and brotli; and the Largest Contentful Paint of a job page listing 200 scored
 // candidates, on loopback in Chromium, cold (HTTP cache disabled) and warm.
 // Run: npm run build && node bench/ui.ts [--runs 15] [--out bench/results/ui.md]
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';

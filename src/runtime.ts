@@ -75,7 +75,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
 
     const queue = createPgBossQueue(databaseUrl, QUEUES, {
       poolSize: Math.max(2, Math.ceil(config.databasePoolSize / 2)),
-      onError: (error) => logger.warn({ err: error, component: 'queue' }, 'job queue error'),
+      onError: (error, queueName) => logger.warn({ err: error, component: 'queue', queue: queueName }, 'job queue error'),
+      onJobFailure: ({ queue: queueName, jobId, retryCount, error }) =>
+        logger.warn({ err: error, component: 'queue', queue: queueName, job_id: jobId, retry_count: retryCount }, 'job attempt failed'),
     });
     await queue.start();
     cleanups.push(() => queue.stop());

@@ -58,7 +58,7 @@ if (!env.TEST_SYSTEM_PG_URL && !(await listens('127.0.0.1', 5432))) {
   env.TEST_SYSTEM_PG_URL = fallback.server.urlFor('postgres');
 }
 
-let status = 0;
+let status: number;
 try {
   status = await run('npx', ['vitest', 'run', ...vitestArgs]);
   if (withBrowser && !interrupted) status = (await run('npx', ['playwright', 'test'])) || status;

@@ -4,14 +4,14 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 const dir = process.env.DIR!;
 const port = Number(process.env.PORT);
 
-createServer(async (request, response) => {
+async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
     if (request.method === 'POST' && request.url === '/sign') {
       const key = randomUUID();
@@ -31,4 +31,7 @@ createServer(async (request, response) => {
     if (!response.headersSent) response.writeHead(500);
     response.end();
   }
-}).listen(port, '127.0.0.1', () => process.send?.('ready'));
+}
+
+// The handler answers its own failures (500), so the promise it returns never rejects.
+createServer((request, response) => void handle(request, response)).listen(port, '127.0.0.1', () => process.send?.('ready'));

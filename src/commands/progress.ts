@@ -3,8 +3,8 @@
  * update in a log. `done()` prints the last state.
  */
 export function progressLine(describe: (state: { blobs: number; bytes: number }) => string): {
-  update(state: { blobs: number; bytes: number }): void;
-  done(): void;
+  update: (state: { blobs: number; bytes: number }) => void;
+  done: () => void;
 } {
   const tty = process.stderr.isTTY;
   let last = 0;

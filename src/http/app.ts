@@ -39,6 +39,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function buildApp(runtime: Runtime, services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const acceptsRequestIds = runtime.config.trustProxy !== false;
   const app = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the widening is not for this option but for the instance Fastify infers from it: with pino's own Logger type the app would not be a FastifyInstance
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: runtime.config.trustProxy,

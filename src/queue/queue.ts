@@ -61,10 +61,19 @@ export interface QueueDefinition {
 
 export interface QueueOptions {
   poolSize?: number;
-  /** Told of every error pg-boss reports outside a job (to log it). */
-  onError?: (error: Error) => void;
+  /** Told of every error pg-boss reports outside a job (to log it), with the queue it concerns when it names one. */
+  onError?: (error: Error, queue: string | undefined) => void;
+  /** Told of every attempt of a job whose handler threw (to log it); pg-boss retries the job within its policy. */
+  onJobFailure?: (failure: JobFailure) => void;
   /** How often jobs whose worker died mid-job (stale heartbeat, or expired) are found and retried. */
   superviseIntervalSeconds?: number;
+}
+
+export interface JobFailure {
+  queue: string;
+  jobId: string;
+  retryCount: number;
+  error: unknown;
 }
 
 export function createPgBossQueue(connectionString: string, definitions: QueueDefinition[], options: QueueOptions = {}): JobQueue {
@@ -85,7 +94,9 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
   // crash the process, and must not go unseen: each is logged and counted on /metrics.
   boss.on('error', (error) => {
     queueErrors.inc();
-    options.onError?.(error);
+    // A worker's fetch or completion failure carries the name of its queue (pg-boss adds `queue`).
+    const queue = (error as { queue?: unknown }).queue;
+    options.onError?.(error, typeof queue === 'string' ? queue : undefined);
   });
   let started = false;
 
@@ -126,7 +137,15 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
         let workerId: string | null = null;
         workerId = await boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 15 }, async (jobs: Job<T>[]) => {
           try {
-            for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+            for (const job of jobs) {
+              try {
+                await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+              } catch (error) {
+                jobFailures.inc({ queue: name });
+                options.onJobFailure?.({ queue: name, jobId: job.id, retryCount: job.retryCount, error });
+                throw error;
+              }
+            }
           } finally {
             if (workerId) boss.notifyWorker(workerId);
           }
@@ -191,6 +210,14 @@ function isDeadProcessOfThisHost(instance: Instance): boolean {
 export const queueErrors = new Counter({
   name: 'vitae_queue_errors_total',
   help: 'Errors the job queue reported outside any job (connection losses, failed maintenance)',
+  registers: [],
+});
+
+/** Counted on /metrics: attempts whose handler threw, per queue (each is also logged). */
+export const jobFailures = new Counter({
+  name: 'vitae_job_failures_total',
+  help: 'Job attempts whose handler threw, per queue (the job is retried within its policy)',
+  labelNames: ['queue'],
   registers: [],
 });
 

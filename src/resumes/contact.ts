@@ -206,7 +206,7 @@ function accountOf(url: URL): string | undefined {
 
 // "GitHub: ada", "twitter: @ada", "LinkedIn: in/ada", "facebook: /ada": a profile printed as a labeled handle.
 const HANDLE =
-  /(?<![\p{L}\p{N}])(github|gitlab|twitter|x|facebook|instagram|linkedin)\s*[:：]\s*(?:@|\/)?(in\/)?(?=[\w.-]*[A-Za-z])([A-Za-z0-9][\w.-]{0,38}[A-Za-z0-9_])(?![\w.@\/-])/giu;
+  /(?<![\p{L}\p{N}])(github|gitlab|twitter|x|facebook|instagram|linkedin)\s*[:：]\s*(?:@|\/)?(in\/)?(?=[\w.-]*[A-Za-z])([A-Za-z0-9][\w.-]{0,38}[A-Za-z0-9_])(?![\w.@/-])/giu;
 const HANDLE_HOSTS: Record<string, string> = {
   github: 'github.com',
   gitlab: 'gitlab.com',

@@ -60,9 +60,7 @@ function headerBottom(items: PositionedText[], pageTop: number): number {
 
 export function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   // PDF.js may take ownership of the buffer it is given: hand it a copy.
-  return getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, useSystemFonts: false, stopAtErrors: false, ...RESOURCES } as Parameters<
-    typeof getDocumentProxy
-  >[1]);
+  return getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, useSystemFonts: false, stopAtErrors: false, ...RESOURCES });
 }
 
 /** The text of every page in reading order (see pdf-layout.ts), and the link targets. */
@@ -84,7 +82,7 @@ export async function readPdf(pdf: PdfDocument): Promise<PdfContent> {
     const layout = layoutPage(items, (line) => headingKind(line) !== undefined);
     if (number === 1) title = layout.title;
     lines.push(...layout.lines);
-    const [, , , pageTop] = page.view as number[];
+    const [, , , pageTop] = page.view;
     // One link is often several annotations (an icon and its words): judged together.
     const rects = new Map<string, number[][]>();
     for (const annotation of (await page.getAnnotations()) as LinkAnnotation[]) {

@@ -24,7 +24,7 @@ export function redactContactDetails(text: string, fields: Pick<ParsedResume, 'n
         '[phone]',
       );
   }
-  redacted = redacted.replace(/\+\d[\d\s().\/-]{6,}\d/g, '[phone]');
+  redacted = redacted.replace(/\+\d[\d\s()./-]{6,}\d/g, '[phone]');
   for (const word of nameWords(fields.name)) {
     redacted = redacted.replace(new RegExp(`(?<![\\p{L}\\p{M}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{M}])`, 'giu'), '[name]');
   }

@@ -175,7 +175,7 @@ export class LocalBlobStore implements BlobStore {
     const expires = Math.floor(Date.now() / 1000) + options.expiresInSeconds;
     const params = this.signer.sign({ method: 'PUT', key, expires, contentLength: options.contentLength, contentType: options.contentType });
     return {
-      url: `${this.publicUrl}/blobs/${key}?${params}`,
+      url: `${this.publicUrl}/blobs/${key}?${params.toString()}`,
       method: 'PUT',
       headers: { 'content-type': options.contentType, 'content-length': String(options.contentLength) },
       expiresAt: new Date(expires * 1000),
@@ -193,7 +193,7 @@ export class LocalBlobStore implements BlobStore {
       ...(options.contentDisposition ? { contentDisposition: options.contentDisposition } : {}),
       ...(options.grant ? { download: options.grant } : {}),
     });
-    return { url: `${this.publicUrl}/blobs/${key}?${params}`, method: 'GET', headers: {}, expiresAt: new Date(expires * 1000) };
+    return { url: `${this.publicUrl}/blobs/${key}?${params.toString()}`, method: 'GET', headers: {}, expiresAt: new Date(expires * 1000) };
   }
 
   async check(): Promise<void> {

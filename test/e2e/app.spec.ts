@@ -178,7 +178,7 @@ test('the recruiter opens the best candidate, reads the PDF in the page and down
   await page.getByRole('button', { name: 'Download resume' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('ada-lovelace.pdf');
-  const bytes = await readFile((await download.path())!);
+  const bytes = await readFile(await download.path());
   expect(bytes.equals(resumes[0]!.buffer)).toBe(true);
 });
 

@@ -10,14 +10,14 @@ const person = { name: 'Dorothy Vaughan', email: `dorothy-${run}@example.com`, p
 function readExport(file: string): Promise<{ names: string[]; data: any }> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
+      if (error || !zip) return reject(error ?? new Error(`${file} cannot be opened`));
       const names: string[] = [];
       let data: any = null;
       zip.on('entry', (entry: yauzl.Entry) => {
         names.push(entry.fileName);
         if (entry.fileName !== 'data.json') return zip.readEntry();
         zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
+          if (streamError || !stream) return reject(streamError ?? new Error(`${entry.fileName} cannot be read`));
           const chunks: Buffer[] = [];
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.on('end', () => {

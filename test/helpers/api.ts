@@ -72,7 +72,12 @@ export async function uploadPresigned(
 }
 
 /** Polls the file until its scan has ended (or the timeout passes) and returns its final state. */
-export async function waitForScan(t: TestApp, session: Session, fileId: string, timeoutMs = 30_000): Promise<{ status: string; [key: string]: unknown }> {
+export async function waitForScan(
+  t: TestApp,
+  session: Session,
+  fileId: string,
+  timeoutMs = 30_000,
+): Promise<{ id: string; status: string; [key: string]: unknown }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const file = await json(await t.fetch(`/api/v1/files/${fileId}`, { headers: session.headers }));

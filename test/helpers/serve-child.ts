@@ -21,8 +21,8 @@ export async function startServe(env: Record<string, string>, options: { cwd?: s
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -33,11 +33,11 @@ export async function startServe(env: Record<string, string>, options: { cwd?: s
     const onData = () => {
       const found = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(output);
       if (found) {
-        child.stdout!.off('data', onData);
+        child.stdout.off('data', onData);
         resolve(found[1]!);
       }
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     void exit.then((code) => reject(new Error(`vitae serve exited with ${code} before it listened:\n${output}`)));
   });
   for (;;) {

@@ -37,7 +37,7 @@ async function embeddedLocal(root: string): Promise<Target> {
     env: { VITAE_DATA_DIR: path.join(root, 'original'), ...jwtSecret },
     wipe: async () => ({ VITAE_DATA_DIR: path.join(root, `restored-${++restores}`), ...jwtSecret }),
     backupArgs: [],
-    secretWarnings: [/WARNING  URL_SIGNING_SECRET differs/, /WARNING  WEBHOOK_SECRETS_KEY differs/],
+    secretWarnings: [/WARNING {2}URL_SIGNING_SECRET differs/, /WARNING {2}WEBHOOK_SECRETS_KEY differs/],
     cleanup: async () => {},
   };
 }

@@ -27,7 +27,7 @@ process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
 
 interface Harness {
   store: BlobStore;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 const bytes = (text: string) => Readable.from([Buffer.from(text)]);

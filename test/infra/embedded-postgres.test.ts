@@ -34,7 +34,7 @@ async function startChild(dataDir: string, options: { execPath?: string; uid?: n
   const child = spawn(execPath, ['test/helpers/embedded-pg-child.ts', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], ...spawnOptions });
   const line = await new Promise<string>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /ready .*\n/.exec(output);
       if (ready) resolve(ready[0]);

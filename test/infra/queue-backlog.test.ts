@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createPgBossQueue, type JobQueue } from '../../src/queue/queue.ts';
+import { createPgBossQueue, jobFailures, type JobFailure, type JobQueue } from '../../src/queue/queue.ts';
 import { SYSTEM_PG_ADMIN_URL } from '../helpers/databases.ts';
 
 // A worker that finished a job must fetch the next one at once. Before, each worker waited out its
@@ -12,11 +12,16 @@ const name = `vitae_qb_${randomBytes(5).toString('hex')}`;
 const url = Object.assign(new URL(SYSTEM_PG_ADMIN_URL), { pathname: `/${name}` }).toString();
 const admin = new pg.Client({ connectionString: SYSTEM_PG_ADMIN_URL });
 let queue: JobQueue;
+const failures: JobFailure[] = [];
 
 beforeAll(async () => {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
-  queue = createPgBossQueue(url, [{ name: 'backlog', retryLimit: 0, retryDelay: 1, retryDelayMax: 1, expireInSeconds: 60 }]);
+  queue = createPgBossQueue(
+    url,
+    ['backlog', 'failing'].map((queueName) => ({ name: queueName, retryLimit: 0, retryDelay: 1, retryDelayMax: 1, expireInSeconds: 60 })),
+    { onJobFailure: (failure) => failures.push(failure) },
+  );
   await queue.start();
 });
 afterAll(async () => {
@@ -37,4 +42,15 @@ it('drains a backlog job after job, without waiting for the backstop poll betwee
   });
   await drained;
   expect(done.toSorted()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+});
+
+it('reports a job whose handler throws with its queue name, and counts it on /metrics', async () => {
+  const before = (await jobFailures.get()).values.find((value) => value.labels.queue === 'failing')?.value ?? 0;
+  const id = await queue.send('failing', {});
+  await queue.work('failing', async () => {
+    throw new Error('the dependency is down');
+  });
+  await expect.poll(() => failures.length, { timeout: 10_000 }).toBe(1);
+  expect(failures[0]).toMatchObject({ queue: 'failing', jobId: id, retryCount: 0, error: new Error('the dependency is down') });
+  expect((await jobFailures.get()).values.find((value) => value.labels.queue === 'failing')?.value).toBe(before + 1);
 });

@@ -27,7 +27,7 @@ function start(mode: 'enqueue' | 'work', variant?: 'heartbeat'): { child: ChildP
   const child = spawn(process.execPath, ['test/helpers/queue-child.ts', mode, url, ...(variant ? [variant] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   const output = new Promise<string>((resolve) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       if (/working|done/.test(text)) resolve(text);
     });

@@ -111,7 +111,7 @@ describe('streamed upload (POST /files)', () => {
       headers: { ...candidate.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
       body: ReadableStream.from(chunked()),
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(stream.status).toBe(413);
     expect(await fileCount()).toBe(files);
     expect(await blobCount()).toBe(blobs);

@@ -131,7 +131,7 @@ describe('POST /files with Idempotency-Key', () => {
       headers: { ...recruiter.headers, 'idempotency-key': key, 'content-type': `multipart/form-data; boundary=${boundary}` },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     // The first request has claimed its key once its record exists.
     for (;;) {
       const claimed = await t.runtime.db.selectFrom('idempotency_keys').select('key').where('key', '=', key).executeTakeFirst();

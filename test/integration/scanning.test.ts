@@ -101,7 +101,7 @@ describe('the scan pipeline with the built-in checks and a real clamd', () => {
     const version = await t.runtime.db
       .selectFrom('file_versions')
       .select(['storage_key', 'quarantine_key'])
-      .where('file_id', '=', file.id as string)
+      .where('file_id', '=', file.id)
       .executeTakeFirstOrThrow();
     expect(version.quarantine_key).toMatch(/^quarantine\//);
     expect(await t.runtime.store.exists(version.storage_key)).toBe(false);

@@ -28,7 +28,7 @@ interface Route {
 const ROUTES: Route[] = [
   { pattern: '/jobs', roles: ['recruiter'], render: () => <JobsPage /> },
   { pattern: '/jobs/new', roles: ['recruiter'], render: () => <JobFormPage /> },
-  { pattern: '/jobs/:id/edit', roles: ['recruiter'], render: ({ id }) => <JobFormPage jobId={id!} /> },
+  { pattern: '/jobs/:id/edit', roles: ['recruiter'], render: ({ id }) => <JobFormPage jobId={id} /> },
   { pattern: '/jobs/:id', roles: ['recruiter'], render: ({ id }) => <JobPage jobId={id!} /> },
   { pattern: '/candidates/:id', roles: ['recruiter'], render: ({ id }) => <CandidatePage candidateId={id!} /> },
   { pattern: '/documents', roles: ['candidate'], render: () => <DocumentsPage /> },
@@ -154,7 +154,7 @@ function Shell({ user, children }: { user: User; children: ReactNode }) {
             {user.name}
             {user.org_name ? <span className="muted"> · {user.org_name}</span> : null}
           </span>
-          <button type="button" className="button button-small" onClick={signOut}>
+          <button type="button" className="button button-small" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>

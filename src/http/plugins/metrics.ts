@@ -4,7 +4,7 @@ import { Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from '
 import type { Db } from '../../db/database.ts';
 import { unauthorized } from '../../errors.ts';
 import { unhandledErrors } from '../../process-guard.ts';
-import { queueDepths, queueErrors } from '../../queue/queue.ts';
+import { jobFailures, queueDepths, queueErrors } from '../../queue/queue.ts';
 import { scanSeconds, scanVerdicts } from '../../services/files/scan-pipeline.ts';
 import { unrecordedDenials } from '../../services/audit/denied-attempts.ts';
 
@@ -17,7 +17,7 @@ import { unrecordedDenials } from '../../services/audit/denied-attempts.ts';
 export const metricsPlugin = fp<{ token?: string; db: Db }>(async (app, { token, db }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  for (const metric of [unhandledErrors, unrecordedDenials, queueErrors, scanVerdicts, scanSeconds] as Metric[]) registry.registerMetric(metric);
+  for (const metric of [unhandledErrors, unrecordedDenials, queueErrors, jobFailures, scanVerdicts, scanSeconds] as Metric[]) registry.registerMetric(metric);
   new Gauge({
     name: 'vitae_queue_jobs',
     help: 'Jobs waiting (created, retry) or running (active) per queue, read at each scrape',

@@ -31,7 +31,7 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
             'Org admins. The key (`vitae_<prefix>_<secret>`) is returned once and stored only as a hash; send it as `X-Api-Key`. It acts for the organization, limited to its scopes, and never manages members or keys.',
           body: Type.Object({
             name: Line({ minLength: 1, maxLength: 100 }),
-            scopes: Type.Array(Type.String({ enum: [...SCOPES] } as never), { minItems: 1, maxItems: SCOPES.length }),
+            scopes: Type.Array(Type.String({ enum: [...SCOPES] }), { minItems: 1, maxItems: SCOPES.length }),
           }),
           response: { 201: Type.Intersect([ApiKey, Type.Object({ key: Type.String() })]), ...problemResponses(400, 401, 403) },
         },

@@ -102,14 +102,15 @@ export class InvalidBackup extends Error {
 }
 
 export async function readManifest(directory: string): Promise<BackupManifest> {
-  let manifest: BackupManifest;
+  // Read as unknown until its format and version say it is a manifest this code knows.
+  let manifest: { format?: unknown; formatVersion?: unknown };
   try {
-    manifest = JSON.parse(await readFile(path.join(directory, MANIFEST_FILE), 'utf8')) as BackupManifest;
+    manifest = JSON.parse(await readFile(path.join(directory, MANIFEST_FILE), 'utf8')) as typeof manifest;
   } catch (error) {
     throw new InvalidBackup(`${path.join(directory, MANIFEST_FILE)} cannot be read (${(error as Error).message}); an interrupted backup has none`);
   }
   if (manifest.format !== FORMAT) throw new InvalidBackup('manifest.json is not a Vitae backup manifest');
   if (manifest.formatVersion !== FORMAT_VERSION)
-    throw new InvalidBackup(`format version ${manifest.formatVersion} is not one this Vitae reads (${FORMAT_VERSION})`);
-  return manifest;
+    throw new InvalidBackup(`format version ${String(manifest.formatVersion)} is not one this Vitae reads (${FORMAT_VERSION})`);
+  return manifest as BackupManifest;
 }

@@ -269,7 +269,7 @@ export class UploadService {
 
   async uploadVersionStream(ctx: RequestContext, fileId: string, upload: Omit<StreamedUpload, 'category'>): Promise<FileView> {
     const existing = await this.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
-    const rule = this.rules[existing.category as keyof CategoryRules]!;
+    const rule = this.rules[existing.category as keyof CategoryRules];
     const scope = scopeOfOwner(existing);
     const room = await this.quotas.admitStream(scope);
     // The version number is reserved first so that concurrent uploads never share a key.

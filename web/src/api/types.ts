@@ -49,11 +49,11 @@ export interface ScanInfo {
 export interface FileObject {
   id: string;
   filename: string | null;
-  category: FileCategory | string;
+  category: FileCategory;
   content_type: string;
   size: number;
   sha256: string | null;
-  status: FileStatus | string;
+  status: FileStatus;
   status_reason: string | null;
   owner_id: string | null;
   org_id: string | null;
@@ -71,7 +71,7 @@ export interface FileVersion {
   content_type: string;
   size: number | null;
   sha256: string | null;
-  status: FileStatus | string;
+  status: FileStatus;
   status_reason: string | null;
   created_at: string;
   scanned_at: string | null;
@@ -162,7 +162,7 @@ export interface Candidate {
   score: number | null;
   score_breakdown: ScoreBreakdown | null;
   scorer: string | null;
-  status: CandidateStatus | string;
+  status: CandidateStatus;
   status_reason: string | null;
   file_id: string;
   application_id: string | null;

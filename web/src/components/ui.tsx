@@ -84,7 +84,7 @@ export function SelectField({
 export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const apiError = error instanceof ApiError ? error : null;
-  const message = apiError ? apiError.detail : error instanceof Error ? error.message : String(error);
+  const message = apiError ? apiError.detail : error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.';
   return (
     <div className="alert alert-error" role="alert">
       <p>{message}</p>
@@ -280,7 +280,7 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
         if (controller.signal.aborted) return;
         setData(result);
         setError(null);
-        if (pollRef.current?.(result)) timer = setTimeout(run, options.intervalMs ?? 1500);
+        if (pollRef.current?.(result)) timer = setTimeout(() => void run(), options.intervalMs ?? 1500);
       } catch (caught) {
         if (controller.signal.aborted || (caught as Error)?.name === 'AbortError') return;
         setError(caught);
@@ -294,7 +294,7 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
       controller.abort();
       if (timer) clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `deps` is the caller's list of what `load` reads, as with useEffect itself
   }, [...deps, version]);
   return { data, error, loading, reload: () => setVersion((value) => value + 1), setData };
 }

@@ -62,7 +62,7 @@ export function ApplicationsPage() {
         confirmLabel="Withdraw"
         danger
         busy={busy}
-        onConfirm={withdraw}
+        onConfirm={() => void withdraw()}
         onCancel={() => setWithdrawing(null)}
       >
         <p>{withdrawing?.job_title}: the organization loses access to the documents you shared. Your documents stay in My documents.</p>

@@ -83,7 +83,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'register' }) {
           <span className="brand-mark">V</span> Vitae
         </p>
         <PageTitle title={register ? 'Create an account' : 'Sign in'}>{register ? 'Create an account' : 'Sign in'}</PageTitle>
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(event) => void submit(event)} noValidate>
           <ErrorMessage error={formError} />
           {!register && search.get('erased') === '1' && (
             <Notice tone="success">

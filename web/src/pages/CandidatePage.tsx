@@ -77,7 +77,7 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
           {candidate.application_id && <span className="badge badge-info">Applied</span>}
           <StatusBadge status={candidate.status} reason={candidate.status_reason} />
           {clean && (
-            <button type="button" className="button button-primary" onClick={download}>
+            <button type="button" className="button button-primary" onClick={() => void download()}>
               Download resume
             </button>
           )}
@@ -93,7 +93,7 @@ export function CandidatePage({ candidateId }: { candidateId: string }) {
         confirmLabel="Delete candidate"
         danger
         busy={deleting}
-        onConfirm={remove}
+        onConfirm={() => void remove()}
         onCancel={() => setConfirming(false)}
       >
         <p>

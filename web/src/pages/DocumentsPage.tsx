@@ -70,7 +70,7 @@ export function DocumentsPage() {
       <section className="panel" aria-labelledby="upload-title">
         <h2 id="upload-title">Upload a document</h2>
         <UsageLine usage={usage.data} label="Your storage" />
-        <form className="upload-form" onSubmit={submit} noValidate>
+        <form className="upload-form" onSubmit={(event) => void submit(event)} noValidate>
           <SelectField label="Kind" name="category" value={category} onChange={(event) => setCategory(event.target.value as FileCategory)}>
             {CATEGORIES.map(([value, label]) => (
               <option key={value} value={value}>
@@ -219,11 +219,11 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
       )}
       <div className="actions">
         {file.status === 'clean' && (
-          <button type="button" className="button button-small" onClick={() => download()}>
+          <button type="button" className="button button-small" onClick={() => void download()}>
             Download<span className="visually-hidden"> {name}</span>
           </button>
         )}
-        <button type="button" className="button button-small" aria-expanded={showVersions} onClick={toggleVersions}>
+        <button type="button" className="button button-small" aria-expanded={showVersions} onClick={() => void toggleVersions()}>
           Versions<span className="visually-hidden"> of {name}</span>
         </button>
         <button type="button" className="button button-small" onClick={() => versionInput.current?.click()} disabled={versionUpload !== null}>
@@ -278,7 +278,7 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
                 <td>{formatDate(version.created_at)}</td>
                 <td>
                   {version.status === 'clean' && (
-                    <button type="button" className="button button-small" onClick={() => download(version.version)}>
+                    <button type="button" className="button button-small" onClick={() => void download(version.version)}>
                       Download<span className="visually-hidden"> version {version.version}</span>
                     </button>
                   )}
@@ -293,7 +293,7 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
         title={`Delete ${name}?`}
         confirmLabel="Delete"
         busy={busy}
-        onConfirm={() => remove(false)}
+        onConfirm={() => void remove(false)}
         onCancel={() => setDialog(null)}
       >
         <p>The document disappears from your list and from the organizations you applied to. Its bytes are kept for a grace period, then erased.</p>
@@ -305,7 +305,7 @@ function DocumentRow({ file, onChange }: { file: FileObject; onChange: () => voi
         danger
         busy={busy}
         requireAcknowledge="I understand that this cannot be undone."
-        onConfirm={() => remove(true)}
+        onConfirm={() => void remove(true)}
         onCancel={() => setDialog(null)}
       >
         <p>

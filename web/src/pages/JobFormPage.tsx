@@ -74,7 +74,7 @@ export function JobFormPage({ jobId }: { jobId?: string }) {
       <PageTitle title={heading}>{heading}</PageTitle>
       <ErrorMessage error={error} />
       {loaded && (
-        <form className="form narrow" onSubmit={submit} noValidate>
+        <form className="form narrow" onSubmit={(event) => void submit(event)} noValidate>
           <TextField
             label="Title"
             name="title"

@@ -99,7 +99,7 @@ export function JobPage({ jobId }: { jobId: string }) {
                   Close job
                 </button>
               ) : (
-                <button type="button" className="button" onClick={() => setJobStatus('open')}>
+                <button type="button" className="button" onClick={() => void setJobStatus('open')}>
                   Reopen
                 </button>
               )}
@@ -125,7 +125,7 @@ export function JobPage({ jobId }: { jobId: string }) {
             open={closing}
             title="Close this job?"
             confirmLabel="Close job"
-            onConfirm={() => setJobStatus('closed')}
+            onConfirm={() => void setJobStatus('closed')}
             onCancel={() => setClosing(false)}
           >
             <p>Candidates can no longer apply. Its candidates stay here; you can reopen it later.</p>

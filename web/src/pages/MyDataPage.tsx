@@ -67,7 +67,7 @@ function ExportSection() {
         from the resume you sent them, and the record of who opened your documents. It stays available for a limited time, then it is deleted.
       </p>
       <div className="actions">
-        <button type="button" className="button button-primary" onClick={start} disabled={busy || items.some(inProgress)}>
+        <button type="button" className="button button-primary" onClick={() => void start()} disabled={busy || items.some(inProgress)}>
           {busy ? 'Starting…' : 'Export my data'}
         </button>
       </div>
@@ -87,7 +87,7 @@ function ExportSection() {
                     </span>
                   </p>
                   {item.status === 'ready' && (
-                    <button type="button" className="button button-small" onClick={() => download(item)}>
+                    <button type="button" className="button button-small" onClick={() => void download(item)}>
                       Download<span className="visually-hidden"> the export of {formatDate(item.created_at)}</span>
                     </button>
                   )}
@@ -138,7 +138,7 @@ function EraseSection() {
           of you are removed. It cannot be undone. The security log keeps entries that say what happened, with ids but without your name, email or file names.
         </p>
       </Notice>
-      <form className="form narrow" onSubmit={submit} noValidate>
+      <form className="form narrow" onSubmit={(event) => void submit(event)} noValidate>
         <TextField
           label="Password"
           type="password"

@@ -118,7 +118,7 @@ function ApplyForm({
   };
 
   return (
-    <form className="apply-form" onSubmit={submit} aria-label={`Apply to ${job.title}`}>
+    <form className="apply-form" onSubmit={(event) => void submit(event)} aria-label={`Apply to ${job.title}`}>
       <ErrorMessage error={error} />
       <SelectField label="Resume" name="resume" value={resume} onChange={(event) => setResume(event.target.value)}>
         {resumes.map((file) => (

@@ -79,7 +79,7 @@ export default function ApiKeysPage() {
       <PageTitle title="API keys">API keys</PageTitle>
       <section className="panel" aria-labelledby="new-key-title">
         <h2 id="new-key-title">Create a key</h2>
-        <form onSubmit={submit} noValidate className="form">
+        <form onSubmit={(event) => void submit(event)} noValidate className="form">
           <TextField label="Name" name="name" value={name} onChange={(event) => setName(event.target.value)} error={errors.name} hint="e.g. ATS sync" />
           <fieldset className={`scopes${errors.scopes ? ' field-invalid' : ''}`} aria-describedby={errors.scopes ? 'scopes-error' : undefined}>
             <legend>Permissions</legend>
@@ -114,7 +114,7 @@ export default function ApiKeysPage() {
                 New API key
               </label>
               <input id="created-key" readOnly value={created.key} onFocus={(event) => event.target.select()} className="mono" />
-              <button type="button" className="button" onClick={copy}>
+              <button type="button" className="button" onClick={() => void copy()}>
                 {copied ? 'Copied' : 'Copy'}
               </button>
             </div>
@@ -173,7 +173,7 @@ export default function ApiKeysPage() {
         confirmLabel="Revoke"
         danger
         busy={busy}
-        onConfirm={revoke}
+        onConfirm={() => void revoke()}
         onCancel={() => setRevoking(null)}
       >
         <p>Services using it are refused from now on.</p>

@@ -194,7 +194,7 @@ export default function AuditPage() {
           </div>
         )}
         {cursor && (
-          <button type="button" className="button" onClick={more}>
+          <button type="button" className="button" onClick={() => void more()}>
             Load older entries
           </button>
         )}

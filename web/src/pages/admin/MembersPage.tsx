@@ -80,7 +80,7 @@ export default function MembersPage() {
       <UsageLine usage={usage.data} label="Organization storage" />
       <section className="panel" aria-labelledby="invite-title">
         <h2 id="invite-title">Add a recruiter</h2>
-        <form className="inline-form" onSubmit={submit} noValidate>
+        <form className="inline-form" onSubmit={(event) => void submit(event)} noValidate>
           <TextField label="Email" name="email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} error={emailError} />
           <SelectField label="Role" name="org_role" value={role} onChange={(event) => setRole(event.target.value as 'member' | 'admin')}>
             <option value="member">Member</option>
@@ -102,7 +102,7 @@ export default function MembersPage() {
                 Invitation link
               </label>
               <input id="invitation-link" readOnly value={invited.invitation_url} onFocus={(event) => event.target.select()} className="mono" />
-              <button type="button" className="button" onClick={copy}>
+              <button type="button" className="button" onClick={() => void copy()}>
                 {copied ? 'Copied' : 'Copy'}
               </button>
             </div>
@@ -177,7 +177,7 @@ export default function MembersPage() {
         confirmLabel="Revoke invitation"
         danger
         busy={busy}
-        onConfirm={cancel}
+        onConfirm={() => void cancel()}
         onCancel={() => setCancelling(null)}
       >
         <p>Its link stops working at once.</p>
