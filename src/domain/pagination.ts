@@ -1,20 +1,31 @@
 import { AppError } from '../errors.ts';
 import { isUuid } from './ids.ts';
 
+/**
+ * Where a page ended in a list ordered newest first by (timestamp, id). `at` is the timestamp
+ * exactly as PostgreSQL holds it (ISO 8601 in UTC, with microseconds when the column has them):
+ * a JavaScript Date would round it to the millisecond and lose rows of the same millisecond.
+ */
 export interface Cursor {
-  createdAt: Date;
+  at: string;
   id: string;
 }
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 200;
+/** One page of a list and the cursor of the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** An ISO 8601 UTC timestamp to the millisecond (captured), optionally with three more digits (microseconds). */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})(\d{3})?Z$/;
 
 /**
- * Opaque keyset cursors over (created_at, id), newest first: stable under inserts, unlike
+ * Opaque keyset cursors over (timestamp, id), newest first: stable under inserts, unlike
  * offsets. Opaque (base64url of a JSON pair) so clients don't build them and we may change them.
  */
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
 }
 
 /** Refuses, with 400 `invalid_cursor`, anything that is not exactly what `encodeCursor` makes. */
@@ -29,17 +40,21 @@ export function decodeCursor(raw: string): Cursor {
     throw invalid;
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid;
-  const [createdAt, id] = parsed as [unknown, unknown];
-  if (typeof createdAt !== 'string' || !isUuid(id)) throw invalid;
-  const date = new Date(createdAt);
-  // Round-trip: `new Date` accepts many loose formats; only our own ISO form is a cursor.
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) throw invalid;
-  return { createdAt: date, id };
+  const [at, id] = parsed as [unknown, unknown];
+  if (typeof at !== 'string' || !isUuid(id)) throw invalid;
+  // Round-trip the millisecond part: the pattern alone accepts month 13 or February 30.
+  const millis = TIMESTAMP.exec(at)?.[1];
+  const date = millis === undefined ? null : new Date(`${millis}Z`);
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString() !== `${millis}Z`) throw invalid;
+  return { at, id };
 }
 
-/** `?limit=`: default 50, clamped to 1..200; anything unreadable gets the default. */
-export function clampLimit(raw: unknown): number {
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value)) return DEFAULT_LIMIT;
-  return Math.min(MAX_LIMIT, Math.max(1, Math.floor(value)));
+/**
+ * Cuts a page from rows fetched one beyond `limit` (a full page plus the proof that more follow);
+ * `cursorOf` names where the page's last row sits.
+ */
+export function slicePage<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor): Page<T> {
+  const items = rows.length > limit ? rows.slice(0, limit) : rows;
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
 }

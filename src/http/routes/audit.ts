@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AuditEventRow } from '../../db/schema.ts';
 import { authorize } from '../../domain/policy.ts';
-import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
+import type { Page as ListPage } from '../../domain/pagination.ts';
 import { forbidden } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
@@ -36,7 +36,7 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
         if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed)
           throw forbidden('Only organization admins can read the audit trail.');
         const { limit = 50, cursor, file_id, actor_id, action, from, to } = request.query as Record<string, string | undefined> & { limit?: number };
-        const rows = await services.audit.list(
+        const page = await services.audit.list(
           {
             orgId: actor.orgId,
             ...(file_id ? { fileId: file_id } : {}),
@@ -45,9 +45,9 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
             ...(from ? { from: new Date(from) } : {}),
             ...(to ? { to: new Date(to) } : {}),
           },
-          { limit: limit + 1, ...(cursor ? { before: toBefore(cursor) } : {}) },
+          { limit, ...(cursor ? { cursor } : {}) },
         );
-        return auditPage(rows, limit);
+        return auditPage(page);
       },
     );
 
@@ -101,27 +101,19 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => {
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
-        const rows = await services.files.accessLog(requestContext(request), (request.params as { id: string }).id, {
-          limit: limit + 1,
-          ...(cursor ? { before: toBefore(cursor) } : {}),
+        const page = await services.files.accessLog(requestContext(request), (request.params as { id: string }).id, {
+          limit,
+          ...(cursor ? { cursor } : {}),
         });
-        return auditPage(rows, limit);
+        return auditPage(page);
       },
     );
   };
 }
 
-function toBefore(cursor: string): { at: Date; id: string } {
-  const { createdAt, id } = decodeCursor(cursor);
-  return { at: createdAt, id };
-}
-
-function auditPage(rows: AuditEventRow[], limit: number) {
-  const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
-  const last = page.at(-1);
+function auditPage({ items, next_cursor }: ListPage<AuditEventRow>) {
   return {
-    items: page.map((row) => ({
+    items: items.map((row) => ({
       id: row.id,
       at: row.at.toISOString(),
       actor_id: row.actor_id,
@@ -135,6 +127,6 @@ function auditPage(rows: AuditEventRow[], limit: number) {
       request_id: row.request_id,
       details: row.details,
     })),
-    next_cursor: hasMore && last ? encodeCursor({ createdAt: last.at, id: last.id }) : null,
+    next_cursor,
   };
 }

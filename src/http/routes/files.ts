@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { FileView } from '../../services/files/file-view.ts';
@@ -96,9 +95,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => {
         const { limit = 50, cursor, ...filter } = request.query as { limit?: number; cursor?: string; category?: string; status?: string; owner_id?: string };
-        const after = cursor ? decodeCursor(cursor) : undefined;
-        const items = await files.list(requestContext(request), filter, { limit: limit + 1, ...(after ? { after } : {}) });
-        return pageOf(items, limit);
+        return files.list(requestContext(request), filter, { limit, ...(cursor ? { cursor } : {}) });
       },
     );
 
@@ -258,11 +255,4 @@ async function readMultipartUpload(
   }
   if (!result) throw badRequest('file_required', 'The request has no `file` part.');
   return result;
-}
-
-export function pageOf<T extends { id: string; created_at: string }>(items: T[], limit: number): { items: T[]; next_cursor: string | null } {
-  const hasMore = items.length > limit;
-  const page = hasMore ? items.slice(0, limit) : items;
-  const last = page.at(-1);
-  return { items: page, next_cursor: hasMore && last ? encodeCursor({ createdAt: new Date(last.created_at), id: last.id }) : null };
 }

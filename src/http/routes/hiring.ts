@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { decodeCursor } from '../../domain/pagination.ts';
 import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { IntakeResult as IntakeResultValue } from '../../services/hiring/candidates.ts';
@@ -9,7 +8,6 @@ import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts
 import { requestContext } from '../request-context.ts';
 import { IdParams, Line, MAX_OFFSET, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { Application, Candidate, CandidateUpdate, IntakeResult, Job, JobCreate, JobUpdate, MyApplication } from '../schemas/hiring.ts';
-import { pageOf } from './files.ts';
 
 const tags = ['hiring'];
 /** A bulk request may carry many files; each resume is still held to its category's limit while streaming. */
@@ -43,9 +41,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => {
         const { limit = 50, cursor, status } = request.query as { limit?: number; cursor?: string; status?: 'open' | 'closed' };
-        const after = cursor ? decodeCursor(cursor) : undefined;
-        const items = await jobs.list(requestContext(request), { limit: limit + 1, ...(after ? { after } : {}) }, status ? { status } : {});
-        return pageOf(items, limit);
+        return jobs.list(requestContext(request), { limit, ...(cursor ? { cursor } : {}) }, status ? { status } : {});
       },
     );
 

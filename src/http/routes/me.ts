@@ -1,14 +1,11 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { Type, type Static } from 'typebox';
-import { decodeCursor } from '../../domain/pagination.ts';
 import type { Services } from '../../services/index.ts';
-import { view } from '../../services/privacy/exports.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses } from '../schemas/common.ts';
 import { Usage } from '../schemas/identity.ts';
 import { DataExport, EraseAccountBody } from '../schemas/privacy.ts';
-import { pageOf } from './files.ts';
 
 const tags = ['personal data'];
 
@@ -62,8 +59,7 @@ export function meRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => {
         const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
-        const rows = await exports.list(requestContext(request), { limit: limit + 1, ...(cursor ? { after: decodeCursor(cursor) } : {}) });
-        return pageOf(rows.map(view), limit);
+        return exports.list(requestContext(request), { limit, ...(cursor ? { cursor } : {}) });
       },
     );
 

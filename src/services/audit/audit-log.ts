@@ -4,6 +4,8 @@ import { randomInt } from 'node:crypto';
 import { newId } from '../../domain/ids.ts';
 import { sql, type OperationNodeSource, type RawBuilder } from 'kysely';
 import { canonicalEntry, CHAIN_LANES, chainFor, entryHash, GENESIS_HASH, orgChainPrefix, type ChainedFields } from './chain.ts';
+import { keysetPage } from '../../db/keyset.ts';
+import type { Page } from '../../domain/pagination.ts';
 
 /** Who did it and from where; built once per request (or `SYSTEM_CONTEXT` for workers). */
 export interface AuditContext {
@@ -96,7 +98,7 @@ export class AuditLog {
     await this.append(this.db, context, { ...entry, outcome: 'denied' });
   }
 
-  async list(filter: AuditFilter, page: { limit: number; before?: { at: Date; id: string } }): Promise<AuditEventRow[]> {
+  async list(filter: AuditFilter, page: { limit: number; cursor?: string }): Promise<Page<AuditEventRow>> {
     let query = this.db.selectFrom('audit_events').selectAll();
     if (filter.orgId !== undefined) query = query.where('org_id', '=', filter.orgId);
     if (filter.fileId) query = query.where('file_id', '=', filter.fileId);
@@ -104,11 +106,7 @@ export class AuditLog {
     if (filter.action) query = query.where('action', '=', filter.action);
     if (filter.from) query = query.where('at', '>=', filter.from);
     if (filter.to) query = query.where('at', '<', filter.to);
-    if (page.before) {
-      const { at, id } = page.before;
-      query = query.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
-    }
-    return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+    return keysetPage(query, { at: 'at', id: 'id' }, page);
   }
 
   /**

@@ -3,7 +3,6 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { OrgRole, UserRole } from '../../db/schema.ts';
 import { canonicalEmail, checkEmail } from '../../domain/email.ts';
 import { newId } from '../../domain/ids.ts';
-import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import type { UserActor } from '../../domain/policy.ts';
 import { alreadyAudited, AppError, conflict } from '../../errors.ts';
 import { SYSTEM_CONTEXT, type AuditContext, type AuditLog } from '../audit/audit-log.ts';
@@ -13,6 +12,7 @@ import type { RequestContext } from '../context.ts';
 import type { InvitationView, Invitations } from './invitations.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, PASSWORD_MAX, verifyPassword } from './passwords.ts';
+import { keysetPage } from '../../db/keyset.ts';
 
 export interface UserView {
   id: string;
@@ -239,8 +239,7 @@ export class Accounts {
   /** Members, newest first, with cursor pagination. */
   async listMembers(ctx: RequestContext, orgId: string, page: { limit: number; cursor?: string }): Promise<{ items: UserView[]; next_cursor: string | null }> {
     authorizeOrThrow(ctx.actor, 'org.members.read', { type: 'org_scope', orgId }, 'Organization');
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = await this.db
+    const query = this.db
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.user_id')
       .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
@@ -254,22 +253,9 @@ export class Accounts {
         'organizations.name as org_name',
         'memberships.created_at as joined_at',
       ])
-      .where('memberships.org_id', '=', orgId)
-      .$if(after !== null, (query) =>
-        query.where((eb) =>
-          eb.or([
-            eb('memberships.created_at', '<', after!.createdAt),
-            eb.and([eb('memberships.created_at', '=', after!.createdAt), eb('memberships.user_id', '<', after!.id)]),
-          ]),
-        ),
-      )
-      .orderBy('memberships.created_at', 'desc')
-      .orderBy('memberships.user_id', 'desc')
-      .limit(page.limit + 1)
-      .execute();
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return { items: items.map(toView), next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.joined_at, id: last.id }) : null };
+      .where('memberships.org_id', '=', orgId);
+    const { items, next_cursor } = await keysetPage(query, { at: 'memberships.created_at', id: 'memberships.user_id' }, page);
+    return { items: items.map(toView), next_cursor };
   }
 
   private async insertUser(tx: Tx, user: { email: string; name: string; role: UserRole; passwordHash: string }): Promise<string> {

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../domain/ids.ts';
-import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import { SCOPES, type ApiKeyActor } from '../../domain/policy.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { authorizeOrThrow } from '../authorize.ts';
 import type { RequestContext } from '../context.ts';
+import { keysetPage } from '../../db/keyset.ts';
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
 /** Recording every use would write on every request; once a minute is enough to see a key in use. */
@@ -72,21 +72,12 @@ export class ApiKeys {
   /** The organization's keys (revoked ones included, with `revoked_at`), newest first, without secrets. */
   async list(ctx: RequestContext, page: { limit: number; cursor?: string }): Promise<{ items: ApiKeyView[]; next_cursor: string | null }> {
     const orgId = this.adminOrg(ctx, 'api_key.list');
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = await this.db
+    const query = this.db
       .selectFrom('api_keys')
       .select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
-      .where('org_id', '=', orgId)
-      .$if(after !== null, (query) =>
-        query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])),
-      )
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit + 1)
-      .execute();
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return { items: items.map(view), next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
+      .where('org_id', '=', orgId);
+    const { items, next_cursor } = await keysetPage(query, { at: 'created_at', id: 'id' }, page);
+    return { items: items.map(view), next_cursor };
   }
 
   /** Idempotent. */

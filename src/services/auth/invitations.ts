@@ -3,11 +3,11 @@ import { sql, type Selectable } from 'kysely';
 import type { Db, Tx } from '../../db/database.ts';
 import type { InvitationsTable, OrgRole } from '../../db/schema.ts';
 import { newId } from '../../domain/ids.ts';
-import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import { AppError, conflict, notFound } from '../../errors.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { authorizeOrThrow } from '../authorize.ts';
 import type { RequestContext } from '../context.ts';
+import { keysetPage } from '../../db/keyset.ts';
 
 export type InvitationStatus = 'pending' | 'accepted' | 'expired' | 'cancelled';
 
@@ -138,29 +138,17 @@ export class Invitations {
     options: { status?: InvitationStatus; limit: number; cursor?: string },
   ): Promise<{ items: InvitationView[]; next_cursor: string | null }> {
     authorizeOrThrow(ctx.actor, 'org.members.read', { type: 'org_scope', orgId }, 'Organization');
-    const after = options.cursor ? decodeCursor(options.cursor) : null;
     const now = new Date();
-    const rows = await this.db
+    const query = this.db
       .selectFrom('invitations')
       .selectAll()
       .where('org_id', '=', orgId)
       .$if(options.status === 'accepted', (query) => query.where('accepted_at', 'is not', null))
       .$if(options.status === 'cancelled', (query) => query.where('accepted_at', 'is', null).where('cancelled_at', 'is not', null))
       .$if(options.status === 'pending', (query) => query.where('accepted_at', 'is', null).where('cancelled_at', 'is', null).where('expires_at', '>', now))
-      .$if(options.status === 'expired', (query) => query.where('accepted_at', 'is', null).where('cancelled_at', 'is', null).where('expires_at', '<=', now))
-      .$if(after !== null, (query) =>
-        query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])),
-      )
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(options.limit + 1)
-      .execute();
-    const items = rows.slice(0, options.limit);
-    const last = items.at(-1);
-    return {
-      items: items.map((row) => toView(row, now)),
-      next_cursor: rows.length > options.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-    };
+      .$if(options.status === 'expired', (query) => query.where('accepted_at', 'is', null).where('cancelled_at', 'is', null).where('expires_at', '<=', now));
+    const { items, next_cursor } = await keysetPage(query, { at: 'created_at', id: 'id' }, options);
+    return { items: items.map((row) => toView(row, now)), next_cursor };
   }
 
   /** Ends an open invitation; idempotent. 404 for another organization's, 409 `invitation_accepted` once used. */

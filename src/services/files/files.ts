@@ -1,7 +1,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import type { FileRow } from '../../db/schema.ts';
+import type { AuditEventRow, FileRow } from '../../db/schema.ts';
 import { MIME } from '../../domain/categories.ts';
 import { CsvFormulaNeutralizer } from '../../domain/csv-formulas.ts';
 import { contentDisposition } from '../../domain/filename.ts';
@@ -14,6 +14,8 @@ import type { FileAccess, ServedVersion } from './access.ts';
 import { grantFor } from './download-grants.ts';
 import { eraseFile } from './erasure.ts';
 import { toFileView, toVersionView, type FileView, type VersionView } from './file-view.ts';
+import { keysetPage } from '../../db/keyset.ts';
+import type { Page } from '../../domain/pagination.ts';
 
 export interface FileListFilter {
   category?: string;
@@ -51,7 +53,7 @@ export class FileService {
   }
 
   /** The caller's visible files, newest first, keyset-paginated on (created_at, id). */
-  async list(ctx: RequestContext, filter: FileListFilter, page: { limit: number; after?: { createdAt: Date; id: string } }): Promise<FileView[]> {
+  async list(ctx: RequestContext, filter: FileListFilter, page: { limit: number; cursor?: string }): Promise<Page<FileView>> {
     const { actor } = ctx;
     let query = this.db.selectFrom('files').selectAll().where('deleted_at', 'is', null);
     if (actor.kind === 'user' && actor.role === 'candidate') {
@@ -63,12 +65,8 @@ export class FileService {
     if (filter.category) query = query.where('category', '=', filter.category);
     if (filter.status) query = query.where('status', '=', filter.status as FileRow['status']);
     if (filter.owner_id) query = query.where('owner_id', '=', filter.owner_id);
-    if (page.after) {
-      const { createdAt, id } = page.after;
-      query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
-    }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
-    return rows.map(toFileView);
+    const { items, next_cursor } = await keysetPage(query, { at: 'created_at', id: 'id' }, page);
+    return { items: items.map(toFileView), next_cursor };
   }
 
   async versions(ctx: RequestContext, fileId: string): Promise<VersionView[]> {
@@ -203,7 +201,7 @@ export class FileService {
     });
   }
 
-  async accessLog(ctx: RequestContext, fileId: string, page: { limit: number; before?: { at: Date; id: string } }) {
+  async accessLog(ctx: RequestContext, fileId: string, page: { limit: number; cursor?: string }): Promise<Page<AuditEventRow>> {
     await this.access.load(ctx, fileId, 'file.access_log', 'file.access_log_read', { includeDeleted: true });
     return this.audit.list({ fileId }, page);
   }

@@ -9,6 +9,8 @@ import type { JobQueue } from '../../queue/queue.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
+import { keysetPage } from '../../db/keyset.ts';
+import type { Page } from '../../domain/pagination.ts';
 
 type JobRow = Selectable<JobsTable>;
 
@@ -92,11 +94,7 @@ export class JobService {
     return toJobView(row);
   }
 
-  async list(
-    ctx: RequestContext,
-    page: { limit: number; after?: { createdAt: Date; id: string } },
-    filter: { status?: 'open' | 'closed' } = {},
-  ): Promise<JobView[]> {
+  async list(ctx: RequestContext, page: { limit: number; cursor?: string }, filter: { status?: 'open' | 'closed' } = {}): Promise<Page<JobView>> {
     const { actor } = ctx;
     let query = this.db.selectFrom('jobs').selectAll().where('deleted_at', 'is', null);
     if (actor.kind === 'user' && actor.role === 'candidate') {
@@ -106,11 +104,8 @@ export class JobService {
       query = query.where('org_id', '=', actor.orgId);
       if (filter.status) query = query.where('status', '=', filter.status);
     }
-    if (page.after) {
-      const { createdAt, id } = page.after;
-      query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
-    }
-    return (await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute()).map(toJobView);
+    const { items, next_cursor } = await keysetPage(query, { at: 'created_at', id: 'id' }, page);
+    return { items: items.map(toJobView), next_cursor };
   }
 
   async get(ctx: RequestContext, jobId: string): Promise<JobView> {

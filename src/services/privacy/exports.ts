@@ -6,7 +6,7 @@ import type { DataExportsTable } from '../../db/schema.ts';
 import type { Selectable } from 'kysely';
 import { contentDisposition } from '../../domain/filename.ts';
 import { newId } from '../../domain/ids.ts';
-import type { Cursor } from '../../domain/pagination.ts';
+import type { Page } from '../../domain/pagination.ts';
 import { forbidden, notFound } from '../../errors.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { JobQueue } from '../../queue/queue.ts';
@@ -15,6 +15,7 @@ import { SYSTEM_CONTEXT, type AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
 import { collectPersonalData, type ArchivedFile } from './personal-data.ts';
 import { requireCandidate } from './subject.ts';
+import { keysetPage } from '../../db/keyset.ts';
 
 export interface ExportView {
   id: string;
@@ -82,14 +83,11 @@ export class DataExports {
   }
 
   /** The caller's exports, newest first. */
-  async list(ctx: RequestContext, page: { limit: number; after?: Cursor }): Promise<ExportRow[]> {
+  async list(ctx: RequestContext, page: { limit: number; cursor?: string }): Promise<Page<ExportView>> {
     const userId = requireCandidate(ctx.actor);
-    let query = this.db.selectFrom('data_exports').selectAll().where('user_id', '=', userId);
-    if (page.after) {
-      const { createdAt, id } = page.after;
-      query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
-    }
-    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+    const query = this.db.selectFrom('data_exports').selectAll().where('user_id', '=', userId);
+    const { items, next_cursor } = await keysetPage(query, { at: 'created_at', id: 'id' }, page);
+    return { items: items.map((row) => view(row)), next_cursor };
   }
 
   /** One export; when it is ready, with a fresh short-lived download URL (issuing it is audited). */
