@@ -43,7 +43,7 @@ export const userCreate: Command = {
     try {
       const audit = new AuditLog(runtime.db);
       const invitations = new Invitations({ db: runtime.db, audit, ttlSeconds: config.auth.invitationTtlSeconds, publicUrl: config.publicUrl });
-      const accounts = new Accounts(runtime.db, audit, new DeniedAttempts(audit, config.auditDenied), invitations);
+      const accounts = new Accounts({ db: runtime.db, audit, deniedAttempts: new DeniedAttempts(audit, config.auditDenied), invitations });
       const user = await accounts.createUser({
         email: args.email,
         name: typeof args.name === 'string' ? args.name : args.email,

@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { ReadinessCheck } from '../http/routes/health.ts';
+import type { ReadinessCheck } from '../readiness.ts';
 import { BuiltinScanner } from './builtin.ts';
 import { ClamdScanner } from './clamd.ts';
 import type { Scanner } from './scanner.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import type { ReadinessCheck } from '../http/routes/health.ts';
+import type { ReadinessCheck } from '../readiness.ts';
 import type { Runtime } from '../runtime.ts';
 import { createScanners } from '../scan/index.ts';
 import { AuditLog } from './audit/audit-log.ts';
@@ -87,7 +87,7 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
   const { db, store, queue, config, secrets } = runtime;
   const audit = new AuditLog(db);
   const deniedAttempts = new DeniedAttempts(audit, config.auditDenied);
-  const access = new FileAccess(db, audit);
+  const access = new FileAccess({ db, audit });
   const scanners = createScanners(config);
   const counters = new RateCounters(db);
   const quotas = new Quotas({ db, counters, config });
@@ -115,12 +115,12 @@ export function createServices(runtime: Runtime, overrides: ServiceOverrides = {
     auditRetention: new AuditRetention({ db, audit, days: config.retention.auditDays }),
     deniedAttempts,
     auth: {
-      accounts: new Accounts(db, audit, deniedAttempts, invitations),
+      accounts: new Accounts({ db, audit, deniedAttempts, invitations }),
       invitations,
       tokens: new TokenService(config.auth, secrets.jwtSecret),
       sessions,
-      refreshTokens: new RefreshTokens(db, sessions, config.auth.refreshTokenTtlSeconds),
-      apiKeys: new ApiKeys(db, audit),
+      refreshTokens: new RefreshTokens({ db, sessions, ttlSeconds: config.auth.refreshTokenTtlSeconds }),
+      apiKeys: new ApiKeys({ db, audit }),
       live,
     },
     counters,

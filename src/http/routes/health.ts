@@ -1,13 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import type { ReadinessCheck } from '../../readiness.ts';
 import type { Runtime } from '../../runtime.ts';
-
-export interface ReadinessCheck {
-  name: 'database' | 'storage' | 'scanner';
-  /** Resolves to `none` when the part is not configured, throws when it is down. */
-  run(): Promise<'ok' | 'none' | { status: 'ok' | 'none'; detail: string }>;
-}
 
 const Check = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('down'), Type.Literal('none')]),

@@ -45,17 +45,18 @@ export interface MemberAdded {
   invitation_url?: string;
 }
 
+interface AccountsDeps {
+  db: Db;
+  audit: AuditLog;
+  deniedAttempts: DeniedAttempts;
+  invitations: Invitations;
+}
+
 /** Accounts, organizations and memberships. */
 export class Accounts {
-  private readonly db: Db;
-  private readonly audit: AuditLog;
-  private readonly deniedAttempts: DeniedAttempts;
-  private readonly invitations: Invitations;
-  constructor(db: Db, audit: AuditLog, deniedAttempts: DeniedAttempts, invitations: Invitations) {
-    this.db = db;
-    this.audit = audit;
-    this.deniedAttempts = deniedAttempts;
-    this.invitations = invitations;
+  private readonly deps: AccountsDeps;
+  constructor(deps: AccountsDeps) {
+    this.deps = deps;
   }
 
   /**
@@ -86,13 +87,13 @@ export class Accounts {
       let invitationId: string | undefined;
       if (orgName) orgId = await this.createOrganization(tx, userId, orgName);
       else if (token) {
-        const invitation = await this.invitations.claim(tx, token, email, userId);
+        const invitation = await this.deps.invitations.claim(tx, token, email, userId);
         await tx.insertInto('memberships').values({ user_id: userId, org_id: invitation.orgId, org_role: invitation.orgRole }).execute();
         orgId = invitation.orgId;
         invitationId = invitation.id;
       }
       const details = invitationId ? { invitation_id: invitationId } : null;
-      await this.audit.append(
+      await this.deps.audit.append(
         tx,
         { ...context, actorId: userId, actorType: 'user' },
         { action: 'user.registered', orgId, subjectUserId: userId, resourceType: 'user', resourceId: userId, details },
@@ -124,7 +125,7 @@ export class Accounts {
           .values({ user_id: userId, org_id: orgId, org_role: input.admin ? 'admin' : 'member' })
           .execute();
       }
-      await this.audit.append(tx, SYSTEM_CONTEXT, {
+      await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
         action: 'user.created',
         orgId,
         subjectUserId: userId,
@@ -144,7 +145,7 @@ export class Accounts {
    */
   async login(email: string, password: string, context: AuditContext): Promise<UserView> {
     // The membership comes with the user, so that a failure costs no extra query for a known email.
-    const user = await this.db
+    const user = await this.deps.db
       .selectFrom('users')
       .leftJoin('memberships', 'memberships.user_id', 'users.id')
       .select(['users.id', 'users.password_hash', 'memberships.org_id'])
@@ -155,19 +156,19 @@ export class Accounts {
     if (!user?.password_hash || !matches || password.length > PASSWORD_MAX) {
       const reason = !user ? 'unknown_account' : !user.password_hash ? 'no_password' : 'wrong_password';
       const account = user ? { orgId: user.org_id, subjectUserId: user.id, resourceType: 'user', resourceId: user.id } : { orgId: null };
-      await this.deniedAttempts.record(context, { action: 'user.login_failed', ...account, details: { reason } });
+      await this.deps.deniedAttempts.record(context, { action: 'user.login_failed', ...account, details: { reason } });
       throw alreadyAudited(new AppError(401, 'invalid_credentials', 'Wrong email or password.'));
     }
     if (needsRehash(user.password_hash)) {
-      await this.db
+      await this.deps.db
         .updateTable('users')
         .set({ password_hash: await hashPassword(password), updated_at: new Date() })
         .where('id', '=', user.id)
         .execute();
     }
-    const view = await this.view(this.db, user.id);
-    await this.audit.append(
-      this.db,
+    const view = await this.view(this.deps.db, user.id);
+    await this.deps.audit.append(
+      this.deps.db,
       { ...context, actorId: user.id, actorType: 'user' },
       { action: 'user.logged_in', orgId: view.org_id, subjectUserId: user.id, resourceType: 'user', resourceId: user.id },
     );
@@ -175,8 +176,8 @@ export class Accounts {
   }
 
   async get(userId: string): Promise<UserView | null> {
-    const exists = await this.db.selectFrom('users').select('id').where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
-    return exists ? this.view(this.db, userId) : null;
+    const exists = await this.deps.db.selectFrom('users').select('id').where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
+    return exists ? this.view(this.deps.db, userId) : null;
   }
 
   /**
@@ -186,17 +187,17 @@ export class Accounts {
    * are never created here: an identity without an account gets null.
    */
   async externalActor(subject: string, identity: string): Promise<UserActor | null> {
-    const bound = await this.actorWhere(this.db, 'users.external_subject', subject);
+    const bound = await this.actorWhere(this.deps.db, 'users.external_subject', subject);
     if (bound) return bound;
-    const user = await this.findByEmail(this.db, canonicalEmail(identity));
+    const user = await this.findByEmail(this.deps.db, canonicalEmail(identity));
     if (!user || user.external_subject !== null) return null;
-    const claimed = await this.db
+    const claimed = await this.deps.db
       .updateTable('users')
       .set({ external_subject: subject, updated_at: new Date() })
       .where('id', '=', user.id)
       .where('external_subject', 'is', null)
       .executeTakeFirst();
-    return claimed.numUpdatedRows === 1n ? this.actorWhere(this.db, 'users.id', user.id) : null;
+    return claimed.numUpdatedRows === 1n ? this.actorWhere(this.deps.db, 'users.id', user.id) : null;
   }
 
   /** Adds a recruiter to the organization: links an existing account, or issues an invitation token for the email. */
@@ -215,7 +216,7 @@ export class Accounts {
             membership.org_id === orgId ? 'That recruiter is already a member.' : 'That recruiter belongs to another organization.',
           );
         await tx.insertInto('memberships').values({ user_id: user.id, org_id: orgId, org_role: orgRole }).execute();
-        await this.audit.append(tx, ctx.audit, {
+        await this.deps.audit.append(tx, ctx.audit, {
           action: 'org.member_added',
           orgId,
           resourceType: 'user',
@@ -224,7 +225,12 @@ export class Accounts {
         });
         return { status: 'added' as const, user: await this.view(tx, user.id), email: user.email, org_role: orgRole };
       }
-      const issued = await this.invitations.create(tx, ctx.audit, { orgId, email, orgRole, invitedBy: ctx.actor.kind === 'user' ? ctx.actor.userId : null });
+      const issued = await this.deps.invitations.create(tx, ctx.audit, {
+        orgId,
+        email,
+        orgRole,
+        invitedBy: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+      });
       return {
         status: 'invited' as const,
         email,
@@ -239,7 +245,7 @@ export class Accounts {
   /** Members, newest first, with cursor pagination. */
   async listMembers(ctx: RequestContext, orgId: string, page: { limit: number; cursor?: string }): Promise<{ items: UserView[]; next_cursor: string | null }> {
     authorizeOrThrow(ctx.actor, 'org.members.read', { type: 'org_scope', orgId }, 'Organization');
-    const query = this.db
+    const query = this.deps.db
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.user_id')
       .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
@@ -278,7 +284,7 @@ export class Accounts {
   /** Two requests racing past the existence checks meet the unique indexes: a 409, not a 500. */
   private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction().execute(work);
+      return await this.deps.db.transaction().execute(work);
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === 'users_email_lower') throw emailTaken();

@@ -22,17 +22,20 @@ export interface ApiKeyView {
   revoked_at: string | null;
 }
 
+interface ApiKeysDeps {
+  db: Db;
+  audit: AuditLog;
+}
+
 /**
  * Keys for services: `vitae_<prefix>_<secret>`, shown once, stored as a sha256 hash (the key is
  * 256 random bits: a fast hash is enough, unlike a password). The prefix stays visible to tell
  * keys apart.
  */
 export class ApiKeys {
-  private readonly db: Db;
-  private readonly audit: AuditLog;
-  constructor(db: Db, audit: AuditLog) {
-    this.db = db;
-    this.audit = audit;
+  private readonly deps: ApiKeysDeps;
+  constructor(deps: ApiKeysDeps) {
+    this.deps = deps;
   }
 
   async create(ctx: RequestContext, input: { name: string; scopes: string[] }): Promise<ApiKeyView & { key: string }> {
@@ -41,7 +44,7 @@ export class ApiKeys {
     if (unknown.length) throw new AppError(400, 'invalid_scope', `Unknown scopes: ${unknown.join(', ')}. Valid: ${SCOPES.join(', ')}.`);
     const prefix = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 8);
     const key = `vitae_${prefix}_${randomBytes(32).toString('base64url')}`;
-    const row = await this.db.transaction().execute(async (tx) => {
+    const row = await this.deps.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('api_keys')
         .values({
@@ -57,7 +60,7 @@ export class ApiKeys {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'api_key.created',
         orgId,
         resourceType: 'api_key',
@@ -72,7 +75,7 @@ export class ApiKeys {
   /** The organization's keys (revoked ones included, with `revoked_at`), newest first, without secrets. */
   async list(ctx: RequestContext, page: { limit: number; cursor?: string }): Promise<{ items: ApiKeyView[]; next_cursor: string | null }> {
     const orgId = this.adminOrg(ctx, 'api_key.list');
-    const query = this.db
+    const query = this.deps.db
       .selectFrom('api_keys')
       .select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
       .where('org_id', '=', orgId);
@@ -82,13 +85,13 @@ export class ApiKeys {
 
   /** Idempotent. */
   async revoke(ctx: RequestContext, keyId: string): Promise<void> {
-    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+    const row = await this.deps.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
     if (!row) throw notFound('API key');
     authorizeOrThrow(ctx.actor, 'api_key.revoke', { type: 'api_key', orgId: row.org_id }, 'API key');
     if (row.revoked_at) return;
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', keyId).execute();
-      await this.audit.append(tx, ctx.audit, { action: 'api_key.revoked', orgId: row.org_id, resourceType: 'api_key', resourceId: keyId });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'api_key.revoked', orgId: row.org_id, resourceType: 'api_key', resourceId: keyId });
     });
   }
 
@@ -98,7 +101,7 @@ export class ApiKeys {
    */
   async authenticate(key: string): Promise<ApiKeyActor | null> {
     if (!key.startsWith('vitae_') || key.length > 200) return null;
-    const row = await this.db
+    const row = await this.deps.db
       .selectFrom('api_keys')
       .select(['id', 'org_id', 'scopes', 'last_used_at', 'revoked_at'])
       .where('key_hash', '=', hash(key))
@@ -106,7 +109,7 @@ export class ApiKeys {
     if (!row || row.revoked_at) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
       // Conditional, so that concurrent requests of one key write once.
-      await this.db
+      await this.deps.db
         .updateTable('api_keys')
         .set({ last_used_at: new Date() })
         .where('id', '=', row.id)

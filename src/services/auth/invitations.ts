@@ -42,6 +42,13 @@ export interface ClaimedInvitation {
 const TOKEN_PREFIX = 'vitae_inv_';
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+interface InvitationsDeps {
+  db: Db;
+  audit: AuditLog;
+  ttlSeconds: number;
+  publicUrl: string;
+}
+
 /**
  * Invitations to join an organization as a recruiter. Each one is a single-use bearer token
  * (32 random bytes) handed once to the admin who sends it to the invitee; only its sha256 is
@@ -52,16 +59,10 @@ const hash = (token: string) => createHash('sha256').update(token).digest('hex')
  * never a dead end.
  */
 export class Invitations {
-  private readonly db: Db;
-  private readonly audit: AuditLog;
-  private readonly ttlSeconds: number;
-  private readonly publicUrl: string;
+  private readonly deps: InvitationsDeps;
 
-  constructor(deps: { db: Db; audit: AuditLog; ttlSeconds: number; publicUrl: string }) {
-    this.db = deps.db;
-    this.audit = deps.audit;
-    this.ttlSeconds = deps.ttlSeconds;
-    this.publicUrl = deps.publicUrl;
+  constructor(deps: InvitationsDeps) {
+    this.deps = deps;
   }
 
   /** Called by `Accounts.addMember` (already authorized) inside its transaction. */
@@ -87,19 +88,19 @@ export class Invitations {
         invited_by: input.invitedBy,
         token_hash: hash(token),
         created_at: now,
-        expires_at: new Date(now.getTime() + this.ttlSeconds * 1000),
+        expires_at: new Date(now.getTime() + this.deps.ttlSeconds * 1000),
         accepted_at: null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.audit.append(tx, audit, {
+    await this.deps.audit.append(tx, audit, {
       action: 'org.member_invited',
       orgId: input.orgId,
       resourceType: 'invitation',
       resourceId: id,
       details: { org_role: input.orgRole },
     });
-    return { invitation: toView(row), token, url: `${this.publicUrl}/register#invitation=${token}` };
+    return { invitation: toView(row), token, url: `${this.deps.publicUrl}/register#invitation=${token}` };
   }
 
   /**
@@ -139,7 +140,7 @@ export class Invitations {
   ): Promise<{ items: InvitationView[]; next_cursor: string | null }> {
     authorizeOrThrow(ctx.actor, 'org.members.read', { type: 'org_scope', orgId }, 'Organization');
     const now = new Date();
-    const query = this.db
+    const query = this.deps.db
       .selectFrom('invitations')
       .selectAll()
       .where('org_id', '=', orgId)
@@ -154,7 +155,7 @@ export class Invitations {
   /** Ends an open invitation; idempotent. 404 for another organization's, 409 `invitation_accepted` once used. */
   async cancel(ctx: RequestContext, orgId: string, invitationId: string): Promise<void> {
     authorizeOrThrow(ctx.actor, 'org.members.write', { type: 'org_scope', orgId }, 'Organization');
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       const row = await tx
         .selectFrom('invitations')
         .select(['accepted_at', 'cancelled_at'])
@@ -166,7 +167,7 @@ export class Invitations {
       if (row.accepted_at) throw conflict('invitation_accepted', 'This invitation has been accepted already; it can no longer be cancelled.');
       if (row.cancelled_at) return;
       await tx.updateTable('invitations').set({ cancelled_at: new Date() }).where('id', '=', invitationId).execute();
-      await this.audit.append(tx, ctx.audit, { action: 'org.invitation_cancelled', orgId, resourceType: 'invitation', resourceId: invitationId });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'org.invitation_cancelled', orgId, resourceType: 'invitation', resourceId: invitationId });
     });
   }
 }

@@ -1,9 +1,15 @@
 import type { Db, Executor } from '../../db/database.ts';
 import type { FileRow, FileVersionRow } from '../../db/schema.ts';
 import { authorize, type Action, type Actor, type Decision } from '../../domain/policy.ts';
-import { alreadyAudited, forbidden, notFound } from '../../errors.ts';
+import { alreadyAudited, notFound } from '../../errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
+import { refusal } from '../authorize.ts';
+
+interface FileAccessDeps {
+  db: Db;
+  audit: AuditLog;
+}
 
 /**
  * Loads a file and asks the access policy whether the caller may act on it. A refusal is
@@ -11,11 +17,9 @@ import type { RequestContext } from '../context.ts';
  * answers 404 when the caller may not even see the file, 403 when they may see but not act.
  */
 export class FileAccess {
-  private readonly db: Db;
-  private readonly audit: AuditLog;
-  constructor(db: Db, audit: AuditLog) {
-    this.db = db;
-    this.audit = audit;
+  private readonly deps: FileAccessDeps;
+  constructor(deps: FileAccessDeps) {
+    this.deps = deps;
   }
 
   async load(
@@ -25,7 +29,7 @@ export class FileAccess {
     auditAction: string,
     options: { includeDeleted?: boolean; tx?: Executor; forUpdate?: boolean } = {},
   ): Promise<FileRow> {
-    const executor = options.tx ?? this.db;
+    const executor = options.tx ?? this.deps.db;
     let query = executor.selectFrom('files').selectAll().where('id', '=', fileId);
     if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
     const file = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
@@ -45,7 +49,7 @@ export class FileAccess {
     action: Action,
     auditAction: string,
   ): Promise<{ file: FileRow; version: ServedVersion | null }> {
-    const row = await this.db
+    const row = await this.deps.db
       .selectFrom('files')
       .leftJoin('file_versions as v', (join) =>
         join
@@ -67,7 +71,7 @@ export class FileAccess {
       .executeTakeFirst();
     if (!row) throw notFound('File');
     const { v_version, v_storage_key, v_filename, v_content_type, v_size, v_sha256, v_status, ...file } = row;
-    await this.check(ctx, file, action, auditAction, this.db);
+    await this.check(ctx, file, action, auditAction, this.deps.db);
     const found = v_version !== null && v_storage_key !== null && v_content_type !== null && v_status !== null;
     return {
       file,
@@ -89,18 +93,18 @@ export class FileAccess {
   private async check(ctx: RequestContext, file: FileRow, action: Action, auditAction: string, executor: Executor): Promise<void> {
     const decision = await this.decide(ctx.actor, file, action, executor);
     if (decision.allowed) return;
-    await this.audit.denied(ctx.audit, {
+    await this.deps.audit.denied(ctx.audit, {
       action: auditAction,
       orgId: file.org_id,
       fileId: file.id,
       subjectUserId: file.owner_id,
       details: { reason: decision.reason },
     });
-    throw decision.visible ? alreadyAudited(forbidden()) : notFound('File');
+    throw alreadyAudited(refusal(decision, 'File'));
   }
 
   /** The policy's answer for a loaded file, with its shares looked up only when they can matter. */
-  async decide(actor: Actor, file: Pick<FileRow, 'id' | 'owner_id' | 'org_id'>, action: Action, executor: Executor = this.db): Promise<Decision> {
+  async decide(actor: Actor, file: Pick<FileRow, 'id' | 'owner_id' | 'org_id'>, action: Action, executor: Executor = this.deps.db): Promise<Decision> {
     const resource = { type: 'file' as const, ownerId: file.owner_id, orgId: file.org_id, sharedWithOrgIds: [] as string[] };
     const decision = authorize(actor, action, resource);
     // Shares only matter to an organization that does not own the file.

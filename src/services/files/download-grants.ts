@@ -9,6 +9,12 @@ export function grantFor(actor: Actor, fileId: string): DownloadGrant {
   return { fileId, grantee: actor.kind === 'user' ? `user:${actor.userId}` : `key:${actor.keyId}`, orgId: actor.orgId };
 }
 
+interface DownloadGrantsDeps {
+  db: Db;
+  access: FileAccess;
+  audit: AuditLog;
+}
+
 /**
  * Whether a local download URL may still be served when it is used, not only when it was issued:
  * the file is live, the version behind the URL is still clean, and the grantee — as they stand now
@@ -17,22 +23,18 @@ export function grantFor(actor: Actor, fileId: string): DownloadGrant {
  * file or a revoked key ends the URLs already handed out. A few lookups by primary or unique key.
  */
 export class DownloadGrants {
-  private readonly db: Db;
-  private readonly access: FileAccess;
-  private readonly audit: AuditLog;
-  constructor(deps: { db: Db; access: FileAccess; audit: AuditLog }) {
-    this.db = deps.db;
-    this.access = deps.access;
-    this.audit = deps.audit;
+  private readonly deps: DownloadGrantsDeps;
+  constructor(deps: DownloadGrantsDeps) {
+    this.deps = deps;
   }
 
   async holds(grant: DownloadGrant, storageKey: string, context: Omit<AuditContext, 'actorId' | 'actorType'>): Promise<boolean> {
     const [actor, file] = await Promise.all([this.currentActor(grant.grantee), this.liveFile(grant.fileId, storageKey)]);
     if (!file) return false;
-    const decision = actor && actor.orgId === grant.orgId ? await this.access.decide(actor, file, 'file.download') : null;
+    const decision = actor && actor.orgId === grant.orgId ? await this.deps.access.decide(actor, file, 'file.download') : null;
     if (decision?.allowed) return true;
     const [actorType, actorId = null] = grant.grantee.split(':') as ['user' | 'key', string | undefined];
-    await this.audit.denied(
+    await this.deps.audit.denied(
       { ...context, actorId, actorType: actorType === 'key' ? 'api_key' : 'user' },
       {
         action: 'file.download_url_refused',
@@ -47,7 +49,7 @@ export class DownloadGrants {
 
   /** The file of the URL, when it is live and the version under the key is clean. */
   private liveFile(fileId: string, storageKey: string) {
-    return this.db
+    return this.deps.db
       .selectFrom('file_versions')
       .innerJoin('files', 'files.id', 'file_versions.file_id')
       .select(['files.id', 'files.owner_id', 'files.org_id'])
@@ -62,7 +64,7 @@ export class DownloadGrants {
     const [kind, id] = grantee.split(':');
     if (!id) return null;
     if (kind === 'key') {
-      const key = await this.db
+      const key = await this.deps.db
         .selectFrom('api_keys')
         .select(['id', 'org_id', 'scopes'])
         .where('id', '=', id)
@@ -71,7 +73,7 @@ export class DownloadGrants {
       return key ? { kind: 'api_key', keyId: key.id, orgId: key.org_id, scopes: key.scopes } : null;
     }
     if (kind !== 'user') return null;
-    const user = await this.db
+    const user = await this.deps.db
       .selectFrom('users')
       .leftJoin('memberships', 'memberships.user_id', 'users.id')
       .select(['users.id', 'users.role', 'memberships.org_id', 'memberships.org_role'])

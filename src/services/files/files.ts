@@ -30,32 +30,32 @@ export interface ContentResponse {
   headers: Record<string, string>;
 }
 
+interface FileServiceDeps {
+  db: Db;
+  store: BlobStore;
+  audit: AuditLog;
+  access: FileAccess;
+  config: Config;
+}
+
 /** Reading, listing, downloading and deleting files; every access is authorized and audited. */
 export class FileService {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly audit: AuditLog;
-  private readonly access: FileAccess;
-  private readonly config: Config;
+  private readonly deps: FileServiceDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; audit: AuditLog; access: FileAccess; config: Config }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.audit = deps.audit;
-    this.access = deps.access;
-    this.config = deps.config;
+  constructor(deps: FileServiceDeps) {
+    this.deps = deps;
   }
 
   async get(ctx: RequestContext, fileId: string): Promise<FileView> {
-    const file = await this.access.load(ctx, fileId, 'file.read', 'file.metadata_read');
-    await this.audit.append(this.db, ctx.audit, { action: 'file.metadata_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id });
+    const file = await this.deps.access.load(ctx, fileId, 'file.read', 'file.metadata_read');
+    await this.deps.audit.append(this.deps.db, ctx.audit, { action: 'file.metadata_read', orgId: file.org_id, fileId, subjectUserId: file.owner_id });
     return toFileView(file);
   }
 
   /** The caller's visible files, newest first, keyset-paginated on (created_at, id). */
   async list(ctx: RequestContext, filter: FileListFilter, page: { limit: number; cursor?: string }): Promise<Page<FileView>> {
     const { actor } = ctx;
-    let query = this.db.selectFrom('files').selectAll().where('deleted_at', 'is', null);
+    let query = this.deps.db.selectFrom('files').selectAll().where('deleted_at', 'is', null);
     if (actor.kind === 'user' && actor.role === 'candidate') {
       query = query.where('owner_id', '=', actor.userId);
     } else {
@@ -70,8 +70,8 @@ export class FileService {
   }
 
   async versions(ctx: RequestContext, fileId: string): Promise<VersionView[]> {
-    await this.access.load(ctx, fileId, 'file.read', 'file.metadata_read');
-    const rows = await this.db.selectFrom('file_versions').selectAll().where('file_id', '=', fileId).orderBy('version', 'desc').execute();
+    await this.deps.access.load(ctx, fileId, 'file.read', 'file.metadata_read');
+    const rows = await this.deps.db.selectFrom('file_versions').selectAll().where('file_id', '=', fileId).orderBy('version', 'desc').execute();
     return rows.map(toVersionView);
   }
 
@@ -83,15 +83,15 @@ export class FileService {
    */
   async downloadUrl(ctx: RequestContext, fileId: string, requestedVersion?: number): Promise<{ url: string; expires_at: string; version: number }> {
     const { file, version } = await this.downloadable(ctx, fileId, requestedVersion, 'file.download_url_issued');
-    const { urlTtlSeconds, sharedUrlTtlSeconds } = this.config.downloads;
+    const { urlTtlSeconds, sharedUrlTtlSeconds } = this.deps.config.downloads;
     const shared = ctx.actor.orgId !== null && ctx.actor.orgId !== file.org_id;
-    const signed = await this.store.presignGet(version.storage_key, {
+    const signed = await this.deps.store.presignGet(version.storage_key, {
       expiresInSeconds: shared ? Math.min(urlTtlSeconds, sharedUrlTtlSeconds) : urlTtlSeconds,
       grant: grantFor(ctx.actor, file.id),
       contentDisposition: contentDisposition(version.filename ?? 'file'),
       contentType: version.content_type,
     });
-    await this.audit.append(this.db, ctx.audit, {
+    await this.deps.audit.append(this.deps.db, ctx.audit, {
       action: 'file.download_url_issued',
       orgId: file.org_id,
       fileId,
@@ -132,8 +132,8 @@ export class FileService {
       headers: { ...headers, 'content-length': String(length), ...(span ? { 'content-range': `bytes ${span.start}-${span.end}/${size}` } : {}) },
     };
     if (request.head) return result;
-    result.body = await this.store.get(version.storage_key, span);
-    await this.audit.append(this.db, ctx.audit, {
+    result.body = await this.deps.store.get(version.storage_key, span);
+    await this.deps.audit.append(this.deps.db, ctx.audit, {
       action: 'file.content_read',
       orgId: file.org_id,
       fileId,
@@ -166,10 +166,10 @@ export class FileService {
     if (request.ifNoneMatch && request.ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*'))
       return { body: null, status: 304, headers };
     if (request.head) return { body: null, status: 200, headers };
-    const stored = await this.store.get(version.storage_key);
+    const stored = await this.deps.store.get(version.storage_key);
     const body = new CsvFormulaNeutralizer();
     pipeline(stored, body, () => {}); // an error reaches the response through `body`
-    await this.audit.append(this.db, ctx.audit, {
+    await this.deps.audit.append(this.deps.db, ctx.audit, {
       action: 'file.content_read',
       orgId: file.org_id,
       fileId: file.id,
@@ -182,13 +182,13 @@ export class FileService {
   /** Soft delete hides the file at once and keeps the bytes for the grace period; `hard` erases now. */
   async delete(ctx: RequestContext, fileId: string, hard: boolean): Promise<void> {
     if (hard) {
-      await this.access.load(ctx, fileId, 'file.erase', 'file.erased', { includeDeleted: true });
-      await eraseFile({ db: this.db, store: this.store, audit: this.audit }, ctx.audit, fileId, 'file.erased');
+      await this.deps.access.load(ctx, fileId, 'file.erase', 'file.erased', { includeDeleted: true });
+      await eraseFile({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, ctx.audit, fileId, 'file.erased');
       return;
     }
-    const file = await this.access.load(ctx, fileId, 'file.delete', 'file.deleted', { includeDeleted: true });
+    const file = await this.deps.access.load(ctx, fileId, 'file.delete', 'file.deleted', { includeDeleted: true });
     if (file.deleted_at) return;
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       const now = new Date();
       const updated = await tx
         .updateTable('files')
@@ -197,13 +197,13 @@ export class FileService {
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) return;
-      await this.audit.append(tx, ctx.audit, { action: 'file.deleted', orgId: file.org_id, fileId, subjectUserId: file.owner_id });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'file.deleted', orgId: file.org_id, fileId, subjectUserId: file.owner_id });
     });
   }
 
   async accessLog(ctx: RequestContext, fileId: string, page: { limit: number; cursor?: string }): Promise<Page<AuditEventRow>> {
-    await this.access.load(ctx, fileId, 'file.access_log', 'file.access_log_read', { includeDeleted: true });
-    return this.audit.list({ fileId }, page);
+    await this.deps.access.load(ctx, fileId, 'file.access_log', 'file.access_log_read', { includeDeleted: true });
+    return this.deps.audit.list({ fileId }, page);
   }
 
   /** The file and the version to serve (one query: downloads are a hot path); 423 unless that version is clean. */
@@ -213,7 +213,7 @@ export class FileService {
     requestedVersion: number | undefined,
     auditAction: string,
   ): Promise<{ file: FileRow; version: ServedVersion }> {
-    const { file, version } = await this.access.loadWithVersion(ctx, fileId, requestedVersion, 'file.download', auditAction);
+    const { file, version } = await this.deps.access.loadWithVersion(ctx, fileId, requestedVersion, 'file.download', auditAction);
     if (!version) throw notFound('File version');
     if (version.status !== 'clean') {
       const quarantined = version.status === 'infected' || version.status === 'rejected';

@@ -11,24 +11,25 @@ const RECONCILE_MIN_AGE_MS = 60 * 60 * 1000;
 /** A partial write idle (local) or started (S3) this long ago belongs to no request still running. */
 const PARTIAL_WRITE_MIN_AGE_MS = 60 * 60 * 1000;
 
+interface FileMaintenanceDeps {
+  db: Db;
+  store: BlobStore;
+  audit: AuditLog;
+  config: Config;
+}
+
 /** The scheduled clean-up jobs: expired uploads, the soft-delete purge, and orphan blobs. */
 export class FileMaintenance {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly audit: AuditLog;
-  private readonly config: Config;
+  private readonly deps: FileMaintenanceDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; audit: AuditLog; config: Config }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.audit = deps.audit;
-    this.config = deps.config;
+  constructor(deps: FileMaintenanceDeps) {
+    this.deps = deps;
   }
 
   /** Pre-signed uploads never completed: their versions (and files with nothing else) and any bytes. */
   async expirePendingUploads(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - this.config.uploads.pendingExpirySeconds * 1000);
-    const stale = await this.db
+    const cutoff = new Date(now.getTime() - this.deps.config.uploads.pendingExpirySeconds * 1000);
+    const stale = await this.deps.db
       .selectFrom('file_versions')
       .select(['file_id', 'version', 'storage_key'])
       .where('status', '=', 'pending_upload')
@@ -36,7 +37,7 @@ export class FileMaintenance {
       .limit(1000)
       .execute();
     for (const version of stale) {
-      await this.db.transaction().execute(async (tx) => {
+      await this.deps.db.transaction().execute(async (tx) => {
         // File row first, then the version: the lock order of every transaction that changes a file.
         const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', version.file_id).forUpdate().executeTakeFirst();
         if (!file) return;
@@ -50,7 +51,7 @@ export class FileMaintenance {
         const remaining = await tx.selectFrom('file_versions').select('version').where('file_id', '=', version.file_id).executeTakeFirst();
         if (remaining) await refreshFileFromVersions(tx, version.file_id);
         else await tx.deleteFrom('files').where('id', '=', version.file_id).execute();
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
+        await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
           action: 'file.upload_expired',
           orgId: file.org_id,
           fileId: version.file_id,
@@ -58,8 +59,8 @@ export class FileMaintenance {
           details: { version: version.version },
         });
       });
-      await this.store.delete(version.storage_key);
-      await this.store.delete(stagingKey(version.file_id, version.version));
+      await this.deps.store.delete(version.storage_key);
+      await this.deps.store.delete(stagingKey(version.file_id, version.version));
     }
     return stale.length;
   }
@@ -76,12 +77,12 @@ export class FileMaintenance {
       const waiting = await this.pendingUploads(batch);
       for (const key of batch) {
         if (waiting.has(key)) continue;
-        await this.store.delete(key);
+        await this.deps.store.delete(key);
         removed += 1;
       }
       batch = [];
     };
-    for await (const blob of this.store.list(STAGING_PREFIX)) {
+    for await (const blob of this.deps.store.list(STAGING_PREFIX)) {
       batch.push(blob.key);
       if (batch.length >= 500) await flush();
     }
@@ -93,7 +94,7 @@ export class FileMaintenance {
   private async pendingUploads(keys: string[]): Promise<Set<string>> {
     const fileIds = [...new Set(keys.flatMap((key) => parseStagingKey(key)?.fileId ?? []))];
     if (fileIds.length === 0) return new Set();
-    const rows = await this.db
+    const rows = await this.deps.db
       .selectFrom('file_versions')
       .innerJoin('files', 'files.id', 'file_versions.file_id')
       .select(['file_versions.file_id', 'file_versions.version'])
@@ -107,9 +108,9 @@ export class FileMaintenance {
 
   /** Soft-deleted files past the grace period are erased for good. */
   async purgeDeletedFiles(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - this.config.retention.softDeleteGraceDays * 24 * 3600 * 1000);
-    const due = await this.db.selectFrom('files').select('id').where('deleted_at', '<', cutoff).where('erased_at', 'is', null).limit(1000).execute();
-    for (const { id } of due) await eraseFile({ db: this.db, store: this.store, audit: this.audit }, SYSTEM_CONTEXT, id, 'file.purged');
+    const cutoff = new Date(now.getTime() - this.deps.config.retention.softDeleteGraceDays * 24 * 3600 * 1000);
+    const due = await this.deps.db.selectFrom('files').select('id').where('deleted_at', '<', cutoff).where('erased_at', 'is', null).limit(1000).execute();
+    for (const { id } of due) await eraseFile({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, SYSTEM_CONTEXT, id, 'file.purged');
     return due.length;
   }
 
@@ -121,12 +122,12 @@ export class FileMaintenance {
       const referenced = await this.referencedKeys(batch);
       for (const key of batch) {
         if (referenced.has(key)) continue;
-        await this.store.delete(key);
+        await this.deps.store.delete(key);
         removed.push(key);
       }
       batch = [];
     };
-    for await (const blob of this.store.list('')) {
+    for await (const blob of this.deps.store.list('')) {
       if (blob.lastModified && now.getTime() - blob.lastModified.getTime() < RECONCILE_MIN_AGE_MS) continue;
       batch.push(blob.key);
       if (batch.length >= 500) await flush();
@@ -140,11 +141,11 @@ export class FileMaintenance {
    * store (see recoverFromCrash), so every partial write older than `now` is an orphan.
    */
   async sweepPartialWrites(now = new Date(), options: { alone?: boolean } = {}): Promise<number> {
-    return this.store.sweepPartialWrites(options.alone ? now : new Date(now.getTime() - PARTIAL_WRITE_MIN_AGE_MS));
+    return this.deps.store.sweepPartialWrites(options.alone ? now : new Date(now.getTime() - PARTIAL_WRITE_MIN_AGE_MS));
   }
 
   private async referencedKeys(keys: string[]): Promise<Set<string>> {
-    const live = this.db.selectFrom('file_versions').innerJoin('files', 'files.id', 'file_versions.file_id').where('files.erased_at', 'is', null);
+    const live = this.deps.db.selectFrom('file_versions').innerJoin('files', 'files.id', 'file_versions.file_id').where('files.erased_at', 'is', null);
     const [stored, quarantined, exports, subjectExports] = await Promise.all([
       live
         .select('file_versions.storage_key as key')
@@ -153,9 +154,9 @@ export class FileMaintenance {
         .execute(),
       live.select('file_versions.quarantine_key as key').where('file_versions.quarantine_key', 'in', keys).execute(),
       // A person's data export lives for hours; the export purge removes it when it expires.
-      this.db.selectFrom('data_exports').select('storage_key as key').where('storage_key', 'in', keys).execute(),
+      this.deps.db.selectFrom('data_exports').select('storage_key as key').where('storage_key', 'in', keys).execute(),
       // So does an organization's export for a subject request.
-      this.db.selectFrom('subject_requests').select('storage_key as key').where('storage_key', 'in', keys).execute(),
+      this.deps.db.selectFrom('subject_requests').select('storage_key as key').where('storage_key', 'in', keys).execute(),
     ]);
     return new Set([...stored, ...quarantined, ...exports, ...subjectExports].map((row) => row.key).filter((key): key is string => key !== null));
   }

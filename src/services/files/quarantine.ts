@@ -21,31 +21,30 @@ export interface QuarantineItem {
   quarantined_at: string;
 }
 
+interface QuarantineDeps {
+  db: Db;
+  store: BlobStore;
+  queue: JobQueue;
+  audit: AuditLog;
+  access: FileAccess;
+  config: Config;
+}
+
 /**
  * Infected and rejected bytes live under the quarantine prefix of the blob store, never served.
  * Org admins list and delete them; they are purged after QUARANTINE_RETENTION_DAYS. Rescans
  * (after a signature update) run clean files through the scanners again.
  */
 export class Quarantine {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly queue: JobQueue;
-  private readonly audit: AuditLog;
-  private readonly access: FileAccess;
-  private readonly config: Config;
+  private readonly deps: QuarantineDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; audit: AuditLog; access: FileAccess; config: Config }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.queue = deps.queue;
-    this.audit = deps.audit;
-    this.access = deps.access;
-    this.config = deps.config;
+  constructor(deps: QuarantineDeps) {
+    this.deps = deps;
   }
 
   async list(ctx: RequestContext): Promise<QuarantineItem[]> {
     const orgId = this.adminOrg(ctx, 'quarantine.read');
-    const rows = await this.db
+    const rows = await this.deps.db
       .selectFrom('file_versions')
       .innerJoin('files', 'files.id', 'file_versions.file_id')
       .select([
@@ -79,7 +78,7 @@ export class Quarantine {
   /** Deletes the quarantined bytes of a file (every quarantined version). The row keeps the verdict. */
   async remove(ctx: RequestContext, fileId: string): Promise<void> {
     const orgId = this.adminOrg(ctx, 'quarantine.delete');
-    const versions = await this.db
+    const versions = await this.deps.db
       .selectFrom('file_versions')
       .innerJoin('files', 'files.id', 'file_versions.file_id')
       .select(['file_versions.version', 'file_versions.quarantine_key'])
@@ -88,21 +87,21 @@ export class Quarantine {
       .where('file_versions.quarantine_key', 'is not', null)
       .execute();
     if (versions.length === 0) throw notFound('Quarantined file');
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('file_versions')
         .set({ quarantine_key: null, updated_at: new Date() })
         .where('file_id', '=', fileId)
         .where('quarantine_key', 'is not', null)
         .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'quarantine.deleted', orgId, fileId, details: { versions: versions.map((v) => v.version) } });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'quarantine.deleted', orgId, fileId, details: { versions: versions.map((v) => v.version) } });
     });
-    for (const version of versions) await this.store.delete(version.quarantine_key!);
+    for (const version of versions) await this.deps.store.delete(version.quarantine_key!);
   }
 
   async purgeExpired(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - this.config.retention.quarantineDays * 24 * 3600 * 1000);
-    const due = await this.db
+    const cutoff = new Date(now.getTime() - this.deps.config.retention.quarantineDays * 24 * 3600 * 1000);
+    const due = await this.deps.db
       .selectFrom('file_versions')
       .select(['file_id', 'version', 'quarantine_key'])
       .where('quarantine_key', 'is not', null)
@@ -110,7 +109,7 @@ export class Quarantine {
       .limit(1000)
       .execute();
     for (const version of due) {
-      await this.db.transaction().execute(async (tx) => {
+      await this.deps.db.transaction().execute(async (tx) => {
         await tx
           .updateTable('file_versions')
           .set({ quarantine_key: null, updated_at: new Date() })
@@ -118,7 +117,7 @@ export class Quarantine {
           .where('version', '=', version.version)
           .execute();
         const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', version.file_id).executeTakeFirstOrThrow();
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
+        await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
           action: 'quarantine.purged',
           orgId: file.org_id,
           fileId: version.file_id,
@@ -126,17 +125,17 @@ export class Quarantine {
           details: { version: version.version },
         });
       });
-      await this.store.delete(version.quarantine_key!);
+      await this.deps.store.delete(version.quarantine_key!);
     }
     return due.length;
   }
 
   /** `POST /files/{id}/rescan` (org admin): the file's clean version goes through the scanners again. */
   async rescan(ctx: RequestContext, fileId: string): Promise<void> {
-    const file = await this.access.load(ctx, fileId, 'file.rescan', 'file.rescan_requested');
-    await this.db.transaction().execute(async (tx) => {
-      await this.queue.send(JOBS.scanFile, { fileId, version: file.version, rescan: true }, { tx });
-      await this.audit.append(tx, ctx.audit, {
+    const file = await this.deps.access.load(ctx, fileId, 'file.rescan', 'file.rescan_requested');
+    await this.deps.db.transaction().execute(async (tx) => {
+      await this.deps.queue.send(JOBS.scanFile, { fileId, version: file.version, rescan: true }, { tx });
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'file.rescan_requested',
         orgId: file.org_id,
         fileId,
@@ -148,7 +147,7 @@ export class Quarantine {
 
   /** `vitae rescan --since`: every clean version uploaded since then. */
   async rescanSince(since: Date): Promise<number> {
-    const versions = await this.db
+    const versions = await this.deps.db
       .selectFrom('file_versions')
       .innerJoin('files', 'files.id', 'file_versions.file_id')
       .select(['file_versions.file_id', 'file_versions.version'])
@@ -156,7 +155,7 @@ export class Quarantine {
       .where('file_versions.created_at', '>=', since)
       .where('files.erased_at', 'is', null)
       .execute();
-    for (const { file_id, version } of versions) await this.queue.send(JOBS.scanFile, { fileId: file_id, version, rescan: true });
+    for (const { file_id, version } of versions) await this.deps.queue.send(JOBS.scanFile, { fileId: file_id, version, rescan: true });
     return versions.length;
   }
 

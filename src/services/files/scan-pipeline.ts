@@ -31,6 +31,14 @@ export const scanSeconds = new Histogram({
 /** Notified after a verdict commits (outbound webhooks, candidate parsing). */
 export type VerdictListener = (event: { fileId: string; version: number; orgId: string | null; result: ScanVerdict['result']; tx: Tx }) => Promise<void>;
 
+interface ScanPipelineDeps {
+  db: Db;
+  store: BlobStore;
+  audit: AuditLog;
+  scanners: Scanner[];
+  access: FileAccess;
+}
+
 /**
  * `uploaded → scanning → clean | infected | rejected`. The scanners run in order (built-in
  * checks first, then the malware engine); the first verdict that is not clean decides. A scanner
@@ -38,19 +46,11 @@ export type VerdictListener = (event: { fileId: string; version: number; orgId: 
  * becomes clean without every configured scanner having looked at it.
  */
 export class ScanPipeline {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly audit: AuditLog;
-  private readonly scanners: Scanner[];
-  private readonly access: FileAccess;
+  private readonly deps: ScanPipelineDeps;
   private readonly listeners: VerdictListener[] = [];
 
-  constructor(deps: { db: Db; store: BlobStore; audit: AuditLog; scanners: Scanner[]; access: FileAccess }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.audit = deps.audit;
-    this.scanners = deps.scanners;
-    this.access = deps.access;
+  constructor(deps: ScanPipelineDeps) {
+    this.deps = deps;
   }
 
   onVerdict(listener: VerdictListener): void {
@@ -59,7 +59,7 @@ export class ScanPipeline {
 
   /** The queue job. Idempotent: a version that is no longer waiting for a scan is left alone. */
   async scanVersion(fileId: string, versionNumber: number, options: { rescan?: boolean } = {}): Promise<void> {
-    const version = await this.db.transaction().execute(async (tx) => {
+    const version = await this.deps.db.transaction().execute(async (tx) => {
       const row = await this.lockVersion(tx, fileId, versionNumber);
       const waiting = row && canTransition(row.status, 'scanning') && (row.status !== 'clean' || options.rescan === true);
       if (!row || !waiting) return null;
@@ -89,8 +89,8 @@ export class ScanPipeline {
     fileId: string,
     report: { result: 'clean' | 'infected'; engine: string; signature?: string },
   ): Promise<FileView> {
-    await this.access.load(ctx, fileId, 'file.scan_result', 'file.scanned');
-    const version = await this.db
+    await this.deps.access.load(ctx, fileId, 'file.scan_result', 'file.scanned');
+    const version = await this.deps.db
       .selectFrom('file_versions')
       .selectAll()
       .where('file_id', '=', fileId)
@@ -104,28 +104,28 @@ export class ScanPipeline {
         : // The built-in checks still have the last word on a file an external engine calls clean.
           await this.runScanners(version, { clean: { result: 'clean', engine: report.engine } });
     await this.applyVerdict(ctx.audit, version, verdict, 'file.scanned');
-    return toFileView(await this.db.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
+    return toFileView(await this.deps.db.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
   }
 
   private async runScanners(version: FileVersionRow, options: { clean?: ScanVerdict } = {}): Promise<ScanVerdict> {
     // The bytes scanned must be the bytes that were checked at upload: anything else is refused.
-    if (version.sha256 && (await sha256Of(await this.store.get(version.storage_key))) !== version.sha256) {
+    if (version.sha256 && (await sha256Of(await this.deps.store.get(version.storage_key))) !== version.sha256) {
       return { result: 'rejected', engine: 'integrity', reason: 'content_changed', detail: 'The stored bytes differ from the ones checked at upload.' };
     }
     const subject = {
-      open: () => this.store.get(version.storage_key),
+      open: () => this.deps.store.get(version.storage_key),
       size: Number(version.size),
       contentType: version.content_type,
       category: await this.categoryOf(version.file_id),
     };
     let last: ScanVerdict | undefined = options.clean;
-    for (const scanner of this.scanners) {
+    for (const scanner of this.deps.scanners) {
       const verdict = await scanner.scan(subject);
       if (verdict.result !== 'clean') return verdict;
       last = last ?? verdict;
     }
     if (!last) throw new AppError(500, 'no_scanner', 'No scanner is configured.');
-    return { ...last, engine: this.scanners.map((s) => s.name).join('+') || last.engine };
+    return { ...last, engine: this.deps.scanners.map((s) => s.name).join('+') || last.engine };
   }
 
   private async applyVerdict(context: AuditContext, version: FileVersionRow, verdict: ScanVerdict, action: string): Promise<void> {
@@ -135,7 +135,7 @@ export class ScanPipeline {
     // Blob first: the quarantined copy exists before any row says so (already there after a crash
     // between the copy and the commit: the source never changes, so that copy is the same bytes).
     if (blocked)
-      await this.store.copy(version.storage_key, qKey).catch((error: unknown) => {
+      await this.deps.store.copy(version.storage_key, qKey).catch((error: unknown) => {
         if (!(error instanceof BlobExists)) throw error;
       });
     const summary: ScanSummary = {
@@ -145,7 +145,7 @@ export class ScanPipeline {
       signature: verdict.result === 'infected' ? verdict.signature : null,
       reason: verdict.result === 'rejected' ? verdict.reason : null,
     };
-    const applied = await this.db.transaction().execute(async (tx) => {
+    const applied = await this.deps.db.transaction().execute(async (tx) => {
       const row = await this.lockVersion(tx, fileId, number);
       if (!row || row.status === 'infected' || row.status === 'rejected') return false;
       const now = new Date();
@@ -164,7 +164,7 @@ export class ScanPipeline {
         .execute();
       await refreshFileFromVersions(tx, fileId);
       const file = await tx.selectFrom('files').select(['org_id', 'owner_id']).where('id', '=', fileId).executeTakeFirstOrThrow();
-      await this.audit.append(tx, context, {
+      await this.deps.audit.append(tx, context, {
         action,
         orgId: file.org_id,
         fileId,
@@ -182,7 +182,7 @@ export class ScanPipeline {
       return true;
     });
     // The original bytes go only once the row points at the quarantined copy.
-    if (blocked && applied) await this.store.delete(version.storage_key);
+    if (blocked && applied) await this.deps.store.delete(version.storage_key);
   }
 
   /**
@@ -195,7 +195,7 @@ export class ScanPipeline {
   }
 
   private async categoryOf(fileId: string): Promise<string> {
-    const file = await this.db.selectFrom('files').select('category').where('id', '=', fileId).executeTakeFirstOrThrow();
+    const file = await this.deps.db.selectFrom('files').select('category').where('id', '=', fileId).executeTakeFirstOrThrow();
     return file.category;
   }
 }

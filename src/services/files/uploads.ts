@@ -39,6 +39,16 @@ export interface StreamedUpload {
   body: Readable;
 }
 
+interface UploadServiceDeps {
+  db: Db;
+  store: BlobStore;
+  queue: JobQueue;
+  audit: AuditLog;
+  access: FileAccess;
+  config: Config;
+  quotas: Quotas;
+}
+
 /**
  * Both upload paths end in the same state (`uploaded`, scan enqueued):
  * - pre-signed: `initiate` (validate, row `pending_upload`, signed PUT) then `complete` (verify the
@@ -47,24 +57,12 @@ export interface StreamedUpload {
  * Blob first, row second: a crash leaves at most an orphan blob, which the reconciler removes.
  */
 export class UploadService {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly queue: JobQueue;
-  private readonly audit: AuditLog;
-  private readonly access: FileAccess;
-  private readonly config: Config;
+  private readonly deps: UploadServiceDeps;
   private readonly rules: CategoryRules;
-  private readonly quotas: Quotas;
 
-  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; audit: AuditLog; access: FileAccess; config: Config; quotas: Quotas }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.queue = deps.queue;
-    this.audit = deps.audit;
-    this.access = deps.access;
-    this.config = deps.config;
+  constructor(deps: UploadServiceDeps) {
+    this.deps = deps;
     this.rules = categoryRules(deps.config.uploads.maxSizeOverrides);
-    this.quotas = deps.quotas;
   }
 
   async initiate(ctx: RequestContext, declared: DeclaredUpload): Promise<InitiatedUpload> {
@@ -75,8 +73,8 @@ export class UploadService {
     const filename = sanitizeFilename(declared.filename);
     // One statement (the file, its first version and the audit entry): signing URLs is the hot path.
     // Under a quota, that statement runs in the transaction that checked it, before any byte is sent.
-    await this.quotas.admit(scopeOfOwner(owner), declared.size, (executor) =>
-      this.audit.append(
+    await this.deps.quotas.admit(scopeOfOwner(owner), declared.size, (executor) =>
+      this.deps.audit.append(
         executor,
         ctx.audit,
         {
@@ -87,7 +85,7 @@ export class UploadService {
           details: { category: declared.category, size: declared.size, version: 1 },
         },
         [
-          this.db.insertInto('files').values({
+          this.deps.db.insertInto('files').values({
             ...file,
             filename,
             content_type: contentType,
@@ -108,18 +106,18 @@ export class UploadService {
   }
 
   async initiateVersion(ctx: RequestContext, fileId: string, declared: Omit<DeclaredUpload, 'category'>): Promise<InitiatedUpload> {
-    const existing = await this.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
+    const existing = await this.deps.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
     const contentType = this.validateDeclared({ ...declared, category: existing.category });
     const filename = sanitizeFilename(declared.filename);
     const scope = scopeOfOwner(existing);
-    const limits = scope ? await this.quotas.limits(scope) : null;
-    const version = await this.db.transaction().execute(async (tx) => {
+    const limits = scope ? await this.deps.quotas.limits(scope) : null;
+    const version = await this.deps.db.transaction().execute(async (tx) => {
       const file = await this.lockLiveFile(tx, fileId);
-      if (limits) await this.quotas.admitIn(tx, scope, limits, declared.size);
+      if (limits) await this.deps.quotas.admitIn(tx, scope, limits, declared.size);
       const next = file.latest_version + 1;
       await this.pendingVersion(file.id, next, versionKey(file, next), filename, contentType, declared.size, ctx, tx).execute();
       await tx.updateTable('files').set({ latest_version: next, updated_at: new Date() }).where('id', '=', file.id).execute();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'file.version_initiated',
         orgId: file.org_id,
         fileId: file.id,
@@ -133,8 +131,8 @@ export class UploadService {
 
   /** Verifies what the client PUT to the pre-signed URL, then hands the file to the scanner. */
   async complete(ctx: RequestContext, fileId: string): Promise<FileView> {
-    const file = await this.access.load(ctx, fileId, 'file.add_version', 'file.uploaded');
-    const pending = await this.db
+    const file = await this.deps.access.load(ctx, fileId, 'file.add_version', 'file.uploaded');
+    const pending = await this.deps.db
       .selectFrom('file_versions')
       .selectAll()
       .where('file_id', '=', fileId)
@@ -144,18 +142,18 @@ export class UploadService {
     if (!pending) throw conflict('not_pending', 'This upload has already been completed.');
 
     await this.takeStagedUpload(pending.file_id, pending.version, pending.storage_key);
-    const head = await this.store.head(pending.storage_key);
+    const head = await this.deps.store.head(pending.storage_key);
     if (!head) throw conflict('upload_missing', 'Nothing has been uploaded to the signed URL yet.');
     if (head.size !== Number(pending.declared_size)) {
-      await this.store.delete(pending.storage_key);
+      await this.deps.store.delete(pending.storage_key);
       throw new AppError(422, 'size_mismatch', `The uploaded object has ${head.size} bytes, but ${pending.declared_size} were declared.`);
     }
     const inspector = new InspectingStream({ maxBytes: Number(pending.declared_size), category: file.category });
-    await pipeline(await this.store.get(pending.storage_key), inspector, discard());
+    await pipeline(await this.deps.store.get(pending.storage_key), inspector, discard());
     const inspection = await inspector.inspection();
     await this.rejectUnlessExpected(pending.storage_key, file.category, inspection, pending.content_type);
 
-    return this.db.transaction().execute(async (tx) => {
+    return this.deps.db.transaction().execute(async (tx) => {
       // File row first, then the version: the lock order of every transaction that changes a file.
       await tx.selectFrom('files').select('id').where('id', '=', fileId).forUpdate().execute();
       const version = await tx
@@ -176,7 +174,7 @@ export class UploadService {
    * and its file is live. Asked by the local store's upload route before it reads a byte.
    */
   async acceptsUpload(key: string): Promise<boolean> {
-    const row = await this.db
+    const row = await this.deps.db
       .selectFrom('file_versions')
       .innerJoin('files', 'files.id', 'file_versions.file_id')
       .select('file_versions.version')
@@ -194,15 +192,15 @@ export class UploadService {
    * place at `complete`, so that a replayed URL can never reach the checked bytes.
    */
   private uploadKey(fileId: string, version: number, finalKey: string): string {
-    return this.store.driver === 's3' ? stagingKey(fileId, version) : finalKey;
+    return this.deps.store.driver === 's3' ? stagingKey(fileId, version) : finalKey;
   }
 
   /** S3: moves the staged upload (if any) to the version's key; the checks then read it there. */
   private async takeStagedUpload(fileId: string, version: number, finalKey: string): Promise<void> {
     const staged = this.uploadKey(fileId, version, finalKey);
-    if (staged === finalKey || !(await this.store.exists(staged))) return;
-    await this.store.copy(staged, finalKey);
-    await this.store.delete(staged);
+    if (staged === finalKey || !(await this.deps.store.exists(staged))) return;
+    await this.deps.store.copy(staged, finalKey);
+    await this.deps.store.delete(staged);
   }
 
   /** The streamed path (`POST /files`): the bytes go straight into the store, checked on the way. */
@@ -211,14 +209,14 @@ export class UploadService {
     if (!rule) throw new AppError(400, 'invalid_category', `Unknown category ${JSON.stringify(upload.category)}.`);
     const owner = this.ownerOf(ctx, upload.category);
     const scope = scopeOfOwner(owner);
-    const room = await this.quotas.admitStream(scope);
+    const room = await this.deps.quotas.admitStream(scope);
     const file = { id: newId(), category: upload.category, ...owner };
     const key = versionKey(file, 1);
     const filename = sanitizeFilename(upload.filename);
     const inspection = await this.streamIntoStore(key, upload.body, upload.category, this.streamLimit(scope, room, rule.maxSize));
 
     return this.commitOrRemoveBlob(key, async (tx) => {
-      await this.quotas.confirmStream(tx, scope, room, inspection.size);
+      await this.deps.quotas.confirmStream(tx, scope, room, inspection.size);
       await tx
         .insertInto('files')
         .values({
@@ -255,25 +253,25 @@ export class UploadService {
           created_by: ctx.audit.actorId,
         })
         .execute();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'file.uploaded',
         orgId: file.org_id,
         fileId: file.id,
         subjectUserId: file.owner_id,
         details: { category: upload.category, size: inspection.size, version: 1, path: 'stream' },
       });
-      await this.queue.send(JOBS.scanFile, { fileId: file.id, version: 1 }, { tx });
+      await this.deps.queue.send(JOBS.scanFile, { fileId: file.id, version: 1 }, { tx });
       return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow());
     });
   }
 
   async uploadVersionStream(ctx: RequestContext, fileId: string, upload: Omit<StreamedUpload, 'category'>): Promise<FileView> {
-    const existing = await this.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
+    const existing = await this.deps.access.load(ctx, fileId, 'file.add_version', 'file.version_added');
     const rule = this.rules[existing.category as keyof CategoryRules];
     const scope = scopeOfOwner(existing);
-    const room = await this.quotas.admitStream(scope);
+    const room = await this.deps.quotas.admitStream(scope);
     // The version number is reserved first so that concurrent uploads never share a key.
-    const version = await this.db.transaction().execute(async (tx) => {
+    const version = await this.deps.db.transaction().execute(async (tx) => {
       const file = await this.lockLiveFile(tx, fileId);
       await tx
         .updateTable('files')
@@ -287,7 +285,7 @@ export class UploadService {
     const inspection = await this.streamIntoStore(key, upload.body, existing.category, this.streamLimit(scope, room, rule.maxSize));
     return this.commitOrRemoveBlob(key, async (tx) => {
       await this.lockLiveFile(tx, fileId);
-      await this.quotas.confirmStream(tx, scope, room, inspection.size);
+      await this.deps.quotas.confirmStream(tx, scope, room, inspection.size);
       await tx
         .insertInto('file_versions')
         .values({
@@ -309,14 +307,14 @@ export class UploadService {
         })
         .execute();
       await refreshFileFromVersions(tx, fileId);
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'file.version_added',
         orgId: existing.org_id,
         fileId,
         subjectUserId: existing.owner_id,
         details: { version, size: inspection.size, path: 'stream' },
       });
-      await this.queue.send(JOBS.scanFile, { fileId, version }, { tx });
+      await this.deps.queue.send(JOBS.scanFile, { fileId, version }, { tx });
       return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow());
     });
   }
@@ -325,7 +323,7 @@ export class UploadService {
   private streamLimit(scope: QuotaScope | null, room: StreamRoom, maxSize: number): { maxBytes: number; tooLarge?: () => AppError } {
     const { bytesLeft } = room;
     if (!scope || bytesLeft === null || bytesLeft >= maxSize) return { maxBytes: maxSize };
-    return { maxBytes: bytesLeft, tooLarge: () => this.quotas.streamTooLarge(scope, { ...room, bytesLeft }) };
+    return { maxBytes: bytesLeft, tooLarge: () => this.deps.quotas.streamTooLarge(scope, { ...room, bytesLeft }) };
   }
 
   private async streamIntoStore(key: string, body: Readable, category: string, limit: { maxBytes: number; tooLarge?: () => AppError }): Promise<Inspection> {
@@ -333,10 +331,10 @@ export class UploadService {
     // If the client aborts or the limit trips, the error travels both ways along the pipe: the
     // request body is destroyed, and the store sees the error and removes its partial write.
     pipelineCallback(body, inspector, () => {});
-    await this.store.put(key, inspector, {});
+    await this.deps.store.put(key, inspector, {});
     const inspection = await inspector.inspection();
     if (inspection.size === 0) {
-      await this.store.delete(key);
+      await this.deps.store.delete(key);
       throw new AppError(400, 'empty_file', 'The file is empty.');
     }
     await this.rejectUnlessExpected(key, category, inspection, null);
@@ -347,16 +345,16 @@ export class UploadService {
   private async rejectUnlessExpected(key: string, category: string, inspection: Inspection, declaredType: string | null): Promise<void> {
     const problem = checkDetectedType(category, inspection.detectedType, declaredType);
     if (problem) {
-      await this.store.delete(key);
+      await this.deps.store.delete(key);
       throw new AppError(problem.status, problem.code, problem.message);
     }
   }
 
   private async commitOrRemoveBlob<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction().execute(work);
+      return await this.deps.db.transaction().execute(work);
     } catch (error) {
-      await this.store.delete(key).catch(() => {}); // else the reconciler removes it
+      await this.deps.store.delete(key).catch(() => {}); // else the reconciler removes it
       throw error;
     }
   }
@@ -369,14 +367,14 @@ export class UploadService {
       .where('version', '=', version)
       .execute();
     await refreshFileFromVersions(tx, file.id);
-    await this.audit.append(tx, ctx.audit, {
+    await this.deps.audit.append(tx, ctx.audit, {
       action: version === 1 ? 'file.uploaded' : 'file.version_added',
       orgId: file.org_id,
       fileId: file.id,
       subjectUserId: file.owner_id,
       details: { version, size: inspection.size, path: 'presigned' },
     });
-    await this.queue.send(JOBS.scanFile, { fileId: file.id, version }, { tx });
+    await this.deps.queue.send(JOBS.scanFile, { fileId: file.id, version }, { tx });
   }
 
   private pendingVersion(
@@ -387,7 +385,7 @@ export class UploadService {
     contentType: string,
     size: number,
     ctx: RequestContext,
-    executor: Executor = this.db,
+    executor: Executor = this.deps.db,
   ) {
     return executor.insertInto('file_versions').values({
       file_id: fileId,
@@ -422,7 +420,7 @@ export class UploadService {
 
   /** Bulk intake: refused whole (413/429) before its body is read when the caller's quota has no room left. */
   async assertRoom(ctx: RequestContext, category: string): Promise<void> {
-    await this.quotas.assertRoom(scopeOfOwner(this.ownerOf(ctx, category)));
+    await this.deps.quotas.assertRoom(scopeOfOwner(this.ownerOf(ctx, category)));
   }
 
   /** Who owns a new file: a candidate owns theirs; a recruiter's or an API key's file belongs to the organization. */
@@ -437,7 +435,7 @@ export class UploadService {
   }
 
   private async signPut(key: string, contentType: string, size: number): Promise<InitiatedUpload['upload']> {
-    const signed = await this.store.presignPut(key, { contentType, contentLength: size, expiresInSeconds: this.config.uploads.urlTtlSeconds });
+    const signed = await this.deps.store.presignPut(key, { contentType, contentLength: size, expiresInSeconds: this.deps.config.uploads.urlTtlSeconds });
     return { url: signed.url, method: 'PUT', headers: signed.headers, expires_at: signed.expiresAt.toISOString() };
   }
 }

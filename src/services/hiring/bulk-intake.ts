@@ -16,6 +16,12 @@ import type { CandidateService, IntakeResult } from './candidates.ts';
 const MAX_ARCHIVE_BYTES = 200 * 1024 * 1024;
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
 
+interface BulkIntakeDeps {
+  candidates: CandidateService;
+  tempDir: string;
+  limits?: ZipLimits;
+}
+
 /**
  * `POST /jobs/{id}/candidates/bulk`: many resumes and/or ZIP archives of resumes in one streamed
  * request. Each file (and each archive entry) gets its own result; one bad file never fails the
@@ -25,13 +31,11 @@ const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
  * names are only ever sanitized metadata — nothing from inside an archive becomes a path or a key.
  */
 export class BulkIntake {
-  private readonly candidates: CandidateService;
-  private readonly tempDir: string;
+  private readonly deps: BulkIntakeDeps;
   private readonly limits: ZipLimits;
 
-  constructor(deps: { candidates: CandidateService; tempDir: string; limits?: ZipLimits }) {
-    this.candidates = deps.candidates;
-    this.tempDir = deps.tempDir;
+  constructor(deps: BulkIntakeDeps) {
+    this.deps = deps;
     this.limits = deps.limits ?? DEFAULT_ZIP_LIMITS;
   }
 
@@ -39,8 +43,8 @@ export class BulkIntake {
     const filename = sanitizeFilename(part.filename);
     const { first, whole: stream } = await splitFirstChunk(part.stream);
     if (!first || !first.subarray(0, 4).equals(ZIP_MAGIC)) return [await this.one(ctx, jobId, filename, stream)];
-    const archive = path.join(this.tempDir, `intake-${randomBytes(12).toString('hex')}.zip`);
-    await mkdir(this.tempDir, { recursive: true });
+    const archive = path.join(this.deps.tempDir, `intake-${randomBytes(12).toString('hex')}.zip`);
+    await mkdir(this.deps.tempDir, { recursive: true });
     try {
       await pipeline(stream, limitBytes(MAX_ARCHIVE_BYTES), createWriteStream(archive, { mode: 0o600 }));
       const verdict = await inspectZip(archive, this.limits, { perEntry: true });
@@ -108,7 +112,7 @@ export class BulkIntake {
 
   private async one(ctx: RequestContext, jobId: string, filename: string, stream: Readable): Promise<IntakeResult> {
     try {
-      const { candidate: _, ...result } = await this.candidates.intake(ctx, jobId, { filename, body: stream });
+      const { candidate: _, ...result } = await this.deps.candidates.intake(ctx, jobId, { filename, body: stream });
       return result;
     } catch (error) {
       stream.resume();

@@ -16,6 +16,7 @@ import type { JobService } from './jobs.ts';
 import { toCandidateView, type CandidateView } from './candidate-view.ts';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
+import { enforce } from '../authorize.ts';
 
 type CandidateRow = Selectable<CandidatesTable>;
 
@@ -32,28 +33,26 @@ export interface CandidateFilter {
   q?: string;
 }
 
+interface CandidateServiceDeps {
+  db: Db;
+  queue: JobQueue;
+  audit: AuditLog;
+  uploads: UploadService;
+  files: FileService;
+  jobs: JobService;
+  store: BlobStore;
+}
+
 /**
  * Candidates of a job: resumes a recruiter drops in (each one a Vitae file, checked and scanned
  * like any other), and applications of candidates who share their own files. Parsing and scoring
  * run in the background once the file is clean.
  */
 export class CandidateService {
-  private readonly db: Db;
-  private readonly queue: JobQueue;
-  private readonly audit: AuditLog;
-  private readonly uploads: UploadService;
-  private readonly files: FileService;
-  private readonly jobs: JobService;
-  private readonly store: BlobStore;
+  private readonly deps: CandidateServiceDeps;
 
-  constructor(deps: { db: Db; queue: JobQueue; audit: AuditLog; uploads: UploadService; files: FileService; jobs: JobService; store: BlobStore }) {
-    this.db = deps.db;
-    this.queue = deps.queue;
-    this.audit = deps.audit;
-    this.uploads = deps.uploads;
-    this.files = deps.files;
-    this.jobs = deps.jobs;
-    this.store = deps.store;
+  constructor(deps: CandidateServiceDeps) {
+    this.deps = deps;
   }
 
   /**
@@ -61,9 +60,9 @@ export class CandidateService {
    * resume twice in one job (same sha256) is one candidate, and the second copy is erased.
    */
   async intake(ctx: RequestContext, jobId: string, upload: { filename: string; body: Readable }): Promise<IntakeResult & { candidate?: CandidateView }> {
-    const job = await this.jobs.load(ctx, jobId, 'candidate.create');
-    const file = await this.uploads.uploadStream(ctx, { filename: upload.filename, category: 'resume', body: upload.body });
-    const created = await this.db.transaction().execute(async (tx) => {
+    const job = await this.deps.jobs.load(ctx, jobId, 'candidate.create');
+    const file = await this.deps.uploads.uploadStream(ctx, { filename: upload.filename, category: 'resume', body: upload.body });
+    const created = await this.deps.db.transaction().execute(async (tx) => {
       const existing = await tx
         .selectFrom('candidates')
         .select('id')
@@ -100,7 +99,7 @@ export class CandidateService {
               .executeTakeFirstOrThrow()
           ).id,
         };
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'candidate.created',
         orgId: job.org_id,
         fileId: file.id,
@@ -113,7 +112,7 @@ export class CandidateService {
       return { candidate: row };
     });
     if ('duplicateOf' in created) {
-      await eraseFile({ db: this.db, store: this.store, audit: this.audit }, ctx.audit, file.id, 'file.erased');
+      await eraseFile({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, ctx.audit, file.id, 'file.erased');
       return { filename: file.filename ?? upload.filename, duplicate_of: created.duplicateOf };
     }
     return { filename: file.filename ?? upload.filename, candidate_id: created.candidate.id, candidate: toCandidateView(created.candidate) };
@@ -121,8 +120,8 @@ export class CandidateService {
 
   /** Ranked: best score first; filters by status and skill; `q` searches the resume text. */
   async list(ctx: RequestContext, jobId: string, filter: CandidateFilter, page: { limit: number; offset: number }): Promise<CandidateView[]> {
-    await this.jobs.load(ctx, jobId, 'candidate.list');
-    let query = this.db.selectFrom('candidates').selectAll().where('job_id', '=', jobId).where('deleted_at', 'is', null);
+    await this.deps.jobs.load(ctx, jobId, 'candidate.list');
+    let query = this.deps.db.selectFrom('candidates').selectAll().where('job_id', '=', jobId).where('deleted_at', 'is', null);
     if (filter.status) query = query.where('status', '=', filter.status as CandidateRow['status']);
     // Exact, without regard to case (no LIKE: "%" and "_" are characters here), among the skills and their broader ones.
     if (filter.skill) query = query.where(sql<boolean>`lower(${filter.skill}) IN (SELECT lower(s) FROM unnest(skills || skill_parents) AS s)`);
@@ -139,7 +138,7 @@ export class CandidateService {
 
   async get(ctx: RequestContext, candidateId: string): Promise<CandidateView> {
     const row = await this.load(ctx, candidateId, 'candidate.read');
-    await this.audit.append(this.db, ctx.audit, {
+    await this.deps.audit.append(this.deps.db, ctx.audit, {
       action: 'candidate.read',
       orgId: row.org_id,
       fileId: row.file_id,
@@ -152,13 +151,13 @@ export class CandidateService {
   /** The resume bytes, through the file service (so the file's own checks and audit apply). */
   async file(ctx: RequestContext, candidateId: string, request: { range?: string; ifNoneMatch?: string; head: boolean }): Promise<ContentResponse> {
     const row = await this.load(ctx, candidateId, 'candidate.read');
-    return this.files.content(ctx, row.file_id, request);
+    return this.deps.files.content(ctx, row.file_id, request);
   }
 
   /** Rejects a candidate (or takes the rejection back): a rejected candidate falls under the organization's retention for rejected candidates. */
   async decide(ctx: RequestContext, candidateId: string, input: { rejected: boolean }): Promise<CandidateView> {
     const row = await this.load(ctx, candidateId, 'candidate.update');
-    return this.db.transaction().execute(async (tx) => {
+    return this.deps.db.transaction().execute(async (tx) => {
       const now = new Date();
       const updated = await tx
         .updateTable('candidates')
@@ -167,7 +166,7 @@ export class CandidateService {
         .where('id', '=', candidateId)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: input.rejected ? 'candidate.rejected' : 'candidate.unrejected',
         orgId: row.org_id,
         fileId: row.file_id,
@@ -181,12 +180,12 @@ export class CandidateService {
   /** Removes the candidate; a file the recruiter uploaded is erased, a candidate's own shared file only loses the share. */
   async delete(ctx: RequestContext, candidateId: string): Promise<void> {
     const row = await this.load(ctx, candidateId, 'candidate.delete');
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       const now = new Date();
       await tx.updateTable('candidates').set(scrubbedCandidate(now)).where('id', '=', candidateId).execute();
       if (row.application_id)
         await tx.updateTable('applications').set({ withdrawn_at: now }).where('id', '=', row.application_id).where('withdrawn_at', 'is', null).execute();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'candidate.deleted',
         orgId: row.org_id,
         fileId: row.file_id,
@@ -194,17 +193,17 @@ export class CandidateService {
         resourceId: row.id,
       });
     });
-    if (!row.application_id) await eraseFile({ db: this.db, store: this.store, audit: this.audit }, ctx.audit, row.file_id, 'file.erased');
+    if (!row.application_id) await eraseFile({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, ctx.audit, row.file_id, 'file.erased');
   }
 
   /** `POST /jobs/{id}/applications`: a candidate shares their own clean files with the job's organization. */
   async apply(ctx: RequestContext, jobId: string, input: { resume_file_id: string; cover_letter_file_id?: string | null; privacy_notice_id?: string | null }) {
     // The policy answers 404 for a job the caller cannot see, 403 for a recruiter or a key.
-    const job = await this.jobs.load(ctx, jobId, 'application.create');
+    const job = await this.deps.jobs.load(ctx, jobId, 'application.create');
     const { actor } = ctx;
     if (actor.kind !== 'user' || actor.role !== 'candidate') throw forbidden('Only candidates apply to jobs.');
     const own = async (fileId: string, category: string) => {
-      const file = await this.db.selectFrom('files').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
+      const file = await this.deps.db.selectFrom('files').selectAll().where('id', '=', fileId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!file || file.owner_id !== actor.userId || file.org_id !== null) throw notFound('File');
       if (file.category !== category) throw new AppError(400, 'wrong_category', `File ${fileId} is a ${file.category}, not a ${category}.`);
       if (file.status !== 'clean') throw new AppError(409, 'file_not_clean', `File ${fileId} is ${file.status}; only clean files can be shared.`);
@@ -212,7 +211,7 @@ export class CandidateService {
     };
     const resume = await own(input.resume_file_id, 'resume');
     if (input.cover_letter_file_id) await own(input.cover_letter_file_id, 'cover_letter');
-    return this.db.transaction().execute(async (tx) => {
+    return this.deps.db.transaction().execute(async (tx) => {
       const live = await tx
         .selectFrom('applications')
         .select('id')
@@ -263,9 +262,9 @@ export class CandidateService {
             deleted_at: null,
           })
           .execute();
-        await this.queue.send(JOBS.parseCandidate, { candidateId }, { tx });
+        await this.deps.queue.send(JOBS.parseCandidate, { candidateId }, { tx });
       }
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'application.created',
         orgId: job.org_id,
         fileId: resume.id,
@@ -315,20 +314,20 @@ export class CandidateService {
 
   /** Withdrawing ends the organization's access to the shared files and removes the candidate. */
   async withdraw(ctx: RequestContext, applicationId: string): Promise<void> {
-    const application = await this.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
+    const application = await this.deps.db.selectFrom('applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
     if (!application) throw notFound('Application');
     const decision = authorize(ctx.actor, 'application.withdraw', {
       type: 'application',
       candidateUserId: application.candidate_user_id,
       orgId: application.org_id,
     });
-    if (!decision.allowed) throw decision.visible ? forbidden() : notFound('Application');
+    enforce(decision, 'Application');
     if (application.withdrawn_at) return;
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       const now = new Date();
       await tx.updateTable('applications').set({ withdrawn_at: now }).where('id', '=', applicationId).execute();
       await tx.updateTable('candidates').set(scrubbedCandidate(now)).where('application_id', '=', applicationId).where('deleted_at', 'is', null).execute();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'application.withdrawn',
         orgId: application.org_id,
         fileId: application.resume_file_id,
@@ -343,7 +342,7 @@ export class CandidateService {
   async myApplications(ctx: RequestContext) {
     const { actor } = ctx;
     if (actor.kind !== 'user' || actor.role !== 'candidate') throw forbidden('Only candidates have applications.');
-    const rows = await this.db
+    const rows = await this.deps.db
       .selectFrom('applications')
       .innerJoin('jobs', 'jobs.id', 'applications.job_id')
       .select([
@@ -371,7 +370,7 @@ export class CandidateService {
         .where('status', '=', 'pending')
         .where('deleted_at', 'is', null)
         .execute();
-      for (const { id } of pending) await this.queue.send(JOBS.parseCandidate, { candidateId: id }, { tx });
+      for (const { id } of pending) await this.deps.queue.send(JOBS.parseCandidate, { candidateId: id }, { tx });
       return;
     }
     await tx
@@ -389,15 +388,15 @@ export class CandidateService {
    */
   private async enqueueParseIfClean(tx: Tx, candidateId: string, fileId: string): Promise<void> {
     const file = await tx.selectFrom('files').select('status').where('id', '=', fileId).forUpdate().executeTakeFirstOrThrow();
-    if (file.status === 'clean') await this.queue.send(JOBS.parseCandidate, { candidateId }, { tx });
+    if (file.status === 'clean') await this.deps.queue.send(JOBS.parseCandidate, { candidateId }, { tx });
     else if (file.status === 'infected' || file.status === 'rejected') await this.onFileVerdict(tx, fileId, file.status);
   }
 
   private async load(ctx: RequestContext, candidateId: string, action: 'candidate.read' | 'candidate.delete' | 'candidate.update'): Promise<CandidateRow> {
-    const row = await this.db.selectFrom('candidates').selectAll().where('id', '=', candidateId).where('deleted_at', 'is', null).executeTakeFirst();
+    const row = await this.deps.db.selectFrom('candidates').selectAll().where('id', '=', candidateId).where('deleted_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound('Candidate');
     const decision = authorize(ctx.actor, action, { type: 'candidate', orgId: row.org_id });
-    if (!decision.allowed) throw decision.visible ? forbidden() : notFound('Candidate');
+    enforce(decision, 'Candidate');
     return row;
   }
 }

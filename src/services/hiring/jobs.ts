@@ -11,6 +11,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
 import { keysetPage } from '../../db/keyset.ts';
 import type { Page } from '../../domain/pagination.ts';
+import { enforce } from '../authorize.ts';
 
 type JobRow = Selectable<JobsTable>;
 
@@ -54,22 +55,24 @@ export const toJobView = (row: JobRow): JobView => ({
   updated_at: row.updated_at.toISOString(),
 });
 
+interface JobServiceDeps {
+  db: Db;
+  queue: JobQueue;
+  audit: AuditLog;
+}
+
 /** Jobs of an organization; candidates (job seekers) see every organization's open jobs. */
 export class JobService {
-  private readonly db: Db;
-  private readonly queue: JobQueue;
-  private readonly audit: AuditLog;
+  private readonly deps: JobServiceDeps;
 
-  constructor(deps: { db: Db; queue: JobQueue; audit: AuditLog }) {
-    this.db = deps.db;
-    this.queue = deps.queue;
-    this.audit = deps.audit;
+  constructor(deps: JobServiceDeps) {
+    this.deps = deps;
   }
 
   async create(ctx: RequestContext, input: JobInput): Promise<JobView> {
     const orgId = ctx.actor.orgId;
     if (!orgId || !authorize(ctx.actor, 'job.create', { type: 'org_scope', orgId }).allowed) throw forbidden('Only recruiters can create jobs.');
-    const row = await this.db.transaction().execute(async (tx) => {
+    const row = await this.deps.db.transaction().execute(async (tx) => {
       const job = await tx
         .insertInto('jobs')
         .values({
@@ -88,7 +91,7 @@ export class JobService {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.append(tx, ctx.audit, { action: 'job.created', orgId, resourceType: 'job', resourceId: job.id });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'job.created', orgId, resourceType: 'job', resourceId: job.id });
       return job;
     });
     return toJobView(row);
@@ -96,7 +99,7 @@ export class JobService {
 
   async list(ctx: RequestContext, page: { limit: number; cursor?: string }, filter: { status?: 'open' | 'closed' } = {}): Promise<Page<JobView>> {
     const { actor } = ctx;
-    let query = this.db.selectFrom('jobs').selectAll().where('deleted_at', 'is', null);
+    let query = this.deps.db.selectFrom('jobs').selectAll().where('deleted_at', 'is', null);
     if (actor.kind === 'user' && actor.role === 'candidate') {
       query = query.where('status', '=', 'open');
     } else {
@@ -115,7 +118,7 @@ export class JobService {
   /** Changing what the job asks for re-scores its candidates in the background. */
   async update(ctx: RequestContext, jobId: string, input: Partial<JobInput>): Promise<JobView> {
     const before = await this.load(ctx, jobId, 'job.update');
-    return this.db.transaction().execute(async (tx) => {
+    return this.deps.db.transaction().execute(async (tx) => {
       const row = await tx
         .updateTable('jobs')
         .set({
@@ -146,8 +149,8 @@ export class JobService {
         row.skills_required.join('\n') !== before.skills_required.join('\n') ||
         row.skills_nice.join('\n') !== before.skills_nice.join('\n') ||
         row.min_years !== before.min_years;
-      if (requirementsChanged) await this.queue.send(JOBS.rescoreJob, { jobId }, { tx, singletonKey: jobId });
-      await this.audit.append(tx, ctx.audit, {
+      if (requirementsChanged) await this.deps.queue.send(JOBS.rescoreJob, { jobId }, { tx, singletonKey: jobId });
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'job.updated',
         orgId: row.org_id,
         resourceType: 'job',
@@ -161,22 +164,22 @@ export class JobService {
   /** Closes and hides the job; its candidates stay in the database until deleted one by one or erased. */
   async delete(ctx: RequestContext, jobId: string): Promise<void> {
     const job = await this.load(ctx, jobId, 'job.delete');
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       const now = new Date();
       await tx
         .updateTable('jobs')
         .set({ status: 'closed', closed_at: sql<Date>`coalesce(closed_at, ${now})`, deleted_at: now, updated_at: now })
         .where('id', '=', jobId)
         .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'job.deleted', orgId: job.org_id, resourceType: 'job', resourceId: jobId });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'job.deleted', orgId: job.org_id, resourceType: 'job', resourceId: jobId });
     });
   }
 
   async load(ctx: RequestContext, jobId: string, action: Action): Promise<JobRow> {
-    const job = await this.db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('deleted_at', 'is', null).executeTakeFirst();
+    const job = await this.deps.db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('deleted_at', 'is', null).executeTakeFirst();
     if (!job) throw notFound('Job');
     const decision = authorize(ctx.actor, action, { type: 'job', orgId: job.org_id, status: job.status });
-    if (!decision.allowed) throw decision.visible ? forbidden() : notFound('Job');
+    enforce(decision, 'Job');
     return job;
   }
 }

@@ -53,6 +53,15 @@ export interface ResumeAnalyzer {
   }): Promise<{ score: number; breakdown: Record<string, unknown>; scorer: string }>;
 }
 
+interface CandidateProcessingDeps {
+  db: Db;
+  store: BlobStore;
+  queue: JobQueue;
+  analyzer: ResumeAnalyzer;
+  webhooks: Webhooks;
+  logger?: Logger;
+}
+
 /**
  * The background half of the hiring workflow: once a candidate's file is clean, its text is
  * extracted, its fields parsed and the candidate scored against the job. A PDF without a text
@@ -63,24 +72,14 @@ export interface ResumeAnalyzer {
  * Idempotent: a retried job redoes the same work and writes the same result.
  */
 export class CandidateProcessing {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly queue: JobQueue;
-  private readonly analyzer: ResumeAnalyzer;
-  private readonly webhooks: Webhooks;
-  private readonly logger: Logger | undefined;
+  private readonly deps: CandidateProcessingDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; analyzer: ResumeAnalyzer; webhooks: Webhooks; logger?: Logger }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.queue = deps.queue;
-    this.analyzer = deps.analyzer;
-    this.webhooks = deps.webhooks;
-    this.logger = deps.logger;
+  constructor(deps: CandidateProcessingDeps) {
+    this.deps = deps;
   }
 
   async parse(candidateId: string, options: { ocr?: boolean } = {}): Promise<void> {
-    const candidate = await this.db
+    const candidate = await this.deps.db
       .selectFrom('candidates')
       .innerJoin('files', 'files.id', 'candidates.file_id')
       .select(['candidates.id', 'candidates.status', 'candidates.file_id', 'files.version', 'files.status as file_status', 'files.content_type'])
@@ -89,23 +88,23 @@ export class CandidateProcessing {
       .executeTakeFirst();
     // Already done: this is a retry of a job whose worker died after its result was committed.
     if (!candidate || candidate.file_status !== 'clean' || candidate.status === 'scored' || candidate.status === 'failed') return;
-    await this.db.updateTable('candidates').set({ status: 'parsing', updated_at: new Date() }).where('id', '=', candidateId).execute();
+    await this.deps.db.updateTable('candidates').set({ status: 'parsing', updated_at: new Date() }).where('id', '=', candidateId).execute();
 
-    const version = await this.db
+    const version = await this.deps.db
       .selectFrom('file_versions')
       .select('storage_key')
       .where('file_id', '=', candidate.file_id)
       .where('version', '=', candidate.version)
       .executeTakeFirstOrThrow();
-    const bytes = await readAll(await this.store.get(version.storage_key), MAX_RESUME_BYTES);
+    const bytes = await readAll(await this.deps.store.get(version.storage_key), MAX_RESUME_BYTES);
     const analysis = await this.analyze(bytes, candidate.content_type, options.ocr === true);
     if ('queued' in analysis) {
-      await this.db.updateTable('candidates').set({ status_reason: 'ocr_queued', updated_at: new Date() }).where('id', '=', candidateId).execute();
-      await this.queue.send(JOBS.ocrCandidate, { candidateId });
+      await this.deps.db.updateTable('candidates').set({ status_reason: 'ocr_queued', updated_at: new Date() }).where('id', '=', candidateId).execute();
+      await this.deps.queue.send(JOBS.ocrCandidate, { candidateId });
       return;
     }
     if ('reason' in analysis) {
-      await this.db
+      await this.deps.db
         .updateTable('candidates')
         .set({ status: 'failed', status_reason: analysis.reason, parsed_at: new Date(), updated_at: new Date() })
         .where('id', '=', candidateId)
@@ -113,7 +112,7 @@ export class CandidateProcessing {
       return;
     }
     const { document, fields } = analysis;
-    await this.db
+    await this.deps.db
       .updateTable('candidates')
       .set({
         name: fields.name,
@@ -149,23 +148,23 @@ export class CandidateProcessing {
   ): Promise<{ document: ResumeDocument; fields: ParsedFields } | { reason: string } | { queued: true }> {
     let extraction: Extraction;
     try {
-      extraction = await this.analyzer.extract(bytes, contentType, { ocr });
+      extraction = await this.deps.analyzer.extract(bytes, contentType, { ocr });
     } catch (error) {
-      this.logger?.warn({ err: error }, 'resume extraction failed');
+      this.deps.logger?.warn({ err: error }, 'resume extraction failed');
       return { reason: 'unreadable' };
     }
     if (!extraction.ok) return extraction.needsOcr ? { queued: true } : { reason: extraction.reason };
     try {
-      return { document: extraction.document, fields: await this.analyzer.parse(extraction.document) };
+      return { document: extraction.document, fields: await this.deps.analyzer.parse(extraction.document) };
     } catch (error) {
-      this.logger?.warn({ err: error }, 'resume parsing failed');
+      this.deps.logger?.warn({ err: error }, 'resume parsing failed');
       return { reason: 'parse_error' };
     }
   }
 
   /** Scores one parsed candidate against its job's current requirements. */
   async score(candidateId: string): Promise<void> {
-    const row = await this.db
+    const row = await this.deps.db
       .selectFrom('candidates')
       .innerJoin('jobs', 'jobs.id', 'candidates.job_id')
       .select([
@@ -191,7 +190,7 @@ export class CandidateProcessing {
       .where('candidates.deleted_at', 'is', null)
       .executeTakeFirst();
     if (!row || row.resume_text === null) return;
-    const result = await this.analyzer.score({
+    const result = await this.deps.analyzer.score({
       resumeText: row.resume_text,
       fields: {
         name: row.name,
@@ -207,7 +206,7 @@ export class CandidateProcessing {
       job: { title: row.title, description: row.description, skills: { required: row.skills_required, nice: row.skills_nice }, minYears: row.min_years },
       jobId: row.job_id,
     });
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('candidates')
         .set({
@@ -222,20 +221,20 @@ export class CandidateProcessing {
         .where('id', '=', candidateId)
         .where('deleted_at', 'is', null)
         .execute();
-      await this.webhooks.emit(tx, row.org_id, 'candidate.scored', { candidate_id: candidateId, job_id: row.job_id, score: result.score });
+      await this.deps.webhooks.emit(tx, row.org_id, 'candidate.scored', { candidate_id: candidateId, job_id: row.job_id, score: result.score });
     });
   }
 
   /** After a job's requirements change: every parsed candidate is scored again, each as its own job. */
   async rescoreJob(jobId: string): Promise<void> {
-    const rows = await this.db
+    const rows = await this.deps.db
       .selectFrom('candidates')
       .select('id')
       .where('job_id', '=', jobId)
       .where('deleted_at', 'is', null)
       .where('resume_text', 'is not', null)
       .execute();
-    for (const { id } of rows) await this.queue.send(JOBS.parseCandidate, { candidateId: id, rescoreOnly: true });
+    for (const { id } of rows) await this.deps.queue.send(JOBS.parseCandidate, { candidateId: id, rescoreOnly: true });
   }
 }
 

@@ -19,6 +19,13 @@ export interface Reauthentication {
   externalTokenIssuedAt?: number;
 }
 
+interface AccountErasureDeps {
+  db: Db;
+  store: BlobStore;
+  audit: AuditLog;
+  live: LiveAccounts;
+}
+
 /**
  * `DELETE /me`: a candidate erases their account. Every file goes through the one erasure path of
  * files (all versions, quarantined copies, the candidate records parsed from it, the applications
@@ -28,27 +35,21 @@ export interface Reauthentication {
  * The audit trail is never rewritten: its entries carry ids, never names, emails or filenames.
  */
 export class AccountErasure {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly audit: AuditLog;
-  private readonly live: LiveAccounts;
+  private readonly deps: AccountErasureDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; audit: AuditLog; live: LiveAccounts }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.audit = deps.audit;
-    this.live = deps.live;
+  constructor(deps: AccountErasureDeps) {
+    this.deps = deps;
   }
 
   async erase(ctx: RequestContext, proof: Reauthentication): Promise<void> {
     const userId = requireCandidate(ctx.actor);
     await this.reauthenticate(ctx, userId, proof);
 
-    const files = await this.db.selectFrom('files').select('id').where('owner_id', '=', userId).where('erased_at', 'is', null).execute();
-    for (const file of files) await eraseFile({ db: this.db, store: this.store, audit: this.audit }, ctx.audit, file.id, 'file.erased');
+    const files = await this.deps.db.selectFrom('files').select('id').where('owner_id', '=', userId).where('erased_at', 'is', null).execute();
+    for (const file of files) await eraseFile({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, ctx.audit, file.id, 'file.erased');
 
     // Organizations' subject-request exports that hold the candidate records about to go lose their ZIP too.
-    const records = await this.db
+    const records = await this.deps.db
       .selectFrom('candidates')
       .select(['id', 'org_id'])
       .where((eb) =>
@@ -58,9 +59,9 @@ export class AccountErasure {
         ]),
       )
       .execute();
-    for (const record of records) await dropExportsHolding({ db: this.db, store: this.store, audit: this.audit }, record.org_id, record.id);
+    for (const record of records) await dropExportsHolding({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, record.org_id, record.id);
 
-    const exportKeys = await this.db.transaction().execute(async (tx) => {
+    const exportKeys = await this.deps.db.transaction().execute(async (tx) => {
       const user = await tx.selectFrom('users').select('erased_at').where('id', '=', userId).forUpdate().executeTakeFirst();
       if (!user || user.erased_at) return [];
       const now = new Date();
@@ -86,7 +87,7 @@ export class AccountErasure {
         })
         .where('id', '=', userId)
         .execute();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'user.erased',
         orgId: null,
         subjectUserId: userId,
@@ -96,8 +97,8 @@ export class AccountErasure {
       });
       return exports.flatMap((row) => (row.storage_key ? [row.storage_key] : []));
     });
-    this.live.forget(userId);
-    for (const key of exportKeys) await this.store.delete(key);
+    this.deps.live.forget(userId);
+    for (const key of exportKeys) await this.deps.store.delete(key);
   }
 
   /**
@@ -107,7 +108,7 @@ export class AccountErasure {
    * nothing and is recorded as denied.
    */
   private async reauthenticate(ctx: RequestContext, userId: string, proof: Reauthentication): Promise<void> {
-    const user = await this.db.selectFrom('users').select(['password_hash']).where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
+    const user = await this.deps.db.selectFrom('users').select(['password_hash']).where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
     if (!user) throw new AppError(401, 'unknown_user', 'The access token’s account no longer exists.');
     let refusal: AppError | null = null;
     if (proof.password !== undefined) {
@@ -117,7 +118,7 @@ export class AccountErasure {
       refusal = new AppError(403, 'reauthentication_required', 'Send your password, or sign in again at your identity provider, to erase your account.');
     }
     if (!refusal) return;
-    await this.audit.denied(ctx.audit, {
+    await this.deps.audit.denied(ctx.audit, {
       action: 'user.erased',
       orgId: null,
       subjectUserId: userId,

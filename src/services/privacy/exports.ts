@@ -33,6 +33,14 @@ type ExportRow = Selectable<DataExportsTable>;
 /** Where an export's ZIP lives: ids only, one key per build attempt (objects are never overwritten). */
 export const exportKey = (exportId: string, attempt: number) => `exports/${exportId}/${attempt}`;
 
+interface DataExportsDeps {
+  db: Db;
+  store: BlobStore;
+  queue: JobQueue;
+  audit: AuditLog;
+  config: Config;
+}
+
 /**
  * A person's export of their own data: requested over HTTP, built by a queue job that streams one
  * ZIP (`data.json` and the bytes of every current file) straight into the blob store, downloaded
@@ -40,23 +48,15 @@ export const exportKey = (exportId: string, attempt: number) => `exports/${expor
  * 404, whoever asks.
  */
 export class DataExports {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly queue: JobQueue;
-  private readonly audit: AuditLog;
-  private readonly config: Config;
+  private readonly deps: DataExportsDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; audit: AuditLog; config: Config }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.queue = deps.queue;
-    this.audit = deps.audit;
-    this.config = deps.config;
+  constructor(deps: DataExportsDeps) {
+    this.deps = deps;
   }
 
   async request(ctx: RequestContext): Promise<ExportView> {
     const userId = requireCandidate(ctx.actor);
-    const row = await this.db.transaction().execute(async (tx) => {
+    const row = await this.deps.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('data_exports')
         .values({
@@ -65,12 +65,12 @@ export class DataExports {
           status: 'pending',
           storage_key: null,
           size: null,
-          expires_at: new Date(Date.now() + this.config.exports.ttlSeconds * 1000),
+          expires_at: new Date(Date.now() + this.deps.config.exports.ttlSeconds * 1000),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.queue.send(JOBS.buildExport, { exportId: created.id }, { tx });
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.queue.send(JOBS.buildExport, { exportId: created.id }, { tx });
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'export.requested',
         orgId: null,
         subjectUserId: userId,
@@ -85,7 +85,7 @@ export class DataExports {
   /** The caller's exports, newest first. */
   async list(ctx: RequestContext, page: { limit: number; cursor?: string }): Promise<Page<ExportView>> {
     const userId = requireCandidate(ctx.actor);
-    const query = this.db.selectFrom('data_exports').selectAll().where('user_id', '=', userId);
+    const query = this.deps.db.selectFrom('data_exports').selectAll().where('user_id', '=', userId);
     const { items, next_cursor } = await keysetPage(query, { at: 'created_at', id: 'id' }, page);
     return { items: items.map((row) => view(row)), next_cursor };
   }
@@ -95,16 +95,16 @@ export class DataExports {
     // Anyone but the person who asked for it gets the 404 of an unknown export.
     if (ctx.actor.kind !== 'user') throw forbidden('Exports belong to people, not API keys.');
     const userId = ctx.actor.userId;
-    const row = await this.db.selectFrom('data_exports').selectAll().where('id', '=', exportId).where('user_id', '=', userId).executeTakeFirst();
+    const row = await this.deps.db.selectFrom('data_exports').selectAll().where('id', '=', exportId).where('user_id', '=', userId).executeTakeFirst();
     if (!row) throw notFound('Export');
     const remainingSeconds = Math.floor((row.expires_at.getTime() - Date.now()) / 1000);
     if (row.status !== 'ready' || !row.storage_key || remainingSeconds < 1) return view(row);
-    const signed = await this.store.presignGet(row.storage_key, {
-      expiresInSeconds: Math.min(this.config.downloads.urlTtlSeconds, remainingSeconds),
+    const signed = await this.deps.store.presignGet(row.storage_key, {
+      expiresInSeconds: Math.min(this.deps.config.downloads.urlTtlSeconds, remainingSeconds),
       contentType: 'application/zip',
       contentDisposition: contentDisposition(`vitae-export-${row.created_at.toISOString().slice(0, 10)}.zip`),
     });
-    await this.audit.append(this.db, ctx.audit, {
+    await this.deps.audit.append(this.deps.db, ctx.audit, {
       action: 'export.download_url_issued',
       orgId: null,
       subjectUserId: userId,
@@ -121,7 +121,7 @@ export class DataExports {
    * expired) removes what it wrote.
    */
   async build(exportId: string, attempt: number, final: boolean): Promise<void> {
-    const started = await this.db
+    const started = await this.deps.db
       .updateTable('data_exports')
       .set({ status: 'running', updated_at: new Date() })
       .where('id', '=', exportId)
@@ -131,8 +131,8 @@ export class DataExports {
     if (!started) return;
     const key = exportKey(exportId, attempt);
     try {
-      const { size } = await this.store.put(key, await this.archive(started.user_id), { contentType: 'application/zip' });
-      const finished = await this.db.transaction().execute(async (tx) => {
+      const { size } = await this.deps.store.put(key, await this.archive(started.user_id), { contentType: 'application/zip' });
+      const finished = await this.deps.db.transaction().execute(async (tx) => {
         const done = await tx
           .updateTable('data_exports')
           .set({ status: 'ready', storage_key: key, size, updated_at: new Date() })
@@ -140,7 +140,7 @@ export class DataExports {
           .where('status', '=', 'running')
           .executeTakeFirst();
         if (Number(done.numUpdatedRows) === 0) return false;
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
+        await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
           action: 'export.ready',
           orgId: null,
           subjectUserId: started.user_id,
@@ -150,9 +150,9 @@ export class DataExports {
         });
         return true;
       });
-      if (!finished) await this.store.delete(key);
+      if (!finished) await this.deps.store.delete(key);
     } catch (error) {
-      await this.store.delete(key).catch(() => {});
+      await this.deps.store.delete(key).catch(() => {});
       if (final) await this.fail(exportId, started.user_id);
       throw error;
     }
@@ -160,7 +160,7 @@ export class DataExports {
 
   /** Exports past their expiry: the row says `expired` first, then the bytes go (a crash in between leaves an orphan for the reconciler). */
   async purgeExpired(now = new Date()): Promise<number> {
-    const due = await this.db
+    const due = await this.deps.db
       .selectFrom('data_exports')
       .select(['id', 'user_id', 'storage_key'])
       .where('expires_at', '<', now)
@@ -168,9 +168,9 @@ export class DataExports {
       .limit(1000)
       .execute();
     for (const row of due) {
-      await this.db.transaction().execute(async (tx) => {
+      await this.deps.db.transaction().execute(async (tx) => {
         await tx.updateTable('data_exports').set({ status: 'expired', storage_key: null, updated_at: new Date() }).where('id', '=', row.id).execute();
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
+        await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
           action: 'export.purged',
           orgId: null,
           subjectUserId: row.user_id,
@@ -178,18 +178,18 @@ export class DataExports {
           resourceId: row.id,
         });
       });
-      if (row.storage_key) await this.store.delete(row.storage_key);
+      if (row.storage_key) await this.deps.store.delete(row.storage_key);
     }
     return due.length;
   }
 
   private async archive(userId: string): Promise<Readable> {
-    const { data, archived } = await collectPersonalData(this.db, userId);
-    return zipArchive(this.store, data, archived);
+    const { data, archived } = await collectPersonalData(this.deps.db, userId);
+    return zipArchive(this.deps.store, data, archived);
   }
 
   private async fail(exportId: string, userId: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       const failed = await tx
         .updateTable('data_exports')
         .set({ status: 'failed', updated_at: new Date() })
@@ -197,7 +197,7 @@ export class DataExports {
         .where('status', '=', 'running')
         .executeTakeFirst();
       if (Number(failed.numUpdatedRows) > 0)
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
+        await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
           action: 'export.failed',
           orgId: null,
           subjectUserId: userId,

@@ -11,12 +11,22 @@ import type { RequestContext } from '../context.ts';
 import { postPinned } from './deliver-request.ts';
 import { assertRegistrable, resolveDestination, type ResolveHost } from './destination.ts';
 import { newWebhookSecret, type SecretBox } from './secret-box.ts';
+import { enforce } from '../authorize.ts';
 
 export const WEBHOOK_EVENTS = ['file.clean', 'file.infected', 'file.rejected', 'candidate.scored', 'retention.due'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A receiver that does not answer within this is retried later. */
 const DELIVERY_TIMEOUT_MS = 10_000;
+
+interface WebhooksDeps {
+  db: Db;
+  queue: JobQueue;
+  audit: AuditLog;
+  secrets: SecretBox;
+  allowPrivateTargets: boolean;
+  resolveHost: ResolveHost;
+}
 
 /**
  * Outbound webhooks. Events are recorded as deliveries in the transaction of the change that
@@ -32,17 +42,11 @@ const DELIVERY_TIMEOUT_MS = 10_000;
  * delivery, on the addresses the name resolves to then (`destination.ts`).
  */
 export class Webhooks {
-  private readonly db: Db;
-  private readonly queue: JobQueue;
-  private readonly audit: AuditLog;
-  private readonly secrets: SecretBox;
+  private readonly deps: WebhooksDeps;
   private readonly destinations: { resolve: ResolveHost; allowPrivate: boolean };
 
-  constructor(deps: { db: Db; queue: JobQueue; audit: AuditLog; secrets: SecretBox; allowPrivateTargets: boolean; resolveHost: ResolveHost }) {
-    this.db = deps.db;
-    this.queue = deps.queue;
-    this.audit = deps.audit;
-    this.secrets = deps.secrets;
+  constructor(deps: WebhooksDeps) {
+    this.deps = deps;
     this.destinations = { resolve: deps.resolveHost, allowPrivate: deps.allowPrivateTargets };
   }
 
@@ -53,7 +57,7 @@ export class Webhooks {
     if (unknown.length || input.events.length === 0) throw new AppError(400, 'invalid_event', `Events must be among: ${WEBHOOK_EVENTS.join(', ')}.`);
     const id = newId();
     const secret = newWebhookSecret();
-    const row = await this.db.transaction().execute(async (tx) => {
+    const row = await this.deps.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('webhooks')
         .values({
@@ -63,11 +67,11 @@ export class Webhooks {
           events: [...new Set(input.events)],
           created_by: ctx.audit.actorId,
           disabled_at: null,
-          secret_ciphertext: this.secrets.seal(secret, id),
+          secret_ciphertext: this.deps.secrets.seal(secret, id),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'webhook.created',
         orgId,
         resourceType: 'webhook',
@@ -83,13 +87,13 @@ export class Webhooks {
   async rotateSecret(ctx: RequestContext, id: string) {
     const hook = await this.load(ctx, id);
     const secret = newWebhookSecret();
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('webhooks')
-        .set({ secret_ciphertext: this.secrets.seal(secret, hook.id) })
+        .set({ secret_ciphertext: this.deps.secrets.seal(secret, hook.id) })
         .where('id', '=', hook.id)
         .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'webhook.secret_rotated', orgId: hook.org_id, resourceType: 'webhook', resourceId: hook.id });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'webhook.secret_rotated', orgId: hook.org_id, resourceType: 'webhook', resourceId: hook.id });
     });
     return { ...view(hook), secret };
   }
@@ -97,21 +101,21 @@ export class Webhooks {
   async list(ctx: RequestContext) {
     const orgId = this.orgOf(ctx);
     return (
-      await this.db.selectFrom('webhooks').selectAll().where('org_id', '=', orgId).where('disabled_at', 'is', null).orderBy('created_at', 'desc').execute()
+      await this.deps.db.selectFrom('webhooks').selectAll().where('org_id', '=', orgId).where('disabled_at', 'is', null).orderBy('created_at', 'desc').execute()
     ).map(view);
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
     const hook = await this.load(ctx, id);
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       await tx.updateTable('webhooks').set({ disabled_at: new Date() }).where('id', '=', hook.id).execute();
-      await this.audit.append(tx, ctx.audit, { action: 'webhook.deleted', orgId: hook.org_id, resourceType: 'webhook', resourceId: hook.id });
+      await this.deps.audit.append(tx, ctx.audit, { action: 'webhook.deleted', orgId: hook.org_id, resourceType: 'webhook', resourceId: hook.id });
     });
   }
 
   async deliveries(ctx: RequestContext, id: string) {
     const hook = await this.load(ctx, id);
-    const rows = await this.db
+    const rows = await this.deps.db
       .selectFrom('webhook_deliveries')
       .selectAll()
       .where('webhook_id', '=', hook.id)
@@ -148,13 +152,13 @@ export class Webhooks {
         .insertInto('webhook_deliveries')
         .values({ id, webhook_id: hook.id, event, payload: JSON.stringify(payload) })
         .execute();
-      await this.queue.send(JOBS.deliverWebhook, { deliveryId: id }, { tx });
+      await this.deps.queue.send(JOBS.deliverWebhook, { deliveryId: id }, { tx });
     }
   }
 
   /** The queue job: one attempt. Throws on failure so that the queue retries with backoff. */
   async deliver(deliveryId: string, attempt: { final: boolean }): Promise<void> {
-    const delivery = await this.db
+    const delivery = await this.deps.db
       .selectFrom('webhook_deliveries')
       .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
       .select([
@@ -177,7 +181,7 @@ export class Webhooks {
     try {
       const url = parseTarget(delivery.url);
       const pinned = await resolveDestination(url, this.destinations);
-      const secret = this.secrets.open(delivery.secret_ciphertext, delivery.webhook_id);
+      const secret = this.deps.secrets.open(delivery.secret_ciphertext, delivery.webhook_id);
       statusCode = await postPinned(url, pinned, {
         headers: {
           'content-type': 'application/json',
@@ -193,7 +197,7 @@ export class Webhooks {
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
-    await this.db
+    await this.deps.db
       .updateTable('webhook_deliveries')
       .set((eb) => ({
         attempts: eb('attempts', '+', 1),
@@ -215,10 +219,10 @@ export class Webhooks {
   }
 
   private async load(ctx: RequestContext, id: string) {
-    const hook = await this.db.selectFrom('webhooks').selectAll().where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+    const hook = await this.deps.db.selectFrom('webhooks').selectAll().where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
     if (!hook) throw notFound('Webhook');
     const decision = authorize(ctx.actor, 'webhook.manage', { type: 'org_scope', orgId: hook.org_id });
-    if (!decision.allowed) throw decision.visible ? forbidden() : notFound('Webhook');
+    enforce(decision, 'Webhook');
     return hook;
   }
 }
