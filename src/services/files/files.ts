@@ -237,7 +237,8 @@ export function parseRange(header: string, size: number): ByteRange | 'unsatisfi
   if (startText === '' && endText === '') return null;
   if (startText === '') {
     const suffix = Number(endText);
-    if (suffix === 0) return 'unsatisfiable';
+    // No last bytes to give of an empty file (RFC 9110 §14.1.1: the suffix range is unsatisfiable).
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(startText);
