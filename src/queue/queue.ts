@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { PgBoss, type Instance, type Job } from 'pg-boss';
+import { PgBoss, type Clock, type Instance, type Job } from 'pg-boss';
 import { Counter } from 'prom-client';
 import { executeSql, type Db, type Executor } from '../db/database.ts';
 
@@ -67,6 +67,8 @@ export interface QueueOptions {
   onJobFailure?: (failure: JobFailure) => void;
   /** How often jobs whose worker died mid-job (stale heartbeat, or expired) are found and retried. */
   superviseIntervalSeconds?: number;
+  /** pg-boss's source of time and timers (polls, heartbeats, timeouts): the system clock, or a test's. */
+  clock?: Clock;
 }
 
 export interface JobFailure {
@@ -89,6 +91,7 @@ export function createPgBossQueue(connectionString: string, definitions: QueueDe
     // A job that commits wakes the workers of its queue at once, in every process (NOTIFY), so
     // idle workers need not poll often: polling stays only as a backstop.
     useListenNotify: true,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   // pg-boss reports transient connection problems and failed maintenance as events; they must not
   // crash the process, and must not go unseen: each is logged and counted on /metrics.

@@ -50,10 +50,13 @@ export class TokenService {
   private readonly key: Uint8Array;
   private readonly config: Config['auth'];
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
-  private readonly verified = new LRUCache<string, { actor: UserActor; sessionId: string }>({ max: 10_000 });
+  private readonly verified = new LRUCache<string, { actor: UserActor; sessionId: string; expiresAtMs: number }>({ max: 10_000 });
+  /** Milliseconds since the epoch: issuing, expiry and the memory of verified tokens all read this clock. */
+  private readonly now: () => number;
 
-  constructor(config: Config['auth'], secret: string) {
+  constructor(config: Config['auth'], secret: string, now: () => number = Date.now) {
     this.config = config;
+    this.now = now;
     this.key = new TextEncoder().encode(secret);
     this.jwks = config.jwks ? createRemoteJWKSet(new URL(config.jwks.url)) : null;
   }
@@ -63,14 +66,15 @@ export class TokenService {
   }
 
   async issue(user: TokenSubject, sessionId: string): Promise<string> {
+    const issuedAt = Math.floor(this.now() / 1000);
     return new SignJWT({ role: user.role, org: user.org_id, ...(user.org_role ? { org_role: user.org_role } : {}), sid: sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(this.config.issuer)
       .setAudience(this.config.audience)
-      .setIssuedAt()
+      .setIssuedAt(issuedAt)
       .setJti(randomUUID())
-      .setExpirationTime(`${this.config.accessTokenTtlSeconds}s`)
+      .setExpirationTime(issuedAt + this.config.accessTokenTtlSeconds)
       .sign(this.key);
   }
 
@@ -89,8 +93,10 @@ export class TokenService {
 
   private async verifyLocal(token: string): Promise<{ actor: UserActor; sessionId: string }> {
     const remembered = this.verified.get(token);
-    if (remembered) return remembered;
+    // The cache's own expiry is only housekeeping: whether the token has expired is this clock's to say.
+    if (remembered && remembered.expiresAtMs > this.now()) return { actor: remembered.actor, sessionId: remembered.sessionId };
     const { payload } = await jwtVerify(token, this.key, {
+      currentDate: new Date(this.now()),
       algorithms: ['HS256'],
       issuer: this.config.issuer,
       audience: this.config.audience,
@@ -107,8 +113,9 @@ export class TokenService {
     // Tokens issued before sessions existed name none: they cannot be revoked, so they are refused (the client refreshes).
     if (typeof sid !== 'string' || !isUuid(sid)) throw new InvalidToken('no session');
     const verified = Object.freeze({ actor: Object.freeze<UserActor>({ kind: 'user', userId: sub, role, orgId: org, orgRole }), sessionId: sid });
-    const ttl = payload.exp! * 1000 - Date.now();
-    if (ttl > 0) this.verified.set(token, verified, { ttl });
+    const expiresAtMs = payload.exp! * 1000;
+    const ttl = expiresAtMs - this.now();
+    if (ttl > 0) this.verified.set(token, { ...verified, expiresAtMs }, { ttl });
     return verified;
   }
 
