@@ -55,6 +55,20 @@ beforeAll(async () => {
   const own = await json(await uploadStreamed(t, candidateA, { bytes: Buffer.from('My own resume\n'), filename: 'me.txt', category: 'resume' }));
   await waitForScan(t, candidateA, own.id);
   ids.candidateFile = own.id;
+  const openJob = await json(
+    await t.fetch('/api/v1/jobs', {
+      method: 'POST',
+      headers: { ...ownerA.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Open job', description: 'Public' }),
+    }),
+  );
+  const application = await t.fetch(`/api/v1/jobs/${openJob.id}/applications`, {
+    method: 'POST',
+    headers: { ...candidateA.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ resume_file_id: own.id }),
+  });
+  expect(application.status, await application.clone().text()).toBe(201);
+  ids.application = (await json(application)).id;
   ids.invitation = (
     await json(
       await t.fetch(`/api/v1/orgs/${ids.org}/members`, {
@@ -85,6 +99,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/** A multipart body with one small resume, for the intake routes. */
+const MULTIPART = Symbol('multipart');
+
 /** Every route that takes an id, called by another tenant (its admin, and its API key with every scope) with tenant A's ids. Extend when adding routes. */
 const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/files/{file}'],
@@ -96,6 +113,7 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['DELETE', '/files/{file}'],
   ['DELETE', '/files/{file}?hard=true'],
   ['POST', '/files/{file}/rescan'],
+  ['PATCH', '/files/{file}/scan-result', { result: 'infected', engine: 'intruder', signature: 'Fake' }],
   ['POST', '/files/upload/complete', { file_id: '{file}' }],
   ['GET', '/files/{candidateFile}'],
   ['GET', '/files/{candidateFile}/content'],
@@ -109,6 +127,9 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['DELETE', '/jobs/{job}'],
   ['GET', '/jobs/{job}/candidates'],
   ['POST', '/jobs/{job}/applications', { resume_file_id: '{candidateFile}' }],
+  ['POST', '/jobs/{job}/candidates', MULTIPART],
+  ['POST', '/jobs/{job}/candidates/bulk', MULTIPART],
+  ['DELETE', '/applications/{application}'],
   ['GET', '/candidates/{candidate}'],
   ['GET', '/candidates/{candidate}/file'],
   ['DELETE', '/candidates/{candidate}'],
@@ -130,12 +151,18 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
 ];
 
 const fill = (text: string, values: Record<string, string> = ids) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
-const call = (method: string, path: string, body: unknown, headers: Record<string, string>, values?: Record<string, string>) =>
-  t.fetch(`/api/v1${fill(path, values)}`, {
+const call = (method: string, path: string, body: unknown, headers: Record<string, string>, values?: Record<string, string>) => {
+  if (body === MULTIPART) {
+    const form = new FormData();
+    form.append('file', new Blob(['Planted resume\nGo\n']), 'planted.txt');
+    return t.fetch(`/api/v1${fill(path, values)}`, { method, headers, body: form });
+  }
+  return t.fetch(`/api/v1${fill(path, values)}`, {
     method,
     headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: fill(JSON.stringify(body), values) } : {}),
   });
+};
 /** Ids that exist nowhere, to compare against. */
 const unknownIds = () => Object.fromEntries(Object.keys(ids).map((name) => [name, randomUUID()]));
 
@@ -167,7 +194,7 @@ async function snapshot() {
     db.selectFrom('invitations').select(['id', 'email', 'accepted_at', 'cancelled_at']).orderBy('id').execute(),
     db.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
     db.selectFrom('webhooks').select(['id', 'disabled_at']).orderBy('id').execute(),
-    db.selectFrom('applications').select(['id']).orderBy('id').execute(),
+    db.selectFrom('applications').select(['id', 'withdrawn_at']).orderBy('id').execute(),
     db.selectFrom('subject_requests').select(['id', 'status']).orderBy('id').execute(),
   ]);
   return { files, jobs, candidates, members, invitations, keys, hooks, applications, subjectRequests };
