@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addSignature } from '../helpers/clamd.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -179,12 +180,22 @@ describe('when clamd is down', () => {
       const ready = await app.fetch('/readyz');
       expect(ready.status).toBe(503);
       expect((await json(ready)).checks.scanner.status).toBe('down');
-      for (let i = 0; i < 10; i += 1) {
-        const state = await json(await app.fetch(`/api/v1/files/${file.id}`, { headers: session.headers }));
-        expect(['uploaded', 'scanning']).toContain(state.status);
-        expect((await app.fetch(`/api/v1/files/${file.id}/content`, { headers: session.headers })).status).toBe(423);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
+      // Wait for a state, not a while: the scan has been tried against the missing clamd, failed and
+      // been put back to be retried.
+      await expect
+        .poll(
+          async () => {
+            const { rows } = await sql<{
+              retries: number;
+            }>`SELECT retry_count AS retries FROM pgboss.job WHERE name = 'file.scan' AND data->>'fileId' = ${file.id}`.execute(app.runtime.db);
+            return rows[0]?.retries ?? 0;
+          },
+          { timeout: 60_000, interval: 200 },
+        )
+        .toBeGreaterThanOrEqual(1);
+      const state = await json(await app.fetch(`/api/v1/files/${file.id}`, { headers: session.headers }));
+      expect(['uploaded', 'scanning']).toContain(state.status);
+      expect((await app.fetch(`/api/v1/files/${file.id}/content`, { headers: session.headers })).status).toBe(423);
       clamd = await startClamd({ port: clamd.port });
       await expect
         .poll(async () => (await json(await app.fetch(`/api/v1/files/${file.id}`, { headers: session.headers }))).status, { timeout: 90_000, interval: 500 })
