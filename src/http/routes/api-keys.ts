@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SCOPES } from '../../domain/policy.ts';
 import type { Services } from '../../services/index.ts';
@@ -18,7 +18,7 @@ const ApiKey = Type.Object({
 });
 
 /** API keys for services (org admins): shown once, stored as a hash, revocable. */
-export function apiKeyRoutes(services: Services): FastifyPluginAsync {
+export function apiKeyRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { apiKeys } = services.auth;
   return async (app) => {
     app.post(
@@ -38,7 +38,7 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         reply.code(201);
-        return apiKeys.create(requestContext(request), request.body as { name: string; scopes: string[] });
+        return apiKeys.create(requestContext(request), request.body);
       },
     );
 
@@ -54,7 +54,7 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
+        const { limit = 50, cursor } = request.query;
         return apiKeys.list(requestContext(request), { limit, ...(cursor ? { cursor } : {}) });
       },
     );
@@ -71,8 +71,8 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await apiKeys.revoke(requestContext(request), (request.params as { id: string }).id);
-        return reply.code(204).send();
+        await apiKeys.revoke(requestContext(request), request.params.id);
+        return reply.code(204).send(null);
       },
     );
   };

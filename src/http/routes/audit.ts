@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AuditEventRow } from '../../db/schema.ts';
 import { authorize } from '../../domain/policy.ts';
@@ -12,7 +12,7 @@ import { AuditEntry } from '../schemas/files.ts';
 const tags = ['audit'];
 
 /** `GET /audit` (org admins, or API keys with audit:read) and `GET /files/{id}/access-log`. */
-export function auditRoutes(services: Services): FastifyPluginAsync {
+export function auditRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/audit',
@@ -35,7 +35,7 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
         const { actor } = requestContext(request);
         if (!actor.orgId || !authorize(actor, 'audit.read', { type: 'org_scope', orgId: actor.orgId }).allowed)
           throw forbidden('Only organization admins can read the audit trail.');
-        const { limit = 50, cursor, file_id, actor_id, action, from, to } = request.query as Record<string, string | undefined> & { limit?: number };
+        const { limit = 50, cursor, file_id, actor_id, action, from, to } = request.query;
         const page = await services.audit.list(
           {
             orgId: actor.orgId,
@@ -100,8 +100,8 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
-        const page = await services.files.accessLog(requestContext(request), (request.params as { id: string }).id, {
+        const { limit = 50, cursor } = request.query;
+        const page = await services.files.accessLog(requestContext(request), request.params.id, {
           limit,
           ...(cursor ? { cursor } : {}),
         });

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { canonicalEmail } from '../../domain/email.ts';
 import { AppError } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
@@ -8,6 +9,7 @@ import { requireUser } from '../authenticate.ts';
 import { auditContextOf } from '../request-context.ts';
 import { Line, problemResponses } from '../schemas/common.ts';
 import { Role, User } from '../schemas/identity.ts';
+import { uncheckedField } from '../unchecked.ts';
 
 const tags = ['identity'];
 export const REFRESH_COOKIE = 'vitae_refresh';
@@ -55,7 +57,7 @@ const LoginBody = Type.Object({ email: Line({ minLength: 1, maxLength: 320 }), p
 const RefreshBody = Type.Object({ refresh_token: Type.Optional(Line({ maxLength: 200, description: 'Or send the `vitae_refresh` cookie.' })) });
 
 /** `/auth/*`: register, login, me, refresh (rotating), logout. Login, register and refresh are rate limited. */
-export function authRoutes(services: Services): FastifyPluginAsync {
+export function authRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { accounts, tokens, refreshTokens } = services.auth;
 
   return async (app) => {
@@ -106,7 +108,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const body = request.body as Static<typeof RegisterBody>;
+        const body = request.body;
         const user = await accounts.register(body, auditContextOf(request));
         reply.code(201);
         return startSession(reply, request, user);
@@ -128,7 +130,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const body = request.body as Static<typeof LoginBody>;
+        const body = request.body;
         return startSession(reply, request, await accounts.login(body.email, body.password, auditContextOf(request)));
       },
     );
@@ -176,7 +178,7 @@ export function authRoutes(services: Services): FastifyPluginAsync {
         const token = refreshTokenOf(request);
         if (token) await refreshTokens.revokeFamily(token);
         reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 
@@ -206,12 +208,12 @@ async function bodyOptional(request: FastifyRequest): Promise<void> {
 }
 
 function refreshTokenOf(request: FastifyRequest): string | undefined {
-  const fromBody = (request.body as { refresh_token?: string } | undefined)?.refresh_token;
-  return fromBody ?? request.cookies[REFRESH_COOKIE];
+  const fromBody = uncheckedField(request.body, 'refresh_token');
+  return typeof fromBody === 'string' ? fromBody : request.cookies[REFRESH_COOKIE];
 }
 
 function accountKey(request: FastifyRequest): string {
-  const body = request.body as { email?: unknown; refresh_token?: unknown } | undefined;
-  if (typeof body?.email === 'string') return canonicalEmail(body.email).toLowerCase();
+  const email = uncheckedField(request.body, 'email');
+  if (typeof email === 'string') return canonicalEmail(email).toLowerCase();
   return refreshTokenOf(request)?.slice(0, 16) ?? 'anonymous';
 }

@@ -7,6 +7,7 @@ import type { LocalBlobStore } from '../../storage/local.ts';
 import type { SignedGrant } from '../../storage/url-signer.ts';
 import { drainBody } from '../linger.ts';
 import { errorHandler, sendProblem } from '../problems.ts';
+import { uncheckedField } from '../unchecked.ts';
 
 /**
  * Serves the local blob store's pre-signed URLs: `PUT /blobs/<key>` (exactly the signed length and
@@ -105,7 +106,10 @@ export const blobRoutes: FastifyPluginAsync<BlobRouteOptions> = async (app, { st
   app.head('/blobs/*', { schema: { hide: true } }, serve);
 };
 
-const keyOf = (request: FastifyRequest) => (request.params as { '*': string })['*'];
+const keyOf = (request: FastifyRequest): string => {
+  const key = uncheckedField(request.params, '*');
+  return typeof key === 'string' ? key : '';
+};
 
 /** The grant of a valid, unexpired URL for this method; otherwise a 403 has been sent. */
 function verify(store: LocalBlobStore, request: FastifyRequest, reply: FastifyReply): SignedGrant | null {

@@ -1,5 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { FileView } from '../../services/files/file-view.ts';
@@ -8,13 +10,13 @@ import { contentRequest, sendContent } from '../content-reply.ts';
 import { fingerprinted, IdempotencyHeaders, idempotent } from '../idempotency.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Line, MAX_INT32, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
-import { FileObject, InitiateBody, InitiateResponse, VersionObject } from '../schemas/files.ts';
+import { FileObject, InitiateBody, InitiateResponse, VersionInitiateBody, VersionObject } from '../schemas/files.ts';
 
 const tags = ['files'];
 const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })) });
 
 /** The file endpoints of API.md ("Files"). Handlers translate HTTP to the services and back, nothing more. */
-export function fileRoutes(services: Services): FastifyPluginAsync {
+export function fileRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { uploads, files, scanPipeline } = services;
   const idempotency = idempotent(services.idempotency);
 
@@ -34,7 +36,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         ...idempotency,
       },
       async (request, reply) => {
-        const body = request.body as Static<typeof InitiateBody>;
+        const body = request.body;
         reply.code(201);
         return uploads.initiate(requestContext(request), body);
       },
@@ -51,7 +53,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           response: { 200: FileObject, ...problemResponses(400, 401, 404, 409, 422) },
         },
       },
-      async (request) => uploads.complete(requestContext(request), (request.body as { file_id: string }).file_id),
+      async (request) => uploads.complete(requestContext(request), request.body.file_id),
     );
 
     app.post(
@@ -71,7 +73,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         const ctx = requestContext(request);
-        const { category } = request.query as { category?: string };
+        const { category } = request.query;
         const file = await readMultipartUpload(request, category, (upload) => uploads.uploadStream(ctx, upload));
         reply.code(201);
         return file;
@@ -94,7 +96,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor, ...filter } = request.query as { limit?: number; cursor?: string; category?: string; status?: string; owner_id?: string };
+        const { limit = 50, cursor, ...filter } = request.query;
         return files.list(requestContext(request), filter, { limit, ...(cursor ? { cursor } : {}) });
       },
     );
@@ -102,7 +104,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/files/:id',
       { schema: { tags, summary: 'File metadata', params: IdParams, response: { 200: FileObject, ...problemResponses(401, 404) } } },
-      async (request) => files.get(requestContext(request), (request.params as { id: string }).id),
+      async (request) => files.get(requestContext(request), request.params.id),
     );
 
     app.get(
@@ -115,7 +117,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Type.Object({ items: Type.Array(VersionObject) }), ...problemResponses(401, 404) },
         },
       },
-      async (request) => ({ items: await files.versions(requestContext(request), (request.params as { id: string }).id) }),
+      async (request) => ({ items: await files.versions(requestContext(request), request.params.id) }),
     );
 
     app.post(
@@ -133,14 +135,15 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         const ctx = requestContext(request);
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         reply.code(201);
         if (request.isMultipart()) return readMultipartUpload(request, 'unused', (upload) => uploads.uploadVersionStream(ctx, id, upload));
-        const body = request.body as { filename?: unknown; content_type?: unknown; size?: unknown } | undefined;
-        if (!body || typeof body.filename !== 'string' || typeof body.content_type !== 'string' || typeof body.size !== 'number') {
+        // The body schema applies to JSON only (a multipart body is streamed), so it is checked here.
+        const body: unknown = request.body;
+        if (!Value.Check(VersionInitiateBody, body)) {
           throw badRequest('validation_failed', 'Expected {filename, content_type, size} or a multipart upload.');
         }
-        return uploads.initiateVersion(ctx, id, { filename: body.filename, content_type: body.content_type, size: body.size });
+        return uploads.initiateVersion(ctx, id, body);
       },
     );
 
@@ -160,7 +163,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           },
         },
       },
-      async (request) => files.downloadUrl(requestContext(request), (request.params as { id: string }).id, (request.query as { version?: number }).version),
+      async (request) => files.downloadUrl(requestContext(request), request.params.id, request.query.version),
     );
 
     app.get(
@@ -178,8 +181,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { version } = request.query as { version?: number };
-        const result = await files.content(requestContext(request), (request.params as { id: string }).id, {
+        const { version } = request.query;
+        const result = await files.content(requestContext(request), request.params.id, {
           ...contentRequest(request),
           ...(version ? { version } : {}),
         });
@@ -199,8 +202,8 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await files.delete(requestContext(request), (request.params as { id: string }).id, (request.query as { hard?: boolean }).hard === true);
-        return reply.code(204).send();
+        await files.delete(requestContext(request), request.params.id, request.query.hard === true);
+        return reply.code(204).send(null);
       },
     );
 
@@ -219,12 +222,7 @@ export function fileRoutes(services: Services): FastifyPluginAsync {
           response: { 200: FileObject, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) =>
-        scanPipeline.applyExternalResult(
-          requestContext(request),
-          (request.params as { id: string }).id,
-          request.body as { result: 'clean' | 'infected'; engine: string; signature?: string },
-        ),
+      async (request) => scanPipeline.applyExternalResult(requestContext(request), request.params.id, request.body),
     );
   };
 }

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { IntakeResult as IntakeResultValue } from '../../services/hiring/candidates.ts';
@@ -14,7 +14,7 @@ const tags = ['hiring'];
 const BULK_LIMITS = { files: 500, fileSize: 200 * 1024 * 1024, parts: 1000, fields: 10 };
 
 /** Jobs, candidates (single and bulk intake, ranked lists, search) and applications. */
-export function hiringRoutes(services: Services): FastifyPluginAsync {
+export function hiringRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { jobs, candidates, bulkIntake } = services;
   const idempotency = idempotent(services.idempotency);
   const bulkIdempotency = idempotent(services.idempotency, { multipartLimits: { limits: BULK_LIMITS } });
@@ -25,7 +25,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
       { schema: { tags, summary: 'Create a job', body: JobCreate, response: { 201: Job, ...problemResponses(400, 401, 403) } } },
       async (request, reply) => {
         reply.code(201);
-        return jobs.create(requestContext(request), request.body as Static<typeof JobCreate>);
+        return jobs.create(requestContext(request), request.body);
       },
     );
 
@@ -40,13 +40,13 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor, status } = request.query as { limit?: number; cursor?: string; status?: 'open' | 'closed' };
+        const { limit = 50, cursor, status } = request.query;
         return jobs.list(requestContext(request), { limit, ...(cursor ? { cursor } : {}) }, status ? { status } : {});
       },
     );
 
     app.get('/jobs/:id', { schema: { tags, summary: 'A job', params: IdParams, response: { 200: Job, ...problemResponses(401, 404) } } }, async (request) =>
-      jobs.get(requestContext(request), (request.params as { id: string }).id),
+      jobs.get(requestContext(request), request.params.id),
     );
 
     app.patch(
@@ -60,15 +60,15 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Job, ...problemResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => jobs.update(requestContext(request), (request.params as { id: string }).id, request.body as Static<typeof JobUpdate>),
+      async (request) => jobs.update(requestContext(request), request.params.id, request.body),
     );
 
     app.delete(
       '/jobs/:id',
       { schema: { tags, summary: 'Close and remove a job', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
       async (request, reply) => {
-        await jobs.delete(requestContext(request), (request.params as { id: string }).id);
-        return reply.code(204).send();
+        await jobs.delete(requestContext(request), request.params.id);
+        return reply.code(204).send(null);
       },
     );
 
@@ -91,7 +91,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         const ctx = requestContext(request);
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the resume as multipart/form-data.');
         let result: Awaited<ReturnType<typeof candidates.intake>> | undefined;
         // The first file is the resume; the rest of the body is read too (and so is part of an Idempotency-Key's fingerprint).
@@ -101,7 +101,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           else result = await candidates.intake(ctx, id, { filename: part.filename, body: part.file });
         }
         if (!result) throw badRequest('file_required', 'The request has no `file` part.');
-        if (result.duplicate_of) return reply.code(200).send({ duplicate_of: result.duplicate_of, filename: result.filename });
+        if ('duplicate_of' in result) return reply.code(200).send({ duplicate_of: result.duplicate_of, filename: result.filename });
         return reply.code(202).send(result.candidate);
       },
     );
@@ -123,7 +123,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
       },
       async (request) => {
         const ctx = requestContext(request);
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         await jobs.load(ctx, id, 'candidate.create');
         if (!request.isMultipart()) throw badRequest('multipart_required', 'Send the resumes as multipart/form-data.');
         await services.uploads.assertRoom(ctx, 'resume');
@@ -160,10 +160,10 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, offset = 0, status, skill, q } = request.query as { limit?: number; offset?: number; status?: string; skill?: string; q?: string };
+        const { limit = 50, offset = 0, status, skill, q } = request.query;
         const items = await candidates.list(
           requestContext(request),
-          (request.params as { id: string }).id,
+          request.params.id,
           { ...(status ? { status } : {}), ...(skill ? { skill } : {}), ...(q ? { q } : {}) },
           { limit: limit + 1, offset },
         );
@@ -181,7 +181,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Candidate, ...problemResponses(401, 404) },
         },
       },
-      async (request) => candidates.get(requestContext(request), (request.params as { id: string }).id),
+      async (request) => candidates.get(requestContext(request), request.params.id),
     );
 
     app.get(
@@ -196,7 +196,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const result = await candidates.file(requestContext(request), (request.params as { id: string }).id, contentRequest(request));
+        const result = await candidates.file(requestContext(request), request.params.id, contentRequest(request));
         return sendContent(request, reply, result);
       },
     );
@@ -212,8 +212,8 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await candidates.delete(requestContext(request), (request.params as { id: string }).id);
-        return reply.code(204).send();
+        await candidates.delete(requestContext(request), request.params.id);
+        return reply.code(204).send(null);
       },
     );
 
@@ -230,7 +230,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Candidate, ...problemResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => candidates.decide(requestContext(request), (request.params as { id: string }).id, request.body as { rejected: boolean }),
+      async (request) => candidates.decide(requestContext(request), request.params.id, request.body),
     );
 
     app.post(
@@ -252,11 +252,7 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         reply.code(201);
-        return candidates.apply(
-          requestContext(request),
-          (request.params as { id: string }).id,
-          request.body as { resume_file_id: string; cover_letter_file_id?: string | null; privacy_notice_id?: string | null },
-        );
+        return candidates.apply(requestContext(request), request.params.id, request.body);
       },
     );
 
@@ -285,8 +281,8 @@ export function hiringRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await candidates.withdraw(requestContext(request), (request.params as { id: string }).id);
-        return reply.code(204).send();
+        await candidates.withdraw(requestContext(request), request.params.id);
+        return reply.code(204).send(null);
       },
     );
   };

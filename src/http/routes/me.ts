@@ -1,6 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses } from '../schemas/common.ts';
@@ -10,7 +11,7 @@ import { DataExport, EraseAccountBody } from '../schemas/privacy.ts';
 const tags = ['personal data'];
 
 /** `/me/*`: a candidate's export of their own data and the erasure of their account; the caller's quota usage. */
-export function meRoutes(services: Services): FastifyPluginAsync {
+export function meRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { exports, accountErasure } = services;
 
   return async (app) => {
@@ -58,7 +59,7 @@ export function meRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
+        const { limit = 50, cursor } = request.query;
         return exports.list(requestContext(request), { limit, ...(cursor ? { cursor } : {}) });
       },
     );
@@ -75,7 +76,7 @@ export function meRoutes(services: Services): FastifyPluginAsync {
           response: { 200: DataExport, ...problemResponses(401, 403, 404) },
         },
       },
-      async (request) => exports.get(requestContext(request), (request.params as { id: string }).id),
+      async (request) => exports.get(requestContext(request), request.params.id),
     );
 
     app.delete(
@@ -95,9 +96,9 @@ export function meRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { password } = request.body as Static<typeof EraseAccountBody>;
+        const { password } = request.body;
         await accountErasure.erase(requestContext(request), { ...(password !== undefined ? { password } : {}), ...externalIssuedAt(request) });
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   };

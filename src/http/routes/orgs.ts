@@ -1,11 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { OrgRole as OrgRoleValue } from '../../db/schema.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { Line, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
 import { Invitation, InvitationStatus, OrgRole, Usage, User } from '../schemas/identity.ts';
-import type { InvitationStatus as InvitationStatusValue } from '../../services/auth/invitations.ts';
 
 const tags = ['identity'];
 const OrgParams = Type.Object({ org_id: Uuid });
@@ -33,7 +31,7 @@ const MemberAdded = Type.Object({
 });
 
 /** Organization members and invitations (org admins only), and its quota usage (members); another organization's id answers 404. */
-export function orgRoutes(services: Services): FastifyPluginAsync {
+export function orgRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { accounts, invitations } = services.auth;
   return async (app) => {
     app.post(
@@ -53,8 +51,8 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { org_id } = request.params as { org_id: string };
-        const added = await accounts.addMember(requestContext(request), org_id, request.body as { email: string; org_role?: OrgRoleValue });
+        const { org_id } = request.params;
+        const added = await accounts.addMember(requestContext(request), org_id, request.body);
         return reply.code(201).send(added);
       },
     );
@@ -71,8 +69,8 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
-        return accounts.listMembers(requestContext(request), (request.params as { org_id: string }).org_id, { limit, ...(cursor ? { cursor } : {}) });
+        const { limit = 50, cursor } = request.query;
+        return accounts.listMembers(requestContext(request), request.params.org_id, { limit, ...(cursor ? { cursor } : {}) });
       },
     );
 
@@ -88,7 +86,7 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Usage, ...problemResponses(401, 403, 404) },
         },
       },
-      async (request) => services.quotas.orgUsage(requestContext(request), (request.params as { org_id: string }).org_id),
+      async (request) => services.quotas.orgUsage(requestContext(request), request.params.org_id),
     );
 
     app.get(
@@ -104,8 +102,8 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor, status } = request.query as { limit?: number; cursor?: string; status?: InvitationStatusValue };
-        return invitations.list(requestContext(request), (request.params as { org_id: string }).org_id, {
+        const { limit = 50, cursor, status } = request.query;
+        return invitations.list(requestContext(request), request.params.org_id, {
           limit,
           ...(cursor ? { cursor } : {}),
           ...(status ? { status } : {}),
@@ -125,9 +123,9 @@ export function orgRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { org_id, invitation_id } = request.params as { org_id: string; invitation_id: string };
+        const { org_id, invitation_id } = request.params;
         await invitations.cancel(requestContext(request), org_id, invitation_id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   };

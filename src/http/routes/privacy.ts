@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';
@@ -19,7 +19,7 @@ const RequestParams = Type.Object({ org_id: Uuid, request_id: Uuid });
 const WHO = 'Org admins, or an API key with the scope `subjects:write`; another organization’s id answers 404.';
 
 /** An organization's privacy duties: subject requests for people without an account, retention of candidates. */
-export function privacyRoutes(services: Services): FastifyPluginAsync {
+export function privacyRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { subjectRequests, retention, notices, jobs } = services;
   return async (app) => {
     app.post(
@@ -35,8 +35,8 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { org_id } = request.params as Static<typeof OrgParams>;
-        const body = request.body as Static<typeof SubjectRequestBody>;
+        const { org_id } = request.params;
+        const body = request.body;
         reply.code(201);
         return subjectRequests.create(requestContext(request), org_id, body);
       },
@@ -55,8 +55,8 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { limit = 50, cursor } = request.query as { limit?: number; cursor?: string };
-        return subjectRequests.list(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, { limit, ...(cursor ? { cursor } : {}) });
+        const { limit = 50, cursor } = request.query;
+        return subjectRequests.list(requestContext(request), request.params.org_id, { limit, ...(cursor ? { cursor } : {}) });
       },
     );
 
@@ -72,7 +72,7 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { org_id, request_id } = request.params as Static<typeof RequestParams>;
+        const { org_id, request_id } = request.params;
         return subjectRequests.get(requestContext(request), org_id, request_id);
       },
     );
@@ -89,7 +89,7 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { org_id, request_id } = request.params as Static<typeof RequestParams>;
+        const { org_id, request_id } = request.params;
         reply.code(202);
         return subjectRequests.confirm(requestContext(request), org_id, request_id);
       },
@@ -106,7 +106,7 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
           response: { 200: RetentionSettings, ...problemResponses(401, 403, 404) },
         },
       },
-      async (request) => retention.settings(requestContext(request), (request.params as Static<typeof OrgParams>).org_id),
+      async (request) => retention.settings(requestContext(request), request.params.org_id),
     );
 
     app.patch(
@@ -121,8 +121,7 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
           response: { 200: RetentionSettings, ...problemResponses(400, 401, 403, 404) },
         },
       },
-      async (request) =>
-        retention.update(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, request.body as Static<typeof RetentionUpdate>),
+      async (request) => retention.update(requestContext(request), request.params.org_id, request.body),
     );
 
     app.get(
@@ -139,8 +138,8 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { at } = request.query as { at?: string };
-        return retention.preview(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, at ? new Date(at) : new Date());
+        const { at } = request.query;
+        return retention.preview(requestContext(request), request.params.org_id, at ? new Date(at) : new Date());
       },
     );
 
@@ -159,7 +158,7 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         reply.code(201);
-        return notices.publish(requestContext(request), (request.params as Static<typeof OrgParams>).org_id, request.body as Static<typeof PrivacyNoticeBody>);
+        return notices.publish(requestContext(request), request.params.org_id, request.body);
       },
     );
 
@@ -174,7 +173,7 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Type.Object({ items: Type.Array(PrivacyNotice) }), ...problemResponses(401, 403, 404) },
         },
       },
-      async (request) => ({ items: await notices.list(requestContext(request), (request.params as Static<typeof OrgParams>).org_id) }),
+      async (request) => ({ items: await notices.list(requestContext(request), request.params.org_id) }),
     );
 
     app.get(
@@ -190,7 +189,7 @@ export function privacyRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const job = await jobs.load(requestContext(request), (request.params as { id: string }).id, 'job.read');
+        const job = await jobs.load(requestContext(request), request.params.id, 'job.read');
         return { notice: await notices.current(job.org_id) };
       },
     );

@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Services } from '../../services/index.ts';
 import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.ts';
 import { requestContext } from '../request-context.ts';
-import { IdParams, Line, problemResponses, Uuid } from '../schemas/common.ts';
+import { IdParams, Line, NoBody, problemResponses, Uuid } from '../schemas/common.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -14,7 +14,7 @@ const WebhookWithSecret = Type.Intersect([
 ]);
 
 /** Quarantine, rescans and outbound webhooks (org admins). */
-export function securityRoutes(services: Services): FastifyPluginAsync {
+export function securityRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { quarantine, webhooks } = services;
   return async (app) => {
     app.get(
@@ -57,8 +57,8 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        await quarantine.remove(requestContext(request), (request.params as { id: string }).id);
-        return reply.code(204).send();
+        await quarantine.remove(requestContext(request), request.params.id);
+        return reply.code(204).send(null);
       },
     );
 
@@ -69,12 +69,12 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
           tags: ['scanning'],
           summary: 'Scan a clean file again (after a signature update)',
           params: IdParams,
-          response: { 202: Type.Null(), ...problemResponses(401, 403, 404) },
+          response: { 202: NoBody, ...problemResponses(401, 403, 404) },
         },
       },
       async (request, reply) => {
-        await quarantine.rescan(requestContext(request), (request.params as { id: string }).id);
-        return reply.code(202).send();
+        await quarantine.rescan(requestContext(request), request.params.id);
+        return reply.code(202).send(undefined);
       },
     );
 
@@ -95,7 +95,7 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
       },
       async (request, reply) => {
         reply.code(201);
-        return webhooks.create(requestContext(request), request.body as { url: string; events: string[] });
+        return webhooks.create(requestContext(request), request.body);
       },
     );
 
@@ -117,8 +117,8 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
       '/webhooks/:id',
       { schema: { tags: ['webhooks'], summary: 'Remove a webhook', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
       async (request, reply) => {
-        await webhooks.remove(requestContext(request), (request.params as { id: string }).id);
-        return reply.code(204).send();
+        await webhooks.remove(requestContext(request), request.params.id);
+        return reply.code(204).send(null);
       },
     );
 
@@ -132,7 +132,7 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
           response: { 200: WebhookWithSecret, ...problemResponses(401, 403, 404) },
         },
       },
-      async (request) => webhooks.rotateSecret(requestContext(request), (request.params as { id: string }).id),
+      async (request) => webhooks.rotateSecret(requestContext(request), request.params.id),
     );
 
     app.get(
@@ -162,7 +162,7 @@ export function securityRoutes(services: Services): FastifyPluginAsync {
           },
         },
       },
-      async (request) => ({ items: await webhooks.deliveries(requestContext(request), (request.params as { id: string }).id) }),
+      async (request) => ({ items: await webhooks.deliveries(requestContext(request), request.params.id) }),
     );
   };
 }

@@ -52,6 +52,12 @@ export const Pagination = {
   cursor: Type.Optional(Line({ maxLength: 200 })),
 };
 
+/**
+ * An answer without a body other than 204 (202 Accepted): documented as `null` like the 204s, but
+ * typed as no payload, so the handler sends none (an explicit `null` would be serialized).
+ */
+export const NoBody = Type.Unsafe<undefined>(Type.Null());
+
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** Problem responses every authenticated route may give, for the OpenAPI document. */

@@ -55,6 +55,9 @@ export const InitiateBody = Type.Object({
   category: Line({ minLength: 1, maxLength: 64 }),
 });
 
+/** A new version by pre-signed upload (`POST /files/{id}/versions` with JSON): the file's category stays. */
+export const VersionInitiateBody = Type.Omit(InitiateBody, ['category']);
+
 export const InitiateResponse = Type.Object({ file_id: Uuid, version: Type.Integer(), upload: UploadInstruction });
 
 export const AuditEntry = Type.Object({

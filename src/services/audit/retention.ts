@@ -3,6 +3,12 @@ import { SYSTEM_CONTEXT, type AuditLog } from './audit-log.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
+interface AuditRetentionDeps {
+  db: Db;
+  audit: AuditLog;
+  days: number | null;
+}
+
 /**
  * The scheduled purge that AUDIT_RETENTION_DAYS promises: entries older than that go from the
  * start of every chain (`AuditLog.purgeOlderThan` keeps each chain verifiable from where it now
@@ -10,23 +16,19 @@ const DAY_MS = 24 * 3600 * 1000;
  * kept forever and the job does nothing.
  */
 export class AuditRetention {
-  private readonly db: Db;
-  private readonly audit: AuditLog;
-  private readonly days: number | null;
+  private readonly deps: AuditRetentionDeps;
 
-  constructor(deps: { db: Db; audit: AuditLog; days: number | null }) {
-    this.db = deps.db;
-    this.audit = deps.audit;
-    this.days = deps.days;
+  constructor(deps: AuditRetentionDeps) {
+    this.deps = deps;
   }
 
   /** `now` is injected by tests to run the purge as if it were later. Returns the entries removed, or null when retention is off. */
   async run(now = new Date()): Promise<number | null> {
-    if (this.days === null) return null;
-    const cutoff = new Date(now.getTime() - this.days * DAY_MS);
-    const removed = await this.audit.purgeOlderThan(cutoff);
+    if (this.deps.days === null) return null;
+    const cutoff = new Date(now.getTime() - this.deps.days * DAY_MS);
+    const removed = await this.deps.audit.purgeOlderThan(cutoff);
     if (removed > 0) {
-      await this.audit.append(this.db, SYSTEM_CONTEXT, {
+      await this.deps.audit.append(this.deps.db, SYSTEM_CONTEXT, {
         action: 'audit.purged',
         orgId: null,
         details: { removed, before: cutoff.toISOString() },

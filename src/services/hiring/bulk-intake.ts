@@ -112,8 +112,8 @@ export class BulkIntake {
 
   private async one(ctx: RequestContext, jobId: string, filename: string, stream: Readable): Promise<IntakeResult> {
     try {
-      const { candidate: _, ...result } = await this.deps.candidates.intake(ctx, jobId, { filename, body: stream });
-      return result;
+      const result = await this.deps.candidates.intake(ctx, jobId, { filename, body: stream });
+      return 'candidate' in result ? { filename: result.filename, candidate_id: result.candidate_id } : result;
     } catch (error) {
       stream.resume();
       if (error instanceof AppError && error.status < 500) return { filename, error: { code: error.code, detail: error.message } };

@@ -59,7 +59,11 @@ export class CandidateService {
    * One resume into one job. The bytes become an organization file (category `resume`); the same
    * resume twice in one job (same sha256) is one candidate, and the second copy is erased.
    */
-  async intake(ctx: RequestContext, jobId: string, upload: { filename: string; body: Readable }): Promise<IntakeResult & { candidate?: CandidateView }> {
+  async intake(
+    ctx: RequestContext,
+    jobId: string,
+    upload: { filename: string; body: Readable },
+  ): Promise<{ filename: string; duplicate_of: string } | { filename: string; candidate_id: string; candidate: CandidateView }> {
     const job = await this.deps.jobs.load(ctx, jobId, 'candidate.create');
     const file = await this.deps.uploads.uploadStream(ctx, { filename: upload.filename, category: 'resume', body: upload.body });
     const created = await this.deps.db.transaction().execute(async (tx) => {
@@ -111,7 +115,7 @@ export class CandidateService {
       await this.enqueueParseIfClean(tx, row.id, file.id);
       return { candidate: row };
     });
-    if ('duplicateOf' in created) {
+    if (created.duplicateOf !== undefined) {
       await eraseFile({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, ctx.audit, file.id, 'file.erased');
       return { filename: file.filename ?? upload.filename, duplicate_of: created.duplicateOf };
     }

@@ -39,6 +39,13 @@ interface DueRow {
   notified_at: Date | null;
 }
 
+interface RetentionDeps {
+  db: Db;
+  store: BlobStore;
+  audit: AuditLog;
+  webhooks: Webhooks;
+}
+
 /**
  * Retention policies that run. Each organization may keep candidates for a number of days after
  * their job closed, and for a number of days after they were rejected or withdrew (both off by
@@ -48,16 +55,10 @@ interface DueRow {
  * same query the run uses, so it lists exactly what a run at that time erases.
  */
 export class Retention {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly audit: AuditLog;
-  private readonly webhooks: Webhooks;
+  private readonly deps: RetentionDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; audit: AuditLog; webhooks: Webhooks }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.audit = deps.audit;
-    this.webhooks = deps.webhooks;
+  constructor(deps: RetentionDeps) {
+    this.deps = deps;
   }
 
   async settings(ctx: RequestContext, orgId: string): Promise<RetentionSettings> {
@@ -67,7 +68,7 @@ export class Retention {
 
   async update(ctx: RequestContext, orgId: string, input: Partial<RetentionSettings>): Promise<RetentionSettings> {
     authorizeOrThrow(ctx.actor, 'privacy.manage', { type: 'org_scope', orgId }, 'Organization');
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('organizations')
         .set({
@@ -77,7 +78,13 @@ export class Retention {
         })
         .where('id', '=', orgId)
         .execute();
-      await this.audit.append(tx, ctx.audit, { action: 'retention.updated', orgId, resourceType: 'organization', resourceId: orgId, details: { ...input } });
+      await this.deps.audit.append(tx, ctx.audit, {
+        action: 'retention.updated',
+        orgId,
+        resourceType: 'organization',
+        resourceId: orgId,
+        details: { ...input },
+      });
     });
     return this.load(orgId);
   }
@@ -109,7 +116,7 @@ export class Retention {
     const due = rows.filter((row) => row.due_at <= now);
     const erasedPerOrg = new Map<string, number>();
     for (const row of due) {
-      const done = await eraseCandidate({ db: this.db, store: this.store, audit: this.audit }, SYSTEM_CONTEXT, row.candidate_id, {
+      const done = await eraseCandidate({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, SYSTEM_CONTEXT, row.candidate_id, {
         via: 'retention',
         rule: row.rule,
       });
@@ -119,7 +126,7 @@ export class Retention {
     const orgs = new Set([...erasedPerOrg.keys(), ...toNotify.map((row) => row.org_id)]);
     for (const orgId of orgs) {
       const upcoming = toNotify.filter((row) => row.org_id === orgId);
-      await this.db.transaction().execute(async (tx) => {
+      await this.deps.db.transaction().execute(async (tx) => {
         if (upcoming.length) {
           await tx
             .updateTable('candidates')
@@ -130,11 +137,11 @@ export class Retention {
               upcoming.map((row) => row.candidate_id),
             )
             .execute();
-          await this.webhooks.emit(tx, orgId, 'retention.due', {
+          await this.deps.webhooks.emit(tx, orgId, 'retention.due', {
             candidates: upcoming.map((row) => ({ candidate_id: row.candidate_id, job_id: row.job_id, rule: row.rule, due_at: row.due_at.toISOString() })),
           });
         }
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
+        await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
           action: 'retention.run',
           orgId,
           resourceType: 'organization',
@@ -174,12 +181,12 @@ export class Retention {
         AND due.due_at <= ${at}::timestamptz + make_interval(days => o.retention_notice_days)
         ${orgId ? sql`AND c.org_id = ${orgId}` : sql``}
       ORDER BY due.due_at, c.id
-      LIMIT 5000`.execute(this.db);
+      LIMIT 5000`.execute(this.deps.db);
     return rows.map((row) => ({ ...row, due_at: new Date(row.due_at), notice_days: Number(row.notice_days) }));
   }
 
   private async load(orgId: string): Promise<RetentionSettings> {
-    const org = await this.db
+    const org = await this.deps.db
       .selectFrom('organizations')
       .select(['candidate_retention_days', 'rejected_retention_days', 'retention_notice_days'])
       .where('id', '=', orgId)

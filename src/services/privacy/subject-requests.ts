@@ -2,11 +2,11 @@ import { sql, type Selectable } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
+import { keysetPage } from '../../db/keyset.ts';
 import type { SubjectRequestAction, SubjectRequestsTable } from '../../db/schema.ts';
 import { checkEmail } from '../../domain/email.ts';
 import { contentDisposition } from '../../domain/filename.ts';
 import { newId } from '../../domain/ids.ts';
-import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import { AppError, conflict, notFound } from '../../errors.ts';
 import { JOBS } from '../../queue/jobs.ts';
 import type { JobQueue } from '../../queue/queue.ts';
@@ -59,6 +59,14 @@ export function phoneDigits(raw: string): string | null {
   return digits.length >= 7 && digits.length <= 15 ? digits : null;
 }
 
+interface SubjectRequestsDeps {
+  db: Db;
+  store: BlobStore;
+  queue: JobQueue;
+  audit: AuditLog;
+  config: Config;
+}
+
 /**
  * Subject requests of an organization for a person who has no account: filed with the person's
  * email address (and phone), they list every live candidate of the organization whose parsed
@@ -67,18 +75,10 @@ export function phoneDigits(raw: string): string | null {
  * report of what was done, with ids only. The address and phone searched for are never stored.
  */
 export class SubjectRequests {
-  private readonly db: Db;
-  private readonly store: BlobStore;
-  private readonly queue: JobQueue;
-  private readonly audit: AuditLog;
-  private readonly config: Config;
+  private readonly deps: SubjectRequestsDeps;
 
-  constructor(deps: { db: Db; store: BlobStore; queue: JobQueue; audit: AuditLog; config: Config }) {
-    this.db = deps.db;
-    this.store = deps.store;
-    this.queue = deps.queue;
-    this.audit = deps.audit;
-    this.config = deps.config;
+  constructor(deps: SubjectRequestsDeps) {
+    this.deps = deps;
   }
 
   async create(ctx: RequestContext, orgId: string, input: { email: string; phone?: string | null; action: SubjectRequestAction }): Promise<SubjectRequestView> {
@@ -89,7 +89,7 @@ export class SubjectRequests {
     if (input.phone && !phone) throw new AppError(400, 'invalid_phone', 'The phone number must have 7 to 15 digits.');
 
     const stored = sql<string>`regexp_replace(phone, '\\D', '', 'g')`;
-    const matches = await this.db
+    const matches = await this.deps.db
       .selectFrom('candidates')
       .select('id')
       .where('org_id', '=', orgId)
@@ -112,7 +112,7 @@ export class SubjectRequests {
       )
       .execute();
 
-    const row = await this.db.transaction().execute(async (tx) => {
+    const row = await this.deps.db.transaction().execute(async (tx) => {
       const created = await tx
         .insertInto('subject_requests')
         .values({ id: newId(), org_id: orgId, action: input.action, status: 'pending', requested_by: ctx.audit.actorId })
@@ -123,7 +123,7 @@ export class SubjectRequests {
           .insertInto('subject_request_matches')
           .values(matches.map((match) => ({ request_id: created.id, candidate_id: match.id })))
           .execute();
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'subject_request.created',
         orgId,
         resourceType: 'subject_request',
@@ -141,24 +141,9 @@ export class SubjectRequests {
     page: { limit: number; cursor?: string },
   ): Promise<{ items: SubjectRequestView[]; next_cursor: string | null }> {
     this.authorize(ctx, orgId);
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = await this.db
-      .selectFrom('subject_requests')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .$if(after !== null, (query) =>
-        query.where((eb) => eb.or([eb('created_at', '<', after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)])])),
-      )
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit + 1)
-      .execute();
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items: await Promise.all(items.map((row) => this.view(row))),
-      next_cursor: rows.length > page.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-    };
+    const query = this.deps.db.selectFrom('subject_requests').selectAll().where('org_id', '=', orgId);
+    const { items, next_cursor } = await keysetPage(query, { at: 'created_at', id: 'id' }, page);
+    return { items: await Promise.all(items.map((row) => this.view(row))), next_cursor };
   }
 
   /** One request with its matches; a completed export comes with a fresh short-lived download URL (audited). */
@@ -167,19 +152,24 @@ export class SubjectRequests {
     const view = await this.view(row);
     const remainingSeconds = row.expires_at ? Math.floor((row.expires_at.getTime() - Date.now()) / 1000) : 0;
     if (row.status !== 'completed' || !row.storage_key || remainingSeconds < 1) return view;
-    const signed = await this.store.presignGet(row.storage_key, {
-      expiresInSeconds: Math.min(this.config.downloads.urlTtlSeconds, remainingSeconds),
+    const signed = await this.deps.store.presignGet(row.storage_key, {
+      expiresInSeconds: Math.min(this.deps.config.downloads.urlTtlSeconds, remainingSeconds),
       contentType: 'application/zip',
       contentDisposition: contentDisposition(`subject-request-${row.id}.zip`),
     });
-    await this.audit.append(this.db, ctx.audit, { action: 'subject_request.download_url_issued', orgId, resourceType: 'subject_request', resourceId: row.id });
+    await this.deps.audit.append(this.deps.db, ctx.audit, {
+      action: 'subject_request.download_url_issued',
+      orgId,
+      resourceType: 'subject_request',
+      resourceId: row.id,
+    });
     return { ...view, download_url: signed.url, download_url_expires_at: signed.expiresAt.toISOString() };
   }
 
   /** The confirmation: the request runs in the background (poll `get` until `completed`). Only a pending request can be confirmed. */
   async confirm(ctx: RequestContext, orgId: string, requestId: string): Promise<SubjectRequestView> {
     await this.load(ctx, orgId, requestId);
-    const row = await this.db.transaction().execute(async (tx) => {
+    const row = await this.deps.db.transaction().execute(async (tx) => {
       const now = new Date();
       const confirmed = await tx
         .updateTable('subject_requests')
@@ -189,8 +179,8 @@ export class SubjectRequests {
         .returningAll()
         .executeTakeFirst();
       if (!confirmed) throw conflict('subject_request_not_pending', 'This request was confirmed already.');
-      await this.queue.send(JOBS.runSubjectRequest, { requestId }, { tx });
-      await this.audit.append(tx, ctx.audit, {
+      await this.deps.queue.send(JOBS.runSubjectRequest, { requestId }, { tx });
+      await this.deps.audit.append(tx, ctx.audit, {
         action: 'subject_request.confirmed',
         orgId,
         resourceType: 'subject_request',
@@ -204,11 +194,11 @@ export class SubjectRequests {
 
   /** The queue job: erases or exports every matched candidate, then records the report. */
   async run(requestId: string, attempt: number, final: boolean): Promise<void> {
-    const row = await this.db.selectFrom('subject_requests').selectAll().where('id', '=', requestId).where('status', '=', 'running').executeTakeFirst();
+    const row = await this.deps.db.selectFrom('subject_requests').selectAll().where('id', '=', requestId).where('status', '=', 'running').executeTakeFirst();
     if (!row) return;
     // The worker acts for the request: the trail already names who filed and who confirmed it.
     const context = SYSTEM_CONTEXT;
-    const candidateIds = (await this.db.selectFrom('subject_request_matches').select('candidate_id').where('request_id', '=', requestId).execute()).map(
+    const candidateIds = (await this.deps.db.selectFrom('subject_request_matches').select('candidate_id').where('request_id', '=', requestId).execute()).map(
       (match) => match.candidate_id,
     );
     const key = exportKey(requestId, attempt);
@@ -217,7 +207,7 @@ export class SubjectRequests {
       if (row.action === 'erase') {
         const erased: CandidateErasure[] = [];
         for (const id of candidateIds) {
-          const done = await eraseCandidate({ db: this.db, store: this.store, audit: this.audit }, context, id, {
+          const done = await eraseCandidate({ db: this.deps.db, store: this.deps.store, audit: this.deps.audit }, context, id, {
             via: 'subject_request',
             request_id: requestId,
           });
@@ -234,15 +224,15 @@ export class SubjectRequests {
         };
       } else {
         const { data, archived } = await this.collect(row, candidateIds);
-        const { size } = await this.store.put(key, zipArchive(this.store, data, archived), { contentType: 'application/zip' });
+        const { size } = await this.deps.store.put(key, zipArchive(this.deps.store, data, archived), { contentType: 'application/zip' });
         outcome = {
           report: { candidates_exported: data.candidates.length, files_exported: archived.length, files_listed: data.files.length },
           storage_key: key,
           size,
-          expires_at: new Date(Date.now() + this.config.exports.ttlSeconds * 1000),
+          expires_at: new Date(Date.now() + this.deps.config.exports.ttlSeconds * 1000),
         };
       }
-      const finished = await this.db.transaction().execute(async (tx) => {
+      const finished = await this.deps.db.transaction().execute(async (tx) => {
         const now = new Date();
         const done = await tx
           .updateTable('subject_requests')
@@ -260,7 +250,7 @@ export class SubjectRequests {
           .executeTakeFirst();
         if (Number(done.numUpdatedRows) === 0) return false;
         const { candidates: _ids, ...counts } = outcome.report;
-        await this.audit.append(tx, context, {
+        await this.deps.audit.append(tx, context, {
           action: 'subject_request.completed',
           orgId: row.org_id,
           resourceType: 'subject_request',
@@ -269,9 +259,9 @@ export class SubjectRequests {
         });
         return true;
       });
-      if (!finished && outcome.storage_key) await this.store.delete(outcome.storage_key);
+      if (!finished && outcome.storage_key) await this.deps.store.delete(outcome.storage_key);
     } catch (error) {
-      if (row.action === 'export') await this.store.delete(key).catch(() => {});
+      if (row.action === 'export') await this.deps.store.delete(key).catch(() => {});
       if (final) await this.fail(row);
       throw error;
     }
@@ -279,7 +269,7 @@ export class SubjectRequests {
 
   /** Export ZIPs past their expiry: the row lets go of the key first, then the bytes go. */
   async purgeExpired(now = new Date()): Promise<number> {
-    const due = await this.db
+    const due = await this.deps.db
       .selectFrom('subject_requests')
       .select(['id', 'org_id', 'storage_key'])
       .where('storage_key', 'is not', null)
@@ -287,16 +277,16 @@ export class SubjectRequests {
       .limit(1000)
       .execute();
     for (const row of due) {
-      await this.db.transaction().execute(async (tx) => {
+      await this.deps.db.transaction().execute(async (tx) => {
         await tx.updateTable('subject_requests').set({ storage_key: null, updated_at: new Date() }).where('id', '=', row.id).execute();
-        await this.audit.append(tx, SYSTEM_CONTEXT, {
+        await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
           action: 'subject_request.export_purged',
           orgId: row.org_id,
           resourceType: 'subject_request',
           resourceId: row.id,
         });
       });
-      if (row.storage_key) await this.store.delete(row.storage_key);
+      if (row.storage_key) await this.deps.store.delete(row.storage_key);
     }
     return due.length;
   }
@@ -308,9 +298,9 @@ export class SubjectRequests {
    * requests (their data, not the subject's). Bytes of every live clean file go into the archive.
    */
   private async collect(row: RequestRow, candidateIds: string[]) {
-    const org = await this.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
+    const org = await this.deps.db.selectFrom('organizations').select(['id', 'name']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
     const candidates = candidateIds.length
-      ? await this.db
+      ? await this.deps.db
           .selectFrom('candidates')
           .innerJoin('jobs', 'jobs.id', 'candidates.job_id')
           .selectAll('candidates')
@@ -322,10 +312,10 @@ export class SubjectRequests {
       : [];
     const fileIds = [...new Set(candidates.map((candidate) => candidate.file_id))];
     const files = fileIds.length
-      ? await this.db.selectFrom('files').selectAll().where('id', 'in', fileIds).where('erased_at', 'is', null).orderBy('created_at').execute()
+      ? await this.deps.db.selectFrom('files').selectAll().where('id', 'in', fileIds).where('erased_at', 'is', null).orderBy('created_at').execute()
       : [];
     const versions = files.length
-      ? await this.db
+      ? await this.deps.db
           .selectFrom('file_versions')
           .selectAll()
           .where(
@@ -338,7 +328,7 @@ export class SubjectRequests {
       : [];
     const audit =
       candidates.length > 0
-        ? await this.db
+        ? await this.deps.db
             .selectFrom('audit_events')
             .selectAll()
             .where('org_id', '=', row.org_id)
@@ -399,7 +389,7 @@ export class SubjectRequests {
   }
 
   private async fail(row: RequestRow): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.deps.db.transaction().execute(async (tx) => {
       const failed = await tx
         .updateTable('subject_requests')
         .set({ status: 'failed', updated_at: new Date() })
@@ -407,7 +397,12 @@ export class SubjectRequests {
         .where('status', '=', 'running')
         .executeTakeFirst();
       if (Number(failed.numUpdatedRows) === 0) return;
-      await this.audit.append(tx, SYSTEM_CONTEXT, { action: 'subject_request.failed', orgId: row.org_id, resourceType: 'subject_request', resourceId: row.id });
+      await this.deps.audit.append(tx, SYSTEM_CONTEXT, {
+        action: 'subject_request.failed',
+        orgId: row.org_id,
+        resourceType: 'subject_request',
+        resourceId: row.id,
+      });
     });
   }
 
@@ -417,13 +412,13 @@ export class SubjectRequests {
 
   private async load(ctx: RequestContext, orgId: string, requestId: string): Promise<RequestRow> {
     this.authorize(ctx, orgId);
-    const row = await this.db.selectFrom('subject_requests').selectAll().where('id', '=', requestId).where('org_id', '=', orgId).executeTakeFirst();
+    const row = await this.deps.db.selectFrom('subject_requests').selectAll().where('id', '=', requestId).where('org_id', '=', orgId).executeTakeFirst();
     if (!row) throw notFound('Subject request');
     return row;
   }
 
   private async view(row: RequestRow): Promise<SubjectRequestView> {
-    const matches = await this.db
+    const matches = await this.deps.db
       .selectFrom('subject_request_matches')
       .innerJoin('candidates', 'candidates.id', 'subject_request_matches.candidate_id')
       .innerJoin('jobs', 'jobs.id', 'candidates.job_id')
