@@ -108,7 +108,7 @@ export const RetentionSettings = Type.Object({
   }),
 });
 
-export const RetentionUpdate = Type.Partial(RetentionSettings, { minProperties: 1 } as never);
+export const RetentionUpdate = Type.Partial(RetentionSettings, { minProperties: 1 });
 
 export const RetentionItem = Type.Object({
   candidate_id: Uuid,

@@ -97,7 +97,7 @@ function SubjectRequests({ orgId }: { orgId: string }) {
         Export or erase everything the organization holds about a person who has no account: every candidate whose resume gives this email address (or phone
         number), in all jobs. You see the matches before anything happens.
       </p>
-      <form className="inline-form" onSubmit={submit} noValidate aria-label="New subject request">
+      <form className="inline-form" onSubmit={(event) => void submit(event)} noValidate aria-label="New subject request">
         <TextField label="Email" name="subject_email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} error={emailError} />
         <TextField label="Phone (optional)" name="subject_phone" type="tel" value={phone} onChange={(event) => setPhone(event.target.value)} />
         <SelectField label="Action" name="subject_action" value={action} onChange={(event) => setAction(event.target.value as 'export' | 'erase')}>
@@ -190,7 +190,7 @@ function SubjectRequests({ orgId }: { orgId: string }) {
             </Notice>
           )}
           {selected.status === 'completed' && selected.action === 'export' && selected.expires_at && (
-            <button type="button" className="button" onClick={() => download(selected)}>
+            <button type="button" className="button" onClick={() => void download(selected)}>
               Download the export
             </button>
           )}
@@ -203,7 +203,7 @@ function SubjectRequests({ orgId }: { orgId: string }) {
         danger={selected?.action === 'erase'}
         busy={busy}
         {...(selected?.action === 'erase' ? { requireAcknowledge: 'I understand this cannot be undone' } : {})}
-        onConfirm={confirm}
+        onConfirm={() => void confirm()}
         onCancel={() => setConfirming(false)}
       >
         <p>
@@ -267,7 +267,7 @@ function RetentionSection({ orgId }: { orgId: string }) {
     <section className="panel" aria-labelledby="retention-title">
       <h2 id="retention-title">Retention</h2>
       <p className="muted small">Candidates are erased automatically once these periods pass. Leave a period empty to keep candidates until you delete them.</p>
-      <form className="inline-form" onSubmit={save} aria-label="Retention settings">
+      <form className="inline-form" onSubmit={(event) => void save(event)} aria-label="Retention settings">
         <TextField
           label="Days after a job closes"
           name="candidate_retention_days"
@@ -333,7 +333,7 @@ function NoticeSection({ orgId }: { orgId: string }) {
     <section className="panel" aria-labelledby="notice-title">
       <h2 id="notice-title">Privacy notice</h2>
       <p className="muted small">Candidates see the current version before they apply; each application records the version they saw.</p>
-      <form className="form narrow" onSubmit={publish} aria-label="Publish a privacy notice">
+      <form className="form narrow" onSubmit={(event) => void publish(event)} aria-label="Publish a privacy notice">
         <TextArea label="Notice text" name="notice_text" rows={5} value={text} onChange={(event) => setText(event.target.value)} />
         <TextField label="Link to the full notice (optional)" name="notice_url" type="url" value={url} onChange={(event) => setUrl(event.target.value)} />
         <button type="submit" className="button button-primary">
