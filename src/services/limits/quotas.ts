@@ -56,6 +56,12 @@ export function scopeOfOwner(owner: { org_id: string | null; owner_id: string | 
   return null;
 }
 
+interface QuotasDeps {
+  db: Db;
+  counters: RateCounters;
+  config: Config;
+}
+
 /**
  * Storage and upload-rate quotas, per organization and per candidate. Both are checked before a
  * byte is written: a pre-signed upload at `initiate` with its declared size, a streamed one before
@@ -66,15 +72,13 @@ export function scopeOfOwner(owner: { org_id: string | null; owner_id: string | 
  * counts against one limit.
  */
 export class Quotas {
-  private readonly db: Db;
-  private readonly counters: RateCounters;
+  private readonly deps: QuotasDeps;
   private readonly defaults: Config['quotas'];
   /** Organizations' own limits, kept for QUOTA_CACHE_MS: signing an upload URL is the hot path, and they rarely change. */
   private readonly orgLimits: LRUCache<string, QuotaLimits> | null;
 
-  constructor(deps: { db: Db; counters: RateCounters; config: Config }) {
-    this.db = deps.db;
-    this.counters = deps.counters;
+  constructor(deps: QuotasDeps) {
+    this.deps = deps;
     this.defaults = deps.config.quotas;
     const ttl = deps.config.quotas.cacheMs;
     this.orgLimits = ttl > 0 ? new LRUCache<string, QuotaLimits>({ max: 10_000, ttl, fetchMethod: (orgId) => this.readOrgLimits(orgId) }) : null;
@@ -90,7 +94,7 @@ export class Quotas {
   }
 
   private async readOrgLimits(orgId: string): Promise<QuotaLimits> {
-    const own = await this.db.selectFrom('org_quotas').select(['max_bytes', 'max_uploads_per_hour']).where('org_id', '=', orgId).executeTakeFirst();
+    const own = await this.deps.db.selectFrom('org_quotas').select(['max_bytes', 'max_uploads_per_hour']).where('org_id', '=', orgId).executeTakeFirst();
     return {
       bytes: own?.max_bytes ?? this.defaults.org.bytes,
       uploadsPerHour: own?.max_uploads_per_hour ?? this.defaults.org.uploadsPerHour,
@@ -112,7 +116,7 @@ export class Quotas {
   }
 
   async usage(scope: QuotaScope): Promise<Usage> {
-    const [limits, stored, uploads] = await Promise.all([this.limits(scope), this.stored(scope), this.counters.peek(rateKey(scope))]);
+    const [limits, stored, uploads] = await Promise.all([this.limits(scope), this.stored(scope), this.deps.counters.peek(rateKey(scope))]);
     return {
       scope: scope.kind,
       storage: { ...stored, limit_bytes: limits.bytes || null },
@@ -130,8 +134,8 @@ export class Quotas {
    */
   async admit<T>(scope: QuotaScope | null, bytes: number, work: (executor: Executor) => Promise<T>): Promise<T> {
     const limits = scope ? await this.limits(scope) : null;
-    if (!scope || !limits || (limits.bytes === 0 && limits.uploadsPerHour === 0)) return work(this.db);
-    return this.db.transaction().execute(async (tx) => {
+    if (!scope || !limits || (limits.bytes === 0 && limits.uploadsPerHour === 0)) return work(this.deps.db);
+    return this.deps.db.transaction().execute(async (tx) => {
       await this.admitIn(tx, scope, limits, bytes);
       return work(tx);
     });
@@ -178,7 +182,7 @@ export class Quotas {
       if (used >= limits.bytes) throw storageExceeded(scope, limits.bytes, used, null);
     }
     if (limits.uploadsPerHour > 0) {
-      const window = await this.counters.peek(rateKey(scope));
+      const window = await this.deps.counters.peek(rateKey(scope));
       if (window.count >= limits.uploadsPerHour) throw uploadsExceeded(scope, limits.uploadsPerHour, window.count, window.resetAt);
     }
   }
@@ -194,12 +198,12 @@ export class Quotas {
     if (used + bytes > limit) throw storageExceeded(scope, limit, used, bytes);
   }
 
-  private async takeUpload(scope: QuotaScope, limit: number, executor: Executor = this.db): Promise<void> {
-    const window = await this.counters.take(rateKey(scope), HOUR_MS, limit, executor);
+  private async takeUpload(scope: QuotaScope, limit: number, executor: Executor = this.deps.db): Promise<void> {
+    const window = await this.deps.counters.take(rateKey(scope), HOUR_MS, limit, executor);
     if (!window.allowed) throw uploadsExceeded(scope, limit, window.count, window.resetAt);
   }
 
-  private async stored(scope: QuotaScope, executor: Executor = this.db): Promise<Stored> {
+  private async stored(scope: QuotaScope, executor: Executor = this.deps.db): Promise<Stored> {
     let query = executor
       .selectFrom('files')
       .innerJoin('file_versions', 'file_versions.file_id', 'files.id')
