@@ -113,7 +113,7 @@ function joinWrappedUrls(lines: Line[]): Line[] {
     const end = /(?:https?:\/\/|www\.|\.[a-z]{2,}\/)\S*([/-])$/i.exec(current.text);
     // After a slash, a word alone could be the next line's text ("University"): only a piece of a path continues it.
     const head = end && /^([a-z0-9][\w.~%/-]*)(?=\s|$)/.exec(next.text);
-    if (!head || (end![1] === '/' && !(/[\d/_.-]/.test(head[1]!) && /[a-z]/i.test(head[1]!)))) {
+    if (!head || (end[1] === '/' && !(/[\d/_.-]/.test(head[1]!) && /[a-z]/i.test(head[1]!)))) {
       index += 1;
       continue;
     }
