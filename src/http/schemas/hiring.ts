@@ -31,6 +31,21 @@ export const JobCreate = Type.Object({
 
 export const JobUpdate = Type.Partial(Type.Object({ ...JobCreate.properties, status: Type.Union([Type.Literal('open'), Type.Literal('closed')]) }));
 
+const ScorePart = Type.Object({ name: Type.String(), points: Type.Number(), max: Type.Number(), detail: Type.Optional(Type.String()) });
+
+/** As the scorer stored it: open to fields a scorer adds later. */
+const ScoreBreakdown = Type.Object(
+  {
+    matched_skills: Type.Optional(Type.Array(Type.String())),
+    missing_skills: Type.Optional(Type.Array(Type.String())),
+    nice_matched: Type.Optional(Type.Array(Type.String())),
+    parts: Type.Optional(Type.Array(ScorePart, { description: 'what the score is made of, measure by measure' })),
+    summary: Type.Optional(Type.String({ description: 'LLM scorer only: the model’s reasons' })),
+    local_score: Type.Optional(Type.Number({ description: 'LLM scorer only: the local score, for comparison' })),
+  },
+  { additionalProperties: true },
+);
+
 export const Candidate = Type.Object({
   id: Uuid,
   job_id: Uuid,
@@ -55,7 +70,7 @@ export const Candidate = Type.Object({
   }),
   experience_years: Type.Union([Type.Number(), Type.Null()]),
   score: Type.Union([Type.Number(), Type.Null()]),
-  score_breakdown: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  score_breakdown: Type.Union([ScoreBreakdown, Type.Null()]),
   scorer: NullableString,
   status: Type.String({ description: 'pending → parsing → scored | failed; while a scan waits for OCR, parsing with status_reason ocr_queued' }),
   status_reason: NullableString,
