@@ -44,10 +44,10 @@ import type {
   SubjectRequest,
   Usage,
   User,
-} from './types.ts';
+} from './models.ts';
 
-export type * from './types.ts';
-export { API_KEY_SCOPES } from './types.ts';
+export type * from './models.ts';
+export { API_KEY_SCOPES } from './models.ts';
 
 /** A problem document answered by the API (or a network failure, with status 0). */
 export class ApiError extends Error {
