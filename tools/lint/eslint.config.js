@@ -8,7 +8,8 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['**/node_modules/', 'web/dist/', 'data/', 'coverage/', 'test-results/', 'tools/', 'probe.mts']),
+  // web/src/api/types.ts is generated (`npm run gen:types`).
+  globalIgnores(['**/node_modules/', 'web/dist/', 'data/', 'coverage/', 'test-results/', 'tools/', 'probe.mts', 'web/src/api/types.ts']),
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
