@@ -21,7 +21,7 @@ const UNUSED_DATABASE_URL = 'postgres://vitae@127.0.0.1:9/unused';
  * database, a job queue or a listening socket. The configuration is fixed (not read from the
  * environment), so that the document depends on the code alone.
  */
-export async function openApiDocument(): Promise<ReturnType<FastifyInstance['swagger']>> {
+export async function openApiDocument(): Promise<Exclude<ReturnType<FastifyInstance['swagger']>, string>> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'vitae-openapi-'));
   const config = loadConfig({
     DATABASE_URL: UNUSED_DATABASE_URL,
@@ -49,7 +49,7 @@ export async function openApiDocument(): Promise<ReturnType<FastifyInstance['swa
   const app = await buildApp(runtime, createServices(runtime));
   try {
     await app.ready();
-    return app.swagger();
+    return app.swagger({ yaml: false });
   } finally {
     await app.close();
     await store.close?.();

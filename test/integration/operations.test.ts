@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan } from '../helpers/api.ts';
+import { openApiDocument } from '../../src/http/openapi-document.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,6 +26,14 @@ describe('operations', () => {
       expect.arrayContaining(['/api/v1/files/upload/initiate', '/api/v1/jobs/{id}/candidates/bulk', '/api/v1/auth/login']),
     );
     expect((await t.fetch('/docs/')).status).toBe(200);
+  });
+
+  it('builds the OpenAPI document it serves without a database or a listener (web/src/api/types.ts is generated from it)', async () => {
+    const served = await json(await t.fetch('/openapi.json'));
+    const built = await openApiDocument();
+    expect(Object.keys(built.paths ?? {})).toContain('/api/v1/files/{id}/versions');
+    // Only the public URL differs: the built one has a fixed configuration.
+    expect({ ...built, servers: served.servers }).toEqual(served);
   });
 
   it('answers every error as a problem document with a stable code and the request id', async () => {
