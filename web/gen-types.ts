@@ -1,6 +1,8 @@
 // Writes web/src/api/types.ts from the server's OpenAPI document (`npm run gen:types`), so that the
 // web app's view of the API is the server's own. `--check` (`npm run check:types`, run by CI)
 // writes nothing and fails when the committed file differs from a fresh generation.
+// openapi-typescript 6: version 7 prints through TypeScript 5's compiler API, which the project's
+// TypeScript 7 no longer ships.
 import { readFile, writeFile } from 'node:fs/promises';
 import openapiTS, { type OpenAPI3 } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
