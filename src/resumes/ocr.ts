@@ -1,13 +1,17 @@
 import { createRequire } from 'node:module';
 import { renderPageAsImage } from 'unpdf';
-import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
+import { repairOcrEmails } from './ocr-text.ts';
 import type { openPdf } from './pdf.ts';
 
 /**
  * Text of image-only PDF pages (scans, photos of a printed CV) by OCR: each page is rendered by
  * PDF.js onto a canvas (@napi-rs/canvas) and read by Tesseract (tesseract.js, WebAssembly in a
  * worker thread) with the English model shipped in @tesseract.js-data/eng — nothing is fetched
- * from the network. Bounded per document (pages), per page (pixels, seconds) and in concurrency:
+ * from the network. Tesseract segments the page itself (columns, a name beside a title) and keeps
+ * wide gaps between words as runs of spaces, which the parser reads as column gaps; e-mail
+ * addresses are repaired where OCR misreads them unambiguously (ocr-text.ts). Bounded per
+ * document (pages), per page (pixels, seconds) and in concurrency:
  * one Tesseract worker per process, pages read one at a time; the worker is ended after a minute
  * without work, and recreated after a page that ran out of time.
  */
@@ -83,7 +87,7 @@ export class PageOcr {
         timer = setTimeout(() => reject(new Error(`OCR of page ${number} took longer than ${this.pageTimeoutMs} ms`)), this.pageTimeoutMs);
       });
       const { data } = await Promise.race([worker.recognize(Buffer.from(png)), timeout]);
-      return data.text;
+      return repairOcrEmails(data.text);
     } catch (error) {
       // A worker that ran out of time may still be busy: start over with a fresh one.
       await this.close();
@@ -100,6 +104,13 @@ export class PageOcr {
       cacheMethod: 'none',
       logger: () => {},
       errorHandler: () => {},
+    }).then(async (worker) => {
+      // Tesseract's library default reads the page as one block of text, which runs a header's
+      // columns together and loses small print beside large type (a dot in an address); automatic
+      // segmentation finds the blocks as its command line does. Kept gaps separate a name from the
+      // title beside it.
+      await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '1' });
+      return worker;
     });
     return this.worker;
   }
