@@ -86,6 +86,8 @@ export class PageOcr {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`OCR of page ${number} took longer than ${this.pageTimeoutMs} ms`)), this.pageTimeoutMs);
       });
+      // The rendering's true resolution (PDF units are 1/72 inch): Tesseract would otherwise guess it from the text size.
+      await worker.setParameters({ user_defined_dpi: String(Math.round(72 * scale)) });
       const { data } = await Promise.race([worker.recognize(Buffer.from(png)), timeout]);
       return repairOcrEmails(data.text);
     } catch (error) {
