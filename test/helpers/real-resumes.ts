@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
 import { parseResume, type ParsedResume } from '../../src/resumes/fields.ts';
 import { PageOcr } from '../../src/resumes/ocr.ts';
@@ -102,7 +103,7 @@ export async function scoreRealResumes(): Promise<FieldScores> {
       misses.push(`${resume.id}: ${field} ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
     const nameOk = sameName(parsed?.name ?? null, want.name);
     const emailOk = want.emails.length === 0 ? !parsed?.email : want.emails.includes(parsed?.email ?? '');
-    const phoneOk = samePhone(parsed?.phone ?? null, want.phone);
+    const phoneOk = samePhone(parsed?.phone ?? null, want.phone, want.phoneRegion);
     if (nameOk) hits.name += 1;
     else miss('name', parsed?.name, want.name);
     if (emailOk) hits.email += 1;
@@ -168,8 +169,11 @@ function sameName(got: string | null, want: string): boolean {
 }
 
 /** Phones compare by digits: the same number with or without its country code. */
-function samePhone(got: string | null, want: string | null): boolean {
+function samePhone(got: string | null, want: string | null, region?: string): boolean {
   if (want === null || got === null) return want === got;
+  // A national number printed with its region's trunk prefix ("8 (950) …" in Russia) is its international form.
+  const printed = region ? parsePhoneNumberFromString(want, region as CountryCode) : undefined;
+  if (printed?.isValid() && printed.number === parsePhoneNumberFromString(got, region as CountryCode)?.number) return true;
   const a = got.replace(/\D/g, '');
   // "+44 (0)7898 …": the bracketed trunk 0 is not dialled after the country code.
   const b = want.replace(/\(0\)/g, '').replace(/\D/g, '').replace(/^00/, '');
