@@ -1,11 +1,16 @@
 /**
- * Repairs of e-mail addresses as OCR misreads them, applied to OCR text only: a text layer says
- * what the author typed, a page image only what Tesseract saw. Only what has a single reading is
- * changed — spaces that OCR put around "@" and the dots of a domain ("jane @ gmail . com"), "©"
- * or "®" read for "@" before a domain, a comma read for the dot before a top-level domain, and
- * the name of a well-known mailbox provider with look-alike characters ("gmai1.com", "grnail.com",
- * "gmail.corn"). Local parts are never touched: "jane1" and "janel" are both possible addresses.
+ * Repairs of e-mail addresses and profile links as OCR misreads them, applied to OCR text only: a
+ * text layer says what the author typed, a page image only what Tesseract saw. Only what has a
+ * single reading is changed — spaces that OCR put around "@" and the dots of a domain
+ * ("jane @ gmail . com"), "©" or "®" read for "@" before a domain, a comma read for the dot
+ * before a top-level domain, the name of a well-known mailbox provider with look-alike characters
+ * ("gmai1.com", "grnail.com", "gmail.corn"), and in links to well-known profile hosts the spaces
+ * around slashes ("linkedin.com /in /jane") and a lost dot ("jane.githubio"). Local parts and
+ * handles are never touched: "jane1" and "janel" are both possible.
  */
+export function repairOcrText(text: string): string {
+  return repairOcrLinks(repairOcrEmails(text));
+}
 
 /** Mailbox providers whose names OCR misreads; a look-alike of one of them can only be it. */
 const PROVIDERS = [
@@ -55,4 +60,13 @@ function provider(domain: string): string {
     .replace(/\.c0m$/, '.com');
   const candidates = PROVIDERS.filter((name) => name === readBack || name === readBack.replace(/ii/g, 'il') || name === readBack.replace(/ll/g, 'il'));
   return candidates.length === 1 ? candidates[0]! : domain;
+}
+
+/** Hosts of profile links whose paths OCR spaces out; "github.io" pages lose their dot. */
+const PROFILE_LINK = /\b((?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com))((?:\s?\/\s?[\p{L}\p{N}_-]+)+)/gu;
+
+export function repairOcrLinks(text: string): string {
+  return text
+    .replace(PROFILE_LINK, (_, host: string, path: string) => host + path.replace(/\s/g, ''))
+    .replace(/\b([\p{L}\p{N}-]+)\.githubio\b/gu, '$1.github.io');
 }

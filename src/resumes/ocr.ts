@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { renderPageAsImage } from 'unpdf';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
-import { repairOcrEmails } from './ocr-text.ts';
+import { repairOcrText } from './ocr-text.ts';
 import type { openPdf } from './pdf.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { openPdf } from './pdf.ts';
  * worker thread) with the English model shipped in @tesseract.js-data/eng — nothing is fetched
  * from the network. Tesseract segments the page itself (columns, a name beside a title) and keeps
  * wide gaps between words as runs of spaces, which the parser reads as column gaps; e-mail
- * addresses are repaired where OCR misreads them unambiguously (ocr-text.ts). Bounded per
+ * addresses and profile links are repaired where OCR misreads them unambiguously (ocr-text.ts). Bounded per
  * document (pages), per page (pixels, seconds) and in concurrency:
  * one Tesseract worker per process, pages read one at a time; the worker is ended after a minute
  * without work, and recreated after a page that ran out of time.
@@ -89,7 +89,7 @@ export class PageOcr {
       // The rendering's true resolution (PDF units are 1/72 inch): Tesseract would otherwise guess it from the text size.
       await worker.setParameters({ user_defined_dpi: String(Math.round(72 * scale)) });
       const { data } = await Promise.race([worker.recognize(Buffer.from(png)), timeout]);
-      return repairOcrEmails(data.text);
+      return repairOcrText(data.text);
     } catch (error) {
       // A worker that ran out of time may still be busy: start over with a fresh one.
       await this.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repairOcrEmails } from '../../src/resumes/ocr-text.ts';
+import { repairOcrEmails, repairOcrLinks } from '../../src/resumes/ocr-text.ts';
 
 /** E-mail addresses as OCR misreads them on page images, repaired only where one reading is possible. */
 describe('repairing e-mail addresses read by OCR', () => {
@@ -25,4 +25,18 @@ describe('repairing e-mail addresses read by OCR', () => {
     // A domain that is no provider's look-alike stays as read.
     'jane@example.corn',
   ])('%j stays as read', (ocr) => expect(repairOcrEmails(ocr)).toBe(ocr));
+});
+
+describe('repairing profile links read by OCR', () => {
+  it.each([
+    ['Linkedin - linkedin.com /in /Aditya-Singh', 'Linkedin - linkedin.com/in/Aditya-Singh'],
+    ['github.com/ jane-doe | www.linkedin.com/ in/ jane', 'github.com/jane-doe | www.linkedin.com/in/jane'],
+    ['% ahmedalmijbari.githubio @ mail', '% ahmedalmijbari.github.io @ mail'],
+  ])('%j reads as %j', (ocr, repaired) => expect(repairOcrLinks(ocr)).toBe(repaired));
+
+  it.each([
+    // A handle split by OCR may be one handle or a handle and a word: left as read.
+    'github.com/Adityal 7072000',
+    'see example.com /docs',
+  ])('%j stays as read', (ocr) => expect(repairOcrLinks(ocr)).toBe(ocr));
 });
