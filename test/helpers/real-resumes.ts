@@ -23,6 +23,8 @@ export interface RealResumeLabel {
   columns: 1 | 2;
   language: string;
   person: 'fictional' | 'real';
+  /** Added after the parser's rules were written, and never tuned against: its figures apart say how the parser does on unseen documents. */
+  heldOut?: boolean;
   labels: {
     name: string;
     emails: string[];
@@ -74,8 +76,8 @@ export interface F1 {
   recall: number;
 }
 
-export async function scoreRealResumes(): Promise<FieldScores> {
-  const resumes = loadRealResumes();
+export async function scoreRealResumes(options: { only?: (resume: RealResumeLabel) => boolean } = {}): Promise<FieldScores> {
+  const resumes = loadRealResumes().filter(options.only ?? (() => true));
   // What is measured is what OCR reads, not how fast: on a machine busy with other suites a page can
   // take far longer than the production limit, so the limit here is generous.
   const ocr = new PageOcr({ pageTimeoutMs: 600_000 });
