@@ -23,6 +23,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: 'true' },
     repeat: { type: 'string', default: '3' },
     'node-flags': { type: 'string' },
+    entry: { type: 'string', default: 'src/cli.ts' },
   },
 });
 const MB = 1024 * 1024;
@@ -42,6 +43,7 @@ for (let run = 0; run < Number(values.repeat); run++) {
     db: values.db === 'system' ? 'system' : 'embedded',
     env: { VITAE_RUN_WORKERS: values.workers === 'false' ? 'false' : 'true' },
     nodeFlags,
+    entry: values.entry,
   });
   try {
     // Idle: after start-up work (migrations, the reconciler queued at start) has settled.
@@ -63,7 +65,7 @@ await rm(scratch, { recursive: true, force: true });
 
 const show = (values: number[]) => `${(median(values) / MB).toFixed(0)} MB (${values.map((v) => (v / MB).toFixed(0)).join(', ')})`;
 console.log(
-  `| \`vitae serve\` (${values.db}, workers ${values.workers === 'false' ? 'off' : 'on'}, node ${nodeFlags.join(' ') || 'defaults'}) | ${show(idle)} | ${show(peaks)} | ${median(rates).toFixed(0)} MB/s |`,
+  `| \`vitae serve\` (${values.entry}, ${values.db}, workers ${values.workers === 'false' ? 'off' : 'on'}, node ${nodeFlags.join(' ') || 'defaults'}) | ${show(idle)} | ${show(peaks)} | ${median(rates).toFixed(0)} MB/s |`,
 );
 
 /** A streamed multipart upload to POST /files (csv_import), the body read from disk. */

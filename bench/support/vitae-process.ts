@@ -32,8 +32,10 @@ export interface StartOptions {
   /** `embedded` (the default: Vitae starts its own PostgreSQL) or `system` (a new database on 127.0.0.1:5432). */
   db?: 'embedded' | 'system';
   env?: Record<string, string>;
-  /** Node.js options before `src/cli.ts` (none by default, as `npm start` runs it). */
+  /** Node.js options before the entry (none by default, as `npm start` runs it). */
   nodeFlags?: string[];
+  /** The CLI to run: `src/cli.ts` (the default, as `npm start` runs it) or a bundle of it. */
+  entry?: string;
 }
 
 const SYSTEM_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -66,7 +68,7 @@ export async function startVitae(options: StartOptions = {}): Promise<VitaeProce
     env.VITAE_RUN_WORKERS ??= 'true';
   }
 
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.entry ?? 'src/cli.ts', 'serve'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
