@@ -105,7 +105,15 @@ try {
   const restoreSeconds = await time(() =>
     restoreBackup({ directory: path.join(dir, 'backup'), databaseUrl: embedded.urlFor('restored'), store: store('restored-blobs'), secrets, force: false }),
   );
-  const s3 = new S3BlobStore({ driver: 's3', bucket: 'bench', region: 'us-east-1', endpoint: s3rver.endpoint, forcePathStyle: true, sse: 'AES256', maxAttempts: 3 });
+  const s3 = new S3BlobStore({
+    driver: 's3',
+    bucket: 'bench',
+    region: 'us-east-1',
+    endpoint: s3rver.endpoint,
+    forcePathStyle: true,
+    sse: 'AES256',
+    maxAttempts: 3,
+  });
   const migrate = async (from: BlobStore, to: BlobStore) => {
     const report = await migrateStorage({ source: from, target: to });
     if (report.copied !== count || report.failed.length) throw new Error(`migrate-storage copied ${report.copied} of ${count}, ${report.failed.length} failed`);

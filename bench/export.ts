@@ -105,15 +105,26 @@ for (let run = 0; run < Number(values.repeat); run++) {
 }
 
 const m = (pick: (r: (typeof results)[number]) => number) => median(results.map(pick));
-const growth = Math.max(m((r) => r.peakBuild - r.before), m((r) => r.peakDownload - r.before));
-console.log(`| export of ${FILES} files, ${TOTAL_MB} MB (${values.db}) | RSS before ${show(m((r) => r.before))} | peak building ${show(m((r) => r.peakBuild))}, downloading ${show(m((r) => r.peakDownload))} | growth +${show(growth)} | build ${m((r) => r.buildMbps).toFixed(0)} MB/s | download ${m((r) => r.downloadMbps).toFixed(0)} MB/s |`);
+const growth = Math.max(
+  m((r) => r.peakBuild - r.before),
+  m((r) => r.peakDownload - r.before),
+);
+console.log(
+  `| export of ${FILES} files, ${TOTAL_MB} MB (${values.db}) | RSS before ${show(m((r) => r.before))} | peak building ${show(m((r) => r.peakBuild))}, downloading ${show(m((r) => r.peakDownload))} | growth +${show(growth)} | build ${m((r) => r.buildMbps).toFixed(0)} MB/s | download ${m((r) => r.downloadMbps).toFixed(0)} MB/s |`,
+);
 
 /**
  * A plain-text file of SIZE bytes: lines of base64 of random bytes, so that the ZIP's deflate
  * cannot shrink it to nothing (real PDFs and DOCX are mostly compressed already).
  */
 function coverLetter(index: number): Buffer {
-  const text = `Letter ${index}\n` + (randomBytes(SIZE).toString('base64').match(/.{1,76}/g) ?? []).join('\n');
+  const text =
+    `Letter ${index}\n` +
+    (
+      randomBytes(SIZE)
+        .toString('base64')
+        .match(/.{1,76}/g) ?? []
+    ).join('\n');
   return Buffer.from(text.slice(0, SIZE));
 }
 

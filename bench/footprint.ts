@@ -2,10 +2,11 @@
 // 20 concurrent streamed 10 MB uploads. Runs the server in its own process (bench/support), so the
 // figures are the server's alone.
 //
-//   node bench/footprint.ts [--db embedded|system] [--workers true|false] [--repeat 3] [--node-flags "…"]
+//   node bench/footprint.ts [--db embedded|system] [--workers true|false] [--repeat 3] [--node-flags "…"] [--entry src/cli.ts]
 //
-// `--node-flags="--max-semi-space-size=4"` starts the server with those Node.js options (none by
-// default, as `npm start` runs it).
+// `--node-flags="--max-semi-space-size=4"` starts the server with those Node.js options instead of
+// those of `npm start` (`--max-semi-space-size=8`); `--node-flags=""` with none (V8's defaults).
+// `--entry dist/server/cli.js` runs a bundle of the CLI instead of the sources.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { median, startVitae } from './support/vitae-process.ts';
+import { median, NPM_START_FLAGS, startVitae } from './support/vitae-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +35,7 @@ const tenMb = path.join(scratch, 'import.csv');
 const line = 'id,name,email,notes\n1,Ada,ada@example.test,' + 'x'.repeat(60) + '\n';
 await writeFile(tenMb, line.repeat(Math.ceil((10 * MB) / line.length)).slice(0, 10 * MB));
 
-const nodeFlags = (values['node-flags'] ?? '').split(' ').filter(Boolean);
+const nodeFlags = values['node-flags'] === undefined ? NPM_START_FLAGS : values['node-flags'].split(' ').filter(Boolean);
 const idle: number[] = [];
 const peaks: number[] = [];
 const rates: number[] = [];
@@ -65,7 +66,7 @@ await rm(scratch, { recursive: true, force: true });
 
 const show = (values: number[]) => `${(median(values) / MB).toFixed(0)} MB (${values.map((v) => (v / MB).toFixed(0)).join(', ')})`;
 console.log(
-  `| \`vitae serve\` (${values.entry}, ${values.db}, workers ${values.workers === 'false' ? 'off' : 'on'}, node ${nodeFlags.join(' ') || 'defaults'}) | ${show(idle)} | ${show(peaks)} | ${median(rates).toFixed(0)} MB/s |`,
+  `| \`vitae serve\` (${values.entry}, ${values.db}, workers ${values.workers === 'false' ? 'off' : 'on'}, node ${nodeFlags.join(' ') || 'V8 defaults'}) | ${show(idle)} | ${show(peaks)} | ${median(rates).toFixed(0)} MB/s |`,
 );
 
 /** A streamed multipart upload to POST /files (csv_import), the body read from disk. */

@@ -32,11 +32,14 @@ export interface StartOptions {
   /** `embedded` (the default: Vitae starts its own PostgreSQL) or `system` (a new database on 127.0.0.1:5432). */
   db?: 'embedded' | 'system';
   env?: Record<string, string>;
-  /** Node.js options before the entry (none by default, as `npm start` runs it). */
+  /** Node.js options before the entry (by default those of `npm start`: `--max-semi-space-size=8`). */
   nodeFlags?: string[];
   /** The CLI to run: `src/cli.ts` (the default, as `npm start` runs it) or a bundle of it. */
   entry?: string;
 }
+
+/** The Node.js options `npm start` passes (package.json). */
+export const NPM_START_FLAGS = ['--max-semi-space-size=8'];
 
 const SYSTEM_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -68,7 +71,7 @@ export async function startVitae(options: StartOptions = {}): Promise<VitaeProce
     env.VITAE_RUN_WORKERS ??= 'true';
   }
 
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.entry ?? 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? NPM_START_FLAGS), options.entry ?? 'src/cli.ts', 'serve'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
