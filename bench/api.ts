@@ -5,7 +5,9 @@
 // - streamed transfers (node:http, bodies streamed from files, never buffered): upload 1 MB,
 //   100 MB, 20 and 50 concurrent 10 MB; download 100 MB; the server's peak RSS;
 // - listing a page of 50 with 1,000,000 rows in the table.
-// Run: node bench/api.ts [--db embedded|system] [--duration 10] [--repeat 3]
+// - the same signing rates with the load spread over 50 members of the organization (one per
+//   connection), the way many users of one busy organization sign at once.
+// Run: node bench/api.ts [--db embedded|system] [--duration 10] [--repeat 3] [--quick]
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +22,13 @@ import { parseArgs } from 'node:util';
 import { median, startVitae } from './support/vitae-process.ts';
 
 const { values } = parseArgs({
-  options: { db: { type: 'string', default: 'embedded' }, duration: { type: 'string', default: '10' }, repeat: { type: 'string', default: '3' } },
+  options: {
+    db: { type: 'string', default: 'embedded' },
+    duration: { type: 'string', default: '10' },
+    repeat: { type: 'string', default: '3' },
+    // Only the request rates and the 1 MB upload: a shorter run while tuning them.
+    quick: { type: 'boolean', default: false },
+  },
 });
 const duration = Number(values.duration);
 const repeat = Number(values.repeat);
@@ -73,6 +81,38 @@ const small = await uploadFile(await sourceFile(0.001, 'resume.txt'), 'resume', 
 await waitUntilClean(small.id);
 row('sign a download URL, 50 connections', show(await rate({ url: `${base}/files/${small.id}/download`, headers: auth })), show(await rate(rawSign)));
 row('GET /files/{id} (metadata), 50 connections', show(await rate({ url: `${base}/files/${small.id}`, headers: auth })));
+
+// 50 members of the organization, one per connection: their entries share the organization's audit chains.
+const members = await Promise.all(Array.from({ length: 49 }, (_, i) => joinMember(i)));
+const perConnection = (load: Load): Load => {
+  let next = 0;
+  const everyone = [auth, ...members];
+  return { ...load, setupClient: (client) => client.setHeaders({ ...load.headers, ...everyone[next++ % everyone.length] }) };
+};
+row('sign an upload URL, 50 connections of 50 members', show(await rate(perConnection(initiate))), show(await rate(rawSign)));
+row(
+  'sign a download URL, 50 connections of 50 members',
+  show(await rate(perConnection({ url: `${base}/files/${small.id}/download`, headers: auth }))),
+  show(await rate(rawSign)),
+);
+
+/** Invites a recruiter into the benchmark's organization and registers them: their authorization header. */
+async function joinMember(i: number): Promise<{ authorization: string }> {
+  const email = `member-${i}@example.test`;
+  const invited = await fetch(`${base}/orgs/${vitae.user.org_id}/members`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
+  const { invitation_token } = (await invited.json()) as { invitation_token: string };
+  const registered = await fetch(`${base}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: vitae.account.password, name: `Member ${i}`, role: 'recruiter', invitation_token }),
+  });
+  if (registered.status !== 201) throw new Error(`a member's registration answered ${registered.status}: ${await registered.text()}`);
+  return { authorization: `Bearer ${((await registered.json()) as { access_token: string }).access_token}` };
+}
 
 // ---- transfers ------------------------------------------------------------------------------
 async function sourceFile(mb: number, name: string): Promise<string> {
@@ -160,6 +200,7 @@ for (let i = 0; i < 21; i += 1) {
   rawOneMbTimes.push(await timed(() => rawUpload(oneMb)));
 }
 row('upload 1 MB through the API, p50 of 21', `${median(oneMbTimes).toFixed(1)} ms`, `${median(rawOneMbTimes).toFixed(1)} ms`);
+if (values.quick) await finish();
 
 const hundredMb = await sourceFile(100, 'import.csv');
 const rssBefore = await vitae.rss();
@@ -225,12 +266,16 @@ row('GET /files?limit=50, 1,000,000 rows, 1 connection', show(await rate(firstPa
 row('GET /files?limit=50, 1,000,000 rows, 50 connections', show(await rate(firstPage)));
 row('the same, a later page (cursor), 1 connection', show(await rate(laterPage, 1)));
 
-console.log(
-  `\n### API on ${values.db === 'system' ? 'the system PostgreSQL' : 'the embedded PostgreSQL'}, local disk; ${repeat} × ${duration} s per load test after a 2 s warm-up\n`,
-);
-console.log('| what | Vitae | raw node:http |\n|---|---|---|');
-console.log(rows.join('\n'));
+await finish();
 
-await vitae.stop();
-raw.kill();
-await rm(scratch, { recursive: true, force: true });
+async function finish(): Promise<never> {
+  console.log(
+    `\n### API on ${values.db === 'system' ? 'the system PostgreSQL' : 'the embedded PostgreSQL'}, local disk; ${repeat} × ${duration} s per load test after a 2 s warm-up\n`,
+  );
+  console.log('| what | Vitae | raw node:http |\n|---|---|---|');
+  console.log(rows.join('\n'));
+  await vitae.stop();
+  raw.kill();
+  await rm(scratch, { recursive: true, force: true });
+  process.exit(0);
+}
