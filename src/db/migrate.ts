@@ -15,6 +15,7 @@ import * as subjectRequests from './migrations/0013_subject_requests.ts';
 import * as retention from './migrations/0014_retention.ts';
 import * as privacyNotices from './migrations/0015_privacy_notices.ts';
 import * as quotasAndSharedCounters from './migrations/0016_quotas_and_shared_counters.ts';
+import * as auditBatchAppend from './migrations/0019_audit_batch_append.ts';
 import type { Secrets } from '../secrets.ts';
 
 /**
@@ -38,6 +39,7 @@ export const migrations = (secrets: Secrets): Record<string, Migration> => ({
   '0014_retention': retention,
   '0015_privacy_notices': privacyNotices,
   '0016_quotas_and_shared_counters': quotasAndSharedCounters,
+  '0019_audit_batch_append': auditBatchAppend,
 });
 
 /** The tables where the migrator records what it applied: a restore recreates them by migrating, not by copying. */

@@ -2,8 +2,9 @@ import type { Db, Executor } from '../../db/database.ts';
 import type { AuditEventRow, AuditOutcome } from '../../db/schema.ts';
 import { randomInt } from 'node:crypto';
 import { newId } from '../../domain/ids.ts';
-import { sql, type OperationNodeSource, type RawBuilder } from 'kysely';
-import { canonicalEntry, CHAIN_LANES, chainFor, entryHash, GENESIS_HASH, orgChainPrefix, type ChainedFields } from './chain.ts';
+import { sql, type OperationNodeSource } from 'kysely';
+import { canonicalEntry, CHAIN_LANES, chainFor, chainGroup, entryHash, orgChainPrefix, type ChainedFields } from './chain.ts';
+import { GroupCommitter } from './group-commit.ts';
 import { keysetPage } from '../../db/keyset.ts';
 import type { Page } from '../../domain/pagination.ts';
 
@@ -32,22 +33,28 @@ export interface AuditEntry {
 }
 
 /**
- * The append-only audit trail. `append` runs inside the caller's transaction, so an entry exists
- * if and only if the change it records committed. Each entry carries the hash of the previous
- * entry of its chain; the chain head row is locked for the append, which serializes the writers
- * of one lane of one organization only.
+ * The append-only audit trail. `append` inside a transaction runs in it, so an entry exists if
+ * and only if the change it records committed. Each entry carries the hash of the previous entry
+ * of its chain; the chain head row is locked for the append, which serializes the writers of one
+ * lane of one organization only. Appends outside a transaction are group-committed (see
+ * GroupCommitter): concurrent requests' entries for a lane share one statement and one commit.
  */
 export class AuditLog {
   private readonly db: Db;
+  private readonly committer: GroupCommitter<Pending>;
   constructor(db: Db) {
     this.db = db;
+    this.committer = new GroupCommitter<Pending>({
+      lanes: CHAIN_LANES,
+      maxBatch: MAX_BATCH,
+      write: (group, { lane, items }) => this.write(this.db, chainFor(group, lane), items),
+    });
   }
 
   /**
-   * One statement, so that it costs one round trip and needs no transaction of its own: it
-   * advances the chain head (creating it on the first entry) and inserts the entry with
-   * sha256(prev_hash ‖ "\n" ‖ seq ‖ "\n" ‖ canonical entry) computed by PostgreSQL. The upsert
-   * locks the head row until the caller's transaction ends, which orders the appends of a lane.
+   * Appends one entry and resolves once it is committed: with `executor` a transaction, as part of
+   * it (the head's lock is then held until that transaction ends); with the pool, as a statement of
+   * its own that may carry other requests' entries for the same lane (group commit).
    *
    * `together`: data-modifying queries (inserts, updates) that run in the same statement, as
    * CTEs, for a hot path whose whole change is one round trip: the change and its entry commit
@@ -55,9 +62,8 @@ export class AuditLog {
    * snapshot), apart from foreign keys, which are checked at the end of the statement.
    */
   async append(executor: Executor, context: AuditContext, entry: AuditEntry, together: readonly OperationNodeSource[] = []): Promise<void> {
-    const fields: ChainedFields = {
+    const fields: Omit<ChainedFields, 'chain'> = {
       id: newId(),
-      chain: chainFor(entry.orgId, entry.subjectUserId ?? context.actorId, randomInt(CHAIN_LANES)),
       at: new Date(),
       actor_id: context.actorId,
       actor_type: context.actorType,
@@ -72,25 +78,25 @@ export class AuditLog {
       request_id: context.requestId,
       details: entry.details ?? null,
     };
-    const canonical = canonicalEntry(fields);
-    const nextHash = (prev: RawBuilder<string>, seq: RawBuilder<number>) =>
-      sql<string>`encode(sha256(convert_to(${prev} || chr(10) || (${seq})::text || chr(10) || ${canonical}::text, 'UTF8')), 'hex')`;
-    const changes = together.map((query, i) => sql`${sql.ref(`change_${i}`)} AS (${query}),`);
-    await sql`
-      WITH ${sql.join(changes, sql` `)} head AS (
-        INSERT INTO audit_chain_heads AS h (chain, seq, hash, prev_hash)
-        VALUES (${fields.chain}, 1, ${nextHash(sql`${GENESIS_HASH}::text`, sql`1`)}, ${GENESIS_HASH})
-        ON CONFLICT (chain) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, hash = ${nextHash(sql`h.hash`, sql`h.seq + 1`)}
-        RETURNING seq, prev_hash, hash
-      )
-      INSERT INTO audit_events (id, chain, seq, at, actor_id, actor_type, action, outcome, org_id, file_id,
-                                resource_type, resource_id, ip, user_agent, request_id, details, prev_hash, hash)
-      SELECT ${fields.id}::uuid, ${fields.chain}::text, head.seq, ${fields.at}::timestamptz, ${fields.actor_id}::uuid, ${fields.actor_type}::text,
-             ${fields.action}::text, ${fields.outcome}::text, ${fields.org_id}::uuid, ${fields.file_id}::uuid, ${fields.resource_type}::text,
-             ${fields.resource_id}::uuid, ${fields.ip}::text, ${fields.user_agent}::text, ${fields.request_id}::text,
-             ${fields.details ? JSON.stringify(fields.details) : null}::jsonb, head.prev_hash, head.hash
-      FROM head
-    `.execute(executor);
+    const group = chainGroup(entry.orgId, entry.subjectUserId ?? context.actorId);
+    const pending: Pending = { fields, together };
+    if (executor.isTransaction) await this.write(executor, chainFor(group, randomInt(CHAIN_LANES)), [pending]);
+    else await this.committer.submit(group, pending);
+  }
+
+  /**
+   * One statement: the entries' changes as CTEs, and `audit_append` (migration 0019), which locks
+   * the chain's head, links the entries in order, inserts them and moves the head, hashing in
+   * PostgreSQL: sha256(prev_hash ‖ "\n" ‖ seq ‖ "\n" ‖ canonical entry).
+   */
+  private async write(executor: Executor, chain: string, entries: readonly Pending[]): Promise<void> {
+    const rows = entries.map(({ fields }) => {
+      const chained = { ...fields, chain };
+      return { ...chained, at: fields.at.toISOString(), canonical: canonicalEntry(chained) };
+    });
+    const changes = entries.flatMap(({ together }) => together).map((query, i) => sql`${sql.ref(`change_${i}`)} AS (${query})`);
+    const prefix = changes.length > 0 ? sql`WITH ${sql.join(changes, sql`, `)} ` : sql``;
+    await sql`${prefix}SELECT audit_append(${chain}, ${JSON.stringify(rows)}::jsonb)`.execute(executor);
   }
 
   /** Records a refused attempt on its own: the change it asked for did not happen. */
@@ -192,6 +198,14 @@ export class AuditLog {
     }
     return removed;
   }
+}
+
+/** Entries written by one statement at most: a batch's parameters stay far below PostgreSQL's limit. */
+const MAX_BATCH = 64;
+
+interface Pending {
+  fields: Omit<ChainedFields, 'chain'>;
+  together: readonly OperationNodeSource[];
 }
 
 export interface AuditFilter {

@@ -4,8 +4,6 @@ import { createHash } from 'node:crypto';
 /** The fields of an audit entry that its hash covers, apart from its position (`seq`). */
 export type ChainedFields = Omit<AuditEventRow, 'seq' | 'prev_hash' | 'hash'>;
 
-export const GENESIS_HASH = '0'.repeat(64);
-
 /**
  * The entry as hashed: canonical JSON with a fixed field order and sorted keys inside `details`,
  * because PostgreSQL's jsonb does not keep key order.
@@ -32,7 +30,7 @@ export function canonicalEntry(entry: ChainedFields): string {
 
 /**
  * hash = sha256(prev_hash ‖ "\n" ‖ seq ‖ "\n" ‖ canonical entry), hex. Appends compute the same
- * thing in SQL (see `AuditLog.append`), so the two must stay identical.
+ * thing in SQL (`audit_append`, migration 0019), so the two must stay identical.
  */
 export function entryHash(prevHash: string, seq: number, canonical: string): string {
   return createHash('sha256').update(`${prevHash}\n${seq}\n`).update(canonical).digest('hex');
@@ -58,12 +56,18 @@ function sortKeys(value: unknown): unknown {
  */
 export const CHAIN_LANES = 8;
 
-/** Which chain an entry belongs to: a lane of its organization's, else of its subject user's. */
-export function chainFor(orgId: string | null, userId: string | null, lane: number): string {
-  if (orgId) return `org:${orgId}/${lane}`;
-  if (userId) return `user:${userId}/${lane}`;
-  return `system/${lane}`;
+/**
+ * The chains of an entry: its organization's, else its subject user's (e.g. a candidate's file),
+ * else the system's. The lanes of a group are `<group>/<lane>`.
+ */
+export function chainGroup(orgId: string | null, userId: string | null): string {
+  if (orgId) return `org:${orgId}`;
+  if (userId) return `user:${userId}`;
+  return 'system';
 }
+
+/** One lane of a chain group. */
+export const chainFor = (group: string, lane: number) => `${group}/${lane}`;
 
 /** The prefix shared by every lane of an organization's chains. */
 export const orgChainPrefix = (orgId: string) => `org:${orgId}/`;
