@@ -235,13 +235,16 @@ export class LocalBlobStore implements BlobStore {
       throw error;
     }
     await unlink(temp);
-    await syncDirectory(directory);
+    // New directories exist only once their parents' entries are on disk. The directories are
+    // synced at once, not one after the other: nothing names the blob until all of them are done,
+    // so their order does not matter, and the file system can flush them in one journal commit.
+    const directories = [directory];
     if (created !== undefined) {
-      // New directories exist only once their parents' entries are on disk.
       for (let dir = path.dirname(directory); dir.length >= path.dirname(created).length && dir !== path.dirname(dir); dir = path.dirname(dir)) {
-        await syncDirectory(dir);
+        directories.push(dir);
       }
     }
+    await Promise.all(directories.map(syncDirectory));
   }
 
   private async *walk(relative: string): AsyncIterable<string> {

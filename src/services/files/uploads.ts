@@ -1,5 +1,5 @@
 import { pipeline as pipelineCallback, Writable, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import type { Config } from '../../config.ts';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { FileRow } from '../../db/schema.ts';
@@ -213,9 +213,9 @@ export class UploadService {
     const file = { id: newId(), category: upload.category, ...owner };
     const key = versionKey(file, 1);
     const filename = sanitizeFilename(upload.filename);
-    const inspection = await this.streamIntoStore(key, upload.body, upload.category, this.streamLimit(scope, room, rule.maxSize));
+    const { inspection, durable } = await this.streamIntoStore(key, upload.body, upload.category, this.streamLimit(scope, room, rule.maxSize));
 
-    return this.commitOrRemoveBlob(key, async (tx) => {
+    return this.commitOrRemoveBlob(key, durable, async (tx) => {
       await this.deps.quotas.confirmStream(tx, scope, room, inspection.size);
       await tx
         .insertInto('files')
@@ -282,8 +282,8 @@ export class UploadService {
     });
     const key = versionKey(existing, version);
     const filename = sanitizeFilename(upload.filename);
-    const inspection = await this.streamIntoStore(key, upload.body, existing.category, this.streamLimit(scope, room, rule.maxSize));
-    return this.commitOrRemoveBlob(key, async (tx) => {
+    const { inspection, durable } = await this.streamIntoStore(key, upload.body, existing.category, this.streamLimit(scope, room, rule.maxSize));
+    return this.commitOrRemoveBlob(key, durable, async (tx) => {
       await this.lockLiveFile(tx, fileId);
       await this.deps.quotas.confirmStream(tx, scope, room, inspection.size);
       await tx
@@ -326,19 +326,43 @@ export class UploadService {
     return { maxBytes: bytesLeft, tooLarge: () => this.deps.quotas.streamTooLarge(scope, { ...room, bytesLeft }) };
   }
 
-  private async streamIntoStore(key: string, body: Readable, category: string, limit: { maxBytes: number; tooLarge?: () => AppError }): Promise<Inspection> {
+  /**
+   * Streams the body into the store, inspecting it on the way. Resolves once every byte has been
+   * inspected and checked, with `durable`, which settles when the store holds the bytes durably
+   * (the local store's fsyncs and renames still run then): the caller's database work overlaps
+   * them, and commits only after `durable` (see commitOrRemoveBlob).
+   */
+  private async streamIntoStore(
+    key: string,
+    body: Readable,
+    category: string,
+    limit: { maxBytes: number; tooLarge?: () => AppError },
+  ): Promise<{ inspection: Inspection; durable: Promise<void> }> {
     const inspector = new InspectingStream({ ...limit, category });
     // If the client aborts or the limit trips, the error travels both ways along the pipe: the
     // request body is destroyed, and the store sees the error and removes its partial write.
     pipelineCallback(body, inspector, () => {});
-    await this.deps.store.put(key, inspector, {});
-    const inspection = await inspector.inspection();
-    if (inspection.size === 0) {
-      await this.deps.store.delete(key);
-      throw new AppError(400, 'empty_file', 'The file is empty.');
+    const durable = this.deps.store.put(key, inspector, {}).then(() => {});
+    durable.catch(() => {}); // awaited below or by the caller: never an unhandled rejection meanwhile
+    const inspected = await finished(inspector, { writable: false }).then(
+      () => true,
+      () => false,
+    );
+    // The stream failed (a limit, a client gone, the store refusing): the store's error, as it reports it.
+    if (!inspected) {
+      await durable;
+      throw new AppError(400, 'upload_failed', 'The upload did not complete.');
     }
-    await this.rejectUnlessExpected(key, category, inspection, null);
-    return inspection;
+    const inspection = await inspector.inspection();
+    if (inspection.size === 0 || checkDetectedType(category, inspection.detectedType, null)) {
+      await durable.catch(() => {}); // a refused blob is removed once its write has settled
+      if (inspection.size === 0) {
+        await this.deps.store.delete(key);
+        throw new AppError(400, 'empty_file', 'The file is empty.');
+      }
+      await this.rejectUnlessExpected(key, category, inspection, null);
+    }
+    return { inspection, durable };
   }
 
   /** The detected type decides: never the name, never the client's header. */
@@ -350,10 +374,16 @@ export class UploadService {
     }
   }
 
-  private async commitOrRemoveBlob<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  /** Commits `work` once the blob is durable, or removes the blob: never a row naming bytes that a crash could lose. */
+  private async commitOrRemoveBlob<T>(key: string, durable: Promise<void>, work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.deps.db.transaction().execute(work);
+      return await this.deps.db.transaction().execute(async (tx) => {
+        const result = await work(tx);
+        await durable;
+        return result;
+      });
     } catch (error) {
+      await durable.catch(() => {});
       await this.deps.store.delete(key).catch(() => {}); // else the reconciler removes it
       throw error;
     }
