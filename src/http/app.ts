@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -44,6 +44,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: runtime.config.trustProxy,
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return acceptsRequestIds && typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -88,6 +89,22 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   await app.register(webPlugin, { connectSources: await directTransferOrigins(runtime) });
 
   return app;
+}
+
+/**
+ * One log line per request, when it ends, with what Fastify's "incoming request" line carried
+ * (method, path) beside the status and duration. Each line is a synchronous write: two per
+ * request cost a signing request about 5% of the server's CPU.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
 }
 
 function largestCategoryLimit(config: Config): number {
