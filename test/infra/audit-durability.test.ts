@@ -9,7 +9,7 @@ import { runVitae, startServe, type ServeHandle } from '../helpers/vitae-cli.ts'
 // `vitae serve` (embedded PostgreSQL, local disk) under a load of concurrent signing requests from
 // one organization, whose audit entries are group-committed, is killed with SIGKILL together with
 // its PostgreSQL: every request it had answered must have its audit entry after the restart, and
-// the chains must verify, and still catch an entry deleted or edited afterwards.
+// the chains must verify (beside the loaded server too), and still catch an entry deleted or edited afterwards.
 
 let dir: string;
 const servers: ServeHandle[] = [];
@@ -84,7 +84,15 @@ it('after a kill -9 of the server and its PostgreSQL under load, every answered 
     }
   };
   const load = Array.from({ length: 40 }, (_, i) => client(i % 2 === 1));
-  while (initiated.length + readRequests.length < 400) await new Promise((resolve) => setTimeout(resolve, 20));
+  const answered = (count: number) =>
+    (async () => {
+      while (initiated.length + readRequests.length < count) await new Promise((resolve) => setTimeout(resolve, 20));
+    })();
+  await answered(100);
+  // Verifying beside the running server, while entries keep arriving: each chain is read in one snapshot.
+  const underLoad = await runVitae(['audit', 'verify'], env());
+  expect(underLoad.code, underLoad.stdout + underLoad.stderr).toBe(0);
+  await answered(initiated.length + readRequests.length + 200);
 
   const pgPid = await postmasterPid();
   process.kill(first.child.pid!, 'SIGKILL');

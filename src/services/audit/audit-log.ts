@@ -1,4 +1,4 @@
-import type { Db, Executor } from '../../db/database.ts';
+import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AuditEventRow, AuditOutcome } from '../../db/schema.ts';
 import { randomInt } from 'node:crypto';
 import { newId } from '../../domain/ids.ts';
@@ -137,38 +137,18 @@ export class AuditLog {
     return Promise.all(heads.map((head) => this.verifyChain(head)));
   }
 
+  /**
+   * One chain, read in one snapshot (repeatable read): entries that a serving process appends
+   * meanwhile are neither counted against the head read before them nor taken for a broken end.
+   */
   async verifyChain(head: { chain: string; seq: number; hash: string; pruned_seq: number; pruned_hash: string }): Promise<ChainReport> {
-    const { chain } = head;
-    const headSeq = Number(head.seq);
-    const headHash = head.hash;
-    let prevHash = head.pruned_hash;
-    let expectedSeq = Number(head.pruned_seq) + 1;
-    const batch = 1000;
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('audit_events')
-        .selectAll()
-        .where('chain', '=', chain)
-        .where('seq', '>=', expectedSeq)
-        .orderBy('seq')
-        .limit(batch)
-        .execute();
-      for (const row of rows) {
-        const seq = Number(row.seq);
-        if (seq !== expectedSeq) return broken(chain, expectedSeq - 1, row.id, `entry ${expectedSeq} is missing (deleted?) before ${row.id}`);
-        if (row.prev_hash !== prevHash)
-          return broken(chain, seq - 1, row.id, `entry ${row.id} does not follow its predecessor (an entry before it was changed or deleted)`);
-        const recomputed = entryHash(prevHash, seq, canonicalEntry(row));
-        if (recomputed !== row.hash) return broken(chain, seq - 1, row.id, `entry ${row.id} was modified after it was written`);
-        prevHash = row.hash;
-        expectedSeq = seq + 1;
-      }
-      if (rows.length < batch) break;
-    }
-    if (expectedSeq - 1 !== headSeq || prevHash !== headHash) {
-      return broken(chain, expectedSeq - 1, null, `the chain ends at entry ${expectedSeq - 1} but its head says ${headSeq} (entries were deleted at the end)`);
-    }
-    return { chain, entries: headSeq, ok: true };
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        const current = (await tx.selectFrom('audit_chain_heads').selectAll().where('chain', '=', head.chain).executeTakeFirst()) ?? head;
+        return walkChain(tx, current);
+      });
   }
 
   /**
@@ -219,6 +199,41 @@ export interface AuditFilter {
 
 export type ChainReport =
   { chain: string; entries: number; ok: true } | { chain: string; entries: number; ok: false; brokenAt: string | null; problem: string };
+
+/** Recomputes one chain from where it starts (after a purge) up to its head. */
+async function walkChain(tx: Tx, head: { chain: string; seq: number; hash: string; pruned_seq: number; pruned_hash: string }): Promise<ChainReport> {
+  const { chain } = head;
+  const headSeq = Number(head.seq);
+  const headHash = head.hash;
+  let prevHash = head.pruned_hash;
+  let expectedSeq = Number(head.pruned_seq) + 1;
+  const batch = 1000;
+  for (;;) {
+    const rows = await tx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('chain', '=', chain)
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(batch)
+      .execute();
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) return broken(chain, expectedSeq - 1, row.id, `entry ${expectedSeq} is missing (deleted?) before ${row.id}`);
+      if (row.prev_hash !== prevHash)
+        return broken(chain, seq - 1, row.id, `entry ${row.id} does not follow its predecessor (an entry before it was changed or deleted)`);
+      const recomputed = entryHash(prevHash, seq, canonicalEntry(row));
+      if (recomputed !== row.hash) return broken(chain, seq - 1, row.id, `entry ${row.id} was modified after it was written`);
+      prevHash = row.hash;
+      expectedSeq = seq + 1;
+    }
+    if (rows.length < batch) break;
+  }
+  if (expectedSeq - 1 !== headSeq || prevHash !== headHash) {
+    return broken(chain, expectedSeq - 1, null, `the chain ends at entry ${expectedSeq - 1} but its head says ${headSeq} (entries were deleted at the end)`);
+  }
+  return { chain, entries: headSeq, ok: true };
+}
 
 function broken(chain: string, verifiedEntries: number, brokenAt: string | null, problem: string): ChainReport {
   return { chain, entries: verifiedEntries, ok: false, brokenAt, problem };
