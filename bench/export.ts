@@ -138,7 +138,7 @@ async function registerCandidate(base: string): Promise<Record<string, string>> 
   return { authorization: `Bearer ${((await response.json()) as { access_token: string }).access_token}` };
 }
 
-async function getJson<T = any>(url: string, headers: Record<string, string>): Promise<T> {
+async function getJson<T = { status?: string }>(url: string, headers: Record<string, string>): Promise<T> {
   const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
@@ -155,7 +155,7 @@ async function waitFor(check: () => Promise<boolean>, intervalMs = 200, timeoutM
 /** Every uploaded file under `files/{id}/` with its size and sha256, and a data.json that lists them all. */
 async function verify(zipPath: string, uploaded: Map<string, { size: number; sha256: string }>): Promise<void> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipPath, { lazyEntries: true }, (error, file) => (error || !file ? reject(error) : resolve(file))),
+    yauzl.open(zipPath, { lazyEntries: true }, (error, file) => (error || !file ? reject(error ?? new Error('no zip file')) : resolve(file))),
   );
   const seen = new Set<string>();
   let data: { files?: { id: string }[] } | undefined;
@@ -164,7 +164,7 @@ async function verify(zipPath: string, uploaded: Map<string, { size: number; sha
     zip.on('end', resolve);
     zip.on('entry', (entry: yauzl.Entry) => {
       zip.openReadStream(entry, (error, stream) => {
-        if (error || !stream) return reject(error);
+        if (error || !stream) return reject(error ?? new Error('no entry stream'));
         const hash = createHash('sha256');
         const chunks: Buffer[] = [];
         let size = 0;
@@ -175,7 +175,7 @@ async function verify(zipPath: string, uploaded: Map<string, { size: number; sha
         });
         stream.on('error', reject);
         stream.on('end', () => {
-          if (entry.fileName === 'data.json') data = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          if (entry.fileName === 'data.json') data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof data;
           else {
             const id = /^files\/([^/]+)\//.exec(entry.fileName)?.[1];
             const expected = id ? uploaded.get(id) : undefined;
