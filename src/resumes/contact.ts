@@ -6,7 +6,8 @@ import { canonicalSkill } from './skills.ts';
  * the LLM scorer what to remove before a resume leaves the machine.
  */
 export const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
-export const LINK = /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"')\],;]+|\b[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,}(?:\/[^\s<>"')\],;]*)?/giu;
+// A separator glued to a URL ("linkedin.com/in/ada|", "ada.dev•") ends it.
+export const LINK = /(?:\bhttps?:\/\/|\bwww\.)[^\s<>"')\],;|•·]+|\b[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,}(?:\/[^\s<>"')\],;|•·]*)?/giu;
 
 export type Links = {
   linkedin?: string;
@@ -28,13 +29,15 @@ export function findEmail(text: string): string | null {
  * are skills and "cv.pdf" a file. A bare host with an unusual ending counts when it is `ownHost`
  * (the email's domain: "me@johndoe.gtld" makes "johndoe.gtld" a site).
  */
-export function asLink(raw: string, ownHost?: string): string | null {
-  const url = raw.replace(/[.,:;!?]+$/, '');
+export function asLink(raw: string, ownHost?: string, inContact = false): string | null {
+  const url = raw.replace(/[.,:;!?|•·]+$/, '');
   const writtenHost = url.replace(/^https?:\/\//i, '').split('/')[0]!;
   if (!/^(?:https?:\/\/|www\.)/i.test(url)) {
     // People write their own domains in lower case.
     if (canonicalSkill(url) !== url || /\p{Lu}/u.test(writtenHost) || /\.(?:js|ts|py|pdf|docx?|txt|png|jpe?g)$/i.test(writtenHost)) return null;
-    if (!url.includes('/') && !/\.(?:com|org|net|io|dev|me|app|ai|info|[a-z]{2})$/i.test(writtenHost) && writtenHost.toLowerCase() !== ownHost) return null;
+    // In the contact details a bare host with any ending is a site ("ada.tech", "ada.engineer"): nothing else there is written so.
+    const ending = inContact ? /\.[a-z]{2,12}$/i : /\.(?:com|org|net|io|dev|me|app|ai|info|[a-z]{2})$/i;
+    if (!url.includes('/') && !ending.test(writtenHost) && writtenHost.toLowerCase() !== ownHost) return null;
   }
   const normalized = /^https?:\/\//i.test(url) ? url : `https://${url}`;
   return URL.canParse(normalized) ? normalized : null;
@@ -75,9 +78,14 @@ export function ownAnchor(target: string, text: string, inHeader: boolean): stri
   const handle = words.replace(/^@/, '').replace(/\s+/g, '').toLowerCase();
   if (ACCOUNT_HOSTS.test(url.hostname) && url.pathname.replace(/\/+$/, '') === '' && /^@?[a-z0-9][\w.-]{1,38}$/i.test(words) && !/\.[a-z]{2,}$/i.test(words))
     return `${url.origin}/${words.replace(/^@/, '')}`;
-  if (ACCOUNT_HOSTS.test(url.hostname) || handle.length <= 2 || OWN_LINK_TEXT.test(words)) return target;
-  // A handle is one word: a person's full name on a link to their site is a co-author's as often as the candidate's.
-  if (handle.length >= 3 && !/\s/.test(words) && safeDecode(url.pathname).toLowerCase().includes(handle)) return target;
+  // A profile (github.com/ada, linkedin.com/in/ada) is the candidate's; a repository, a paper or a project page on the same
+  // sites is an entry's link, theirs only in the header.
+  const repository = /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org)$/i.test(url.hostname) && url.pathname.split('/').filter(Boolean).length >= 2;
+  if ((ACCOUNT_HOSTS.test(url.hostname) && !repository) || handle.length <= 2 || OWN_LINK_TEXT.test(words)) return target;
+  // A handle is one word that names the account (its first path segment): a person's full name on a link to their site
+  // is a co-author's as often as the candidate's, and a project's name on its repository is the project's.
+  const account = safeDecode(url.pathname).toLowerCase().split('/').filter(Boolean)[0] ?? '';
+  if (handle.length >= 3 && !/\s/.test(words) && account.includes(handle)) return target;
   return inHeader ? target : null;
 }
 
@@ -142,7 +150,7 @@ export function findLinks(text: string, email: string | null, annotated: string[
     const contact = line.section === 'header' || line.section === 'contact' || nearEmail(index);
     const bare = line.text.replace(EMAIL, ' ');
     for (const match of bare.matchAll(LINK)) {
-      const url = asLink(match[0], emailHost);
+      const url = asLink(match[0], emailHost, contact);
       // "Blog: http://…", "技术博客: blog.ada.me": a link its label calls the candidate's.
       const label = /([^\s•·|,;:：]{1,20}(?:\s[^\s•·|,;:：]{1,20})?)\s*[:：]\s*$/u.exec(bare.slice(0, match.index))?.[1];
       if (url) candidates.push({ url, contact: contact || Boolean(label && OWN_LINK_TEXT.test(label)) });
@@ -182,8 +190,10 @@ export function findLinks(text: string, email: string | null, annotated: string[
     // A page whose path names the candidate's account ("freecodecamp.org/certification/ada/…") is theirs.
     const named = path.split('/').some((segment) => segment.length >= 4 && accounts.has(segment.toLowerCase()));
     if (/(^|\.)github\.com$/.test(host)) {
-      const [user] = path.split('/').filter(Boolean);
+      const [user, repository] = path.split('/').filter(Boolean);
       if (owner && user?.toLowerCase() !== owner) continue;
+      // A repository printed in a project or publication entry is that entry's link, not the candidate's profile.
+      if (repository && !contact) continue;
     } else if (!contact && !profile && !ownDomain(host) && !named) continue;
     seen.add(key);
     if (/(^|\.)linkedin\.com$/.test(host)) links.linkedin ??= url;

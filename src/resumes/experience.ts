@@ -104,6 +104,20 @@ const MONTHS: Record<string, number> = {
   settembre: 8,
   ottobre: 9,
 };
+// The month names of the languages resumes are most often written in besides English, long and short, as
+// the platform's locale data spells them ("juil.", "févr.", "sept.", "mag", "out"), beside the table above.
+for (const locale of ['fr', 'de', 'es', 'pt', 'it', 'nl']) {
+  for (const month of ['long', 'short'] as const) {
+    const format = new Intl.DateTimeFormat(locale, { month, timeZone: 'UTC' });
+    for (let index = 0; index < 12; index += 1) {
+      const name = format
+        .format(Date.UTC(2000, index, 15))
+        .toLowerCase()
+        .replace(/\.$/, '');
+      if (/^\p{L}{3,}$/u.test(name)) MONTHS[name] ??= index;
+    }
+  }
+}
 const MONTH = `(?:${Object.keys(MONTHS)
   .filter((name) => !name.includes('_'))
   .sort((a, b) => b.length - a.length)
@@ -114,7 +128,7 @@ const YEAR = String.raw`(?:19[5-9]\d|20\d\d)`;
 const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
 const MONTH_NUMBER = String.raw`(?:0?[1-9]|1[0-2])`;
 const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s*|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
-const OPEN = String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|bis heute|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|至今|现在|現在|今)`;
+const OPEN = String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|la fecha|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|至今|现在|現在|今)`;
 const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
 const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até)\s*`;
 // Month-year points may follow each other with nothing between them ("Sep 2023 Mar 2024"): the dash was a drawing.
@@ -140,7 +154,8 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
     for (const match of line.matchAll(RANGE)) {
       const start = toMonth(match[1] ?? match[3]!, nowMonth);
       const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth), nowMonth);
-      if (start < end) spans.push([start, end]);
+      // A range that starts and ends in the same month (a template's placeholder, a one-off job) is a job of no length.
+      if (start <= end) spans.push([start, end]);
     }
     // "2021–23", "2023.24": the end year by its last two digits (after a dot only when they cannot be a month).
     for (const match of line.matchAll(SHORT_RANGE)) {

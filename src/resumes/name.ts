@@ -60,6 +60,8 @@ const TITLE_SUFFIX = /\s*(?:[-–—|:,]\s*)?(?:curriculum\s+vitae|curriculum|r�
 // Scripts without letter case: a name is two to four words of them, or one run of two to five characters.
 const UNCASED = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}\p{M}ー・]`;
 const UNCASED_NAME = new RegExp(String.raw`^(?:${UNCASED}{2,5}|${UNCASED}+(?: ${UNCASED}+){1,3})$`, 'u');
+// A nickname word in brackets or quotes between two names, given as it must be printed: capitalized, one or two words.
+const NICKNAME = /(?<=\S)\s+(?:\(\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)?\)|["“”'‘’«]\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)?["“”'‘’»])\s+(?=\S)/u;
 const LABEL = /^(?:full\s+)?(?:name|nom|nombre|nome|vor-?\s*und\s+nachname|氏\s*名|姓\s*名|名\s*前|이\s*름|성\s*명|الاسم|שם)\s*[:：]?\s*(.*)$/iu;
 
 export function findName(text: string): string | null {
@@ -80,7 +82,8 @@ function nameIn(lines: string[], firstLineRules: boolean): string | null {
       const value = labelled[1]!.split(SEPARATORS)[0]!;
       const name = asName(value, true) ?? (lines[index + 1] ? asName(lines[index + 1]!.split(SEPARATORS)[0]!, true) : null);
       if (name) return name;
-      continue;
+      // A label has a colon or a value; "Full Name" alone at the top of a template is what the page says the name is.
+      if (/[:：]/.test(line) || labelled[1]!.trim() || !/\s/.test(line)) continue;
     }
     // "HUANG, Xiao": the surname first, in capitals, then the given names.
     const inverted = /^(\p{Lu}{2,}(?:[ -]\p{Lu}{2,})?),\s*(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)*)$/u.exec(line);
@@ -95,19 +98,24 @@ function nameIn(lines: string[], firstLineRules: boolean): string | null {
 
 /** A name, or null; `first` allows what only the first line may be: one word, a name without case. */
 function asName(candidate: string, first: boolean): string | null {
-  const text = candidate.normalize('NFC').replace(/\s+/g, ' ').trim().replace(HONORIFIC, '').replace(TITLE_SUFFIX, '');
+  const printed = candidate.normalize('NFC').replace(/\s+/g, ' ').trim().replace(HONORIFIC, '').replace(TITLE_SUFFIX, '');
+  // A nickname between the names ("Wei (David) Zhang", 'Robert "Bob" Smith') is judged without its brackets and kept as printed.
+  const nickname = NICKNAME.exec(printed);
+  const text = nickname ? printed.replace(NICKNAME, ' ').replace(/\s+/g, ' ').trim() : printed;
   if (!text || /[\d@/:()]/.test(text)) return null;
   if (UNCASED_NAME.test(text)) return first ? text : null;
   if (NOT_A_NAME.test(text) || headingKind(text) || isKnownSkill(text)) return null;
   // ALL-CAPS headers ("ADA LOVELACE") are judged, and returned, in title case; so is "RyanLester" drawn without its space.
   const spaced = first ? text.replace(/^(\p{Lu}\p{Ll}{2,})(\p{Lu}\p{Ll}{2,})$/u, '$1 $2') : text;
-  const cased = spaced === spaced.toUpperCase() && /\p{Lu}/u.test(spaced) ? titleCase(spaced) : spaced;
+  // A first line in lower case ("ada lovelace", a design choice of some templates) is judged in title case too.
+  const allLower = first && spaced === spaced.toLowerCase() && /^\p{Ll}+(?: \p{Ll}+){1,3}$/u.test(spaced);
+  const cased = (spaced === spaced.toUpperCase() && /\p{Lu}/u.test(spaced)) || allLower ? titleCase(spaced) : spaced;
   const words = cased.split(' ');
   if (!words.every((word) => NAME_WORD.test(word) || PARTICLES.has(word.toLowerCase()))) return null;
   // Particles are allowed before a surname; a last word that is one is the surname (Das, Bin).
   const named = words.filter((word, i) => i === words.length - 1 || !PARTICLES.has(word.toLowerCase()));
   if (words.length > 5 || named.length > 4) return null;
-  if (named.length >= 2) return cased;
+  if (named.length >= 2) return nickname ? printed : cased;
   return first && words.length === 1 && /^\p{Lu}\p{Ll}{2,}$/u.test(text) ? cased : null;
 }
 

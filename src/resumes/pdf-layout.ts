@@ -21,6 +21,8 @@ export interface PositionedText {
   width: number;
   /** Font size (the text matrix's vertical scale). */
   size: number;
+  /** The font's name in the document, when known: a change of font can be the only word break. */
+  font?: string;
 }
 
 export interface PageLayout {
@@ -192,14 +194,27 @@ function textOf(segment: Segment): string {
   if (isLetterSpaced(items)) return letterSpacedText(items);
   let text = '';
   let end = Number.NaN;
+  let previous: PositionedText | undefined;
   for (const item of items) {
     const str = clean(item.str);
     const gap = item.x - end;
-    if (text && gap > SPACE_GAP_EM * item.size && !/\s$/.test(text) && !/^\s/.test(str)) text += ' ';
+    if (text && (gap > SPACE_GAP_EM * item.size || fontBreak(previous, item)) && !/\s$/.test(text) && !/^\s/.test(str)) text += ' ';
     text += str;
     end = item.x + item.width;
+    previous = item;
   }
   return joinSpacedLetters(text.trim()).replace(/\s+/g, ' ');
+}
+
+/**
+ * Two words of one size set in two fonts with nothing between them ("john" thin, "smith" bold, as
+ * some name headers are): the font change is the word break. Both sides must be words of two letters
+ * or more, so a capital drawn in another size (small caps) or a single styled letter stays joined.
+ */
+function fontBreak(previous: PositionedText | undefined, item: PositionedText): boolean {
+  if (!previous?.font || !item.font || previous.font === item.font) return false;
+  if (Math.abs(previous.size - item.size) > 0.1 * item.size) return false;
+  return /\p{L}{2}$/u.test(previous.str) && /^\p{L}{2}/u.test(item.str);
 }
 
 /** Three or more items of one letter each: a heading or name set with letter spacing, drawn letter by letter. */

@@ -77,7 +77,7 @@ export async function readPdf(pdf: PdfDocument): Promise<PdfContent> {
       const [a, b, c, d, x, y] = item.transform as number[];
       // Rotated text (a vertical sidebar label) is left out of the rows.
       if (Math.abs(b!) > Math.abs(a!) * 0.1) continue;
-      items.push({ str: item.str, x: x!, y: y!, width: item.width, size: Math.hypot(c!, d!) || Math.abs(a!) });
+      items.push({ str: item.str, x: x!, y: y!, width: item.width, size: Math.hypot(c!, d!) || Math.abs(a!), font: item.fontName });
     }
     const layout = layoutPage(items, (line) => headingKind(line) !== undefined);
     if (number === 1) title = layout.title;

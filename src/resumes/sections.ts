@@ -207,6 +207,13 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'references',
     'volunteering',
     'volunteer experience',
+    'ehrenamt',
+    'ehrenamtliches engagement',
+    'ehrenamtliche tätigkeit',
+    'ehrenamtliche tätigkeiten',
+    'bénévolat',
+    'voluntariado',
+    'volontariato',
     'courses',
     'training',
     'achievements',
@@ -229,12 +236,13 @@ const WORK_WORDS =
   /(?<!\p{L})(?:experiences?|employment|work history|berufserfahrung|erfahrung|expériences?|experiencias?|experiências?|esperienz[ae])(?!\p{L})/iu;
 const RESEARCH = /(?<!\p{L})(?:research|academic)(?!\p{L})/iu;
 const TEACHING = /(?<!\p{L})(?:teaching)(?!\p{L})/iu;
-const NOT_WORK = /(?<!\p{L})(?:volunteer(?:ing)?|leadership|project|projects|extracurricular|international|other|additional|community)(?!\p{L})/iu;
-const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|ausbildung)(?!\p{L})/iu;
+const NOT_WORK =
+  /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévole|voluntari[oa]|volontari[oa]|leadership|project|projects|extracurricular|international|other|additional|community)(?!\p{L})/iu;
+const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|ausbildung|weiterbildung|studium)(?!\p{L})/iu;
 // What else an education heading says ("Education & Coursework", "Higher Education"); anything else
 // makes a name ("Education First" is a company, "formation into formats" a sentence).
 const EDUCATION_COMPANIONS =
-  /^(?:and|und|et|y|e|higher|formal|academic|university|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische)$/iu;
+  /^(?:and|und|et|y|e|higher|formal|academic|university|schulische|berufliche|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische)$/iu;
 const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
 // What else a skills heading says ("Technical Skills & Tools", "Other Technologies"); anything else
 // makes a name ("NewSpace Research and Technologies" is an employer).
@@ -267,6 +275,56 @@ function readHeading(line: string): SectionKind | undefined {
     .replace(/\s+/g, ' ')
     .toLowerCase();
   if (bare.length === 0 || bare.length > 40) return undefined;
+  return kindOf(bare, line) ?? (bare === respelled(bare) ? undefined : kindOf(respelled(bare), line));
+}
+
+/**
+ * Long heading words are often misspelled ("Work Experince", "Schulische Ausbuilding"): a word of
+ * eight letters or more within one edit of a heading word (two edits from ten letters) is that word.
+ * Short words are left alone, where one edit makes another word ("work"/"word").
+ */
+const LONG_HEADING_WORDS = [
+  'experience',
+  'experiences',
+  'employment',
+  'education',
+  'ausbildung',
+  'weiterbildung',
+  'berufserfahrung',
+  'erfahrung',
+  'qualifications',
+  'certifications',
+  'publications',
+  'achievements',
+  'competencies',
+  'technologies',
+  'professional',
+  'experiencia',
+  'experiência',
+  'expérience',
+  'esperienza',
+];
+
+function respelled(bare: string): string {
+  return bare.replace(/\p{L}{8,}/gu, (word) => {
+    if (LONG_HEADING_WORDS.includes(word)) return word;
+    const allowed = word.length >= 10 ? 2 : 1;
+    return LONG_HEADING_WORDS.find((known) => Math.abs(known.length - word.length) <= allowed && editDistance(word, known) <= allowed) ?? word;
+  });
+}
+
+/** Levenshtein distance between two short words. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function kindOf(bare: string, line: string): SectionKind | undefined {
   const known = KIND_OF.get(bare) ?? KIND_OF.get(bare.replace(/(?<=^|\s)(\p{L}) (?=\p{L}(?: |$))/gu, '$1'));
   if (known) return known;
   // Told by its words: at most four, only letters ("Datenanalyst @BetaSoft Technologies" is a job), no sentence

@@ -106,7 +106,10 @@ export function findSkills(text: string): SkillFinding[] {
       for (const item of enumeratedNames(clean)) {
         const hits = matchForms(item, true);
         if (hits.length === 0 && /^[\p{Lu}\p{N}]|[.\d+#-]\p{L}/u.test(item)) record(item, line.section, line.text);
-        for (const hit of hits) if (hit.mode === 'listOnly' && KIND.get(hit.canonical) === 'tool') record(hit.canonical, line.section, line.text);
+        // A one-letter name ("R", "C") is a skill only in a list of skills: in a sentence it is as often an initial or a grade.
+        for (const hit of hits)
+          if (hit.mode === 'listOnly' && KIND.get(hit.canonical) === 'tool' && hit.words.slice(hit.start, hit.end).join(' ').length > 1)
+            record(hit.canonical, line.section, line.text);
       }
     if (line.section === 'skills') {
       for (const item of unknownListItems(clean)) record(item, line.section, line.text);
@@ -118,7 +121,15 @@ export function findSkills(text: string): SkillFinding[] {
 }
 
 // "Soft Skills: …", "Interpersonal skills — …": known, not reported.
-const SOFT_LABEL = /^[^\p{L}]*(?:soft|interpersonal|personal|social|transferable)\s+skills?\s*[:：–—-]/iu;
+const SOFT_LABEL =
+  /^[^\p{L}]*(?:(?:soft|interpersonal|personal|social|transferable)\s+skills?|strengths|key strengths|personal qualities|qualities|personal traits|traits|attributes)\s*[:：–—-]/iu;
+/**
+ * Words that describe a person rather than name a skill ("Adaptable", "Self-starter", "Goal-oriented",
+ * "Detail-minded", "Problem-solver", "Proactive"): one unknown word ending like an adjective of character,
+ * or a compound of that kind.
+ */
+const TRAIT =
+  /^(?:\p{L}+-(?:oriented|starter|solver|minded|motivated|driven|focused|thinker|player|learner|worker)|self-\p{L}+|team[- ]player|\p{L}{3,}(?:able|ible|ive|ful|ous))$/iu;
 
 /**
  * A practice written as a name in a sentence about the candidate's work ("Applied NLP to support
@@ -421,6 +432,7 @@ function unknownListItems(line: string): string[] {
       /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]{2,}\s?\d+(?:\.\d+)?$/u, '')) ||
       PROFICIENCY.test(item) ||
       STOPWORD_START.test(item) ||
+      TRAIT.test(item) ||
       // A heading set on the list's first line ("SKILLS  TeX, LaTeX"), or an item cut at the line's end ("Test-").
       headingKind(item) !== undefined ||
       /-$/.test(item)
