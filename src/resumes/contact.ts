@@ -36,7 +36,7 @@ export function asLink(raw: string, ownHost?: string, inContact = false): string
     // People write their own domains in lower case.
     if (canonicalSkill(url) !== url || /\p{Lu}/u.test(writtenHost) || /\.(?:js|ts|py|pdf|docx?|txt|png|jpe?g)$/i.test(writtenHost)) return null;
     // In the contact details a bare host with any ending is a site ("ada.tech", "ada.engineer"): nothing else there is written so.
-    const ending = inContact ? /\.[a-z]{2,12}$/i : /\.(?:com|org|net|io|dev|me|app|ai|info|[a-z]{2})$/i;
+    const ending = inContact ? /\.(?!(?:edu|gov|mil)$)[a-z]{2,12}$/i : /\.(?:com|org|net|io|dev|me|app|ai|info|[a-z]{2})$/i;
     if (!url.includes('/') && !ending.test(writtenHost) && writtenHost.toLowerCase() !== ownHost) return null;
   }
   const normalized = /^https?:\/\//i.test(url) ? url : `https://${url}`;
@@ -81,7 +81,8 @@ export function ownAnchor(target: string, text: string, inHeader: boolean): stri
   // A profile (github.com/ada, linkedin.com/in/ada) is the candidate's; a repository, a paper or a project page on the same
   // sites is an entry's link, theirs only in the header.
   const repository = /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org)$/i.test(url.hostname) && url.pathname.split('/').filter(Boolean).length >= 2;
-  if ((ACCOUNT_HOSTS.test(url.hostname) && !repository) || handle.length <= 2 || OWN_LINK_TEXT.test(words)) return target;
+  if (repository) return inHeader ? target : null;
+  if (ACCOUNT_HOSTS.test(url.hostname) || handle.length <= 2 || OWN_LINK_TEXT.test(words)) return target;
   // A handle is one word that names the account (its first path segment): a person's full name on a link to their site
   // is a co-author's as often as the candidate's, and a project's name on its repository is the project's.
   const account = safeDecode(url.pathname).toLowerCase().split('/').filter(Boolean)[0] ?? '';
@@ -190,10 +191,8 @@ export function findLinks(text: string, email: string | null, annotated: string[
     // A page whose path names the candidate's account ("freecodecamp.org/certification/ada/…") is theirs.
     const named = path.split('/').some((segment) => segment.length >= 4 && accounts.has(segment.toLowerCase()));
     if (/(^|\.)github\.com$/.test(host)) {
-      const [user, repository] = path.split('/').filter(Boolean);
+      const [user] = path.split('/').filter(Boolean);
       if (owner && user?.toLowerCase() !== owner) continue;
-      // A repository printed in a project or publication entry is that entry's link, not the candidate's profile.
-      if (repository && !contact) continue;
     } else if (!contact && !profile && !ownDomain(host) && !named) continue;
     seen.add(key);
     if (/(^|\.)linkedin\.com$/.test(host)) links.linkedin ??= url;

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { findLinks, ownAnchor } from '../../src/resumes/contact.ts';
+import { experienceYears } from '../../src/resumes/experience.ts';
+import { findName } from '../../src/resumes/name.ts';
+import { layoutPage } from '../../src/resumes/pdf-layout.ts';
+import { headingKind } from '../../src/resumes/sections.ts';
+import { findSkills } from '../../src/resumes/skills.ts';
+
+const now = new Date('2025-06-01T00:00:00Z');
+
+describe('names', () => {
+  it('keeps a nickname in brackets or quotes as printed', () => {
+    expect(findName('Minh (Kevin) Tran\nkevin@example.org')).toBe('Minh (Kevin) Tran');
+    expect(findName('Roberta “Bobbie” Lang\nSeattle, WA')).toBe('Roberta “Bobbie” Lang');
+    expect(findName('Minh (2021) Tran\nkevin@example.org')).toBeNull();
+  });
+
+  it('splits two words set in two fonts with nothing between them', () => {
+    const item = (str: string, x: number, width: number, font: string) => ({ str, x, y: 700, width, size: 30, font });
+    expect(layoutPage([item('marta', 100, 80, 'f1'), item('kowalska', 180, 120, 'f2')], () => false).lines).toEqual(['marta kowalska']);
+    // One font, or a capital drawn in another size, stays one word.
+    expect(layoutPage([item('Kowal', 100, 80, 'f1'), item('ska', 180, 50, 'f1')], () => false).lines).toEqual(['Kowalska']);
+    expect(layoutPage([{ ...item('K', 100, 20, 'f1'), size: 40 }, item('OWALSKA', 120, 120, 'f2')], () => false).lines).toEqual(['KOWALSKA']);
+  });
+
+  it('reads a first line in lower case as a name', () => {
+    expect(findName('marta kowalska\nbackend engineer\nmarta@example.org')).toBe('Marta Kowalska');
+  });
+
+  it('takes a template line "Full Name" without a colon for the name, but not a label with its value', () => {
+    expect(findName('Full Name\nCONTACT\nfoo@example.org')).toBe('Full Name');
+    expect(findName('Full Name: Tomás Ruiz\nfoo@example.org')).toBe('Tomás Ruiz');
+  });
+});
+
+describe('experience', () => {
+  it('reads month names and open ends in French, German, Spanish, Portuguese and Italian', () => {
+    expect(experienceYears('Expérience professionnelle\nDéveloppeur, Société X  juil. 2022 – aujourd’hui', now)).toBe(2.9);
+    expect(experienceYears('Berufserfahrung\nEntwickler  Okt. 2023 – heute', now)).toBe(1.7);
+    expect(experienceYears('Experiencia laboral\nIngeniera  enero 2020 – actualidad', now)).toBe(5.4);
+    expect(experienceYears('Experiência profissional\nAnalista  janeiro 2021 – atual', now)).toBe(4.4);
+    expect(experienceYears('Esperienza lavorativa\nSviluppatore  gen 2023 – giu 2024', now)).toBe(1.4);
+  });
+
+  it('does not count a volunteer section', () => {
+    expect(experienceYears('Berufserfahrung\nEntwickler  2020 – 2022\nEhrenamt\nTrainer, Sportverein  2010 – 2020', now)).toBe(2);
+    expect(experienceYears('Experience\nEngineer  2020 – 2022\nVoluntariado\nCruz Roja  2010 – 2020', now)).toBe(2);
+  });
+
+  it('knows a misspelled long heading word, not a short one', () => {
+    expect(headingKind('Work Experince')).toBe('experience');
+    expect(headingKind('Profesional Experiance')).toBe('experience');
+    expect(headingKind('Schulische Ausbuilding')).toBe('education');
+    expect(headingKind('Word')).toBeUndefined();
+    expect(experienceYears('Skills\nGo\nEmployement History\nEngineer  Mar 2019 – Mar 2021', now)).toBe(2);
+  });
+
+  it('counts a range that starts and ends in the same month as zero', () => {
+    expect(experienceYears('Work History\nIntern (05/2024 – 05/2024)', now)).toBe(0);
+  });
+});
+
+describe('links', () => {
+  it('does not take a separator glued to a URL', () => {
+    expect(findLinks('Ana Lima\nana@example.org | linkedin.com/in/analima| github.com/analima', 'ana@example.org').linkedin).toBe(
+      'https://linkedin.com/in/analima',
+    );
+  });
+
+  it('takes a personal site printed as plain text in the header, whatever its ending', () => {
+    expect(findLinks('Ana Lima\nana@example.org • analima.engineer\nExperience\nsee acme.consulting', 'ana@example.org').website).toBe(
+      'https://analima.engineer',
+    );
+  });
+
+  it('does not take the hidden link of a project entry (a repository behind its name or a "GitHub" word) for a profile link', () => {
+    expect(ownAnchor('https://github.com/analima/tide-planner', 'GitHub', false)).toBeNull();
+    expect(ownAnchor('https://github.com/analima/tide-planner', 'tide-planner', false)).toBeNull();
+    expect(ownAnchor('https://github.com/analima/tide-planner', 'GitHub', true)).toBe('https://github.com/analima/tide-planner');
+    expect(ownAnchor('https://github.com/analima', 'GitHub', false)).toBe('https://github.com/analima');
+  });
+});
+
+describe('skills', () => {
+  it('does not take words of character for skills', () => {
+    const names = findSkills('Skills\nTools: Docker, Kubernetes, Terraform\nAttributes: Resourceful, Self-starter, Detail-oriented, Dependable').map(
+      (s) => s.name,
+    );
+    expect(names).toEqual(expect.arrayContaining(['Docker', 'Kubernetes', 'Terraform']));
+    expect(names.join(' ')).not.toMatch(/resourceful|self-starter|detail-oriented|dependable/i);
+    const unlabeled = findSkills('Skills\nPython, Kotlin, Flexible, Self-motivated').map((s) => s.name.toLowerCase());
+    expect(unlabeled).not.toContain('flexible');
+    expect(unlabeled).not.toContain('self-motivated');
+  });
+
+  it('takes a one-letter language from a list, not from a sentence', () => {
+    expect(findSkills('Experience\nPassed courses in Java, R, and Scala at the academy').map((s) => s.name)).not.toContain('R');
+    expect(findSkills('Skills\nLanguages: Java, R, Scala').map((s) => s.name)).toContain('R');
+  });
+});
