@@ -63,6 +63,9 @@ const MAIL_HOSTS = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|ma
 export const OWN_LINK_TEXT =
   /linkedin|github|gitlab|website|homepage|home page|portfolio|blog|site|web|personal|scholar|orcid|twitter|mastodon|kaggle|behance|dribbble|researchgate|stack ?overflow|medium|youtube|profile|contact|credential|perfil|webseite|página|sitio|博客|主页|個人|ブログ/i;
 
+/** Words that name an entry's own page ("Project Website", "Paper", "Demo"): the entry's link, not the candidate's profile. */
+const ENTRY_LINK_TEXT = /(?<!\p{L})(?:project|paper|demo|slides|poster|thesis|report|dataset|preprint|article|publication|app store|play store)(?!\p{L})/iu;
+
 /**
  * The link a link annotation or hyperlink gives the candidate, or null when it points elsewhere (an
  * employer, a school, a paper). It is theirs when it goes to an account on a profile site, sits on
@@ -81,8 +84,12 @@ export function ownAnchor(target: string, text: string, inHeader: boolean): stri
   // A profile (github.com/ada, linkedin.com/in/ada) is the candidate's; a repository, a paper or a project page on the same
   // sites is an entry's link, theirs only in the header.
   const repository = /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org)$/i.test(url.hostname) && url.pathname.split('/').filter(Boolean).length >= 2;
-  if (repository) return inHeader ? target : null;
-  if (ACCOUNT_HOSTS.test(url.hostname) || handle.length <= 2 || OWN_LINK_TEXT.test(words)) return target;
+  if (repository || (!inHeader && ENTRY_LINK_TEXT.test(words))) return inHeader ? target : null;
+  // An icon covers no letters, or a stray one; "x p" is the edges of two words a link's box overlaps, not an icon.
+  const icon = handle.length <= 2 && !/\s/.test(words);
+  // On a profile site, a person's name written out ("Dr Jan Novak") in the body is a supervisor's or a co-author's profile.
+  const someonesName = !inHeader && /^(?:\p{Lu}[\p{Ll}.]*\.?\s+){1,3}\p{Lu}[\p{Ll}'’-]+\.?$/u.test(words) && !OWN_LINK_TEXT.test(words);
+  if ((ACCOUNT_HOSTS.test(url.hostname) && !someonesName) || icon || OWN_LINK_TEXT.test(words)) return target;
   // A handle is one word that names the account (its first path segment): a person's full name on a link to their site
   // is a co-author's as often as the candidate's, and a project's name on its repository is the project's.
   const account = safeDecode(url.pathname).toLowerCase().split('/').filter(Boolean)[0] ?? '';

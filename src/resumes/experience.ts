@@ -141,14 +141,20 @@ const SHORT_RANGE = new RegExp(String.raw`(?<![\p{L}\d.])(${YEAR})\s*(${DASH}|\.
 // "since 2020", "seit 03/2021": a range still open.
 const SINCE = new RegExp(String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal)\s+(${POINT})(?![\p{L}\d])`, 'giu');
 
+const VOLUNTEER = /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévol\p{L}*|voluntari[oa]|volontari[oa]|voluntário|volontaire)(?!\p{L})/iu;
+
 export function experienceYears(text: string, now: Date = new Date()): number | null {
   const nowMonth = now.getUTCFullYear() * 12 + now.getUTCMonth();
   const spans: Array<[number, number]> = [];
   const lines = sectionLines(text);
   // Research positions count when the resume lists no other work; teaching when it lists neither.
   const work = (['experience', 'research', 'teaching'] as const).find((kind) => lines.some((line) => line.section === kind));
+  const texts = lines.filter((line) => line.section === work).map((line) => line.text);
+  // A volunteer role listed among the jobs ("Volunteer Coordinator, Food Bank  2019 – Present") is not work: its range
+  // is on its line or under a title line without dates.
+  const unpaid = texts.map((text, index) => VOLUNTEER.test(text) || (index > 0 && VOLUNTEER.test(texts[index - 1]!) && !/\d/.test(texts[index - 1]!)));
   for (const line of joinSplitRanges(
-    lines.filter((line) => line.section === work).map((line) => line.text),
+    texts.filter((_, index) => !unpaid[index]),
     nowMonth,
   )) {
     for (const match of line.matchAll(RANGE)) {

@@ -45,6 +45,8 @@ describe('experience', () => {
   it('does not count a volunteer section', () => {
     expect(experienceYears('Berufserfahrung\nEntwickler  2020 – 2022\nEhrenamt\nTrainer, Sportverein  2010 – 2020', now)).toBe(2);
     expect(experienceYears('Experience\nEngineer  2020 – 2022\nVoluntariado\nCruz Roja  2010 – 2020', now)).toBe(2);
+    expect(experienceYears('Work Experience\nEngineer, Acme  2020 – 2022\nVolunteer Tutor, Library  2012 – 2019', now)).toBe(2);
+    expect(experienceYears('Berufserfahrung\nEntwickler  2020 – 2022\nEhrenamtlicher Trainer\nSportverein  2010 – 2019', now)).toBe(2);
   });
 
   it('knows a misspelled long heading word, not a short one', () => {
@@ -78,6 +80,15 @@ describe('links', () => {
     expect(ownAnchor('https://github.com/analima/tide-planner', 'tide-planner', false)).toBeNull();
     expect(ownAnchor('https://github.com/analima/tide-planner', 'GitHub', true)).toBe('https://github.com/analima/tide-planner');
     expect(ownAnchor('https://github.com/analima', 'GitHub', false)).toBe('https://github.com/analima');
+    expect(ownAnchor('https://analima.github.io/tide/', 'Project Website', false)).toBeNull();
+    expect(ownAnchor('https://analima.dev/', 'Website', false)).toBe('https://analima.dev/');
+  });
+
+  it("does not take a supervisor's profile, or a link box that only grazes two words, for the candidate's", () => {
+    expect(ownAnchor('https://www.researchgate.net/profile/Jan-Novak', 'Prof. Jan Novak', false)).toBeNull();
+    expect(ownAnchor('https://www.researchgate.net/profile/Ana-Lima', 'ResearchGate', false)).toBe('https://www.researchgate.net/profile/Ana-Lima');
+    expect(ownAnchor('https://kernel.example.org/', 'l o', false)).toBeNull();
+    expect(ownAnchor('https://analima.dev/', '', false)).toBe('https://analima.dev/');
   });
 });
 
