@@ -432,7 +432,8 @@ function unknownListItems(line: string): string[] {
       /[\d()!?@:]/.test(item.replace(/^[\p{L}.+#-]{2,}\s?\d+(?:\.\d+)?$/u, '')) ||
       PROFICIENCY.test(item) ||
       STOPWORD_START.test(item) ||
-      TRAIT.test(item) ||
+      // Product names are often written in camel case ("OneDrive"); words of character are not.
+      (TRAIT.test(item) && !/\p{Ll}\p{Lu}/u.test(item)) ||
       // A heading set on the list's first line ("SKILLS  TeX, LaTeX"), or an item cut at the line's end ("Test-").
       headingKind(item) !== undefined ||
       /-$/.test(item)

@@ -102,6 +102,7 @@ describe('skills', () => {
     const unlabeled = findSkills('Skills\nPython, Kotlin, Flexible, Self-motivated').map((s) => s.name.toLowerCase());
     expect(unlabeled).not.toContain('flexible');
     expect(unlabeled).not.toContain('self-motivated');
+    expect(findSkills('Skills\nPython, Kotlin, OneDrive').map((s) => s.name)).toContain('OneDrive');
   });
 
   it('takes a one-letter language from a list, not from a sentence', () => {
