@@ -1,3 +1,5 @@
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, register, uploadStreamed, waitForScan } from '../helpers/api.ts';
@@ -128,6 +130,83 @@ describe('metrics of the work behind the requests', () => {
     expect(Number(/^vitae_scan_duration_seconds_count (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('intake and parse throughput on /metrics', () => {
+  it('counts each resume offered to a job by outcome, and times the parsing in the worker', async () => {
+    const before = await metricsOf(t);
+    const recruiter = await register(t, { role: 'recruiter', orgName: 'Metrics Co' });
+    const job = await json(
+      await t.fetch('/api/v1/jobs', {
+        method: 'POST',
+        headers: { ...recruiter.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Data Engineer', description: 'Pipelines in Python and PostgreSQL.', skills: ['Python', 'PostgreSQL'] }),
+      }),
+    );
+    const resume = Buffer.from('Ada Byron\nada@example.test\n\nExperience\nEngineer, Example Corp 2015 - 2024\n\nSkills\nPython, PostgreSQL\n');
+    const form = new FormData();
+    form.append('file', new Blob([resume]), 'ada.txt');
+    form.append('file', new Blob([resume]), 'ada-again.txt');
+    form.append('file', new Blob([Buffer.from('MZ\x90\x00binary')]), 'program.exe');
+    const bulk = await t.fetch(`/api/v1/jobs/${job.id}/candidates/bulk`, { method: 'POST', headers: recruiter.headers, body: form });
+    expect(bulk.status).toBe(200);
+    const { results } = await json(bulk);
+    const candidateId = results[0].candidate_id;
+    expect(results[1].duplicate_of).toBe(candidateId);
+    expect(results[2].error.code).toBe('unsupported_type');
+    await expect
+      .poll(async () => (await json(await t.fetch(`/api/v1/candidates/${candidateId}`, { headers: recruiter.headers }))).status, {
+        timeout: 30_000,
+        interval: 250,
+      })
+      .toBe('scored');
+
+    const after = await metricsOf(t);
+    const rise = (sample: string) => (after[sample] ?? 0) - (before[sample] ?? 0);
+    expect(rise('vitae_intake_files_total{outcome="created"}')).toBe(1);
+    expect(rise('vitae_intake_files_total{outcome="duplicate"}')).toBe(1);
+    expect(rise('vitae_intake_files_total{outcome="rejected"}')).toBe(1);
+    expect(rise('vitae_resumes_parsed_total{outcome="parsed"}')).toBe(1);
+    expect(rise('vitae_resume_parse_duration_seconds_count')).toBe(1);
+    expect(rise('vitae_resume_parse_duration_seconds_sum')).toBeGreaterThan(0);
+  });
+});
+
+describe('blob store errors on /metrics', () => {
+  // Local disk, whatever the combination: a directory the store needs, replaced by a file, is a real
+  // failure of the disk under it (chmod cannot cause one here, as the tests may run as root).
+  let local: TestApp;
+  beforeAll(async () => {
+    local = await startTestApp({ env: { STORAGE_DRIVER: 'local' }, workers: false });
+  });
+  afterAll(async () => local?.close());
+
+  it('counts the operations the store fails, by driver and operation', async () => {
+    const session = await register(local, { role: 'candidate' });
+    const upload = () => uploadStreamed(local, session, { bytes: Buffer.from('Plain text resume\n'), filename: 'cv.txt', category: 'resume' });
+    expect((await upload()).status).toBe(201);
+    const sample = 'vitae_blob_store_errors_total{driver="local",operation="put"}';
+    const before = (await metricsOf(local))[sample] ?? 0;
+
+    const root = (local.runtime.config.storage as { root: string }).root;
+    await rm(path.join(root, '.tmp'), { recursive: true, force: true });
+    await writeFile(path.join(root, '.tmp'), 'not a directory');
+    try {
+      const refused = await upload();
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect((await metricsOf(local))[sample]).toBe(before + 1);
+    } finally {
+      await rm(path.join(root, '.tmp'), { force: true });
+    }
+    expect((await upload()).status).toBe(201);
+    expect((await metricsOf(local))[sample]).toBe(before + 1);
+  });
+});
+
+/** Every sample of /metrics, by its name and labels. */
+async function metricsOf(app: TestApp): Promise<Record<string, number>> {
+  const text = await (await app.fetch('/metrics')).text();
+  return Object.fromEntries([...text.matchAll(/^(\w+(?:\{[^}]*\})?) (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
 
 describe('metrics behind METRICS_TOKEN', () => {
   const token = 'scrape-token-0123456789abcdef';

@@ -7,17 +7,33 @@ import { unhandledErrors } from '../../process-guard.ts';
 import { jobFailures, queueDepths, queueErrors } from '../../queue/queue.ts';
 import { scanSeconds, scanVerdicts } from '../../services/files/scan-pipeline.ts';
 import { unrecordedDenials } from '../../services/audit/denied-attempts.ts';
+import { intakeFiles } from '../../services/hiring/candidates.ts';
+import { parseSeconds, resumesParsed } from '../../services/hiring/processing.ts';
+import { blobStoreErrors } from '../../storage/error-counting.ts';
 
 /**
  * Prometheus metrics: process metrics, request durations by route and status, scan verdicts and
- * durations, queue backlogs and errors, and the errors nothing handled.
+ * durations, queue backlogs and errors, intake and parse throughput, blob store failures, and the
+ * errors nothing handled.
  * With a `token`, only a scraper that bears it reads them: route names, error counts and memory
  * figures are not for the public internet.
  */
 export const metricsPlugin = fp<{ token?: string; db: Db }>(async (app, { token, db }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  for (const metric of [unhandledErrors, unrecordedDenials, queueErrors, jobFailures, scanVerdicts, scanSeconds] as Metric[]) registry.registerMetric(metric);
+  for (const metric of [
+    unhandledErrors,
+    unrecordedDenials,
+    queueErrors,
+    jobFailures,
+    scanVerdicts,
+    scanSeconds,
+    intakeFiles,
+    resumesParsed,
+    parseSeconds,
+    blobStoreErrors,
+  ] as Metric[])
+    registry.registerMetric(metric);
   new Gauge({
     name: 'vitae_queue_jobs',
     help: 'Jobs waiting (created, retry) or running (active) per queue, read at each scrape',

@@ -16,6 +16,7 @@ import type { JobService } from './jobs.ts';
 import { toCandidateView, type CandidateView } from './candidate-view.ts';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
+import { Counter } from 'prom-client';
 import { enforce } from '../authorize.ts';
 
 type CandidateRow = Selectable<CandidatesTable>;
@@ -43,6 +44,16 @@ interface CandidateServiceDeps {
   store: BlobStore;
 }
 
+/** Intake throughput: every resume offered to a job, alone or in a bulk upload, by what became of it. */
+export const intakeFiles = new Counter({
+  name: 'vitae_intake_files_total',
+  help: 'Resumes offered to a job (one by one or in bulk) by outcome: created, duplicate, rejected (bad input), failed (server error)',
+  labelNames: ['outcome'] as const,
+  registers: [],
+});
+
+type IntakeOutcome = { filename: string; duplicate_of: string } | { filename: string; candidate_id: string; candidate: CandidateView };
+
 /**
  * Candidates of a job: resumes a recruiter drops in (each one a Vitae file, checked and scanned
  * like any other), and applications of candidates who share their own files. Parsing and scoring
@@ -59,11 +70,18 @@ export class CandidateService {
    * One resume into one job. The bytes become an organization file (category `resume`); the same
    * resume twice in one job (same sha256) is one candidate, and the second copy is erased.
    */
-  async intake(
-    ctx: RequestContext,
-    jobId: string,
-    upload: { filename: string; body: Readable },
-  ): Promise<{ filename: string; duplicate_of: string } | { filename: string; candidate_id: string; candidate: CandidateView }> {
+  async intake(ctx: RequestContext, jobId: string, upload: { filename: string; body: Readable }): Promise<IntakeOutcome> {
+    try {
+      const result = await this.admit(ctx, jobId, upload);
+      intakeFiles.inc({ outcome: 'duplicate_of' in result ? 'duplicate' : 'created' });
+      return result;
+    } catch (error) {
+      intakeFiles.inc({ outcome: error instanceof AppError && error.status < 500 ? 'rejected' : 'failed' });
+      throw error;
+    }
+  }
+
+  private async admit(ctx: RequestContext, jobId: string, upload: { filename: string; body: Readable }): Promise<IntakeOutcome> {
     const job = await this.deps.jobs.load(ctx, jobId, 'candidate.create');
     const file = await this.deps.uploads.uploadStream(ctx, { filename: upload.filename, category: 'resume', body: upload.body });
     const created = await this.deps.db.transaction().execute(async (tx) => {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import { Counter, Histogram } from 'prom-client';
 import type { Db } from '../../db/database.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { JobQueue } from '../../queue/queue.ts';
@@ -8,6 +9,19 @@ import type { Webhooks } from '../webhooks/webhooks.ts';
 
 /** Resume size is bounded by the category limit (10 MB), and parsers need random access: read whole. */
 const MAX_RESUME_BYTES = 64 * 1024 * 1024;
+
+export const resumesParsed = new Counter({
+  name: 'vitae_resumes_parsed_total',
+  help: 'Resumes read by the workers, by outcome: parsed, failed (the document cannot be read), ocr_queued (no text layer; parsed again by OCR)',
+  labelNames: ['outcome'] as const,
+  registers: [],
+});
+export const parseSeconds = new Histogram({
+  name: 'vitae_resume_parse_duration_seconds',
+  help: 'Time to extract the text of one resume and parse its fields (OCR included when it ran)',
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+  registers: [],
+});
 
 export interface ParsedFields {
   name: string | null;
@@ -97,7 +111,10 @@ export class CandidateProcessing {
       .where('version', '=', candidate.version)
       .executeTakeFirstOrThrow();
     const bytes = await readAll(await this.deps.store.get(version.storage_key), MAX_RESUME_BYTES);
+    const timer = parseSeconds.startTimer();
     const analysis = await this.analyze(bytes, candidate.content_type, options.ocr === true);
+    timer();
+    resumesParsed.inc({ outcome: 'queued' in analysis ? 'ocr_queued' : 'reason' in analysis ? 'failed' : 'parsed' });
     if ('queued' in analysis) {
       await this.deps.db.updateTable('candidates').set({ status_reason: 'ocr_queued', updated_at: new Date() }).where('id', '=', candidateId).execute();
       await this.deps.queue.send(JOBS.ocrCandidate, { candidateId });
