@@ -12,6 +12,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded.ts';
+import { stopOnExit, stopPostgresUnder } from './helpers/abort-cleanup.ts';
 
 const CLAMD = '/usr/sbin/clamd';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,13 +55,15 @@ if (!env.TEST_SYSTEM_PG_URL && !(await listens('127.0.0.1', 5432))) {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-second-pg-'));
   await chmod(dir, 0o755); // as root, the server runs as the postgres user, which must enter it
   console.log('npm test: no PostgreSQL on 127.0.0.1:5432; the external-database suites use a second embedded PostgreSQL.');
+  // Also stopped when this process ends another way (an error, an interruption while it starts).
+  stopOnExit(() => stopPostgresUnder(dir));
   fallback = { server: await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), dir };
   env.TEST_SYSTEM_PG_URL = fallback.server.urlFor('postgres');
 }
 
-let status: number;
+let status = 130;
 try {
-  status = await run('npx', ['vitest', 'run', ...vitestArgs]);
+  if (!interrupted) status = await run('npx', ['vitest', 'run', ...vitestArgs]);
   if (withBrowser && !interrupted) status = (await run('npx', ['playwright', 'test'])) || status;
 } finally {
   await cleanUp();

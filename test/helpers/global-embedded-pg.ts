@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
+import { stopOnExit, stopPostgresUnder } from './abort-cleanup.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-embedded-pg-'));
   const removeDir = () => rm(dir, { recursive: true, force: true });
+  // Registered before the start, so that a run interrupted while the server starts stops it too.
+  const forget = stopOnExit(() => stopPostgresUnder(dir));
   try {
     await chmod(dir, 0o755); // run as root, the server runs as the postgres user, which must enter it
     const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
@@ -25,9 +28,11 @@ export default async function setup(project: TestProject) {
     return async () => {
       await server.stop();
       await removeDir();
+      forget();
     };
   } catch (error) {
-    await removeDir();
+    stopPostgresUnder(dir);
+    forget();
     throw error;
   }
 }

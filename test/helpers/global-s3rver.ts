@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { stopOnExit, stopProcess } from './abort-cleanup.ts';
 import { startS3rver } from './s3rver.ts';
 
 declare module 'vitest' {
@@ -9,6 +10,10 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const s3 = await startS3rver();
+  const forget = stopOnExit(() => stopProcess(s3.pid, s3.directory));
   project.provide('s3Endpoint', s3.endpoint);
-  return () => s3.stop();
+  return async () => {
+    await s3.stop();
+    forget();
+  };
 }

@@ -6,6 +6,9 @@ import path from 'node:path';
 
 export interface S3rverHandle {
   endpoint: string;
+  pid: number;
+  /** Where it keeps the objects. */
+  directory: string;
   stop(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    directory,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
