@@ -105,16 +105,25 @@ const MONTHS: Record<string, number> = {
   ottobre: 9,
 };
 // The month names of the languages resumes are most often written in besides English, long and short, as
-// the platform's locale data spells them ("juil.", "févr.", "sept.", "mag", "out"), beside the table above.
-for (const locale of ['fr', 'de', 'es', 'pt', 'it', 'nl']) {
-  for (const month of ['long', 'short'] as const) {
-    const format = new Intl.DateTimeFormat(locale, { month, timeZone: 'UTC' });
+// the platform's locale data spells them ("juil.", "févr.", "sept.", "mag", "out"), both alone ("январь",
+// "styczeń") and inside a date, where Slavic languages inflect them ("января", "stycznia"), beside the table above.
+// A Latin-script short form of three letters is left out for the languages added last: "sie", "led", "pro" are words.
+const OLDER_LOCALES = ['fr', 'de', 'es', 'pt', 'it', 'nl'];
+for (const locale of [...OLDER_LOCALES, 'ru', 'uk', 'be', 'bg', 'pl', 'cs', 'sk', 'tr', 'sv', 'da', 'nb', 'fi', 'ro']) {
+  const forms = [
+    { month: 'long', standalone: true },
+    { month: 'short', standalone: true },
+    { month: 'long', standalone: false },
+    { month: 'short', standalone: false },
+  ] as const;
+  for (const { month, standalone } of forms) {
+    const format = new Intl.DateTimeFormat(locale, standalone ? { month, timeZone: 'UTC' } : { month, day: 'numeric', timeZone: 'UTC' });
     for (let index = 0; index < 12; index += 1) {
-      const name = format
-        .format(Date.UTC(2000, index, 15))
-        .toLowerCase()
-        .replace(/\.$/, '');
-      if (/^\p{L}{3,}$/u.test(name)) MONTHS[name] ??= index;
+      const part = format.formatToParts(Date.UTC(2000, index, 15)).find((piece) => piece.type === 'month')?.value ?? '';
+      const name = part.toLowerCase().replace(/\.$/, '');
+      if (!/^\p{L}{3,}$/u.test(name)) continue;
+      if (month === 'short' && !OLDER_LOCALES.includes(locale) && name.length < 4 && /^\p{Script=Latin}+$/u.test(name)) continue;
+      MONTHS[name] ??= index;
     }
   }
 }
@@ -128,9 +137,13 @@ const YEAR = String.raw`(?:19[5-9]\d|20\d\d)`;
 const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
 const MONTH_NUMBER = String.raw`(?:0?[1-9]|1[0-2])`;
 const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s*|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
-const OPEN = String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|la fecha|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|至今|现在|現在|今)`;
+const OPEN =
+  String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|la fecha|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|` +
+  // Russian, Ukrainian, Polish, Czech, Turkish, Scandinavian, Dutch, Romanian: "по настоящее время", "н.в.", "obecnie", "günümüz".
+  String.raw`по настоящее время|настоящее время|наст\.\s?время|н\.\s?в\.|сейчас|по сей день|теперішній час|дотепер|зараз|obecnie|nadal|teraz|dotychczas|` +
+  String.raw`současnost|dosud|günümüz|halen|devam ediyor|nu|nå|pågående|idag|i dag|heden|huidig|prezent|în prezent|至今|现在|現在|今)`;
 const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
-const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até)\s*`;
+const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até|tot|по|до|do)\s*`;
 // Month-year points may follow each other with nothing between them ("Sep 2023 Mar 2024"): the dash was a drawing.
 const NAMED_POINT = String.raw`(?:${MONTH}\.?\s+${YEAR})`;
 const RANGE = new RegExp(
@@ -139,7 +152,10 @@ const RANGE = new RegExp(
 );
 const SHORT_RANGE = new RegExp(String.raw`(?<![\p{L}\d.])(${YEAR})\s*(${DASH}|\.)\s*(\d\d)(?![\p{L}\d]|\.\d)`, 'gu');
 // "since 2020", "seit 03/2021": a range still open.
-const SINCE = new RegExp(String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal)\s+(${POINT})(?![\p{L}\d])`, 'giu');
+const SINCE = new RegExp(
+  String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal|vanaf|sedan|с|від|з|od)\s+(?:(?:el|le|la|o|the)\s+)?(${POINT})(?![\p{L}\d])`,
+  'giu',
+);
 
 const VOLUNTEER = /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévol\p{L}*|voluntari[oa]|volontari[oa]|voluntário|volontaire)(?!\p{L})/iu;
 

@@ -11,6 +11,26 @@ export type SectionKind = 'header' | 'contact' | 'experience' | 'research' | 'te
 
 const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
   experience: [
+    'опыт работы',
+    'опыт',
+    'трудовая деятельность',
+    'досвід роботи',
+    'досвід',
+    'doświadczenie',
+    'doświadczenie zawodowe',
+    'iş deneyimi',
+    'deneyim',
+    'pracovní zkušenosti',
+    'arbetslivserfarenhet',
+    'arbejdserfaring',
+    'arbeidserfaring',
+    'werkervaring',
+    'experiență profesională',
+    'cargos',
+    'cargos actuales',
+    'cargos desempeñados',
+    'antecedentes laborales',
+    'trayectoria profesional',
     'experience',
     'work experience',
     'professional experience',
@@ -61,6 +81,17 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'अनुभव',
   ],
   education: [
+    'образование',
+    'освіта',
+    'wykształcenie',
+    'edukacja',
+    'eğitim',
+    'vzdělání',
+    'utbildning',
+    'uddannelse',
+    'utdanning',
+    'opleiding',
+    'educație',
     'education',
     'education and training',
     'education & training',
@@ -96,6 +127,16 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'शिक्षा',
   ],
   skills: [
+    'навыки',
+    'ключевые навыки',
+    'профессиональные навыки',
+    'навички',
+    'umiejętności',
+    'yetenekler',
+    'beceriler',
+    'dovednosti',
+    'kompetenser',
+    'vaardigheden',
     'skills',
     'technical skills',
     'key skills',
@@ -171,7 +212,25 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
   // Courses taught: work, but counted only in a resume that lists neither other work nor research positions.
   teaching: ['teaching', 'teaching experience', 'teaching positions', 'lehrerfahrung', 'enseignement', 'docencia', 'docência'],
   // Spoken languages, or programming ones: matched as a list, but an unknown item is no skill ("Irish").
-  languages: ['languages', 'language', 'language skills', 'sprachen', 'sprachkenntnisse', 'langues', 'idiomas', 'lingue', 'línguas', '语言', '語学', '언어'],
+  languages: [
+    'языки',
+    'знание языков',
+    'мови',
+    'języki',
+    'diller',
+    'languages',
+    'language',
+    'language skills',
+    'sprachen',
+    'sprachkenntnisse',
+    'langues',
+    'idiomas',
+    'lingue',
+    'línguas',
+    '语言',
+    '語学',
+    '언어',
+  ],
   contact: [
     'contact',
     'contact details',
@@ -273,7 +332,9 @@ function readHeading(line: string): SectionKind | undefined {
     .replace(/^\s*(?:\d{1,2}|[IVX]{1,4})[.)]\s+/u, '')
     .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '')
     .replace(/\s+/g, ' ')
-    .toLowerCase();
+    .toLowerCase()
+    // A Turkish dotted capital İ lowers to "i" and a combining dot ("İş Deneyimi").
+    .replace(/i\u0307/g, 'i');
   if (bare.length === 0 || bare.length > 40) return undefined;
   return kindOf(bare, line) ?? (bare === respelled(bare) ? undefined : kindOf(respelled(bare), line));
 }

@@ -110,3 +110,24 @@ describe('skills', () => {
     expect(findSkills('Skills\nLanguages: Java, R, Scala').map((s) => s.name)).toContain('R');
   });
 });
+
+describe('dates in more languages', () => {
+  it('reads Slavic and Turkish month names, inflected or not, and their words for "present"', () => {
+    expect(experienceYears('Опыт работы\nФевраль 2021 — по настоящее время  Аналитик', now)).toBe(4.3);
+    expect(experienceYears('Досвід роботи\nз березня 2022 Тестувальник', now)).toBe(3.3);
+    expect(experienceYears('Опыт работы\nс января 2023 по н.в. Разработчик', now)).toBe(2.4);
+    expect(experienceYears('Doświadczenie zawodowe\nmaj 2020 – obecnie  Tester', now)).toBe(5.1);
+    expect(experienceYears('İş Deneyimi\nEylül 2022 - Günümüz  Mühendis', now)).toBe(2.8);
+  });
+
+  it('reads a year-only range that ends with a word for "present" in any supported language', () => {
+    for (const [heading, present] of [
+      ['Experiencia', 'Actualidad'],
+      ['Experiência', 'Atual'],
+      ['Berufserfahrung', 'heute'],
+      ['Опыт работы', 'настоящее время'],
+      ['Werkervaring', 'heden'],
+    ])
+      expect(experienceYears(`${heading}\n2021 – ${present}  Técnico`, now)).toBe(4.4);
+  });
+});
