@@ -62,7 +62,10 @@ const UNCASED = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}
 const UNCASED_NAME = new RegExp(String.raw`^(?:${UNCASED}{2,5}|${UNCASED}+(?: ${UNCASED}+){1,3})$`, 'u');
 // A nickname word in brackets or quotes between two names, given as it must be printed: capitalized, one or two words.
 const NICKNAME = /(?<=\S)\s+(?:\(\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)?\)|["“”'‘’«]\p{Lu}[\p{L}'’-]*(?: \p{Lu}[\p{L}'’-]*)?["“”'‘’»])\s+(?=\S)/u;
-const LABEL = /^(?:full\s+)?(?:name|nom|nombre|nome|vor-?\s*und\s+nachname|氏\s*名|姓\s*名|名\s*前|이\s*름|성\s*명|الاسم|שם)\s*[:：]?\s*(.*)$/iu;
+// The label is a word of its own: "Nombre:" is not "Nom" followed by "bre:".
+const LABEL = /^(?:full\s+)?(?:name|nom|nombre|nome|vor-?\s*und\s+nachname|氏\s*名|姓\s*名|名\s*前|이\s*름|성\s*명|الاسم|שם)(?![\p{L}])\s*[:：]?\s*(.*)$/iu;
+// "Zhanwei Zhang (张展玮)", "Ivan Petrov (Иван Петров)": the name followed by its spelling in another script.
+const OTHER_SCRIPT = /\s*[(（][^\p{Script=Latin}()（）]+[)）]\s*$/u;
 
 export function findName(text: string): string | null {
   const lines = text
@@ -70,8 +73,12 @@ export function findName(text: string): string | null {
     .map((line) => line.trim())
     .filter(Boolean)
     .slice(0, HEADER_LINES);
+  // Lines under the first section heading are entries (a course, an award: "Turing Master Class"): the name is
+  // looked for there only when none stands above it.
+  const heading = lines.findIndex((line) => headingKind(line));
+  const above = heading === -1 ? lines : lines.slice(0, heading);
   // A two-word name anywhere in the header beats a one-word first line ("Sacramento, CA").
-  return nameIn(lines, false) ?? nameIn(lines.slice(0, 1), true);
+  return nameIn(above, false) ?? nameIn(lines.slice(0, 1), true) ?? nameIn(lines.slice(above.length), false);
 }
 
 function nameIn(lines: string[], firstLineRules: boolean): string | null {
@@ -98,7 +105,7 @@ function nameIn(lines: string[], firstLineRules: boolean): string | null {
 
 /** A name, or null; `first` allows what only the first line may be: one word, a name without case. */
 function asName(candidate: string, first: boolean): string | null {
-  const printed = candidate.normalize('NFC').replace(/\s+/g, ' ').trim().replace(HONORIFIC, '').replace(TITLE_SUFFIX, '');
+  const printed = candidate.normalize('NFC').replace(/\s+/g, ' ').trim().replace(HONORIFIC, '').replace(TITLE_SUFFIX, '').replace(OTHER_SCRIPT, '');
   // A nickname between the names ("Wei (David) Zhang", 'Robert "Bob" Smith') is judged without its brackets and kept as printed.
   const nickname = NICKNAME.exec(printed);
   const text = nickname ? printed.replace(NICKNAME, ' ').replace(/\s+/g, ' ').trim() : printed;

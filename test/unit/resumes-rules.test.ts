@@ -131,3 +131,20 @@ describe('dates in more languages', () => {
       expect(experienceYears(`${heading}\n2021 – ${present}  Técnico`, now)).toBe(4.4);
   });
 });
+
+describe('names under headings and labels', () => {
+  it('does not take a heading in another language for the name', () => {
+    expect(findName('Curriculum Vitae\nCargos Actuales\nProfesora titular, 2019')).toBeNull();
+    expect(findName('Опыт работы\nМария Иванова')).toBe('Мария Иванова');
+  });
+
+  it('reads a labelled name whose label word starts like a shorter label ("Nombre" is not "Nom")', () => {
+    expect(findName('Datos Personales\nNombre:  Lucía Fernández Soto\nTeléfono: 555 0100')).toBe('Lucía Fernández Soto');
+  });
+
+  it('prefers a name above the first heading to an entry title below it, and drops a spelling in another script', () => {
+    expect(findName('Resume of Wei Chen  Updated 2024\nWei Chen (陈伟)\nEducation\nHonours Programme Scholar\nAdvisor: Prof. A. Smith')).toBe('Wei Chen');
+    // Without a name above the first heading, the lines below it are still read (a sidebar printed first).
+    expect(findName('Contact\nmaria@example.org\nMaria Lopez')).toBe('Maria Lopez');
+  });
+});
