@@ -1,4 +1,4 @@
-import { sectionLines, type Line } from './sections.ts';
+import { headingKind, sectionLines, type Line, type SectionKind } from './sections.ts';
 import { canonicalSkill } from './skills.ts';
 
 /**
@@ -19,9 +19,43 @@ export type Links = {
 /** "jane[at]example.org", "jane (at) example (dot) org": an address written so that robots miss it. */
 const deobfuscate = (text: string) => text.replace(/\s*[[(]\s*at\s*[\])]\s*/giu, '@').replace(/\s*[[(]\s*dot\s*[\])]\s*/giu, '.');
 
-/** The first email address, in lower case; "jane[at]example.org" and "jane (at) example (dot) org" too. */
-export function findEmail(text: string): string | null {
-  return deobfuscate(text).match(EMAIL)?.[0].replace(/\.+$/, '').toLowerCase() ?? null;
+/** A references section: the addresses in it are referees'. */
+const REFERENCES_HEADING = /^(?:references?|referees?|referências|referencias|références|referenzen|referenze|referencje|referanslar|рекомендации)$/iu;
+/** A line that introduces someone else: a supervisor, an advisor, a referee ("Orientador: Prof. …"). */
+const REFEREE =
+  /(?<!\p{L})(?:orientador[a]?|coorientador[a]?|supervisor|supervised by|advisor|adviser|referee|reference|mentor|betreuer(?:in)?|encadrant|directeur de thèse|director de tesis|directora de tesis|tutor|научный руководитель|руководитель)(?!\p{L})/iu;
+
+/**
+ * The candidate's email address, in lower case ("jane[at]example.org" and "jane (at) example (dot) org" too): of
+ * several, the one in the header or contact details, else the one that spells part of the candidate's `name`,
+ * else the first outside a references section and not next to a supervisor's or referee's line, else the first.
+ */
+export function findEmail(text: string, name?: string | null): string | null {
+  const found: Array<{ email: string; section: SectionKind | 'references'; referee: boolean }> = [];
+  const lines = deobfuscate(text).split('\n');
+  let section: SectionKind | 'references' = 'header';
+  for (const [index, line] of lines.entries()) {
+    const kind = line.includes('@') ? undefined : headingKind(line);
+    if (kind) {
+      section = REFERENCES_HEADING.test(line.replace(/[\s\p{P}\p{S}]+/gu, ' ').trim()) ? 'references' : kind;
+      continue;
+    }
+    const referee = lines.slice(Math.max(0, index - 1), index + 1).some((nearby) => REFEREE.test(nearby));
+    for (const match of line.matchAll(EMAIL)) found.push({ email: match[0].replace(/\.+$/, '').toLowerCase(), section, referee });
+  }
+  const names = (name ?? '')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .split(/[^a-z]+/)
+    .filter((word) => word.length >= 4);
+  const spellsName = (email: string) => names.some((word) => sharesRun(email.split('@')[0]!.replace(/[^a-z]/g, ''), word, Math.min(5, word.length)));
+  const choice =
+    found.find((entry) => (entry.section === 'header' || entry.section === 'contact') && !entry.referee) ??
+    found.find((entry) => spellsName(entry.email)) ??
+    found.find((entry) => entry.section !== 'references' && !entry.referee) ??
+    found[0];
+  return choice?.email ?? null;
 }
 
 /**

@@ -33,13 +33,14 @@ export interface ParseOptions {
 
 /** The fields of a resume, from its plain text. Pure and deterministic for a given `now`. */
 export function parseResume(text: string, options: ParseOptions = {}): ParsedResume {
-  const email = findEmail(text);
+  const name = findName(text);
+  const email = findEmail(text, name);
   const links = findLinks(text, email, options.links ?? []);
   const hosts = [email?.split('@')[1], ...[links.website, ...links.other].map((url) => url && new URL(url).hostname)];
   const skillEvidence = findSkills(text);
   const phone = findPhones(text, regionHint(text, hosts, options.defaultCountry))[0] ?? null;
   return {
-    name: findName(text),
+    name,
     email,
     phone: phone?.number ?? null,
     phoneValid: phone?.valid ?? null,

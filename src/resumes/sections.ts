@@ -311,7 +311,7 @@ const SKILL_COMPANIONS =
 // Headings of sections that are neither work nor skills, told by their words: "Papers/Publications",
 // "Invited Talks", "Achievements/Certifications", "Honors & Awards".
 const OTHER_WORDS =
-  /^(?:publications?|papers|talks|presentations|posters|awards|honou?rs|achievements|certifications?|certificates|patents|grants|projects|activities|interests|hobbies|references|referees|volunteering|memberships?|affiliations|conferences|scholarships|fellowships|distinctions|leadership|publikationen|projekte|auszeichnungen|publications|projets|prix|publicaciones|proyectos|premios|publicações|projetos|prêmios)$/iu;
+  /^(?:publications?|papers|talks|presentations|posters|awards|honou?rs|achievements|certifications?|certificates|patents|grants|projects|activities|interests|hobbies|references|referees|volunteering|memberships?|affiliations|conferences|scholarships|fellowships|distinctions|leadership|publikationen|projekte|auszeichnungen|publications|projets|prix|publicaciones|proyectos|premios|publicações|projetos|prêmios|referências|referencias|références|referenzen|referenze|referencje|referanslar|рекомендации)$/iu;
 const OTHER_COMPANIONS =
   /^(?:and|und|et|y|e|of|selected|invited|recent|personal|academic|professional|conference|journal|peer-reviewed|refereed|other|additional|key|side|open|source|fun|facts|research|relevant|notable|major|talks|awards|civil|society|community|social|extracurricular|volunteer|student|campus|club)$/iu;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLinks, ownAnchor } from '../../src/resumes/contact.ts';
+import { findEmail, findLinks, ownAnchor } from '../../src/resumes/contact.ts';
 import { experienceYears } from '../../src/resumes/experience.ts';
 import { findName } from '../../src/resumes/name.ts';
 import { layoutPage } from '../../src/resumes/pdf-layout.ts';
@@ -146,5 +146,19 @@ describe('names under headings and labels', () => {
     expect(findName('Resume of Wei Chen  Updated 2024\nWei Chen (陈伟)\nEducation\nHonours Programme Scholar\nAdvisor: Prof. A. Smith')).toBe('Wei Chen');
     // Without a name above the first heading, the lines below it are still read (a sidebar printed first).
     expect(findName('Contact\nmaria@example.org\nMaria Lopez')).toBe('Maria Lopez');
+  });
+});
+
+describe('email among several addresses', () => {
+  it("takes the header's address over a supervisor's or a referee's", () => {
+    expect(findEmail('Education\nMSc Chemistry, 2021\nOrientador: Prof. R. Alves, ralves@uni.example.br\nSkills\nTitration')).toBe('ralves@uni.example.br');
+    expect(findEmail('Paula Reis\npaula.reis@mail.example\nEducation\nOrientador: Prof. R. Alves, ralves@uni.example.br')).toBe('paula.reis@mail.example');
+  });
+
+  it("takes the address that spells the candidate's name when the contact block comes after the referees", () => {
+    const text = 'Referências\nProf. Dr. Ana Lima\nana.lima@uni.example.br\n@ preis@mail.example  São Paulo';
+    expect(findEmail(text, 'Paula Reis')).toBe('preis@mail.example');
+    // Without a name, an address outside the references section wins.
+    expect(findEmail('Research\nSupervisor: Dr. K. Ode, kode@lab.example\nProjects\nReach me at me@site.example')).toBe('me@site.example');
   });
 });
