@@ -116,6 +116,8 @@ describe('dates in more languages', () => {
     expect(experienceYears('Опыт работы\nФевраль 2021 — по настоящее время  Аналитик', now)).toBe(4.3);
     expect(experienceYears('Досвід роботи\nз березня 2022 Тестувальник', now)).toBe(3.3);
     expect(experienceYears('Опыт работы\nс января 2023 по н.в. Разработчик', now)).toBe(2.4);
+    // The end on the next line, abbreviated: "по наст. вр.".
+    expect(experienceYears('Опыт работы\nМарт 2019 —  Преподаватель\nпо наст. вр.  Чтение лекций', now)).toBe(6.3);
     expect(experienceYears('Doświadczenie zawodowe\nmaj 2020 – obecnie  Tester', now)).toBe(5.1);
     expect(experienceYears('İş Deneyimi\nEylül 2022 - Günümüz  Mühendis', now)).toBe(2.8);
   });
