@@ -129,6 +129,9 @@ function normalize(text: string): string {
       .normalize('NFKC')
       .replace(/\r\n?/g, '\n')
       .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+      // A tilde drawn as an accent glyph (˜, which NFKC turns into a space and a combining tilde) after a slash is a
+      // path's tilde ("cs.example.edu/~ada"), not an accent of the letter after it.
+      .replace(/(?<=\/) ?\u0303/gu, '~')
       // TeX draws accents as glyphs of their own, which NFKC turns into a space and a combining mark
       // before the letter ("Soluci ́on"): put the mark after its letter ("Solución").
       .replace(/(\p{L}?) +([\u0300-\u036f])(\p{L})/gu, (_, before: string, mark: string, letter: string) => before + (letter === 'ı' ? 'i' : letter) + mark)

@@ -128,3 +128,12 @@ describe('text extraction', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   }, 30_000);
 });
+
+describe('text normalization', () => {
+  it('keeps a tilde drawn as an accent glyph after a slash as the tilde of a path, and still joins accents to letters', async () => {
+    const printed = 'Página web: http://cs.example.edu/\u02dcada\nSoluci\u00b4on';
+    const { text } = await extractor.extract({ bytes: Buffer.from(printed, 'utf8'), contentType: 'text/plain' });
+    expect(text).toContain('http://cs.example.edu/~ada');
+    expect(text).toContain('Solución');
+  });
+});
