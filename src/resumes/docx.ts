@@ -73,7 +73,9 @@ function partText(xml: string, anchors: Anchor[]): string[] {
     const outer = name === 'w:p' ? current : '';
     if (name === 'w:p') current = '';
     // Alternate content is drawn once (the DrawingML choice); its VML fallback repeats the same text.
-    if (name === 'mc:Fallback' || name === 'w:delText' || name === 'w:del') return;
+    if (name === 'mc:Fallback') return;
+    // Tracked changes read as accepted: deleted runs and the old place of moved text are not there; insertions are.
+    if (name === 'w:del' || name === 'w:delText' || name === 'w:moveFrom' || name === 'w:delInstrText') return;
     if (name === 'w:t') {
       current += element.textContent ?? '';
       if (field) field.text += element.textContent ?? '';

@@ -3,7 +3,7 @@ import { Document, ExternalHyperlink, Packer, Paragraph, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
 import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
 import { ExtractionError } from '../../src/resumes/text-extractor.ts';
-import { docxResume, emptyDocx, MIME, pdfResume, pdfWithNul, scannedPdf, txtResume, type Layout } from '../helpers/resume-fixtures.ts';
+import { docxFromBody, docxResume, emptyDocx, MIME, pdfResume, pdfWithNul, scannedPdf, txtResume, type Layout } from '../helpers/resume-fixtures.ts';
 
 const extractor = new DocumentTextExtractor();
 
@@ -135,5 +135,20 @@ describe('text normalization', () => {
     const { text } = await extractor.extract({ bytes: Buffer.from(printed, 'utf8'), contentType: 'text/plain' });
     expect(text).toContain('http://cs.example.edu/~ada');
     expect(text).toContain('Solución');
+  });
+});
+
+describe('DOCX tracked changes', () => {
+  it('reads a document as it looks with its changes accepted: no deleted or moved-away runs, insertions kept', async () => {
+    const run = (text: string) => `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>`;
+    const body =
+      `<w:p>${run('Noor Haddad')}</w:p>` +
+      `<w:p>${run('linkedin.com/in/')}<w:del w:id="1" w:author="N"><w:r><w:delText>noor-haddad-83a1</w:delText></w:r></w:del>` +
+      `<w:ins w:id="2" w:author="N">${run('noorhaddad')}</w:ins></w:p>` +
+      `<w:p><w:moveFrom w:id="3" w:author="N">${run('Cartographer, Atlas Maps  2012 – 2014')}</w:moveFrom></w:p>` +
+      `<w:p>${run('Experience')}</w:p>` +
+      `<w:p><w:moveTo w:id="4" w:author="N">${run('Cartographer, Atlas Maps  2012 – 2014')}</w:moveTo></w:p>`;
+    const { text } = await extractor.extract({ bytes: docxFromBody(body), contentType: MIME.docx });
+    expect(text.split('\n')).toEqual(['Noor Haddad', 'linkedin.com/in/noorhaddad', 'Experience', 'Cartographer, Atlas Maps  2012 – 2014']);
   });
 });
