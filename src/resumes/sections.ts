@@ -290,13 +290,13 @@ const KIND_OF = new Map<string, SectionKind>(Object.entries(HEADINGS).flatMap(([
 
 // Headings not in the lists, told by their words: "Selected Experience", "Work & Research
 // Experience", "Industry Experience". Experience of other kinds (research, teaching, volunteering,
-// leadership, projects) is not work.
+// leadership, projects, service as in "Service Experience" but not "Customer Service Experience") is not work.
 const WORK_WORDS =
   /(?<!\p{L})(?:experiences?|employment|work history|berufserfahrung|erfahrung|expériences?|experiencias?|experiências?|esperienz[ae])(?!\p{L})/iu;
 const RESEARCH = /(?<!\p{L})(?:research|academic)(?!\p{L})/iu;
 const TEACHING = /(?<!\p{L})(?:teaching)(?!\p{L})/iu;
 const NOT_WORK =
-  /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévole|voluntari[oa]|volontari[oa]|leadership|project|projects|extracurricular|international|other|additional|community)(?!\p{L})/iu;
+  /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévole|voluntari[oa]|volontari[oa]|leadership|project|projects|extracurricular|international|other|additional|community|service(?<!(?:customer|client|food|field|guest) service))(?!\p{L})/iu;
 const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|ausbildung|weiterbildung|studium)(?!\p{L})/iu;
 // What else an education heading says ("Education & Coursework", "Higher Education"); anything else
 // makes a name ("Education First" is a company, "formation into formats" a sentence).

@@ -164,3 +164,11 @@ describe('email among several addresses', () => {
     expect(findEmail('Research\nSupervisor: Dr. K. Ode, kode@lab.example\nProjects\nReach me at me@site.example')).toBe('me@site.example');
   });
 });
+
+describe('service sections', () => {
+  it('does not count a "Service Experience" section as work, but does count customer service', () => {
+    const text = (heading: string) => `Work Experience\nAnalyst, Norde  Jan 2022 – Jan 2024\n${heading}\nMentor, Youth Club  Jan 2015 – Jan 2020`;
+    expect(experienceYears(text('Service Experience'), now)).toBe(2);
+    expect(experienceYears(text('Customer Service Experience'), now)).toBe(7);
+  });
+});
