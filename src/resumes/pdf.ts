@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { getDocumentProxy } from 'unpdf';
 import { layoutPage, type PositionedText } from './pdf-layout.ts';
-import { ownAnchor } from './contact.ts';
+import { ownAnchor, PROFILE_HOSTS } from './contact.ts';
 import { headingKind } from './sections.ts';
 
 /**
@@ -27,9 +27,10 @@ type LinkAnnotation = { subtype: string; url?: string; unsafeUrl?: string; rect:
  * The link an annotation gives the candidate (contact.ts `ownAnchor`), judged on the text it
  * covers — the characters of each text run inside its rectangle, so that "Credential" at the end
  * of a line is not the whole line. "In the header" means near the top of the first page
- * (`headerBottom`, null on other pages). A URL printed in full is judged with the text (contact.ts).
+ * (`headerBottom`, null on other pages). A URL printed in full is judged with the text (contact.ts). `bodyIcon`: an
+ * icon below the header to a site that is no profile, kept only when it is the one such site (readPdf).
  */
-function ownLink(target: string, areas: number[][], items: PositionedText[], headerBottom: number | null): string | null {
+function ownLink(target: string, areas: number[][], items: PositionedText[], headerBottom: number | null): { own: string | null; bodyIcon: boolean } {
   const covered = areas
     .map(([x0, y0, x1, y1]) =>
       items
@@ -43,7 +44,11 @@ function ownLink(target: string, areas: number[][], items: PositionedText[], hea
     )
     .join(' ');
   const y0 = Math.min(...areas.map((area) => area[1]!));
-  return ownAnchor(target, covered, headerBottom !== null && y0 >= headerBottom);
+  const inHeader = headerBottom !== null && y0 >= headerBottom;
+  const own = ownAnchor(target, covered, inHeader);
+  // An icon (no letters under it, or a stray one) below the header that goes to a site that is no profile.
+  const bodyIcon = Boolean(own) && !inHeader && covered.replace(/[\ue000-\uf8ff\s]/g, '').length <= 2 && !PROFILE_HOSTS.test(new URL(own!).hostname);
+  return { own, bodyIcon };
 }
 
 /**
@@ -67,6 +72,7 @@ export function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
 export async function readPdf(pdf: PdfDocument): Promise<PdfContent> {
   const lines: string[] = [];
   const links = new Set<string>();
+  const bodyIcons = new Set<string>();
   let title: string | undefined;
   for (let number = 1; number <= pdf.numPages; number += 1) {
     const page = await pdf.getPage(number);
@@ -90,12 +96,16 @@ export async function readPdf(pdf: PdfDocument): Promise<PdfContent> {
       if (annotation.subtype === 'Link' && typeof target === 'string') rects.set(target, [...(rects.get(target) ?? []), annotation.rect]);
     }
     for (const [target, areas] of rects) {
-      const own = ownLink(target, areas, items, number === 1 ? headerBottom(items, pageTop!) : null);
-      if (own) links.add(own);
+      const { own, bodyIcon } = ownLink(target, areas, items, number === 1 ? headerBottom(items, pageTop!) : null);
+      if (own) (bodyIcon ? bodyIcons : links).add(own);
     }
     page.cleanup();
   }
   // The name first, wherever the content stream drew it.
   if (title && !headingKind(title) && !lines.slice(0, 3).includes(title)) lines.unshift(title);
+  // A candidate has one site of their own: icons in the body to the sites of several organisations are the entries'
+  // links (an employer's, a school's beside each entry), not the candidate's.
+  const bodySites = new Set([...bodyIcons].map((url) => new URL(url).hostname.replace(/^www\./, '')));
+  if (bodySites.size === 1) for (const url of bodyIcons) links.add(url);
   return { text: lines.join('\n'), links: [...links], pages: pdf.numPages };
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Document, ExternalHyperlink, Packer, Paragraph, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
+import { PDFDocument, PDFString, StandardFonts } from 'pdf-lib';
 import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
 import { ExtractionError } from '../../src/resumes/text-extractor.ts';
 import { docxFromBody, docxResume, emptyDocx, MIME, pdfResume, pdfWithNul, scannedPdf, txtResume, type Layout } from '../helpers/resume-fixtures.ts';
@@ -150,5 +151,40 @@ describe('DOCX tracked changes', () => {
       `<w:p><w:moveTo w:id="4" w:author="N">${run('Cartographer, Atlas Maps  2012 – 2014')}</w:moveTo></w:p>`;
     const { text } = await extractor.extract({ bytes: docxFromBody(body), contentType: MIME.docx });
     expect(text.split('\n')).toEqual(['Noor Haddad', 'linkedin.com/in/noorhaddad', 'Experience', 'Cartographer, Atlas Maps  2012 – 2014']);
+  });
+});
+
+describe('PDF icon links', () => {
+  /** A one-page PDF: a header, an Experience heading, entries, and a link icon (a box over no text) beside some of them. */
+  async function pdfWithIcons(targets: string[]): Promise<Buffer> {
+    const pdf = await PDFDocument.create();
+    const page = pdf.addPage([612, 792]);
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    page.drawText('Noor Haddad', { x: 50, y: 740, size: 20, font });
+    page.drawText('noor@mail.example', { x: 50, y: 715, size: 10, font });
+    page.drawText('Experience', { x: 50, y: 600, size: 14, font });
+    targets.forEach((target, index) => {
+      const y = 570 - index * 40;
+      page.drawText(`Surveyor, Firm ${index + 1}  2019 - 2021`, { x: 50, y, size: 10, font });
+      const link = pdf.context.obj({
+        Type: 'Annot',
+        Subtype: 'Link',
+        Rect: [400, y - 2, 410, y + 8],
+        Border: [0, 0, 0],
+        A: { S: 'URI', URI: PDFString.of(target) },
+      });
+      page.node.addAnnot(pdf.context.register(link));
+    });
+    return Buffer.from(await pdf.save());
+  }
+
+  it("takes icons in the body to several organisations' sites for the entries' links, and one to a single site for the candidate's", async () => {
+    const several = await extractor.extract({
+      bytes: await pdfWithIcons(['https://www.firm-one.example.com/', 'https://firm-two.example.org/', 'https://github.com/noorh']),
+      contentType: MIME.pdf,
+    });
+    expect(several.links).toEqual(['https://github.com/noorh']);
+    const one = await extractor.extract({ bytes: await pdfWithIcons(['https://noorhaddad.example.net/']), contentType: MIME.pdf });
+    expect(one.links).toEqual(['https://noorhaddad.example.net/']);
   });
 });
