@@ -64,6 +64,8 @@ function partText(xml: string, anchors: Anchor[]): string[] {
   const paragraphs: string[] = [];
   let current = '';
   let headingSeen = false;
+  // Text boxes anchored in the paragraph being read, with their place on the page, read once it ends (anchoredOrder).
+  let anchored: Anchored[] | undefined;
   // A HYPERLINK field's text runs from its instruction to the field's end.
   let field: Anchor | undefined;
   const visit = (node: Node) => {
@@ -93,8 +95,20 @@ function partText(xml: string, anchors: Anchor[]): string[] {
     } else if (name === 'w:hyperlink') {
       const id = element.getAttribute('r:id');
       if (id) anchors.push({ id, text: element.textContent ?? '', beforeHeading: !headingSeen });
+    } else if (name === 'wp:anchor' && anchored) {
+      const before = paragraphs.length;
+      for (let child = node.firstChild; child; child = child.nextSibling) visit(child);
+      const lines = paragraphs.splice(before);
+      if (lines.length > 0) anchored.push({ x: offset(element, 'wp:positionH'), y: offset(element, 'wp:positionV'), lines });
+      return;
     }
+    const outermost = name === 'w:p' && !anchored;
+    if (outermost) anchored = [];
     for (let child = node.firstChild; child; child = child.nextSibling) visit(child);
+    if (outermost) {
+      paragraphs.push(...anchoredOrder(anchored!));
+      anchored = undefined;
+    }
     if (name === 'w:p') {
       if (headingKind(current)) headingSeen = true;
       paragraphs.push(...current.split('\n'));
@@ -125,6 +139,38 @@ function partText(xml: string, anchors: Anchor[]): string[] {
   };
   walk(document);
   return paragraphs.map((line) => line.replace(/\s+$/, '')).filter((line) => line.trim() !== '');
+}
+
+/** A text box anchored in a paragraph: its offsets from the anchor (EMU; NaN when aligned instead) and its lines. */
+interface Anchored {
+  x: number;
+  y: number;
+  lines: string[];
+}
+
+function offset(anchor: Element, axis: 'wp:positionH' | 'wp:positionV'): number {
+  const value = anchor.getElementsByTagName(axis).item(0)?.getElementsByTagName('wp:posOffset').item(0)?.textContent;
+  return value ? Number(value) : Number.NaN;
+}
+
+/** One inch in EMU: text boxes whose left edges lie closer than this are one column. */
+const COLUMN_EMU = 914_400;
+
+/**
+ * The lines of the text boxes anchored in one paragraph, in reading order: a page laid out in text boxes (a
+ * sidebar and a main column) is written in any order, so columns are read left to right, each top to bottom —
+ * the name at the top of the sidebar comes before the main column's sections. Boxes placed by alignment rather
+ * than by offsets keep the document's order.
+ */
+function anchoredOrder(boxes: Anchored[]): string[] {
+  if (boxes.length < 2 || boxes.some((box) => Number.isNaN(box.x) || Number.isNaN(box.y))) return boxes.flatMap((box) => box.lines);
+  const columns: Anchored[][] = [];
+  for (const box of [...boxes].sort((a, b) => a.x - b.x)) {
+    const column = columns.at(-1);
+    if (column && box.x - column[0]!.x < COLUMN_EMU) column.push(box);
+    else columns.push([box]);
+  }
+  return columns.flatMap((column) => column.sort((a, b) => a.y - b.y).flatMap((box) => box.lines));
 }
 
 /** Relationship id → target, for the external hyperlinks of a part. */

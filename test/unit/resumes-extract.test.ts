@@ -188,3 +188,21 @@ describe('PDF icon links', () => {
     expect(one.links).toEqual(['https://noorhaddad.example.net/']);
   });
 });
+
+describe('DOCX text boxes', () => {
+  it('reads text boxes anchored in one paragraph column by column, each top to bottom, whatever their order in the file', async () => {
+    const box = (x: number, y: number, lines: string[]) =>
+      `<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">` +
+      `<wp:positionH relativeFrom="column"><wp:posOffset>${x}</wp:posOffset></wp:positionH>` +
+      `<wp:positionV relativeFrom="paragraph"><wp:posOffset>${y}</wp:posOffset></wp:positionV>` +
+      `<wps:txbx><w:txbxContent>${lines.map((line) => `<w:p><w:r><w:t>${line}</w:t></w:r></w:p>`).join('')}</w:txbxContent></wps:txbx></wp:anchor>`;
+    const body =
+      '<w:p><w:r><w:drawing>' +
+      box(2_300_000, 0, ['Profile', 'Geologist who maps karst aquifers.']) +
+      box(-80_000, 3_900_000, ['Contact', 'noor@mail.example']) +
+      box(-70_000, 240_000, ['Noor Haddad']) +
+      '</w:drawing></w:r></w:p>';
+    const { text } = await extractor.extract({ bytes: docxFromBody(body), contentType: MIME.docx });
+    expect(text.split('\n')).toEqual(['Noor Haddad', 'Contact', 'noor@mail.example', 'Profile', 'Geologist who maps karst aquifers.']);
+  });
+});
