@@ -33,7 +33,7 @@ describe('resume parsing on real resumes', () => {
   // Targets: name + email + phone ≥ 90%, email ≥ 98%, skills F1 ≥ 0.85, experience ≥ 90%, name and email from two of three scans.
   // The floors are the figures measured on the whole set, held-out files included.
   describe('targets not met yet: measured floors', () => {
-    it('name, email and phone all right on at least 91% of files', () => expect(scores.contact).toBeGreaterThanOrEqual(0.91));
+    it('name, email and phone all right on at least 92% of files', () => expect(scores.contact).toBeGreaterThanOrEqual(0.92));
     it('email right on at least 97%', () => expect(scores.email).toBeGreaterThanOrEqual(0.97));
     it('skills F1 at least 0.78', () => expect(scores.skills.f1).toBeGreaterThanOrEqual(0.78));
     it('experience within one year on at least 89%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.89));
