@@ -37,7 +37,10 @@ for (const [canonical, entry] of ENTRIES) {
   for (const form of entry.exact ?? []) FORMS.exact.set(form.replace(/\s+/g, ' '), canonical);
   for (const form of entry.listOnly ?? []) FORMS.listOnly.set(form.replace(/\s+/g, ' '), canonical);
 }
-const FIRST_WORDS = new Set([...FORMS.any.keys(), ...FORMS.exact.keys(), ...FORMS.listOnly.keys()].map((form) => fold(form.split(' ')[0]!)));
+// The first word of a form, also as written apart ("Scikit Learn" for "scikit-learn").
+const FIRST_WORDS = new Set(
+  [...FORMS.any.keys(), ...FORMS.exact.keys(), ...FORMS.listOnly.keys()].flatMap((form) => [fold(form.split(' ')[0]!), fold(form.split(/[\s._-]/)[0]!)]),
+);
 const LONGEST_FORM = Math.max(...[...FORMS.any.keys(), ...FORMS.exact.keys(), ...FORMS.listOnly.keys()].map((form) => form.split(' ').length));
 
 export interface SkillFinding {
@@ -341,10 +344,14 @@ const SCRIPTS_WITHOUT_SPACES = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u3000-
 function wordsOf(text: string): string[] {
   return text
     .replace(SCRIPTS_WITHOUT_SPACES, ' ')
+    .replace(SPACED_SUFFIX, '$1$2')
     .split(/[\s,;:|•·▪●◦‣∙⋅►▸()[\]{}"“”'‘’]+/u)
     .map((word) => word.replace(/^[^\p{L}\p{N}.#+]+|[.!?]+$/gu, (edge) => (edge.startsWith('.') && edge.length === 1 && /^\.\p{L}/u.test(word) ? edge : '')))
     .filter(Boolean);
 }
+
+// "c ++", "C #", "Node .js", "Vue. js": a name's symbol suffix set apart from it is part of it.
+const SPACED_SUFFIX = /(?<=^|[\s,;|(/])(\p{L}[\p{L}\p{N}]*)\s*(\+\+|#|\.\s?js)(?![\p{L}\p{N}+#])/giu;
 
 interface Hit {
   canonical: string;
@@ -371,6 +378,13 @@ function matchForms(text: string, inList: boolean): Hit[] {
       for (const name of found.canonical.split('\n')) hits.push({ canonical: name, mode: found.mode, words, start, end: start + length });
       matched = length;
     }
+    // "Fast API", "Java Script": a one-word name written as two words, the first of them perhaps a name too.
+    const split = matched <= 1 && start + 1 < words.length ? lookupVariant(`${words[start]} ${words[start + 1]}`, inList) : undefined;
+    if (split) {
+      while (hits.at(-1)?.start === start) hits.pop();
+      hits.push({ canonical: split.canonical, mode: split.mode, words, start, end: start + 2 });
+      matched = 2;
+    }
     start += matched || 1;
   }
   return hits;
@@ -387,12 +401,48 @@ function lookup(phrase: string, inList: boolean): { canonical: string; mode: Mod
   if (any) return { canonical: any, mode: 'any' };
   const listed = inList ? FORMS.listOnly.get(phrase) : undefined;
   if (listed) return { canonical: listed, mode: 'listOnly' };
+  // The vendor's name says the product is meant ("MS Word", "Microsoft Teams"), even where its bare name is a common word.
   const product = phrase.replace(VENDOR, '');
-  if (product !== phrase) return lookup(product, inList);
+  if (product !== phrase) return (/^ms\s/iu.test(phrase) ? lookup(`Microsoft ${product}`, inList) : undefined) ?? lookup(product, true);
   // "Jupyter Notebooks", "Kubernetes Operators": a name of several words in the plural.
   const singular = /\s\p{L}{3,}[^s]s$/u.test(phrase) ? phrase.slice(0, -1) : undefined;
-  return singular ? lookup(singular, inList) : undefined;
+  if (singular) return lookup(singular, inList);
+  // "GitHub Action" for "GitHub Actions": a name of several words written in the singular.
+  const plural = /\s\p{L}{3,}[^s]$/u.test(phrase) ? FORMS.any.get(fold(`${phrase}s`)) : undefined;
+  if (plural) return { canonical: plural, mode: 'any' };
+  return lookupVariant(phrase, inList);
 }
+
+/**
+ * Names written without their spacing or punctuation ("PowerBI", "Scikit Learn", "NextJS", "Tailwind
+ * CSS" for "TailwindCSS"): a form is also known by its letters and digits alone, when no other
+ * skill has the same ones. Only names with a capital inside, or in a list, are looked up so: a
+ * lower-case word in a sentence is as often a word as a name.
+ */
+function lookupVariant(phrase: string, inList: boolean): { canonical: string; mode: Mode } | undefined {
+  const key = compact(phrase);
+  if (key.length < 4 || key === fold(phrase)) return undefined;
+  const found = COMPACT.get(key);
+  if (!found || (!inList && (found.mode === 'listOnly' || !/\p{Lu}/u.test(phrase.slice(1))))) return undefined;
+  return found;
+}
+const compact = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[\s._-]+/g, '')
+    .replace(/js$/, '.js');
+/** Forms with spacing or punctuation, by their letters and digits; a key two skills share is left out. */
+const COMPACT = (() => {
+  const byKey = new Map<string, { canonical: string; mode: Mode } | null>();
+  for (const mode of ['any', 'exact', 'listOnly'] as const)
+    for (const [form, canonical] of FORMS[mode]) {
+      const key = compact(form);
+      if (key.length < 4) continue;
+      const seen = byKey.get(key);
+      byKey.set(key, seen === undefined || seen?.canonical === canonical ? { canonical, mode } : null);
+    }
+  return new Map([...byKey].filter((entry): entry is [string, { canonical: string; mode: Mode }] => entry[1] !== null));
+})();
 
 /** "TypeScript/JavaScript", "HTML5/CSS3": names joined by a slash, when the whole is no name itself. */
 function lookupParts(word: string, inList: boolean): { canonical: string; mode: Mode } | undefined {

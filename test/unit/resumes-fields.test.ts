@@ -120,6 +120,23 @@ describe('skills', () => {
     expect(canonicalSkill('Basket weaving')).toBe('Basket weaving');
   });
 
+  it('knows names written with other spacing or punctuation, or after a vendor', () => {
+    expect(matchSkills('Skills\nc ++, C #, Vue .js, NodeJS, NextJS, PowerBI, Scikit Learn, MS Word, MS Office, Fast API, GitHub Action')).toEqual([
+      'C#',
+      'C++',
+      'FastAPI',
+      'GitHub Actions',
+      'Microsoft Office',
+      'Microsoft Word',
+      'Next.js',
+      'Node.js',
+      'Power BI',
+      'scikit-learn',
+      'Vue.js',
+    ]);
+    expect(matchSkills('Experience\nWrote reports in MS Word and simulations in C ++.')).toEqual(['C++', 'Microsoft Word']);
+  });
+
   it('reads ordinary words as words', () => {
     expect(matchSkills('Ready to go the extra mile; I excel at rest and swift delivery, a node in the graph, in spring.')).toEqual([]);
     expect(matchSkills('Experience\nBuilt services in Go and C at Google')).toEqual([]);
