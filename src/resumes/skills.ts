@@ -420,11 +420,10 @@ function lookup(phrase: string, inList: boolean): { canonical: string; mode: Mod
  * lower-case word in a sentence is as often a word as a name.
  */
 function lookupVariant(phrase: string, inList: boolean): { canonical: string; mode: Mode } | undefined {
+  if (phrase.length < 4 || (!inList && !/\p{Lu}/u.test(phrase.slice(1)))) return undefined;
   const key = compact(phrase);
-  if (key.length < 4 || key === fold(phrase)) return undefined;
-  const found = COMPACT.get(key);
-  if (!found || (!inList && (found.mode === 'listOnly' || !/\p{Lu}/u.test(phrase.slice(1))))) return undefined;
-  return found;
+  const found = key === fold(phrase) ? undefined : COMPACT.get(key);
+  return found && (inList || found.mode !== 'listOnly') ? found : undefined;
 }
 const compact = (text: string) =>
   text
