@@ -421,6 +421,9 @@ function lookup(phrase: string, inList: boolean): { canonical: string; mode: Mod
  */
 function lookupVariant(phrase: string, inList: boolean): { canonical: string; mode: Mode } | undefined {
   if (phrase.length < 4 || (!inList && !/\p{Lu}/u.test(phrase.slice(1)))) return undefined;
+  // "TypeScript React" is two names, not TSX ("typescriptreact").
+  const words = phrase.split(' ');
+  if (words.length > 1 && words.every((word) => FORMS.any.has(fold(word)) || FORMS.exact.has(word) || FORMS.listOnly.has(word))) return undefined;
   const key = compact(phrase);
   const found = key === fold(phrase) ? undefined : COMPACT.get(key);
   return found && (inList || found.mode !== 'listOnly') ? found : undefined;

@@ -135,6 +135,8 @@ describe('skills', () => {
       'Vue.js',
     ]);
     expect(matchSkills('Experience\nWrote reports in MS Word and simulations in C ++.')).toEqual(['C++', 'Microsoft Word']);
+    // Two names side by side stay two names, even where run together they spell a third ("typescriptreact" is TSX).
+    expect(matchSkills('Experience\nBuilt a TypeScript React app')).toEqual(['React', 'TypeScript']);
   });
 
   it('reads ordinary words as words', () => {

@@ -54,8 +54,8 @@ for (const argument of process.argv.slice(2)) {
     // Versions ("python-3.x", "angular-17"), one- and two-letter tags, and long phrases are left out.
     if (parts.length > 3 || tag.length < 3 || parts.some((part) => /^(?:\d+(?:\.\d+|\.x)*|x)$/.test(part)) || !/^[a-z0-9.#+-]+$/.test(tag)) continue;
     const form = parts.join(' ');
-    // "ms-word", "apache-kafka": a vendor's name before a known product is that product.
-    const product = form.replace(VENDOR, '');
+    // "ms-word", "apache-kafka": a vendor's name before a known product is that product; so is a version after it ("ionic2").
+    const product = form.replace(VENDOR, '').replace(/(?<=\p{L})\d+$/u, '');
     if (known.has(key(form)) || known.has(key(product)) || known.has(key(`microsoft ${product}`)) || NOT_A_SKILL.test(form)) continue;
     const words = form.split(' ');
     const ordinary = words.every(englishWord);
