@@ -1,4 +1,4 @@
-// API benchmarks, as PERFORMANCE.md measures them: Vitae started as `vitae serve` in its own process,
+// API benchmarks: Vitae started as `vitae serve` in its own process,
 // next to the raw baseline (a bare node:http server, also its own process), the client here.
 // - request rates (autocannon, 50 connections, a warm-up first, median of --repeat runs) for
 //   signing uploads and downloads and reading metadata;

@@ -1,4 +1,4 @@
-// The raw baseline of PERFORMANCE.md: a bare node:http server that streams request bodies to a
+// The raw baseline of the API benchmark: a bare node:http server that streams request bodies to a
 // file and files to responses, and "signs" with one HMAC: the practical limit on this machine.
 // Run by bench/api.ts as its own process: PORT=… DIR=… node bench/support/raw-server.ts
 import { createHmac, randomUUID } from 'node:crypto';

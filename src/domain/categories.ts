@@ -2,7 +2,7 @@ import type { Checked, DomainProblem } from './problems.ts';
 
 /**
  * File categories, the types each accepts (decided by content, never by name) and their size
- * limits (API.md defaults, overridable per deployment).
+ * limits (the defaults of README's configuration table, overridable per deployment).
  */
 export const MIME = {
   pdf: 'application/pdf',

@@ -125,7 +125,7 @@ const ORG_FILE: readonly Action[] = ['file.read', 'file.download', 'file.delete'
 const USER_RIGHTS: Rights = {
   own_file: ['file.read', 'file.download', 'file.delete', 'file.erase', 'file.add_version', 'file.access_log'],
   org_file: ORG_FILE,
-  // Erasure and the access log belong to a file's owner (API.md) — or to an admin, below.
+  // Erasure and the access log belong to a file's owner (README, "GDPR erasure") — or to an admin, below.
   org_file_uploaded: [...ORG_FILE, 'file.erase', 'file.access_log'],
   // Sharing by applying is read-only: the file stays the candidate's.
   shared_file: ['file.read', 'file.download'],

@@ -15,7 +15,7 @@ import { FileObject, InitiateBody, InitiateResponse, VersionInitiateBody, Versio
 const tags = ['files'];
 const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })) });
 
-/** The file endpoints of API.md ("Files"). Handlers translate HTTP to the services and back, nothing more. */
+/** The file endpoints (tag `files` of the OpenAPI document at /docs). Handlers translate HTTP to the services and back, nothing more. */
 export function fileRoutes(services: Services): FastifyPluginAsyncTypebox {
   const { uploads, files, scanPipeline } = services;
   const idempotency = idempotent(services.idempotency);

@@ -1,6 +1,6 @@
 import type { FileRow, FileVersionRow } from '../../db/schema.ts';
 
-/** The file object of the API (see API.md "Files"). */
+/** The file object of the API (`FileObject` in the OpenAPI document at /docs). */
 export interface FileView {
   id: string;
   filename: string | null;
