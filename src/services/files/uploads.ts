@@ -233,26 +233,7 @@ export class UploadService {
           erased_at: null,
         })
         .execute();
-      await tx
-        .insertInto('file_versions')
-        .values({
-          file_id: file.id,
-          version: 1,
-          storage_key: key,
-          filename,
-          content_type: inspection.detectedType!,
-          declared_size: inspection.size,
-          size: inspection.size,
-          sha256: inspection.sha256,
-          status: 'uploaded',
-          status_reason: null,
-          scan: null,
-          scanned_at: null,
-          quarantine_key: null,
-          quarantined_at: null,
-          created_by: ctx.audit.actorId,
-        })
-        .execute();
+      await this.streamedVersion(tx, file.id, 1, key, filename, inspection, ctx).execute();
       await this.deps.audit.append(tx, ctx.audit, {
         action: 'file.uploaded',
         orgId: file.org_id,
@@ -286,26 +267,7 @@ export class UploadService {
     return this.commitOrRemoveBlob(key, durable, async (tx) => {
       await this.lockLiveFile(tx, fileId);
       await this.deps.quotas.confirmStream(tx, scope, room, inspection.size);
-      await tx
-        .insertInto('file_versions')
-        .values({
-          file_id: fileId,
-          version,
-          storage_key: key,
-          filename,
-          content_type: inspection.detectedType!,
-          declared_size: inspection.size,
-          size: inspection.size,
-          sha256: inspection.sha256,
-          status: 'uploaded',
-          status_reason: null,
-          scan: null,
-          scanned_at: null,
-          quarantine_key: null,
-          quarantined_at: null,
-          created_by: ctx.audit.actorId,
-        })
-        .execute();
+      await this.streamedVersion(tx, fileId, version, key, filename, inspection, ctx).execute();
       await refreshFileFromVersions(tx, fileId);
       await this.deps.audit.append(tx, ctx.audit, {
         action: 'file.version_added',
@@ -427,6 +389,27 @@ export class UploadService {
       size: null,
       sha256: null,
       status: 'pending_upload',
+      status_reason: null,
+      scan: null,
+      scanned_at: null,
+      quarantine_key: null,
+      quarantined_at: null,
+      created_by: ctx.audit.actorId,
+    });
+  }
+
+  /** The row of a version whose bytes were streamed through the server: checked and stored, awaiting its scan. */
+  private streamedVersion(tx: Tx, fileId: string, version: number, key: string, filename: string, inspection: Inspection, ctx: RequestContext) {
+    return tx.insertInto('file_versions').values({
+      file_id: fileId,
+      version,
+      storage_key: key,
+      filename,
+      content_type: inspection.detectedType!,
+      declared_size: inspection.size,
+      size: inspection.size,
+      sha256: inspection.sha256,
+      status: 'uploaded',
       status_reason: null,
       scan: null,
       scanned_at: null,
