@@ -19,6 +19,8 @@ const CANDIDATE = /(?<![\p{L}\d])(?:\+|00)?\(?\d[\d\s().\-–‐/]{5,22}\d(?:\s*
 const YEAR_RANGE = /^\(?(?:1[89]|20)\d\d\)?\s*[-–‐/]\s*\(?(?:1[89]|20)\d\d\)?$/;
 // Dates: "12.03.2021", "2021-03-12", "03/2021", "2333/23 – 2333/23".
 const DATE = /^(?:\d{1,2}[./-]){2}\d{2,4}$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}$|^(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\b|^\d{4}\/\d{1,2}\b/;
+// Digits inside an email address or a link ("jane.4155550132@…", "…/status/1234567890") are no number.
+const ADDRESS_OR_LINK = /\S+@\S+|(?:https?:\/\/|www\.)\S+|[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.[a-z]{2,}\/\S*/giu;
 const PHONE_LABEL =
   /(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|portable|teléfono|móvil|celular|cellulare|telefone|whatsapp|電話|携帯|手机|电话|연락처|전화|هاتف|טלפון|फ़ोन|फोन)/iu;
 
@@ -32,7 +34,10 @@ export function findPhones(text: string, region: CountryCode): FoundPhone[] {
     const labelled = PHONE_LABEL.test(line);
     const contactLine = section === 'header' || section === 'contact' || nearEmail(index) || labelled;
     // A column gap ends a number: "+39 0325658974␣␣1865 Chapter Two".
-    for (const match of line.split(/\s{2,}/).flatMap((cell) => [...cell.matchAll(CANDIDATE)])) {
+    for (const match of line
+      .replace(ADDRESS_OR_LINK, '  ')
+      .split(/\s{2,}/)
+      .flatMap((cell) => [...cell.matchAll(CANDIDATE)])) {
       const raw = match[0].trim().replace(/[\s.(–‐/-]+$/, '');
       if (/[*xX×]/.test(raw)) continue; // masked
       const found = readPhone(raw, region);

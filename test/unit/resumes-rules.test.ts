@@ -172,3 +172,11 @@ describe('service sections', () => {
     expect(experienceYears(text('Customer Service Experience'), now)).toBe(7);
   });
 });
+
+describe('phones', () => {
+  it('takes no number from the digits of an email address or a link', async () => {
+    const { findPhones } = await import('../../src/resumes/phone.ts');
+    expect(findPhones('Ola Nordmann\nola.13109888@example.test\ngithub.com/ola/12345678', 'US')).toEqual([]);
+    expect(findPhones('Ola Nordmann\nola.13109888@example.test | +1 415 555 0143', 'US').map((phone) => phone.number)).toEqual(['+14155550143']);
+  });
+});
