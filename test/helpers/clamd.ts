@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { connect, createServer } from 'node:net';
@@ -6,6 +7,7 @@ import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ClamdScanner } from '../../src/scan/clamd.ts';
+import { stopOnExit, stopProcess } from './abort-cleanup.ts';
 
 export interface RunningClamd {
   host: string;
@@ -29,6 +31,9 @@ export async function startClamd(
   options: { streamMaxLength?: string; port?: number; maxThreads?: number; extraConfig?: string[] } = {},
 ): Promise<RunningClamd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vitae-clamd-'));
+  // Registered before clamd starts: a run interrupted while it loads its signatures leaves nothing either.
+  const running: { pid?: number } = {};
+  const forget = stopOnExit(() => (running.pid === undefined ? rmSync(dir, { recursive: true, force: true }) : stopProcess(running.pid, dir)));
   const database = path.join(dir, 'db');
   await cp(path.resolve('test/fixtures/clamav'), database, { recursive: true });
   const port = options.port ?? (await freePort());
@@ -51,6 +56,7 @@ export async function startClamd(
   await writeFile(path.join(dir, 'clamd.conf'), `${config}\n`);
   const child: ChildProcess = spawn('/usr/sbin/clamd', ['-c', path.join(dir, 'clamd.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  running.pid = child.pid;
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const scanner = new ClamdScanner({ host: '127.0.0.1', port, timeoutMs: 2_000 });
   const deadline = Date.now() + 30_000;
@@ -77,6 +83,7 @@ export async function startClamd(
         await new Promise((resolve) => child.once('exit', resolve));
       }
       await rm(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -1,6 +1,4 @@
 import type { TestProject } from 'vitest/node';
-import path from 'node:path';
-import { stopOnExit, stopProcess } from './abort-cleanup.ts';
 import { startClamd } from './clamd.ts';
 
 declare module 'vitest' {
@@ -15,12 +13,8 @@ declare module 'vitest' {
 /** One clamd for the project's integration tests. */
 export default async function setup(project: TestProject) {
   const clamd = await startClamd();
-  const forget = stopOnExit(() => stopProcess(clamd.pid, path.dirname(clamd.config)));
   project.provide('clamdHost', clamd.host);
   project.provide('clamdPort', clamd.port);
   project.provide('clamdDatabase', clamd.database);
-  return async () => {
-    await clamd.stop();
-    forget();
-  };
+  return () => clamd.stop();
 }
