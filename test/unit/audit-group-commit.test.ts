@@ -58,6 +58,21 @@ describe('group commit of audit entries', () => {
     writer.pending.at(-1)!.resolve();
   });
 
+  it('keeps at most maxInFlight batches of a group in flight, on lanes drawn from all of them', async () => {
+    const writer = controlledWriter();
+    const committer = new GroupCommitter<string>({ lanes: 8, maxInFlight: 2, maxBatch: 64, write: writer.write });
+    const all = ['m1', 'm2', 'm3', 'm4', 'm5'].map((item) => committer.submit('org:a', item));
+    expect(writer.batches.map((b) => b.batch.items)).toEqual([['m1'], ['m2']]); // the other three wait, though six lanes are free
+    void committer.submit('org:b', 'b1');
+    expect(writer.batches.at(-1)).toMatchObject({ group: 'org:b' }); // the cap is per group
+    writer.pending[0]!.resolve();
+    await settle();
+    expect(writer.batches.at(-1)!.batch.items).toEqual(['m3', 'm4', 'm5']);
+    for (const p of writer.pending) p.resolve();
+    await Promise.all(all);
+    expect(writer.batches.every((b) => b.batch.lane >= 0 && b.batch.lane < 8)).toBe(true);
+  });
+
   it('caps a batch at maxBatch entries', async () => {
     const writer = controlledWriter();
     const committer = new GroupCommitter<string>({ lanes: 1, maxBatch: 2, write: writer.write });

@@ -16,16 +16,19 @@ export interface LaneBatch<T> {
 export class GroupCommitter<T> {
   private readonly groups = new Map<string, Group<T>>();
   private readonly lanes: number;
+  private readonly maxInFlight: number;
   private readonly maxBatch: number;
   private readonly write: (group: string, batch: LaneBatch<T>) => Promise<void>;
 
   /**
    * `write` commits a batch of one group to one lane, or throws; a batch that fails is written
    * again item by item, so that one request's failure (a constraint its own change breaks) is
-   * its alone.
+   * its alone. `maxInFlight` (at most `lanes`, all of them by default): how many of a group's
+   * batches may be in flight at once; the others wait and leave together.
    */
-  constructor(options: { lanes: number; maxBatch: number; write: (group: string, batch: LaneBatch<T>) => Promise<void> }) {
+  constructor(options: { lanes: number; maxInFlight?: number; maxBatch: number; write: (group: string, batch: LaneBatch<T>) => Promise<void> }) {
     this.lanes = options.lanes;
+    this.maxInFlight = Math.min(options.maxInFlight ?? options.lanes, options.lanes);
     this.maxBatch = options.maxBatch;
     this.write = options.write;
   }
@@ -44,7 +47,7 @@ export class GroupCommitter<T> {
   }
 
   private drain(group: string, state: Group<T>): void {
-    while (state.queue.length > 0 && state.inFlight < this.lanes) {
+    while (state.queue.length > 0 && state.inFlight < this.maxInFlight) {
       const lane = freeLane(state.busy);
       const waiting = state.queue.splice(0, this.maxBatch);
       state.busy[lane] = true;
