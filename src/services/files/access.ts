@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { CoalescedReads } from '../../db/coalesced-reads.ts';
 import type { Db, Executor } from '../../db/database.ts';
 import type { FileRow, FileVersionRow } from '../../db/schema.ts';
 import { authorize, type Action, type Actor, type Decision } from '../../domain/policy.ts';
@@ -18,8 +20,10 @@ interface FileAccessDeps {
  */
 export class FileAccess {
   private readonly deps: FileAccessDeps;
+  private readonly served: CoalescedReads<ServedKey, ServedRow | undefined>;
   constructor(deps: FileAccessDeps) {
     this.deps = deps;
+    this.served = new CoalescedReads({ maxInFlight: 2, maxBatch: 64, read: (keys) => this.readServed(keys) });
   }
 
   async load(
@@ -40,7 +44,8 @@ export class FileAccess {
 
   /**
    * `load` for serving bytes: the live file and one of its versions (`version`, else the file's
-   * current one) in a single query; `version` is null when the file has no such version.
+   * current one); `version` is null when the file has no such version. Concurrent requests' lookups
+   * share statements (see CoalescedReads): downloads and signed download URLs are a hot path.
    */
   async loadWithVersion(
     ctx: RequestContext,
@@ -48,27 +53,8 @@ export class FileAccess {
     versionNumber: number | undefined,
     action: Action,
     auditAction: string,
-  ): Promise<{ file: FileRow; version: ServedVersion | null }> {
-    const row = await this.deps.db
-      .selectFrom('files')
-      .leftJoin('file_versions as v', (join) =>
-        join
-          .onRef('v.file_id', '=', 'files.id')
-          .on((eb) => eb('v.version', '=', versionNumber === undefined ? eb.ref('files.version') : eb.val(versionNumber))),
-      )
-      .selectAll('files')
-      .select([
-        'v.version as v_version',
-        'v.storage_key as v_storage_key',
-        'v.filename as v_filename',
-        'v.content_type as v_content_type',
-        'v.size as v_size',
-        'v.sha256 as v_sha256',
-        'v.status as v_status',
-      ])
-      .where('files.id', '=', fileId)
-      .where('files.deleted_at', 'is', null)
-      .executeTakeFirst();
+  ): Promise<{ file: ServedFile; version: ServedVersion | null }> {
+    const row = await this.served.load({ fileId, version: versionNumber ?? null });
     if (!row) throw notFound('File');
     const { v_version, v_storage_key, v_filename, v_content_type, v_size, v_sha256, v_status, ...file } = row;
     await this.check(ctx, file, action, auditAction, this.deps.db);
@@ -89,8 +75,21 @@ export class FileAccess {
     };
   }
 
+  /** One statement for many lookups: each key's live file and the version it asks for (its current one when null), in the keys' order. */
+  private async readServed(keys: ServedKey[]): Promise<(ServedRow | undefined)[]> {
+    const { rows } = await sql<ServedRow & { ord: string }>`
+      SELECT k.ord, f.id, f.owner_id, f.org_id,
+             v.version AS v_version, v.storage_key AS v_storage_key, v.filename AS v_filename, v.content_type AS v_content_type,
+             v.size AS v_size, v.sha256 AS v_sha256, v.status AS v_status
+      FROM unnest(${keys.map((k) => k.fileId)}::uuid[], ${keys.map((k) => k.version)}::int[]) WITH ORDINALITY AS k (id, version, ord)
+      JOIN files f ON f.id = k.id AND f.deleted_at IS NULL
+      LEFT JOIN file_versions v ON v.file_id = f.id AND v.version = coalesce(k.version, f.version)`.execute(this.deps.db);
+    const byPosition = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
+    return keys.map((_, i) => byPosition.get(i + 1));
+  }
+
   /** The decision for a loaded file: returns, or audits the refusal and throws. */
-  private async check(ctx: RequestContext, file: FileRow, action: Action, auditAction: string, executor: Executor): Promise<void> {
+  private async check(ctx: RequestContext, file: ServedFile, action: Action, auditAction: string, executor: Executor): Promise<void> {
     const decision = await this.decide(ctx.actor, file, action, executor);
     if (decision.allowed) return;
     await this.deps.audit.denied(ctx.audit, {
@@ -123,6 +122,24 @@ export class FileAccess {
     return [...new Set(rows.map((row) => row.org_id))];
   }
 }
+
+/** What serving a file needs of its row: whose it is. */
+export type ServedFile = Pick<FileRow, 'id' | 'owner_id' | 'org_id'>;
+
+interface ServedKey {
+  fileId: string;
+  version: number | null;
+}
+
+type ServedRow = ServedFile & {
+  v_version: number | null;
+  v_storage_key: string | null;
+  v_filename: string | null;
+  v_content_type: string | null;
+  v_size: number | null;
+  v_sha256: string | null;
+  v_status: FileVersionRow['status'] | null;
+};
 
 /** What serving a version needs. */
 export type ServedVersion = Pick<FileVersionRow, 'version' | 'storage_key' | 'filename' | 'content_type' | 'size' | 'sha256' | 'status'>;

@@ -10,7 +10,7 @@ import { AppError, forbidden, notFound } from '../../errors.ts';
 import type { BlobStore, ByteRange } from '../../storage/blob-store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
-import type { FileAccess, ServedVersion } from './access.ts';
+import type { FileAccess, ServedFile, ServedVersion } from './access.ts';
 import { grantFor } from './download-grants.ts';
 import { eraseFile } from './erasure.ts';
 import { toFileView, toVersionView, type FileView, type VersionView } from './file-view.ts';
@@ -150,7 +150,7 @@ export class FileService {
    */
   private async neutralizedCsv(
     ctx: RequestContext,
-    file: FileRow,
+    file: ServedFile,
     version: ServedVersion,
     request: { ifNoneMatch?: string; head: boolean },
   ): Promise<ContentResponse> {
@@ -206,13 +206,13 @@ export class FileService {
     return this.deps.audit.list({ fileId }, page);
   }
 
-  /** The file and the version to serve (one query: downloads are a hot path); 423 unless that version is clean. */
+  /** The file and the version to serve (one lookup, shared with concurrent requests: downloads are a hot path); 423 unless that version is clean. */
   private async downloadable(
     ctx: RequestContext,
     fileId: string,
     requestedVersion: number | undefined,
     auditAction: string,
-  ): Promise<{ file: FileRow; version: ServedVersion }> {
+  ): Promise<{ file: ServedFile; version: ServedVersion }> {
     const { file, version } = await this.deps.access.loadWithVersion(ctx, fileId, requestedVersion, 'file.download', auditAction);
     if (!version) throw notFound('File version');
     if (version.status !== 'clean') {
