@@ -217,7 +217,9 @@ export class UploadService {
 
     return this.commitOrRemoveBlob(key, durable, async (tx) => {
       await this.deps.quotas.confirmStream(tx, scope, room, inspection.size);
-      await tx
+      // The row as inserted is the answer (nothing else in the transaction changes it), and the version
+      // rides in the audit entry's statement: fewer round trips in a transaction that waits on none.
+      const row = await tx
         .insertInto('files')
         .values({
           ...file,
@@ -232,17 +234,22 @@ export class UploadService {
           deleted_at: null,
           erased_at: null,
         })
-        .execute();
-      await this.streamedVersion(tx, file.id, 1, key, filename, inspection, ctx).execute();
-      await this.deps.audit.append(tx, ctx.audit, {
-        action: 'file.uploaded',
-        orgId: file.org_id,
-        fileId: file.id,
-        subjectUserId: file.owner_id,
-        details: { category: upload.category, size: inspection.size, version: 1, path: 'stream' },
-      });
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.deps.audit.append(
+        tx,
+        ctx.audit,
+        {
+          action: 'file.uploaded',
+          orgId: file.org_id,
+          fileId: file.id,
+          subjectUserId: file.owner_id,
+          details: { category: upload.category, size: inspection.size, version: 1, path: 'stream' },
+        },
+        [this.streamedVersion(tx, file.id, 1, key, filename, inspection, ctx)],
+      );
       await this.deps.queue.send(JOBS.scanFile, { fileId: file.id, version: 1 }, { tx });
-      return toFileView(await tx.selectFrom('files').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow());
+      return toFileView(row);
     });
   }
 
