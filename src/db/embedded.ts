@@ -86,10 +86,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   let stopping: Promise<void> | undefined;
+  const socket = await listeningSocket(pgdata, owner.port);
   return {
-    connectionString: urlOf(credentials, owner.port, APP_DATABASE),
+    connectionString: urlOf(credentials, owner.port, APP_DATABASE, socket),
     directory: pgdata,
-    urlFor: (database) => urlOf(credentials, owner.port, database),
+    urlFor: (database) => urlOf(credentials, owner.port, database, socket),
     reused: adopted !== null,
     stop: () =>
       (stopping ??= (async () => {
@@ -105,7 +106,7 @@ export async function readEmbeddedConnection(dataDir: string): Promise<{ connect
   const pgdata = await clusterDirectory(path.resolve(dataDir), null, () => {});
   const server = await settledServer(pgdata);
   if (!server) return null;
-  const url = urlOf(await readCredentials(pgdata), server.port, APP_DATABASE);
+  const url = urlOf(await readCredentials(pgdata), server.port, APP_DATABASE, await listeningSocket(pgdata, server.port));
   try {
     const client = await connect(url);
     if (!client) return null;
@@ -161,7 +162,7 @@ async function start(pgdata: string, credentials: Credentials, wantedPort: numbe
   const port = wantedPort || (await freePort(await lastPort(pgdata)));
   const serverLog = path.join(pgdata, 'server.log');
   try {
-    await run('pg_ctl', runAs, ['start', '-D', pgdata, '-w', '-t', '300', '-l', serverLog, '-o', serverArguments(port).join(' ')]);
+    await run('pg_ctl', runAs, ['start', '-D', pgdata, '-w', '-t', '300', '-l', serverLog, '-o', serverArguments(pgdata, port).join(' ')]);
   } catch (error) {
     if (await runningServer(pgdata)) throw new Error(`Another process started PostgreSQL on ${pgdata} at the same time.`, { cause: error });
     const tail = (await readFile(serverLog, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
@@ -180,14 +181,15 @@ async function start(pgdata: string, credentials: Credentials, wantedPort: numbe
 }
 
 /**
- * How the server runs: TCP on loopback only; no unix socket (its default directory belongs to the
- * system's PostgreSQL, if any); its log in `log/`, one file per weekday overwritten a week later.
+ * How the server runs: TCP on loopback, and a Unix socket in the cluster's own directory (never
+ * the default directory, which belongs to the system's PostgreSQL, if any), which Vitae connects
+ * through (see `socketDirectory`); its log in `log/`, one file per weekday overwritten a week later.
  */
-function serverArguments(port: number): string[] {
+function serverArguments(pgdata: string, port: number): string[] {
   return [
     ...['-p', String(port)],
     ...['-c', 'listen_addresses=127.0.0.1'],
-    ...['-c', 'unix_socket_directories='],
+    ...['-c', `unix_socket_directories=${socketDirectory(pgdata) ?? ''}`],
     ...['-c', 'logging_collector=on'],
     ...['-c', 'log_filename=postgresql-%a.log'],
     ...['-c', 'log_truncate_on_rotation=on'],
@@ -199,7 +201,7 @@ function serverArguments(port: number): string[] {
 /** Whether the running server was started with the arguments we would use (PostgreSQL records them in postmaster.opts). */
 async function startedWith(pgdata: string, port: number): Promise<boolean> {
   const recorded = await readFile(path.join(pgdata, 'postmaster.opts'), 'utf8').catch(() => '');
-  const expected = ['-D', pgdata, ...serverArguments(port)].map((argument) => `"${argument}"`).join(' ');
+  const expected = ['-D', pgdata, ...serverArguments(pgdata, port)].map((argument) => `"${argument}"`).join(' ');
   return recorded.trim().endsWith(expected);
 }
 
@@ -420,8 +422,30 @@ function listensOn(port: number): Promise<number> {
   });
 }
 
-const urlOf = (credentials: Credentials, port: number, database: string) =>
-  `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+/**
+ * The cluster's directory as the directory of its Unix socket, or null where a socket cannot live
+ * there: the socket's path must fit in `sun_path` (107 bytes on Linux), and the directory goes
+ * through pg_ctl's shell command line and PostgreSQL's comma-separated list unquoted.
+ */
+export function socketDirectory(pgdata: string): string | null {
+  const longestSocket = `${pgdata}/.s.PGSQL.65535`;
+  return Buffer.byteLength(longestSocket) <= 107 && /^[A-Za-z0-9/._+-]+$/.test(pgdata) ? pgdata : null;
+}
+
+/**
+ * The directory of the server's Unix socket when it listens on one. A query over the socket skips
+ * loopback TCP's send and receive path, a large part of a cheap request's cost on a busy machine.
+ * A server started by an older Vitae has none until it is restarted: TCP then.
+ */
+async function listeningSocket(pgdata: string, port: number): Promise<string | null> {
+  const directory = socketDirectory(pgdata);
+  return directory && (await exists(path.join(directory, `.s.PGSQL.${port}`))) ? directory : null;
+}
+
+/** A connection URL: TCP on loopback, or through the socket in `socket` (the `host` parameter overrides the address, the port names the socket). */
+const urlOf = (credentials: Credentials, port: number, database: string, socket: string | null = null) =>
+  `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}` +
+  (socket ? `?host=${encodeURIComponent(socket)}` : '');
 
 async function exists(file: string): Promise<boolean> {
   return stat(file).then(

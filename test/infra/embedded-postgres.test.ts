@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEmbeddedConnection, startEmbeddedPostgres } from '../../src/db/embedded.ts';
+import { readEmbeddedConnection, socketDirectory, startEmbeddedPostgres } from '../../src/db/embedded.ts';
 
 const isRoot = process.getuid?.() === 0;
 let dir: string;
@@ -71,13 +71,26 @@ async function processesIn(directory: string): Promise<string[]> {
   return found;
 }
 
+it('puts the socket in the cluster directory only where its path fits and needs no quoting', () => {
+  expect(socketDirectory('/srv/vitae/pg')).toBe('/srv/vitae/pg');
+  expect(socketDirectory(`/srv/${'x'.repeat(100)}/pg`)).toBeNull(); // longer than a socket's path may be
+  expect(socketDirectory('/srv/my data/pg')).toBeNull();
+});
+
 it('initializes a cluster on first start: loopback only, a generated password in a 0600 file, fsync and checksums on; data kept across restarts', async () => {
   const dataDir = path.join(dir, 'fresh', 'pg');
   const first = await startEmbeddedPostgres({ dataDir });
   const port = Number(new URL(first.connectionString).port);
   try {
     expect(first.reused).toBe(false);
-    expect(first.connectionString).toMatch(/^postgres:\/\/vitae:[\w-]{32}@127\.0\.0\.1:\d+\/vitae$/);
+    // Vitae connects through the Unix socket in the cluster's directory; TCP on loopback still answers.
+    const url = new URL(first.connectionString);
+    expect(`${url.protocol}//${url.username}@${url.hostname}${url.pathname}`).toBe('postgres://vitae@127.0.0.1/vitae');
+    expect(url.password).toMatch(/^[\w-]{32}$/);
+    expect(url.searchParams.get('host')).toBe(first.directory);
+    expect((await query(first.connectionString, 'SELECT inet_client_addr() AS address'))[0].address).toBeNull();
+    const overTcp = first.connectionString.replace(/\?host=.*$/, '');
+    expect((await query(overTcp, 'SELECT inet_client_addr() AS address'))[0].address).toBe('127.0.0.1');
     const [settings] = await query(
       first.connectionString,
       "SELECT version(), current_setting('listen_addresses') AS listen, current_setting('fsync') AS fsync, current_setting('data_checksums') AS checksums, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()",
