@@ -50,8 +50,8 @@ interface Side {
 }
 const sides: Side[] = [];
 for (const [name, entry, env] of [
-  ['a', values.a!, values['a-env']!],
-  ['b', values.b!, values['b-env']!],
+  ['a', values.a, values['a-env']],
+  ['b', values.b, values['b-env']],
 ] as const) {
   const vitae = await startVitae({ entry: path.resolve(entry), env: envOf(env) });
   sides.push({ name: `${name} (${entry}${env ? ` ${env}` : ''})`, vitae, load: await loadFor(vitae), rps: [], serverUs: [], databaseUs: [], p99: [] });

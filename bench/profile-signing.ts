@@ -34,7 +34,7 @@ const loads: Record<string, autocannon.Options> = {
     body: JSON.stringify({ filename: 'cv.pdf', content_type: 'application/pdf', size: 100_000, category: 'resume' }),
   },
 };
-const load = loads[values.route!]!;
+const load = loads[values.route]!;
 
 // Statements per request: log every statement for 20 sequential requests, after one to warm caches.
 await autocannon({ ...load, connections: 1, amount: 1 });
