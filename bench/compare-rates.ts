@@ -3,7 +3,9 @@
 // the same load from other work. Reports each one's median rate, its ratio to raw, and its CPU time
 // per request (the server's and its PostgreSQL's, from /proc).
 // Run: node bench/compare-rates.ts --a /path/to/old/src/cli.ts --b src/cli.ts [--route download] [--rounds 6] [--seconds 3]
-//      [--a-env KEY=VALUE,…] [--b-env KEY=VALUE,…]
+//      [--a-env KEY=VALUE,…] [--b-env KEY=VALUE,…] [--b-members 50]
+// --b-members N: side b spreads its connections over N members of the organization (one token per
+// connection), against side a's one caller: with --a and --b the same build, the cost of many callers.
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     b: { type: 'string', default: 'src/cli.ts' },
     'a-env': { type: 'string', default: '' },
     'b-env': { type: 'string', default: '' },
+    'b-members': { type: 'string', default: '1' },
     route: { type: 'string', default: 'download' },
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '3' },
@@ -54,7 +57,10 @@ for (const [name, entry, env] of [
   ['b', values.b, values['b-env']],
 ] as const) {
   const vitae = await startVitae({ entry: path.resolve(entry), env: envOf(env) });
-  sides.push({ name: `${name} (${entry}${env ? ` ${env}` : ''})`, vitae, load: await loadFor(vitae), rps: [], serverUs: [], databaseUs: [], p99: [] });
+  const members = name === 'b' ? Number(values['b-members']) : 1;
+  const load = spreadOver(await loadFor(vitae), [vitae.auth, ...(await Promise.all(Array.from({ length: members - 1 }, (_, i) => joinMember(vitae, i))))]);
+  const label = `${entry}${env ? ` ${env}` : ''}${members > 1 ? `, ${members} members` : ''}`;
+  sides.push({ name: `${name} (${label})`, vitae, load, rps: [], serverUs: [], databaseUs: [], p99: [] });
 }
 const rawRps: number[] = [];
 const loads: number[] = [];
@@ -109,7 +115,32 @@ async function loadFor(vitae: VitaeProcess): Promise<autocannon.Options> {
   return { url: `${base}/files/${id}${values.route === 'metadata' ? '' : '/download'}`, headers: auth };
 }
 
-/** utime + stime (and those of waited-for children) of these processes, in seconds. */
+/** The load with its connections' Authorization headers taken in turn from `callers`. */
+function spreadOver(load: autocannon.Options, callers: { authorization: string }[]): autocannon.Options {
+  if (callers.length === 1) return load;
+  let next = 0;
+  return { ...load, setupClient: (client) => client.setHeaders({ ...load.headers, ...callers[next++ % callers.length] }) };
+}
+
+/** Invites a recruiter into the organization and registers them: their authorization header. */
+async function joinMember(vitae: VitaeProcess, i: number): Promise<{ authorization: string }> {
+  const email = `member-${i}@example.test`;
+  const invited = await fetch(`${vitae.base}/orgs/${vitae.user.org_id}/members`, {
+    method: 'POST',
+    headers: { ...vitae.auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
+  const { invitation_token } = (await invited.json()) as { invitation_token: string };
+  const registered = await fetch(`${vitae.base}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: vitae.account.password, name: `Member ${i}`, role: 'recruiter', invitation_token }),
+  });
+  if (registered.status !== 201) throw new Error(`a member's registration answered ${registered.status}: ${await registered.text()}`);
+  return { authorization: `Bearer ${((await registered.json()) as { access_token: string }).access_token}` };
+}
+
+/** utime + stime of these processes, in seconds. */
 async function cpuSeconds(pids: number[]): Promise<number> {
   let ticks = 0;
   for (const pid of pids) {
