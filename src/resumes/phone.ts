@@ -21,8 +21,14 @@ const YEAR_RANGE = /^\(?(?:1[89]|20)\d\d\)?\s*[-–‐/]\s*\(?(?:1[89]|20)\d\d\)
 const DATE = /^(?:\d{1,2}[./-]){2}\d{2,4}$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}$|^(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\b|^\d{4}\/\d{1,2}\b/;
 // Digits inside an email address or a link ("jane.4155550132@…", "…/status/1234567890") are no number.
 const ADDRESS_OR_LINK = /\S+@\S+|(?:https?:\/\/|www\.)\S+|[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.[a-z]{2,}\/\S*/giu;
+// Latin-script labels are whole words ("tel" is no label inside "intelligence"), German compounds aside; scripts
+// written without spaces are matched anywhere.
 const PHONE_LABEL =
-  /(?:phone|tel|telephone|mobile|mob|cell|handy|telefon|téléphone|portable|teléfono|móvil|celular|cellulare|telefone|whatsapp|電話|携帯|手机|电话|연락처|전화|هاتف|טלפון|फ़ोन|फोन)/iu;
+  /(?<!\p{L})(?:(?:tele|cell|smart|mobile\s?|home\s?|work\s?)?phone|tel|telephone|mobile?|mob|cell|handy|telefon|téléphone|portable|teléfono|móvil|celular|cellulare|telefone|whatsapp)(?:nummer|nr)?(?!\p{L})|電話|携帯|手机|电话|연락처|전화|هاتف|טלפון|फ़ोन|फोन/iu;
+// A page range or a citation's numbers ("117(14), 7712-7718", "pp. 1742-1753"): two numbers of as many digits, the
+// second a little larger, or any number after a bibliographic label.
+const PAGE_RANGE = /^(\d{2,5})\s?[-–‐]\s?(\d{2,5})$/;
+const CITATION_LABEL = /(?:(?<!\p{L})(?:pp?|pages?|vol|no|nr|doi|isbn|issn|arxiv)\.?:?|\(\d{1,4}\),?)\s*$/iu;
 
 export function findPhones(text: string, region: CountryCode): FoundPhone[] {
   const contact: FoundPhone[] = [];
@@ -40,6 +46,7 @@ export function findPhones(text: string, region: CountryCode): FoundPhone[] {
       .flatMap((cell) => [...cell.matchAll(CANDIDATE)])) {
       const raw = match[0].trim().replace(/[\s.(–‐/-]+$/, '');
       if (/[*xX×]/.test(raw)) continue; // masked
+      if (!labelled && (pageRange(raw) || CITATION_LABEL.test(match.input.slice(0, match.index)))) continue;
       const found = readPhone(raw, region);
       if (!found) continue;
       if (contactLine) contact.push(found);
@@ -51,6 +58,11 @@ export function findPhones(text: string, region: CountryCode): FoundPhone[] {
   // A number libphonenumber accepts beats one taken as printed.
   const ranked = [...contact.filter((phone) => phone.valid), ...body, ...contact.filter((phone) => !phone.valid)];
   return ranked.filter((phone) => !seen.has(phone.number) && seen.add(phone.number));
+}
+
+function pageRange(raw: string): boolean {
+  const [, first, last] = PAGE_RANGE.exec(raw) ?? [];
+  return first !== undefined && first.length === last!.length && Number(last) > Number(first) && Number(last) - Number(first) < 1000;
 }
 
 function readPhone(raw: string, region: CountryCode): FoundPhone | null {
@@ -138,7 +150,8 @@ function placePattern(names: string): RegExp {
 
 /**
  * The region to read a national number in ("030 901820"): a place named near the top (the
- * address line), else a country-code domain of the email or a link, else the deployment's default.
+ * address line), else a country-code domain of the email or a link, else a place named anywhere, else the
+ * country of the script the resume is written in, else the deployment's default.
  */
 export function regionHint(text: string, hosts: Array<string | undefined>, fallback: CountryCode | undefined): CountryCode {
   const top = text.split('\n').slice(0, 15).join('\n');
@@ -150,5 +163,21 @@ export function regionHint(text: string, hosts: Array<string | undefined>, fallb
     if (isSupportedCountry(region)) return region;
   }
   for (const [pattern, region] of PLACES) if (pattern.test(text)) return region;
-  return fallback ?? 'US';
+  return scriptRegion(text) ?? fallback ?? 'US';
+}
+
+/**
+ * A resume written in a script that one country mostly uses: kana is Japanese, hangul Korean, Chinese
+ * characters without either Chinese ("18667015681" is a mobile number in China, a toll-free one in the US).
+ */
+function scriptRegion(text: string): CountryCode | undefined {
+  const count = (pattern: RegExp) => text.match(pattern)?.length ?? 0;
+  const han = count(/\p{Script=Han}/gu);
+  const kana = count(/[\p{Script=Hiragana}\p{Script=Katakana}]/gu);
+  const hangul = count(/\p{Script=Hangul}/gu);
+  const latin = count(/\p{Script=Latin}/gu);
+  if (hangul > 20 && hangul > latin / 4) return 'KR';
+  if (kana > 20 && kana + han > latin / 4) return 'JP';
+  if (han > 20 && han > latin / 4) return 'CN';
+  return undefined;
 }

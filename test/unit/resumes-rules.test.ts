@@ -179,4 +179,29 @@ describe('phones', () => {
     expect(findPhones('Ola Nordmann\nola.13109888@example.test\ngithub.com/ola/12345678', 'US')).toEqual([]);
     expect(findPhones('Ola Nordmann\nola.13109888@example.test | +1 415 555 0143', 'US').map((phone) => phone.number)).toEqual(['+14155550143']);
   });
+
+  it('takes no number from a page range or a citation, nor a label from inside a word', async () => {
+    const { findPhones } = await import('../../src/resumes/phone.ts');
+    const cited = [
+      'Ola Nordmann',
+      'ola@example.test',
+      'Publications',
+      'Nordmann, O. (2021). Shared intelligence in small teams. Journal of Things, 12(3), 4410-4427.',
+      'Nordmann, O. (2019). Counting fish. In Proceedings of the Harbour Meeting, pp. 1742 - 1753.',
+      'Nordmann, O. (2018). On nets. Fisheries Letters, vol. 2231-5567.',
+    ].join('\n');
+    expect(findPhones(cited, 'US')).toEqual([]);
+    // Labelled, the same shape is a number.
+    expect(findPhones('Ola Nordmann\nTel: 9123-9150', 'SG').map((phone) => phone.number)).toEqual(['+6591239150']);
+  });
+
+  it('reads a national number in the country of the script the resume is written in, when nothing else tells', async () => {
+    const { regionHint } = await import('../../src/resumes/phone.ts');
+    const chinese = '李小明\n手机：13912345678\n教育背景\n二〇一五年至二〇一九年 在大学学习计算机科学与技术专业，获得学士学位。';
+    expect(regionHint(chinese, [], undefined)).toBe('CN');
+    expect(regionHint('山田花子\n電話：090-1234-5678\n職務経歴\nソフトウェア開発会社でウェブアプリケーションの開発を担当しました。', [], undefined)).toBe('JP');
+    // A place or a country-code domain still comes first, and an English resume keeps the default.
+    expect(regionHint(`${chinese}\nSingapore`, [], undefined)).toBe('SG');
+    expect(regionHint('Li Xiaoming\nMobile: 13912345678\nEducation', [], 'DE')).toBe('DE');
+  });
 });
