@@ -2,7 +2,7 @@
  * Repairs of e-mail addresses and profile links as OCR misreads them, applied to OCR text only: a
  * text layer says what the author typed, a page image only what Tesseract saw. Only what has a
  * single reading is changed — spaces that OCR put around "@" and the dots of a domain
- * ("jane @ gmail . com"), "©" or "®" read for "@" before a domain, a comma read for the dot
+ * ("jane @ gmail . com"), "©" or "®" read for "@" before a domain ("Q" before a mailbox provider's), a comma read for the dot
  * before a top-level domain, the name of a well-known mailbox provider with look-alike characters
  * ("gmai1.com", "grnail.com", "gmail.corn"), and in links to well-known profile hosts the spaces
  * around slashes ("linkedin.com /in /jane") and a lost dot ("jane.githubio"). Local parts and
@@ -38,8 +38,17 @@ const ADDRESS = new RegExp(String.raw`(?<![\p{L}\p{N}._%+@-])(${LOCAL})(${AT})($
 /** Top-level domains a repaired address may end in: a spaced dot before "It" or "in" is a sentence, not a domain. */
 const TLD = /^(?:com|org|net|edu|gov|io|me|dev|ai|co|info|de|fr|es|it|nl|uk|ca|in|au|jp|cn|br|ch|se|no|dk|fi|pl|pt|ru|be|at|ie|us)$/;
 
+/**
+ * An "@" read as "Q" (the two are alike in many fonts) before a mailbox provider's domain, in a token
+ * with no "@": "janeQoutlook.com". A provider's domain glued to letters has no other reading.
+ */
+const AT_READ_AS_Q = new RegExp(
+  String.raw`(?<![\p{L}\p{N}._%+@-])(${LOCAL})Q(${PROVIDERS.map((name) => name.replace('.', String.raw`\.`)).join('|')})(?![\p{L}\p{N}@.-])`,
+  'gu',
+);
+
 export function repairOcrEmails(text: string): string {
-  return text.replace(ADDRESS, (whole, local: string, at: string, domain: string) => {
+  return text.replace(AT_READ_AS_Q, '$1@$2').replace(ADDRESS, (whole, local: string, at: string, domain: string) => {
     const joined = domain.replace(/\s?[.,]\s?/g, '.');
     const repaired = at !== '@' || joined !== domain;
     if (repaired && !TLD.test(joined.split('.').at(-1)!)) return whole;

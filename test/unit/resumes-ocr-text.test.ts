@@ -11,6 +11,7 @@ describe('repairing e-mail addresses read by OCR', () => {
     ['jane©example.org', 'jane@example.org'],
     ['jane ® example.org', 'jane@example.org'],
     ['E-mail: a.b@tum,de | Munich', 'E-mail: a.b@tum.de | Munich'],
+    ['Email : JaneRoe42Qoutlook.com', 'Email : JaneRoe42@outlook.com'],
   ])('%j reads as %j', (ocr, repaired) => expect(repairOcrEmails(ocr)).toBe(repaired));
 
   it.each([
@@ -24,6 +25,9 @@ describe('repairing e-mail addresses read by OCR', () => {
     'jane1@example.org',
     // A domain that is no provider's look-alike stays as read.
     'jane@example.corn',
+    // "Q" before a domain that is no mailbox provider's, or in an address that has its "@", is a letter.
+    'IQexample.com',
+    'janeQ@gmail.com',
   ])('%j stays as read', (ocr) => expect(repairOcrEmails(ocr)).toBe(ocr));
 });
 
