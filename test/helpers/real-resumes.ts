@@ -104,7 +104,8 @@ export async function scoreRealResumes(options: { only?: (resume: RealResumeLabe
     const miss = (field: string, got: unknown, expected: unknown) =>
       misses.push(`${resume.id}: ${field} ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
     const nameOk = sameName(parsed?.name ?? null, want.name);
-    const emailOk = want.emails.length === 0 ? !parsed?.email : want.emails.includes(parsed?.email ?? '');
+    // Addresses are compared without case: the parser gives them in lower case, labels as printed.
+    const emailOk = want.emails.length === 0 ? !parsed?.email : want.emails.some((email) => email.toLowerCase() === parsed?.email?.toLowerCase());
     const phoneOk = samePhone(parsed?.phone ?? null, want.phone, want.phoneRegion);
     if (nameOk) hits.name += 1;
     else miss('name', parsed?.name, want.name);
