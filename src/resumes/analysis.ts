@@ -30,7 +30,9 @@ export function createAnalysis(config: Config, counters: RateCounters): ResumeAn
   return {
     async extract(bytes, contentType, options) {
       try {
-        const { text, links, ocr: read } = await (options.ocr && ocrExtractor ? ocrExtractor : extractor).extract({ bytes, contentType });
+        const { text, links, ocr: read, ocrWanted } = await (options.ocr && ocrExtractor ? ocrExtractor : extractor).extract({ bytes, contentType });
+        // A garbled text layer, or contact details only in a picture: read again in the OCR queue.
+        if (ocrWanted && !options.ocr && ocrExtractor !== null) return { ok: false, reason: 'no_text', needsOcr: true };
         return { ok: true, document: { text, links, ocr: Boolean(read) } };
       } catch (error) {
         if (!(error instanceof ExtractionError)) throw error;

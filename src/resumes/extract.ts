@@ -1,6 +1,8 @@
 import { readDocx } from './docx.ts';
 import type { PageOcr } from './ocr.ts';
 import { openPdf, readPdf } from './pdf.ts';
+import { findPhones } from './phone.ts';
+import { readableLine, unreadableTextLayer } from './text-layer.ts';
 import { ExtractionError, type ExtractedText, type ExtractInput, type TextExtractor } from './text-extractor.ts';
 
 const PDF = 'application/pdf';
@@ -14,7 +16,11 @@ export interface ExtractorOptions {
   maxBytes?: number;
   /** PDF.js runs in this process; a document that stalls it is given up as unreadable. */
   timeoutMs?: number;
-  /** Reads PDFs without a text layer (scans) by OCR; without it they are `no_text`. */
+  /**
+   * Reads PDFs without a text layer (scans) by OCR; without it they are `no_text`. Also rereads a
+   * garbled text layer, and the first page of a PDF whose text holds no contact details; without
+   * it such a PDF's text is returned with `ocrWanted`.
+   */
   ocr?: PageOcr;
 }
 
@@ -42,24 +48,62 @@ export class DocumentTextExtractor implements TextExtractor {
     const bytes = input.bytes ?? (await this.readAll(input));
     if (bytes.length > this.maxBytes) throw new ExtractionError('too_large', `${bytes.length} bytes`);
     const extracted = type === PDF ? await this.pdf(bytes) : type === DOCX ? await docx(bytes) : { text: plain(bytes), links: [] };
-    const text = normalize(extracted.text);
+    const text = normalizeText(extracted.text);
     if (letters(text) < MIN_LETTERS) {
       if (type === PDF && this.ocr) return this.scanned(bytes);
       throw new ExtractionError('no_text');
     }
-    return { ...extracted, text, links: extracted.links.map(normalize).filter(Boolean) };
+    const links = extracted.links.map(normalizeText).filter(Boolean);
+    if (type !== PDF) return { ...extracted, text, links };
+    const ocrWanted = unreadableTextLayer(extracted.text, text) ? 'unreadable_text_layer' : hasContactDetails(text) ? undefined : 'no_contact_details';
+    if (!ocrWanted) return { ...extracted, text, links };
+    if (!this.ocr) return { ...extracted, text, links, ocrWanted };
+    return ocrWanted === 'unreadable_text_layer' ? this.reread(bytes, text, links) : this.contactFromImage(bytes, text, links);
   }
 
   /** A PDF without a text layer, read by OCR. */
   private async scanned(bytes: Uint8Array): Promise<ExtractedText> {
+    return this.withOcr(bytes, {}, (text, pages) => {
+      if (letters(text) < MIN_LETTERS) throw new ExtractionError('no_text', 'nothing legible on the page images');
+      return { text, links: [], pages };
+    });
+  }
+
+  /**
+   * A PDF whose text layer is garbled (fonts without a usable character map, text-layer.ts), read
+   * by OCR: the lines of the layer that read as writing (a name in another script, which the
+   * English OCR model cannot read) come first, then what OCR reads on the pages. When OCR fails,
+   * the text layer is all there is.
+   */
+  private reread(bytes: Uint8Array, layer: string, links: string[]): Promise<ExtractedText> {
+    const kept = layer.split('\n').filter((line) => line && readableLine(line));
+    return this.withOcr(bytes, {}, (text, pages) => ({ text: [...kept, text].join('\n'), links, pages })).catch(() => ({ text: layer, links }));
+  }
+
+  /**
+   * A PDF whose text gives neither an email address nor a phone number: contact blocks are often
+   * a picture (a designed header pasted as an image). The lines of the first page's OCR that hold
+   * an address or a number are added after the text layer, which is otherwise kept as it is (and
+   * alone when OCR fails).
+   */
+  private contactFromImage(bytes: Uint8Array, layer: string, links: string[]): Promise<ExtractedText> {
+    return this.withOcr(bytes, { pages: 1 }, (text, pages) => {
+      const contact = text.split('\n').filter(hasContactDetails);
+      return { text: contact.length ? `${layer}\n${contact.join('\n')}` : layer, links, pages };
+    }).catch(() => ({ text: layer, links }));
+  }
+
+  private async withOcr(
+    bytes: Uint8Array,
+    options: { pages?: number },
+    build: (text: string, pages: number) => Omit<ExtractedText, 'ocr'>,
+  ): Promise<ExtractedText> {
     const pdf = await openPdf(bytes).catch((error: unknown) => {
       throw new ExtractionError('unreadable', (error as Error).message);
     });
     try {
-      const result = await this.ocr!.recognize(pdf);
-      const text = normalize(result.text);
-      if (letters(text) < MIN_LETTERS) throw new ExtractionError('no_text', 'nothing legible on the page images');
-      return { text, links: [], pages: pdf.numPages, ocr: { secondsPerPage: result.secondsPerPage, pages: result.pages } };
+      const result = await this.ocr!.recognize(pdf, options);
+      return { ...build(normalizeText(result.text), pdf.numPages), ocr: { secondsPerPage: result.secondsPerPage, pages: result.pages } };
     } catch (error) {
       throw error instanceof ExtractionError ? error : new ExtractionError('unreadable', `OCR failed: ${(error as Error).message}`);
     } finally {
@@ -121,9 +165,12 @@ function plain(bytes: Uint8Array): string {
   }
 }
 
+/** An email address or a phone number (read as the parser reads them): what a resume's contact block holds. */
+const hasContactDetails = (text: string) => /[\p{L}\p{N}._%+-]@[\p{L}\p{N}-]+\.[\p{L}\p{N}.-]+/u.test(text) || findPhones(text, 'US').length > 0;
+
 const letters = (text: string) => text.match(/\p{L}/gu)?.length ?? 0;
 
-function normalize(text: string): string {
+export function normalizeText(text: string): string {
   return (
     text
       .normalize('NFKC')

@@ -48,8 +48,9 @@ export class PageOcr {
     this.pageTimeoutMs = options.pageTimeoutMs ?? 30_000;
   }
 
-  recognize(pdf: PdfDocument): Promise<OcrResult> {
-    const run = this.turn.then(() => this.read(pdf));
+  /** `pages`: read at most this many first pages (and never more than `maxPages`). */
+  recognize(pdf: PdfDocument, options: { pages?: number } = {}): Promise<OcrResult> {
+    const run = this.turn.then(() => this.read(pdf, Math.min(pdf.numPages, this.maxPages, options.pages ?? Infinity)));
     this.turn = run.catch(() => undefined);
     return run;
   }
@@ -61,10 +62,9 @@ export class PageOcr {
     await (await worker?.catch(() => null))?.terminate();
   }
 
-  private async read(pdf: PdfDocument): Promise<OcrResult> {
+  private async read(pdf: PdfDocument, pages: number): Promise<OcrResult> {
     clearTimeout(this.idle);
     const started = performance.now();
-    const pages = Math.min(pdf.numPages, this.maxPages);
     const texts: string[] = [];
     try {
       for (let number = 1; number <= pages; number += 1) texts.push(await this.page(pdf, number));

@@ -18,8 +18,14 @@ export interface ExtractedText {
   links: string[];
   /** PDF only. */
   pages?: number;
-  /** Set when the text was read from page images by OCR (a scan without a text layer). */
+  /** Set when the text was read from page images by OCR, in whole or in part. */
   ocr?: { pages: number; secondsPerPage: number };
+  /**
+   * Set by an extractor without OCR when OCR would read the document better: its text layer is
+   * garbled (`unreadable_text_layer`), or gives no email address or phone (`no_contact_details`,
+   * often a contact block drawn as a picture).
+   */
+  ocrWanted?: 'unreadable_text_layer' | 'no_contact_details';
 }
 
 /**
