@@ -197,6 +197,7 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
 
 /**
  * "2017 –" at the end of a line and "Present" (or a date) at the start of the next are one range.
+ * Two years in columns of their own at the start of a line are a range too ("2011  2015  Postdoc").
  * So are a line that starts with a date ("2015  Some Position") and a line of a date alone a few
  * lines below ("present"): a timeline drawn with the start above the end.
  */
@@ -204,7 +205,12 @@ function joinSplitRanges(lines: string[], nowMonth: number): string[] {
   const joined: string[] = [];
   const dangling = new RegExp(String.raw`(?:${POINT})\s*${DASH}$`, 'iu');
   const opening = new RegExp(String.raw`^\s*(?:${POINT}|${OPEN})(?![\p{L}\d])`, 'iu');
-  for (const line of lines) {
+  // Two years at the start of a line in columns of their own ("2011⇥2015⇥Postdoc", a tab stop's gap) are a range.
+  const yearColumns = new RegExp(String.raw`^(\s*)(${YEAR})\s{2,}(${YEAR})(?=\s{2,}|$)`, 'u');
+  for (const raw of lines) {
+    const line = raw.replace(yearColumns, (whole, indent: string, start: string, end: string) =>
+      Number(end) > Number(start) ? `${indent}${start} – ${end}` : whole,
+    );
     const previous = joined.at(-1);
     if (previous !== undefined && dangling.test(previous.trimEnd()) && opening.test(line)) joined[joined.length - 1] = `${previous.trimEnd()} ${line}`;
     else joined.push(line);

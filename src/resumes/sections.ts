@@ -63,6 +63,27 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'professional history',
     'werdegang',
     'beruflicher werdegang',
+    'berufstätigkeit',
+    'berufstätigkeiten',
+    'berufliche tätigkeit',
+    'berufliche tätigkeiten',
+    'berufliche laufbahn',
+    'berufspraxis',
+    'tätigkeiten',
+    'position',
+    'position held',
+    'positions held',
+    'current position',
+    'employment record',
+    'internship',
+    'internships',
+    'praktikum',
+    'praktika',
+    'stages',
+    'prácticas',
+    'estágio',
+    'estágios',
+    'tirocinio',
     'praxiserfahrung',
     'parcours professionnel',
     '工作经历',
@@ -294,6 +315,8 @@ const KIND_OF = new Map<string, SectionKind>(Object.entries(HEADINGS).flatMap(([
 const WORK_WORDS =
   /(?<!\p{L})(?:experiences?|employment|work history|berufserfahrung|erfahrung|expériences?|experiencias?|experiências?|esperienz[ae])(?!\p{L})/iu;
 const RESEARCH = /(?<!\p{L})(?:research|academic)(?!\p{L})/iu;
+// An internship is a job, a research one too ("Research Internship", "Internships & Work").
+const INTERNSHIP = /(?<!\p{L})(?:internships?|praktik(?:um|a)|stages|prácticas|estágios?|tirocini|tirocinio)(?!\p{L})/iu;
 const TEACHING = /(?<!\p{L})(?:teaching)(?!\p{L})/iu;
 const NOT_WORK =
   /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévole|voluntari[oa]|volontari[oa]|leadership|project|projects|extracurricular|international|other|additional|community|service(?<!(?:customer|client|food|field|guest) service))(?!\p{L})/iu;
@@ -391,6 +414,7 @@ function kindOf(bare: string, line: string): SectionKind | undefined {
   // Told by its words: at most four, only letters ("Datenanalyst @BetaSoft Technologies" is a job), no sentence
   // ("Improved the user experience.").
   if (bare.split(' ').length > 4 || !/^[\p{L}\s&/'’-]+$/u.test(bare) || /\p{L}{2}\.\s*$/u.test(line)) return undefined;
+  if (INTERNSHIP.test(bare) && !NOT_WORK.test(bare)) return 'experience';
   if (WORK_WORDS.test(bare)) {
     if (/\bwork\b/.test(bare)) return 'experience';
     return NOT_WORK.test(bare) ? 'other' : RESEARCH.test(bare) ? 'research' : TEACHING.test(bare) ? 'teaching' : 'experience';

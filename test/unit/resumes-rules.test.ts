@@ -60,6 +60,29 @@ describe('experience', () => {
   it('counts a range that starts and ends in the same month as zero', () => {
     expect(experienceYears('Work History\nIntern (05/2024 – 05/2024)', now)).toBe(0);
   });
+
+  it('reads a range left open by "since" in several languages', () => {
+    expect(experienceYears('Berufstätigkeit\nSeit 06/2020  Stadtwerke (Kiel)\n01/2018 - 06/2020  Hafenamt', now)).toBe(7.4);
+    expect(experienceYears('Experience\nAnalyst, Norde, since 2021', now)).toBe(4.4);
+    expect(experienceYears('Expérience\nAnalyste chez Norde depuis 2021', now)).toBe(4.4);
+    expect(experienceYears('Experiencia\nAnalista en Norde desde 2021', now)).toBe(4.4);
+    expect(experienceYears('Esperienza\nAnalista presso Norde dal 2021', now)).toBe(4.4);
+  });
+
+  it('reads two years set in columns of their own at the start of a line as a range', () => {
+    expect(experienceYears('Experience\n2016  2020  Lecturer, Harbour College\n2014  Award for teaching', now)).toBe(4);
+    // Years in decreasing order are two dated items, not a range.
+    expect(experienceYears('Experience\n2020  2016  Lecturer, Harbour College', now)).toBeNull();
+  });
+
+  it('counts internships and positions held as work, teaching only when there is no other work', () => {
+    expect(headingKind('Research Internship')).toBe('experience');
+    expect(headingKind('Internships')).toBe('experience');
+    expect(headingKind('Positions Held')).toBe('experience');
+    expect(headingKind('Berufstätigkeit')).toBe('experience');
+    const cv = 'Positions Held\nResearch Fellow  2023.03-Present\nTeaching Experience\nLecturer  2010-2020\nResearch Internship\nField Lab  2021.03 - 2022.03';
+    expect(experienceYears(cv, now)).toBe(3.3);
+  });
 });
 
 describe('links', () => {
