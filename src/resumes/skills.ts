@@ -143,6 +143,8 @@ const TRAIT =
  */
 function practiceInProse(hit: Hit): boolean {
   const form = hit.words.slice(hit.start, hit.end).join(' ');
+  // Words joined by slashes ("CLI/Frontend/Backend") are words each: only a name with a slash in it ("CI/CD") is one.
+  if (form.includes('/') && !LOOKUP.has(fold(form))) return false;
   if (!/[/+#&.\d]|^\p{Lu}{2,}$|^\p{Lu}\p{Ll}?\p{Lu}+$/u.test(form)) return false;
   return !CONTEXT_NOUN.test(hit.words[hit.end] ?? '');
 }

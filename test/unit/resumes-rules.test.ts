@@ -132,6 +132,29 @@ describe('skills', () => {
     expect(findSkills('Experience\nPassed courses in Java, R, and Scala at the academy').map((s) => s.name)).not.toContain('R');
     expect(findSkills('Skills\nLanguages: Java, R, Scala').map((s) => s.name)).toContain('R');
   });
+
+  it('takes a name that is also an ordinary word ("Spring") from a list or an enumeration, not from a title or a term', () => {
+    const names = (text: string) => findSkills(text).map((s) => s.name);
+    expect(names('Education\nHarbour College, expected graduation Spring/Summer 2026')).not.toContain('Spring');
+    expect(names('Awards\nBest talk, Spring Meeting of the Coastal Society')).not.toContain('Spring');
+    expect(names('Skills\nBackend: Java, Spring, Hibernate')).toContain('Spring');
+    expect(names('Experience\nWrote the billing services in Java, Spring, Hibernate and PostgreSQL')).toContain('Spring');
+  });
+
+  it('reads words joined by slashes in a sentence as words, and a name written with a slash as a name', () => {
+    const names = (text: string) => findSkills(text).map((s) => s.name);
+    const prose = names('Experience\nDesigned a ticketing service from scratch (CLI/Frontend/Backend/Deployment)');
+    expect(prose).not.toContain('Frontend Development');
+    expect(prose).not.toContain('Backend Development');
+    expect(names('Experience\nBuilt CI/CD pipelines for twelve services')).toContain('CI/CD');
+  });
+
+  it("maps no generic abbreviation to one vendor's product", () => {
+    const names = findSkills('Experience\nLab safety officer (EHS), ran LC-MS and LCMS courses, designed APIs').map((s) => s.name);
+    expect(names).not.toContain('Medgate Enterprise');
+    expect(names).not.toContain('EZ LCMS');
+    expect(names).not.toContain('API Design');
+  });
 });
 
 describe('dates in more languages', () => {
