@@ -143,7 +143,8 @@ const OPEN =
   String.raw`(?:по\s+)?(?:настоящее\s+время|наст\.\s?вр(?:емя|\.)?|н\.\s?в\.|сей день|текущий момент)|сейчас|теперішній час|дотепер|зараз|obecnie|nadal|teraz|dotychczas|` +
   String.raw`současnost|dosud|günümüz|halen|devam ediyor|nu|nå|pågående|idag|i dag|heden|huidig|prezent|în prezent|至今|现在|現在|今)`;
 const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
-const SEPARATOR = String.raw`\s*(?:${DASH}|to|till|until|bis|à|au|a|al|hasta|até|tot|по|до|do)\s*`;
+// "to", "bis zum", "hasta el", "jusqu'au": a word for "until", perhaps with its article.
+const SEPARATOR = String.raw`\s*(?:${DASH}|(?:to|till|until|bis|à|au|a|al|hasta|até|tot|по|до|do|jusqu['’]?(?:au|à|a))(?:\s+(?:the|zum|zur|el|la|le|o))?)\s*`;
 // Month-year points may follow each other with nothing between them ("Sep 2023 Mar 2024"): the dash was a drawing.
 const NAMED_POINT = String.raw`(?:${MONTH}\.?\s+${YEAR})`;
 const RANGE = new RegExp(
@@ -186,7 +187,10 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
       if (endYear <= startYear || (separator === '.' && endDigits <= 12)) continue;
       spans.push([startYear * 12, Math.min(endYear * 12, nowMonth)]);
     }
+    // "desde 27/03/2014 hasta el 03/05/2018" is a closed range: "since" opens one only where no end follows.
+    const closed = [...line.matchAll(RANGE)].map((match) => match.index + match[0].indexOf(match[1] ?? match[3]!));
     for (const match of line.matchAll(SINCE)) {
+      if (closed.includes(match.index + match[0].lastIndexOf(match[1]!))) continue;
       const start = toMonth(match[1]!, nowMonth);
       if (start < nowMonth) spans.push([start, nowMonth]);
     }

@@ -29,6 +29,8 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'cargos',
     'cargos actuales',
     'cargos desempeñados',
+    'cargos anteriores',
+    'experiencia docente y profesional',
     'antecedentes laborales',
     'trayectoria profesional',
     'experience',

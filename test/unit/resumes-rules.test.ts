@@ -69,6 +69,13 @@ describe('experience', () => {
     expect(experienceYears('Esperienza\nAnalista presso Norde dal 2021', now)).toBe(4.4);
   });
 
+  it('reads "since … until …" as a closed range, the word for "until" with or without its article', () => {
+    expect(experienceYears('Cargos anteriores\nAnalista, desde 27/03/2014 hasta el 03/05/2018', now)).toBe(4.2);
+    expect(experienceYears('Berufserfahrung\nAnalyst seit 03/2015 bis zum 06/2018', now)).toBe(3.3);
+    expect(experienceYears('Expérience\nAnalyste depuis 2015 jusqu’au 2018', now)).toBe(3);
+    expect(experienceYears('Experience\nAnalyst  2015 to the present', now)).toBe(10.4);
+  });
+
   it('reads two years set in columns of their own at the start of a line as a range', () => {
     expect(experienceYears('Experience\n2016  2020  Lecturer, Harbour College\n2014  Award for teaching', now)).toBe(4);
     // Years in decreasing order are two dated items, not a range.
