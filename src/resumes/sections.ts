@@ -331,7 +331,7 @@ const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|co
 // What else a skills heading says ("Technical Skills & Tools", "Other Technologies"); anything else
 // makes a name ("NewSpace Research and Technologies" is an employer).
 const SKILL_COMPANIONS =
-  /^(?:and|und|et|y|e|of|my|key|core|technical|professional|relevant|other|additional|soft|hard|computer|it|digital|software|programming|languages?|tools|frameworks|platforms|libraries|summary|areas?|expertise|transferable|interpersonal|personal|general|selected|main|top|useful|skills|competencies|technologies|kenntnisse|compétences|competências|habilidades|techniques|técnicas|technische|fachliche)$/iu;
+  /^(?:and|und|et|y|e|of|my|key|core|technical|professional|relevant|other|additional|sonstige|weitere|besondere|autres|otras|outras|altre|soft|hard|computer|it|digital|software|programming|languages?|tools|frameworks|platforms|libraries|summary|areas?|expertise|transferable|interpersonal|personal|general|selected|main|top|useful|skills|competencies|technologies|kenntnisse|compétences|competências|habilidades|techniques|técnicas|technische|fachliche)$/iu;
 
 // Headings of sections that are neither work nor skills, told by their words: "Papers/Publications",
 // "Invited Talks", "Achievements/Certifications", "Honors & Awards".
@@ -441,7 +441,7 @@ export interface Line {
  * Each non-heading line with the section it belongs to; lines before the first heading are the
  * header. An inline heading ("Skills: Go, Rust") sets the section for its own line only, unless
  * a column gap follows it ("Jobs␣␣Burgers on Broadway"): a column of headings beside their
- * content, which then runs until the next heading.
+ * content, which then runs until the next heading — but a languages row of a skills grid is a row.
  */
 export function sectionLines(text: string): Line[] {
   const lines: Line[] = [];
@@ -454,7 +454,9 @@ export function sectionLines(text: string): Line[] {
     }
     const inline = /^\s*([\p{L} &/]{2,40}?)\s*(:|：|\s{2})\s*(\S.*)$/u.exec(raw);
     const inlineKind = inline ? headingKind(inline[1]!) : undefined;
-    if (inlineKind && /\s{2}$/.test(raw.slice(0, raw.length - inline![3]!.length))) section = inlineKind;
+    // A row of a skills grid ("Sprachen  Deutsch, Englisch" / "Datenbanken  MySQL") is a category of its section, not a new one.
+    const row = section === 'skills' && inlineKind === 'languages';
+    if (inlineKind && !row && /\s{2}$/.test(raw.slice(0, raw.length - inline![3]!.length))) section = inlineKind;
     lines.push({ text: raw, section: inlineKind ?? section });
   }
   return lines;

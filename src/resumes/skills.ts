@@ -83,7 +83,7 @@ export function findSkills(text: string): SkillFinding[] {
     const bare = line.text.replace(NOISE, ' ');
     // "Programming Languages: Python, C, R" — or a line of names that are mostly skills — is a skills list wherever it stands.
     const inList = !education && (line.section === 'skills' || line.section === 'languages' || hasCategoryLabel(line.text) || isSkillList(bare));
-    const clean = withoutCategoryLabel(bare, inList);
+    const clean = line.section === 'skills' ? withoutCategoryLabel(bare, inList).replace(GRID_ROW_LABEL, '') : withoutCategoryLabel(bare, inList);
     // A generic term alone on its line above a list ("Cloud Computing" / "AWS • Azure") names the list's category.
     const category =
       inList && !LIST_SEPARATOR.test(clean.trim()) && lines[index + 1]?.section === line.section && LIST_SEPARATOR.test(lines[index + 1]!.text.trim());
@@ -323,6 +323,12 @@ const COURSEWORK_LABEL = /^[^\p{L}]*(?:relevant\s+|selected\s+|key\s+)?(?:course
 const CATEGORY_LABEL = /^\s*[^\p{L}]*([\p{L}][\p{L}\s&/+-]{1,40}?)\s*[:：]\s*(?=\S)/u;
 const CATEGORY_WORDS =
   /(?:languages|tools|frameworks|libraries|databases|technologies|platforms|skills|software|systems|environments|packages|methodologies|methods|concepts|others?|misc(?:ellaneous)?)$/iu;
+
+/**
+ * A skills grid's row label: a first cell before a column gap, the row then a list at commas
+ * ("Datenbanken  MySQL, PostgreSQL", "Linux  Debian, Nginx"): the row's category, as "Databases:" is.
+ */
+const GRID_ROW_LABEL = /^\s*[^\s,;:|•·][^,;:|•·]{0,30}?\s{2,}(?=[^,]+,\s*\S)/u;
 
 function hasCategoryLabel(line: string): boolean {
   const label = CATEGORY_LABEL.exec(line);

@@ -156,6 +156,16 @@ describe('skills', () => {
     expect(names('Experience\nBuilt CI/CD pipelines for twelve services')).toContain('CI/CD');
   });
 
+  it('reads a skills grid row by row: a languages row is one row, and a row label is its category', () => {
+    const grid = ['Weitere Kenntnisse', 'Sprachen  Deutsch, Englisch', 'Datenbanken  MySQL, Redis', 'Überwachung  Zabbix, Tidewatch, Grafana'].join('\n');
+    const names = findSkills(grid).map((s) => s.name);
+    // "Tidewatch" is known to no taxonomy: listed in a skills section, it is a skill.
+    expect(names).toEqual(expect.arrayContaining(['MySQL', 'Redis', 'Zabbix', 'Tidewatch', 'Grafana']));
+    expect(names).not.toContain('Datenbanken');
+    expect(names).not.toContain('Überwachung');
+    expect(names).not.toContain('Deutsch');
+  });
+
   it("maps no generic abbreviation to one vendor's product", () => {
     const names = findSkills('Experience\nLab safety officer (EHS), ran LC-MS and LCMS courses, designed APIs').map((s) => s.name);
     expect(names).not.toContain('Medgate Enterprise');
