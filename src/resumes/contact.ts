@@ -185,8 +185,15 @@ function joinWrappedUrls(lines: Line[]): Line[] {
 export function findLinks(text: string, email: string | null, annotated: string[] = []): Links {
   const emailHost = email?.split('@')[1]?.toLowerCase();
   const lines = joinWrappedUrls(sectionLines(deobfuscate(text)));
-  // Next to the candidate's address: another address (a referee's) makes no contact block.
-  const nearEmail = (index: number) => Boolean(email) && [index - 1, index, index + 1].some((i) => lines[i]?.text.toLowerCase().includes(email!));
+  // Next to the candidate's address, or two lines from it past an address or phone line (short, with digits, no link):
+  // a contact block. Another address (a referee's) makes no contact block.
+  const hasEmail = (i: number) => Boolean(email) && Boolean(lines[i]?.text.toLowerCase().includes(email!));
+  const addressLine = (i: number) => {
+    const text = lines[i]?.text ?? '';
+    return text.length <= 60 && /\d/.test(text) && !text.match(LINK);
+  };
+  const nearEmail = (index: number) =>
+    [index - 1, index, index + 1].some(hasEmail) || (hasEmail(index - 2) && addressLine(index - 1)) || (hasEmail(index + 2) && addressLine(index + 1));
   const candidates: Array<{ url: string; contact: boolean }> = [];
   for (const [index, line] of lines.entries()) {
     const contact = line.section === 'header' || line.section === 'contact' || nearEmail(index);

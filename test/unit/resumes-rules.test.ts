@@ -105,6 +105,22 @@ describe('links', () => {
     );
   });
 
+  it('takes a site from a contact block at the end, an address line between it and the email address', () => {
+    const text = [
+      'Ana Lima',
+      'Experience',
+      'Surveyor, Firm  2019 - 2021',
+      'Charted the harbour for harbour-survey.org',
+      'Dredging plans for the port authority',
+      'ana@example.org',
+      'Hafenstraße 1, 24103 Kiel',
+      'https://www.analima.net | Blog',
+    ].join('\n');
+    const links = findLinks(text, 'ana@example.org');
+    expect(links.website).toBe('https://www.analima.net');
+    expect(links.other).toEqual([]);
+  });
+
   it('does not take the hidden link of a project entry (a repository behind its name or a "GitHub" word) for a profile link', () => {
     expect(ownAnchor('https://github.com/analima/tide-planner', 'GitHub', false)).toBeNull();
     expect(ownAnchor('https://github.com/analima/tide-planner', 'tide-planner', false)).toBeNull();
