@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # Vitae: `docker build -t vitae .`, then see compose.yaml for PostgreSQL and clamd beside it.
 
-# Build: every dependency (`npm ci` runs `prepare`, which builds the web app with Vite), then the
-# dev dependencies and what only development needs are dropped.
+# Build: every dependency (`npm ci` runs `prepare`, which compiles the server into dist/ with
+# TypeScript and builds the web app with Vite), then the dev dependencies and what only development
+# needs are dropped.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY . .

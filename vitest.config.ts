@@ -24,7 +24,17 @@ export default defineConfig({
       // Timeouts only end a hung test: on 2 cores shared with the other projects, building a 200 MB zip
       // bomb or hashing a password can take longer than Vitest's default 5 s.
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      // The infra suites start Vitae as `npm start` does (bin/vitae.js): the server is compiled first,
+      // so that they run the JavaScript that ships, not the TypeScript sources.
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          globalSetup: ['test/helpers/global-build.ts'],
+        },
+      },
       {
         test: {
           name: 'api:embedded-local',

@@ -7,7 +7,8 @@
 // - listing a page of 50 with 1,000,000 rows in the table.
 // - the same signing rates with the load spread over 50 members of the organization (one per
 //   connection), the way many users of one busy organization sign at once.
-// Run: node bench/api.ts [--db embedded|system] [--duration 10] [--repeat 3] [--quick]
+// Run: node bench/api.ts [--db embedded|system] [--duration 10] [--repeat 3] [--quick] [--node-flags "…"]
+// (`--node-flags` as in bench/footprint.ts: the server's Node.js options instead of those of `npm start`.)
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     // Only the request rates and the 1 MB upload: a shorter run while tuning them.
     quick: { type: 'boolean', default: false },
+    'node-flags': { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -40,7 +42,11 @@ const raw = fork('bench/support/raw-server.ts', [], { env: { ...process.env, POR
 await new Promise((resolve) => raw.once('message', resolve));
 const rawOrigin = `http://127.0.0.1:${rawPort}`;
 // CSV imports allow 50 MB by default: raise it for the 100 MB transfers.
-const vitae = await startVitae({ db: values.db === 'system' ? 'system' : 'embedded', env: { MAX_SIZE_CSV_IMPORT: String(200 * 1024 * 1024) } });
+const vitae = await startVitae({
+  db: values.db === 'system' ? 'system' : 'embedded',
+  env: { MAX_SIZE_CSV_IMPORT: String(200 * 1024 * 1024) },
+  ...(values['node-flags'] === undefined ? {} : { nodeFlags: values['node-flags'].split(' ').filter(Boolean) }),
+});
 const { base, auth } = vitae;
 
 const rows: string[] = [];

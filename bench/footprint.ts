@@ -2,11 +2,12 @@
 // 20 concurrent streamed 10 MB uploads. Runs the server in its own process (bench/support), so the
 // figures are the server's alone.
 //
-//   node bench/footprint.ts [--db embedded|system] [--workers true|false] [--repeat 3] [--node-flags "…"] [--entry src/cli.ts]
+//   node bench/footprint.ts [--db embedded|system] [--workers true|false] [--repeat 3] [--node-flags "…"] [--entry bin/vitae.js]
 //
 // `--node-flags="--max-semi-space-size=4"` starts the server with those Node.js options instead of
 // those of `npm start` (`--max-semi-space-size=8`); `--node-flags=""` with none (V8's defaults).
-// `--entry dist/server/cli.js` runs a bundle of the CLI instead of the sources.
+// `--entry src/cli.ts` runs the TypeScript sources instead of what `npm start` runs (bin/vitae.js:
+// the compiled dist/, `npm run build`).
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: 'true' },
     repeat: { type: 'string', default: '3' },
     'node-flags': { type: 'string' },
-    entry: { type: 'string', default: 'src/cli.ts' },
+    entry: { type: 'string', default: 'bin/vitae.js' },
   },
 });
 const MB = 1024 * 1024;

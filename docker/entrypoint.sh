@@ -49,4 +49,5 @@ fi
 # 50 MB smaller idle and 80 MB at its peak with no measured loss of throughput (bench/README.md,
 # "Memory"). First in NODE_OPTIONS, so that an operator's own value there comes later and wins.
 export NODE_OPTIONS="--max-semi-space-size=8${NODE_OPTIONS:+ $NODE_OPTIONS}"
-exec node src/cli.ts "$@"
+# bin/vitae.js runs the JavaScript compiled in the image's build stage (dist/).
+exec node bin/vitae.js "$@"

@@ -1,4 +1,4 @@
-// Starts Vitae the way a user does (`node src/cli.ts serve`, its own process), so that a benchmark's
+// Starts Vitae the way a user does (`npm start`: `node bin/vitae.js serve`, its own process), so that a benchmark's
 // client never shares the server's event loop and the server's memory can be read on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +34,7 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Node.js options before the entry (by default those of `npm start`: `--max-semi-space-size=8`). */
   nodeFlags?: string[];
-  /** The CLI to run: `src/cli.ts` (the default, as `npm start` runs it) or a bundle of it. */
+  /** The CLI to run: `bin/vitae.js` (the default, as `npm start` runs it: dist/ when built and fresh) or `src/cli.ts` (the sources). */
   entry?: string;
 }
 
@@ -71,7 +71,7 @@ export async function startVitae(options: StartOptions = {}): Promise<VitaeProce
     env.VITAE_RUN_WORKERS ??= 'true';
   }
 
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? NPM_START_FLAGS), options.entry ?? 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? NPM_START_FLAGS), options.entry ?? 'bin/vitae.js', 'serve'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'vitae-e2e-'));
   // The embedded PostgreSQL runs as "postgres" when started by root: it must be able to enter.
   await chmod(dataDir, 0o755);
-  const server = spawn(process.execPath, ['src/cli.ts', 'serve'], {
+  const server = spawn(process.execPath, ['bin/vitae.js', 'serve'], {
     env: {
       ...process.env,
       NODE_ENV: 'test',

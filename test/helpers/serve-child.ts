@@ -10,12 +10,12 @@ export interface ServeChild {
 }
 
 /**
- * `vitae serve` as a child process on a port of its own choosing (PORT=0), resolved once it says
- * where it listens and /readyz answers 200. `cwd` and `execPath` let a test run another copy of
+ * `vitae serve` (bin/vitae.js, as `npm start` runs it) as a child process on a port of its own
+ * choosing (PORT=0), resolved once it says where it listens and /readyz answers 200. `cwd` and `execPath` let a test run another copy of
  * the project, or run it from a directory of its own.
  */
 export async function startServe(env: Record<string, string>, options: { cwd?: string; execPath?: string } = {}): Promise<ServeChild> {
-  const child = spawn(options.execPath ?? process.execPath, ['src/cli.ts', 'serve'], {
+  const child = spawn(options.execPath ?? process.execPath, ['bin/vitae.js', 'serve'], {
     cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

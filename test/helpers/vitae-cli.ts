@@ -4,8 +4,9 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Vitae as an operator runs it: `node src/cli.ts …` in a process of its own, configured only by
- * its environment. For the commands that must work next to a running `vitae serve`.
+ * Vitae as an operator runs it: `vitae …` (bin/vitae.js, which runs the dist/ that the infra project
+ * compiles first) in a process of its own, configured only by its environment. For the commands
+ * that must work next to a running `vitae serve`.
  */
 export interface CliResult {
   code: number | null;
@@ -17,7 +18,7 @@ const baseEnv = () => ({ PATH: process.env.PATH!, HOME: process.env.HOME!, LOG_L
 
 export function runVitae(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli.ts', ...args], { env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/vitae.js', ...args], { env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -34,7 +35,7 @@ export interface ServeHandle {
 }
 
 /** `vitae serve` on a free loopback port, once /readyz answers 200. */
-export async function startServe(env: Record<string, string>, command: string[] = [process.execPath, 'src/cli.ts', 'serve']): Promise<ServeHandle> {
+export async function startServe(env: Record<string, string>, command: string[] = [process.execPath, 'bin/vitae.js', 'serve']): Promise<ServeHandle> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const [program, ...args] = command;

@@ -47,7 +47,7 @@ function startHangingClamd(port: number): Promise<{ server: Server; scans: Socke
 }
 
 function serve(): ChildProcess {
-  const child = spawn(process.execPath, ['src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, ['bin/vitae.js', 'serve'], {
     env: {
       PATH: process.env.PATH!,
       HOME: process.env.HOME!,

@@ -80,7 +80,7 @@ async function startScanRelay(target: number): Promise<number> {
 }
 
 function startWorker(): ChildProcess {
-  const worker = spawn(process.execPath, ['src/cli.ts', 'worker'], {
+  const worker = spawn(process.execPath, ['bin/vitae.js', 'worker'], {
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -12,15 +12,17 @@ describe.runIf(isRoot)('npm start as root from a private home directory', () => 
   let project: string;
 
   /**
-   * The project as `npm install` leaves it in /root/vitae: its sources and its PostgreSQL binaries
-   * inside a directory (mode 0700) that the postgres user cannot enter. The other packages are
-   * links to this checkout's, which changes nothing for that user (it runs none of them).
+   * The project as `npm install` leaves it in /root/vitae: its sources, the JavaScript compiled from
+   * them and its PostgreSQL binaries inside a directory (mode 0700) that the postgres user cannot
+   * enter. The other packages are links to this checkout's, which changes nothing for that user (it
+   * runs none of them).
    */
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'vitae-root-home-'));
     project = path.join(home, 'vitae');
     await mkdir(path.join(project, 'node_modules'), { recursive: true });
-    await cp('src', path.join(project, 'src'), { recursive: true });
+    // With their dates: bin/vitae.js runs dist/ only when no source is newer than its build.
+    for (const dir of ['src', 'dist', 'bin']) await cp(dir, path.join(project, dir), { recursive: true, preserveTimestamps: true });
     await copyFile('package.json', path.join(project, 'package.json'));
     const modules = await realpath('node_modules');
     for (const name of await readdir(modules)) {

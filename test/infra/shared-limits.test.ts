@@ -161,7 +161,7 @@ it('spends a job’s LLM budget once across two worker processes', async () => {
     expect(response.status).toBe(200);
   }
   for (let n = 0; n < 2; n++) {
-    const worker = spawn(process.execPath, ['src/cli.ts', 'worker'], {
+    const worker = spawn(process.execPath, ['bin/vitae.js', 'worker'], {
       env: { PATH: process.env.PATH!, HOME: process.env.HOME!, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

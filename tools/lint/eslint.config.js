@@ -8,8 +8,8 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  // web/src/api/types.ts is generated (`npm run gen:types`).
-  globalIgnores(['**/node_modules/', 'web/dist/', 'data/', 'coverage/', 'test-results/', 'tools/', 'probe.mts', 'web/src/api/types.ts']),
+  // web/src/api/types.ts is generated (`npm run gen:types`), dist/ is compiled (`npm run build:server`).
+  globalIgnores(['**/node_modules/', 'dist/', 'web/dist/', 'data/', 'coverage/', 'test-results/', 'tools/', 'probe.mts', 'web/src/api/types.ts']),
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
