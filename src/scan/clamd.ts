@@ -15,6 +15,8 @@ export type ClamdOptions = ClamdAddress & {
 
 /** INSTREAM chunks: large enough to keep syscalls few, small enough to keep memory flat. */
 const CHUNK = 64 * 1024;
+/** Tries of one scan whose stream clamd cut off before its answer could be read (see `scan`). */
+const SEND_ATTEMPTS = 3;
 
 /**
  * A clamd client for its INSTREAM protocol: the bytes stream from the blob store to clamd in
@@ -53,14 +55,15 @@ export class ClamdScanner implements Scanner {
   }
 
   async scan(subject: ScanSubject): Promise<ScanVerdict> {
-    try {
-      return await this.scanOnce(subject);
-    } catch (error) {
-      // clamd refuses a stream over its size limit by answering and closing at once; when the
-      // close reaches this side's write before the answer is read, the answer is lost with the
-      // socket. One more try almost always reads it; a clamd that is really gone fails again.
-      if (!(error instanceof DependencyUnavailable) || !isResetWhileSending(error)) throw error;
-      return this.scanOnce(subject);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.scanOnce(subject);
+      } catch (error) {
+        // clamd refuses a stream over its size limit by answering and closing at once; when the
+        // close reaches this side's write before the answer is read, the answer is lost with the
+        // socket. Another try almost always reads it; a clamd that is really gone fails each time.
+        if (!(error instanceof DependencyUnavailable) || !isResetWhileSending(error) || attempt === SEND_ATTEMPTS) throw error;
+      }
     }
   }
 
@@ -71,7 +74,10 @@ export class ClamdScanner implements Scanner {
       try {
         for await (const chunk of source as AsyncIterable<Buffer>) {
           for (let offset = 0; offset < chunk.length; offset += CHUNK) {
-            // clamd answers early (size limit) and closes: stop sending.
+            // clamd answers early (size limit) and closes: stop sending. One turn of the event loop
+            // before each write lets an answer that has arrived be read first; a write after clamd's
+            // close would fail and take the unread answer down with the socket.
+            await new Promise(setImmediate);
             if (answered() || socket.destroyed) return;
             const part = chunk.subarray(offset, offset + CHUNK);
             const header = Buffer.allocUnsafe(4);
@@ -80,6 +86,7 @@ export class ClamdScanner implements Scanner {
             if (!socket.write(part)) await drained(socket);
           }
         }
+        await new Promise(setImmediate);
         if (!answered() && !socket.destroyed) socket.write(Buffer.alloc(4));
       } finally {
         source.destroy();
