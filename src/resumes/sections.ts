@@ -321,12 +321,14 @@ const RESEARCH = /(?<!\p{L})(?:research|academic)(?!\p{L})/iu;
 const INTERNSHIP = /(?<!\p{L})(?:internships?|praktik(?:um|a)|stages|prácticas|estágios?|tirocini|tirocinio)(?!\p{L})/iu;
 const TEACHING = /(?<!\p{L})(?:teaching)(?!\p{L})/iu;
 const NOT_WORK =
-  /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévole|voluntari[oa]|volontari[oa]|leadership|project|projects|extracurricular|international|other|additional|community|service(?<!(?:customer|client|food|field|guest) service))(?!\p{L})/iu;
-const EDUCATION_WORDS = /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|ausbildung|weiterbildung|studium)(?!\p{L})/iu;
+  /(?<!\p{L})(?:volunteer(?:ing)?|voluntary|ehrenamt\p{L}*|bénévole|voluntari[oa]|volontari[oa]|leadership|project|projects|extracurricular|international|other|additional|community|service(?<!(?:customer|client|food|field|guest) service))(?!\p{L})/iu;
+// In the languages of the heading lists too ("Istruzione e formazione", "Opleiding en cursussen", "Eğitim Bilgileri").
+const EDUCATION_WORDS =
+  /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|formazione|istruzione|ausbildung|weiterbildung|bildung|studium|studien|opleidingen|opleiding|onderwijs|eğitim|öğrenim|edukacja|wykształcenie|vzdělání|utbildning|uddannelse|utdanning|образование|освіта)(?!\p{L})/iu;
 // What else an education heading says ("Education & Coursework", "Higher Education"); anything else
 // makes a name ("Education First" is a company, "formation into formats" a sentence).
 const EDUCATION_COMPANIONS =
-  /^(?:and|und|et|y|e|higher|formal|academic|university|schulische|berufliche|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische)$/iu;
+  /^(?:and|und|et|y|e|en|ve|i|a|och|og|и|higher|formal|academic|university|schulische|berufliche|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische|accademica|scolastica|professionale|complementar|complementaria|diplômes|diplomi|titoli|di|studio|cursos|corsi|cours|kurse|cursussen|bilgileri|bilgiler|sertifikalar|kurslar)$/iu;
 const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
 // What else a skills heading says ("Technical Skills & Tools", "Other Technologies"); anything else
 // makes a name ("NewSpace Research and Technologies" is an employer).
@@ -352,7 +354,11 @@ export function headingKind(line: string): SectionKind | undefined {
 
 const HEADING_CACHE = new Map<string, SectionKind | undefined>();
 
-function readHeading(line: string): SectionKind | undefined {
+/**
+ * `byShape`: also a heading told only by being written as one, every word capitalised and the last a
+ * heading word ("Civil Society Activities") — true for a line, not for words put together from two lines.
+ */
+function readHeading(line: string, byShape = true): SectionKind | undefined {
   const bare = line
     .replace(/^\s*(?:\d{1,2}|[IVX]{1,4})[.)]\s+/u, '')
     .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '')
@@ -361,7 +367,7 @@ function readHeading(line: string): SectionKind | undefined {
     // A Turkish dotted capital İ lowers to "i" and a combining dot ("İş Deneyimi").
     .replace(/i\u0307/g, 'i');
   if (bare.length === 0 || bare.length > 40) return undefined;
-  return kindOf(bare, line) ?? (bare === respelled(bare) ? undefined : kindOf(respelled(bare), line));
+  return kindOf(bare, line, byShape) ?? (bare === respelled(bare) ? undefined : kindOf(respelled(bare), line, byShape));
 }
 
 /**
@@ -410,13 +416,15 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function kindOf(bare: string, line: string): SectionKind | undefined {
+function kindOf(bare: string, line: string, byShape: boolean): SectionKind | undefined {
   const known = KIND_OF.get(bare) ?? KIND_OF.get(bare.replace(/(?<=^|\s)(\p{L}) (?=\p{L}(?: |$))/gu, '$1'));
   if (known) return known;
   // Told by its words: at most four, only letters ("Datenanalyst @BetaSoft Technologies" is a job), no sentence
   // ("Improved the user experience.").
   if (bare.split(' ').length > 4 || !/^[\p{L}\s&/'’-]+$/u.test(bare) || /\p{L}{2}\.\s*$/u.test(line)) return undefined;
   if (INTERNSHIP.test(bare) && !NOT_WORK.test(bare)) return 'experience';
+  // "Volunteer Work", "Community Work", "Project Work": work of a kind that is not a job.
+  if (/(?<!\p{L})work$/u.test(bare) && NOT_WORK.test(bare)) return 'other';
   if (WORK_WORDS.test(bare)) {
     if (/\bwork\b/.test(bare)) return 'experience';
     return NOT_WORK.test(bare) ? 'other' : RESEARCH.test(bare) ? 'research' : TEACHING.test(bare) ? 'teaching' : 'experience';
@@ -427,10 +435,15 @@ function kindOf(bare: string, line: string): SectionKind | undefined {
   if (words.some((word) => OTHER_WORDS.test(word)) && words.every((word) => OTHER_WORDS.test(word) || OTHER_COMPANIONS.test(word))) return 'other';
   // Written as a heading (every word capitalised) and ending with such a word: "Civil Society Activities", "Open Source Projects".
   const written = line.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '').split(/\s+/);
-  if (OTHER_WORDS.test(words.at(-1)!) && written.every((word) => /^[\p{Lu}&]/u.test(word))) return 'other';
+  if (byShape && OTHER_WORDS.test(words.at(-1)!) && written.every((word) => /^[\p{Lu}&]/u.test(word))) return 'other';
   if (SKILL_WORDS.test(bare)) return bare.split(/[\s&/,]+/).every((word) => SKILL_COMPANIONS.test(word)) ? 'skills' : undefined;
   return undefined;
 }
+
+const WORK_KINDS: SectionKind[] = ['experience', 'research', 'teaching'];
+// "Key achievements:" under a job is a label of that job's lines, not a section of its own: inside a work
+// section, a line of achievement words that ends with a colon.
+const ENTRY_LABEL = /^\s*(?:(?:key|main|major|selected|notable)\s+)?(?:achievements?|accomplishments?)\s*:\s*$/iu;
 
 export interface Line {
   text: string;
@@ -446,9 +459,11 @@ export interface Line {
 export function sectionLines(text: string): Line[] {
   const lines: Line[] = [];
   let section: SectionKind = 'header';
-  for (const raw of splitLabelColumn(text.split('\n'))) {
-    const kind = headingKind(raw);
-    if (kind) {
+  const raws = splitLabelColumn(text.split('\n'));
+  const repeated = repeatedHeadings(raws);
+  for (const raw of raws) {
+    const kind = repeated.has(raw.trim()) ? undefined : headingKind(raw);
+    if (kind && !(WORK_KINDS.includes(section) && ENTRY_LABEL.test(raw))) {
       section = kind;
       continue;
     }
@@ -460,6 +475,23 @@ export function sectionLines(text: string): Line[] {
     lines.push({ text: raw, section: inlineKind ?? section });
   }
   return lines;
+}
+
+/**
+ * A heading names its section once: a heading's words printed on a line of their own twice or more
+ * ("Tirocinio" as the kind of each entry of a Europass CV, "Key achievements" under each job) are a
+ * label inside the entries, not a new section.
+ */
+function repeatedHeadings(lines: string[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const line of lines) {
+    const key = line.trim();
+    if (!headingKind(key)) continue;
+    if (seen.has(key)) repeated.add(key);
+    seen.add(key);
+  }
+  return repeated;
 }
 
 /**
@@ -476,7 +508,8 @@ function splitLabelColumn(raw: string[]): string[] {
     const first = /^\s*(\p{Lu}[\p{L}-]*(?:\s+&)?)\s+([\p{Lu}\p{N}].*)$/u.exec(line);
     const second = next === undefined ? null : /^\s*(\p{Lu}[\p{L}-]*)\s+([\p{Lu}\p{N}].*)$/u.exec(next);
     const label = first && second ? `${first[1]} ${second[1]}` : '';
-    if (first && second && !headingKind(line) && !headingKind(next!) && headingKind(label)) {
+    // The two words make a heading by what they say, not by their capitals alone ("Morris" / "Honors Geometry" is an entry).
+    if (first && second && !headingKind(line) && !headingKind(next!) && readHeading(label, false)) {
       lines.push(label, first[2]!, second[2]!);
       index += 1;
     } else lines.push(line);

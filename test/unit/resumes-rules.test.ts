@@ -92,6 +92,44 @@ describe('experience', () => {
   });
 });
 
+describe('sections that are not work', () => {
+  it('knows education headings of several words in other languages, whatever the dates beneath', () => {
+    expect(headingKind('Istruzione e formazione')).toBe('education');
+    expect(headingKind('Opleiding en cursussen')).toBe('education');
+    expect(headingKind('Eğitim Bilgileri')).toBe('education');
+    expect(headingKind('Formación y cursos')).toBe('education');
+    expect(headingKind('Formation et diplômes')).toBe('education');
+    expect(
+      experienceYears('Esperienza professionale\nAnalista  gennaio 2020 - dicembre 2022\nISTRUZIONE E FORMAZIONE\nLaurea  settembre 2010 - luglio 2015', now),
+    ).toBe(2.9);
+    expect(experienceYears('Werkervaring\nAnalist  2020 - 2022\nOpleiding en cursussen\nBachelor  2010 - 2015', now)).toBe(2);
+    expect(experienceYears('İş Deneyimi\nAnalist  2020 - 2022\nEğitim Bilgileri\nLisans  2010 - 2015', now)).toBe(2);
+  });
+
+  it('reads a heading printed on several entries as a label of the entries, not a section', () => {
+    const europass =
+      'Esperienza professionale\n2020 - 2022\n2015 - 2017\nIstruzione e formazione\n2016 - 2017\nTirocinio\nAcme\nTirocinio\nBeta\n2005 - 2010  Laurea';
+    expect(experienceYears(europass, now)).toBe(4);
+    const achievements = 'Experience\nEngineer, Acme  2020 - 2022\nKey achievements\nShipped the app\nAnalyst, Beta  2015 - 2017\nKey achievements\nCut costs';
+    expect(experienceYears(achievements, now)).toBe(4);
+  });
+
+  it('reads "Key achievements:" under a job as part of the job', () => {
+    expect(experienceYears('Experience\nEngineer, Acme  2020 - 2022\nKey achievements:\nShipped the app\nAnalyst, Beta  2015 - 2017', now)).toBe(4);
+    expect(headingKind('Key achievements:')).toBe('other');
+  });
+
+  it('does not count volunteer or community work', () => {
+    expect(headingKind('Volunteer Work')).toBe('other');
+    expect(headingKind('Community Work')).toBe('other');
+    expect(experienceYears('Experience\nEngineer, Acme  2020 - 2022\nVolunteer Work\nFood Bank  2010 - 2014\nLibrary  2012 - 2019', now)).toBe(2);
+  });
+
+  it('does not make a heading of two entry lines whose first words are only capitalised like one', () => {
+    expect(experienceYears('Experience\nMorris School District  2020 - 2022\nHonors Geometry teacher', now)).toBe(2);
+  });
+});
+
 describe('links', () => {
   it('does not take a separator glued to a URL', () => {
     expect(findLinks('Ana Lima\nana@example.org | linkedin.com/in/analima| github.com/analima', 'ana@example.org').linkedin).toBe(
