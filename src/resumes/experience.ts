@@ -138,7 +138,7 @@ const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
 const MONTH_NUMBER = String.raw`(?:0?[1-9]|1[0-2])`;
 const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s*|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
 const OPEN =
-  String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|la fecha|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|` +
+  String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|la fecha|(?:alla\s+)?data\s+attuale|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|` +
   // Russian, Ukrainian, Polish, Czech, Turkish, Scandinavian, Dutch, Romanian: "по настоящее время", "по наст. вр.", "н.в.", "obecnie", "günümüz".
   String.raw`(?:по\s+)?(?:настоящее\s+время|наст\.\s?вр(?:емя|\.)?|н\.\s?в\.|сей день|текущий момент)|сейчас|теперішній час|дотепер|зараз|obecnie|nadal|teraz|dotychczas|` +
   String.raw`současnost|dosud|günümüz|halen|devam ediyor|nu|nå|pågående|idag|i dag|heden|huidig|prezent|în prezent|至今|现在|現在|今)`;
@@ -175,6 +175,7 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
     nowMonth,
   )) {
     for (const match of line.matchAll(RANGE)) {
+      if (inSentence(line, match)) continue;
       const start = toMonth(match[1] ?? match[3]!, nowMonth);
       const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth), nowMonth);
       // A range that starts and ends in the same month (a template's placeholder, a one-off job) is a job of no length.
@@ -197,6 +198,21 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
   }
   if (spans.length === 0) return null;
   return Math.round((mergedMonths(spans) / 12) * 10) / 10;
+}
+
+/**
+ * Years alone inside a sentence — after a lower-case word, and before another or at the end of a line of
+ * ten words or more ("heat maps for years 2001-2020 depicting …", "… crimes committed each year for
+ * 2001-2020") — are a period the sentence is about, not a job's dates.
+ */
+const YEARS_ONLY = new RegExp(String.raw`^${YEAR}\s*${DASH}\s*${YEAR}$`, 'u');
+
+function inSentence(line: string, match: RegExpMatchArray): boolean {
+  const yearsOnly = YEARS_ONLY.test(match[0]);
+  const before = line.slice(0, match.index);
+  const after = line.slice(match.index! + match[0].length);
+  const sentenceGoesOn = /^\s\p{Ll}/u.test(after) || (/^[\s.]*$/u.test(after) && before.trim().split(/\s+/).length >= 10);
+  return yearsOnly && /(?<!\p{L})\p{Ll}+\s$/u.test(before) && sentenceGoesOn;
 }
 
 /**

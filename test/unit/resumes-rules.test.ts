@@ -40,6 +40,7 @@ describe('experience', () => {
     expect(experienceYears('Experiencia laboral\nIngeniera  enero 2020 – actualidad', now)).toBe(5.4);
     expect(experienceYears('Experiência profissional\nAnalista  janeiro 2021 – atual', now)).toBe(4.4);
     expect(experienceYears('Esperienza lavorativa\nSviluppatore  gen 2023 – giu 2024', now)).toBe(1.4);
+    expect(experienceYears('Esperienza professionale\nImpiegata  gennaio 2020 - alla data attuale', now)).toBe(5.4);
   });
 
   it('does not count a volunteer section', () => {
@@ -127,6 +128,15 @@ describe('sections that are not work', () => {
 
   it('does not make a heading of two entry lines whose first words are only capitalised like one', () => {
     expect(experienceYears('Experience\nMorris School District  2020 - 2022\nHonors Geometry teacher', now)).toBe(2);
+  });
+
+  it('does not count years a sentence talks about as a job', () => {
+    const cv =
+      'Experience\nAnalyst, Acme  2020 - 2022\nBuilt heat maps of crime data for years 2001-2020 depicting where crimes occurred\nCharted the types of crimes committed in the city each year for 2001-2020';
+    expect(experienceYears(cv, now)).toBe(2);
+    // Beside a title, or after a capitalised word, years are the job's.
+    expect(experienceYears('Experience\nfreelance developer 2015-2018', now)).toBe(3);
+    expect(experienceYears('Experience\nDeveloper, Acme, Swindon 2015-2018', now)).toBe(3);
   });
 });
 
