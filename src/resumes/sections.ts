@@ -329,11 +329,11 @@ const EDUCATION_WORDS =
 // makes a name ("Education First" is a company, "formation into formats" a sentence).
 const EDUCATION_COMPANIONS =
   /^(?:and|und|et|y|e|en|ve|i|a|och|og|и|higher|formal|academic|university|schulische|berufliche|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische|accademica|scolastica|professionale|complementar|complementaria|diplômes|diplomi|titoli|di|studio|cursos|corsi|cours|kurse|cursussen|bilgileri|bilgiler|sertifikalar|kurslar)$/iu;
-const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|habilidades)(?!\p{L})/iu;
+const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|competencias|competenze|habilidades)(?!\p{L})/iu;
 // What else a skills heading says ("Technical Skills & Tools", "Other Technologies"); anything else
 // makes a name ("NewSpace Research and Technologies" is an employer).
 const SKILL_COMPANIONS =
-  /^(?:and|und|et|y|e|of|my|key|core|technical|professional|relevant|other|additional|sonstige|weitere|besondere|autres|otras|outras|altre|soft|hard|computer|it|digital|software|programming|languages?|tools|frameworks|platforms|libraries|summary|areas?|expertise|transferable|interpersonal|personal|general|selected|main|top|useful|skills|competencies|technologies|kenntnisse|compétences|competências|habilidades|techniques|técnicas|technische|fachliche)$/iu;
+  /^(?:and|und|et|y|e|of|my|key|core|technical|professional|relevant|other|additional|sonstige|weitere|besondere|autres|otras|outras|altre|soft|hard|computer|it|digital|software|programming|languages?|tools|frameworks|platforms|libraries|summary|areas?|expertise|transferable|interpersonal|personal|general|selected|main|top|useful|skills|competencies|technologies|kenntnisse|compétences|competências|competencias|competenze|habilidades|techniques|técnicas|technische|fachliche|informatiche|tecniche|digitali|informatiques|numériques|informáticas|digitales|digitais)$/iu;
 
 // Headings of sections that are neither work nor skills, told by their words: "Papers/Publications",
 // "Invited Talks", "Achievements/Certifications", "Honors & Awards".

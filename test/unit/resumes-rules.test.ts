@@ -187,6 +187,15 @@ describe('links', () => {
 });
 
 describe('skills', () => {
+  it('knows skills headings in Italian, Spanish and French, also as a row label of a Europass CV', () => {
+    expect(headingKind('Competenze informatiche')).toBe('skills');
+    expect(headingKind('Competenze digitali')).toBe('skills');
+    expect(headingKind('Competencias informáticas')).toBe('skills');
+    expect(headingKind('Compétences informatiques')).toBe('skills');
+    const europass = 'Istruzione e formazione\nLaurea  2005 - 2010\nCompetenze informatiche  Conoscenza del pacchetto Office, in particolare Excel e\nAccess.';
+    expect(findSkills(europass).map((s) => s.name)).toContain('Microsoft Access');
+  });
+
   it('does not take words of character for skills', () => {
     const names = findSkills('Skills\nTools: Docker, Kubernetes, Terraform\nAttributes: Resourceful, Self-starter, Detail-oriented, Dependable').map(
       (s) => s.name,
