@@ -68,10 +68,12 @@ const STOPWORD_START = /^(?:and|or|with|of|in|on|for|to|the|a|an|using|including
 /** Every skill a resume names, once, with where it was first found; sorted by name. */
 export function findSkills(text: string): SkillFinding[] {
   const found = new Map<string, SkillFinding>();
+  // One skill however it is spelled: "LLM agents" and "LLM-agents" are found once.
   const record = (name: string, section: SectionKind, line: string) => {
-    if (found.has(name)) return;
+    const key = skillKey(name);
+    if (found.has(key)) return;
     const parent = PARENT.get(name);
-    found.set(name, { name, section, evidence: line.trim().slice(0, 300), ...(parent ? { parent } : {}) });
+    found.set(key, { name, section, evidence: line.trim().slice(0, 300), ...(parent ? { parent } : {}) });
   };
   const lines = rejoinWrappedItems(sectionLines(text));
   lines.forEach((line, index) => {
@@ -436,10 +438,12 @@ function lookupVariant(phrase: string, inList: boolean): { canonical: string; mo
   const found = key === fold(phrase) ? undefined : COMPACT.get(key);
   return found && (inList || found.mode !== 'listOnly') ? found : undefined;
 }
+// Letters, digits and symbols only: spaces, dots, underscores and every kind of hyphen or dash ("cloud‐computing") go;
+// a "JS" suffix is ".js" ("Knockout JS", "KnockoutJS" and "knockout.js" are one key).
 const compact = (text: string) =>
   text
     .toLowerCase()
-    .replace(/[\s._-]+/g, '')
+    .replace(/[\s._\p{Pd}]+/gu, '')
     .replace(/js$/, '.js');
 /** Forms with spacing or punctuation, by their letters and digits; a key two skills share is left out. */
 const COMPACT = (() => {
@@ -513,10 +517,34 @@ const LOOKUP = new Map<string, string>([
   ...ENTRIES.map(([canonical]) => [fold(canonical), canonical] as const),
 ]);
 
-/** The canonical name of a skill as a recruiter typed it ("k8s" → "Kubernetes"), or the input trimmed. */
+/** Every form and canonical name by its compact key ("jasperreports", "timeseriesanalysis"); a key two skills share is left out. */
+const LOOKUP_COMPACT = (() => {
+  const byKey = new Map<string, string | null>();
+  for (const [form, canonical] of LOOKUP) {
+    const key = compact(form);
+    if (key.length < 4) continue;
+    const seen = byKey.get(key);
+    byKey.set(key, seen === undefined || seen === canonical ? canonical : null);
+  }
+  return new Map([...byKey].filter((entry): entry is [string, string] => entry[1] !== null));
+})();
+
+/**
+ * The canonical name of a skill as a recruiter typed it ("k8s" → "Kubernetes"), or the input trimmed.
+ * Spellings that differ only in spaces, dots, hyphens or a "JS" suffix are one skill ("Knockout JS",
+ * "Jasper Reports", "time-series analysis", "Tensor Flow").
+ */
 export function canonicalSkill(name: string): string {
   const trimmed = name.trim().replace(/\s+/g, ' ');
-  return LOOKUP.get(fold(trimmed)) ?? trimmed;
+  return LOOKUP.get(fold(trimmed)) ?? LOOKUP_COMPACT.get(compact(trimmed)) ?? trimmed;
+}
+
+/**
+ * What two spellings of one skill share, known to the taxonomy or not: its canonical name without case,
+ * spaces, dots or hyphens ("LLM-agents" and "LLM agents", "Tool calling" and "tool-calling").
+ */
+export function skillKey(name: string): string {
+  return compact(canonicalSkill(name));
 }
 
 /** Every broader skill of these (Keras → TensorFlow → Deep Learning → Machine Learning), sorted: a search for a parent finds its children. */
@@ -530,12 +558,13 @@ export function broaderSkills(names: string[]): string[] {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, String.raw`\s+`);
 
-/** Whether a text mentions a skill outside the vocabulary, as a whole word. */
+/** Whether a text mentions a skill outside the vocabulary, as a whole word; its words may be joined by a hyphen or a space ("tool-calling" for "tool calling"). */
 export function mentions(text: string, skill: string): boolean {
-  return new RegExp(String.raw`(?<![\p{L}\p{N}+#.\-])${escape(skill.trim())}(?![\p{L}\p{N}+#]|\.[\p{L}\p{N}])`, 'iu').test(text);
+  const words = escape(skill.trim()).replace(/\\s\+|-/g, String.raw`[\s\p{Pd}]*`);
+  return new RegExp(String.raw`(?<![\p{L}\p{N}+#.\-])${words}(?![\p{L}\p{N}+#]|\.[\p{L}\p{N}])`, 'iu').test(text);
 }
 
 /** Whether a skill, as a recruiter typed it, is in the vocabulary. */
 export function isKnownSkill(name: string): boolean {
-  return LOOKUP.has(fold(name.trim()));
+  return LOOKUP.has(fold(name.trim())) || LOOKUP_COMPACT.has(compact(name.trim()));
 }

@@ -4,7 +4,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import { DocumentTextExtractor } from '../../src/resumes/extract.ts';
 import { parseResume, type ParsedResume } from '../../src/resumes/fields.ts';
 import { PageOcr } from '../../src/resumes/ocr.ts';
-import { canonicalSkill } from '../../src/resumes/skills.ts';
+import { canonicalSkill, skillKey as sameSkill } from '../../src/resumes/skills.ts';
 
 /**
  * The labeled set of real resumes (test/fixtures/real-resumes/<id>/): public documents that
@@ -210,6 +210,13 @@ function safeDecodeUri(url: string): string {
   }
 }
 
+/**
+ * Skills are compared by the taxonomy's key ("LLM-agents" is "LLM agents") and shown by the canonical
+ * name, in lower case, of the first spelling met.
+ */
 function skillKey(skill: string): string {
-  return canonicalSkill(skill).toLowerCase();
+  const key = sameSkill(skill);
+  if (!SKILL_NAMES.has(key)) SKILL_NAMES.set(key, canonicalSkill(skill).toLowerCase());
+  return SKILL_NAMES.get(key)!;
 }
+const SKILL_NAMES = new Map<string, string>();

@@ -3,7 +3,7 @@ import { measureAccuracy } from '../../bench/resume-accuracy.ts';
 import { experienceYears } from '../../src/resumes/experience.ts';
 import { parseResume } from '../../src/resumes/fields.ts';
 import { findName } from '../../src/resumes/name.ts';
-import { canonicalSkill, matchSkills } from '../../src/resumes/skills.ts';
+import { canonicalSkill, isKnownSkill, matchSkills, skillKey } from '../../src/resumes/skills.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 
@@ -118,6 +118,21 @@ describe('skills', () => {
     ]);
     expect(canonicalSkill(' k8s ')).toBe('Kubernetes');
     expect(canonicalSkill('Basket weaving')).toBe('Basket weaving');
+  });
+
+  it('takes spellings that differ only in spaces, dots, hyphens or a "JS" suffix for one skill', () => {
+    expect(canonicalSkill('Knockout JS')).toBe(canonicalSkill('knockout.js'));
+    expect(canonicalSkill('KnockoutJS')).toBe(canonicalSkill('knockout.js'));
+    expect(canonicalSkill('Tensor Flow')).toBe('TensorFlow');
+    expect(canonicalSkill('time-series analysis')).toBe(canonicalSkill('time series analysis'));
+    // Any kind of hyphen: U+2010 as a word processor sets it.
+    expect(canonicalSkill('cloud\u2010computing')).toBe(canonicalSkill('cloud computing'));
+    expect(isKnownSkill('Tensor Flow')).toBe(true);
+    // Names the taxonomy does not hold are one skill by the same key, and are found once.
+    expect(skillKey('LLM-agents')).toBe(skillKey('LLM agents'));
+    expect(skillKey('Tool calling')).toBe(skillKey('tool-calling'));
+    expect(skillKey('Tool calling')).not.toBe(skillKey('Tool'));
+    expect(matchSkills('Skills\nPython, Basket-weaving, Basket weaving, Knockout JS, knockout.js')).toEqual(['Basket-weaving', 'Knockout.js', 'Python']);
   });
 
   it('knows names written with other spacing or punctuation, or after a vendor', () => {

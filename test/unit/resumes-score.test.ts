@@ -131,4 +131,11 @@ describe('the local scorer', () => {
     expect(breakdown.matched_skills).toEqual(['Basket Weaving']);
     expect(breakdown.missing_skills).toEqual(['Go']);
   });
+
+  it('matches a skill outside the vocabulary whose words the resume joins by a hyphen, or the job does', async () => {
+    const custom = { ...job, skills: { required: ['Tool calling', 'Self-hosting'], nice: [] } };
+    const text = 'Experience\nBuilt tool-calling agents and self hosting guides 2015 - 2020.';
+    const { breakdown } = await scorer.score(input(text, { job: custom }));
+    expect(breakdown.matched_skills).toEqual(['Tool calling', 'Self-hosting']);
+  });
 });
