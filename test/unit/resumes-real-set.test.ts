@@ -39,7 +39,7 @@ describe('resume parsing on real resumes', () => {
   // met its target on the set of 102 and fell below it with round 4).
   describe('targets not met yet: measured floors', () => {
     it('skills F1 at least 0.79', () => expect(scores.skills.f1).toBeGreaterThanOrEqual(0.79));
-    it('experience within one year on at least 87%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.87));
+    it('experience within one year on at least 89%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.89));
     it('four of seven scanned resumes give name and email through OCR', () => {
       const scans = scores.perFile.filter((file) => file.kind === 'scan');
       expect(scans.filter((file) => file.name && file.email).length / scans.length).toBeGreaterThanOrEqual(0.57);

@@ -58,6 +58,15 @@ describe('experience', () => {
     expect(experienceYears('Skills\nGo\nEmployement History\nEngineer  Mar 2019 – Mar 2021', now)).toBe(2);
   });
 
+  it('reads a range at the end of a title line, day-dotted dates, and each of several ranges on one line', () => {
+    expect(experienceYears('Experience\nSenior Engineer, Acme, Swindon, June 2018 – present', now)).toBe(7);
+    expect(experienceYears('Experience\nWeb developer, Pushkin Square (Russia) — 4.06.2000-19.04.2002', now)).toBe(1.8);
+    expect(experienceYears('Experience\nAnalyst, Bank  01.03.2019 – 31.12.2020', now)).toBe(1.8);
+    // Tabs or a wide gap between ranges: each counts, and an overlap once.
+    expect(experienceYears('Experience\nTeacher\tJanuary 2015-March 2017\tJune 2018-June 2020', now)).toBe(4.2);
+    expect(experienceYears('Experience\nTeacher     2015 – 2017      2016 – 2020', now)).toBe(5);
+  });
+
   it('counts a range that starts and ends in the same month as zero', () => {
     expect(experienceYears('Work History\nIntern (05/2024 – 05/2024)', now)).toBe(0);
   });
