@@ -23,6 +23,10 @@ export function createDb(connectionString: string, poolSize: number): Db {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor a checked-out one (a transaction between two statements): the pool listens only to idle
+  // clients, and an 'error' nobody listens to is an uncaught exception. The statement that runs
+  // on the lost connection fails with the error, which is where it is handled.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
