@@ -56,4 +56,7 @@ for (const file of files) {
   total.failed += counts.failed;
   total.skipped += counts.skipped;
 }
+// The test command's exit status, when given: Vitest reports an unhandled error (an uncaught
+// exception between tests) with success true in its JSON, and only in its exit status.
+if (total.failed === 0 && Number(process.env.TEST_EXIT_STATUS ?? 0) !== 0) total.failed = 1;
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
