@@ -446,17 +446,22 @@ const compact = (text: string) =>
     .replace(/[\s._\p{Pd}]+/gu, '')
     .replace(/js$/, '.js');
 /** Forms with spacing or punctuation, by their letters and digits; a key two skills share is left out. */
-const COMPACT = (() => {
-  const byKey = new Map<string, { canonical: string; mode: Mode } | null>();
-  for (const mode of ['any', 'exact', 'listOnly'] as const)
-    for (const [form, canonical] of FORMS[mode]) {
-      const key = compact(form);
-      if (key.length < 4) continue;
-      const seen = byKey.get(key);
-      byKey.set(key, seen === undefined || seen?.canonical === canonical ? { canonical, mode } : null);
-    }
-  return new Map([...byKey].filter((entry): entry is [string, { canonical: string; mode: Mode }] => entry[1] !== null));
-})();
+const COMPACT = byCompactKey(
+  (['any', 'exact', 'listOnly'] as const).flatMap((mode) => [...FORMS[mode]].map(([form, canonical]) => [form, { canonical, mode }] as const)),
+  (found) => found.canonical,
+);
+
+/** Values by their forms' compact keys; a key that forms of two different skills share names neither and is left out. */
+function byCompactKey<V>(entries: Iterable<readonly [string, V]>, canonicalOf: (value: V) => string): Map<string, V> {
+  const byKey = new Map<string, V | null>();
+  for (const [form, value] of entries) {
+    const key = compact(form);
+    if (key.length < 4) continue;
+    const seen = byKey.get(key);
+    byKey.set(key, seen === undefined || (seen !== null && canonicalOf(seen) === canonicalOf(value)) ? value : null);
+  }
+  return new Map([...byKey].filter((entry): entry is [string, V] => entry[1] !== null));
+}
 
 /** "TypeScript/JavaScript", "HTML5/CSS3": names joined by a slash, when the whole is no name itself. */
 function lookupParts(word: string, inList: boolean): { canonical: string; mode: Mode } | undefined {
@@ -518,16 +523,7 @@ const LOOKUP = new Map<string, string>([
 ]);
 
 /** Every form and canonical name by its compact key ("jasperreports", "timeseriesanalysis"); a key two skills share is left out. */
-const LOOKUP_COMPACT = (() => {
-  const byKey = new Map<string, string | null>();
-  for (const [form, canonical] of LOOKUP) {
-    const key = compact(form);
-    if (key.length < 4) continue;
-    const seen = byKey.get(key);
-    byKey.set(key, seen === undefined || seen === canonical ? canonical : null);
-  }
-  return new Map([...byKey].filter((entry): entry is [string, string] => entry[1] !== null));
-})();
+const LOOKUP_COMPACT = byCompactKey(LOOKUP, (canonical) => canonical);
 
 /**
  * The canonical name of a skill as a recruiter typed it ("k8s" → "Kubernetes"), or the input trimmed.
