@@ -1,3 +1,4 @@
+import { EMAIL } from './contact.ts';
 import { readDocx } from './docx.ts';
 import type { PageOcr } from './ocr.ts';
 import { openPdf, readPdf } from './pdf.ts';
@@ -166,7 +167,7 @@ function plain(bytes: Uint8Array): string {
 }
 
 /** An email address or a phone number (read as the parser reads them): what a resume's contact block holds. */
-const hasContactDetails = (text: string) => /[\p{L}\p{N}._%+-]@[\p{L}\p{N}-]+\.[\p{L}\p{N}.-]+/u.test(text) || findPhones(text, 'US').length > 0;
+const hasContactDetails = (text: string) => text.search(EMAIL) !== -1 || findPhones(text, 'US').length > 0;
 
 const letters = (text: string) => text.match(/\p{L}/gu)?.length ?? 0;
 
