@@ -432,6 +432,13 @@ function kindOf(bare: string, line: string, byShape: boolean): SectionKind | und
   if (EDUCATION_WORDS.test(bare))
     return bare.split(/[\s&/]+/).every((word) => EDUCATION_WORDS.test(word) || EDUCATION_COMPANIONS.test(word)) ? 'education' : undefined;
   const words = bare.split(/[\s&/,]+/).filter(Boolean);
+  // "Skills & Interests", "Languages & Skills": a skills heading shared with another section is a skills heading;
+  // its other lines are lists too, and only what is named there counts.
+  if (
+    words.some((word) => SKILL_WORDS.test(word)) &&
+    words.every((word) => SKILL_COMPANIONS.test(word) || OTHER_WORDS.test(word) || OTHER_COMPANIONS.test(word) || KIND_OF.get(word) === 'languages')
+  )
+    return 'skills';
   if (words.some((word) => OTHER_WORDS.test(word)) && words.every((word) => OTHER_WORDS.test(word) || OTHER_COMPANIONS.test(word))) return 'other';
   // Written as a heading (every word capitalised) and ending with such a word: "Civil Society Activities", "Open Source Projects".
   const written = line.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '').split(/\s+/);

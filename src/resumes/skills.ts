@@ -484,7 +484,8 @@ function unknownListItems(line: string): string[] {
   const items = listItems(body)
     .map((item) => item.replace(/^[^\p{L}\p{N}.#]+|[.:;)\]]+$/gu, '').trim())
     .filter(Boolean);
-  if (items.length < 2 || body.length > 300) return [];
+  // A sentence split at its commas ("Extracted, cleaned, and merged the data from …") is no list: one part runs on.
+  if (items.length < 2 || body.length > 300 || items.some((item) => item.split(/\s+/).length > 5)) return [];
   const known = items.filter((item) => matchForms(item, true).length > 0);
   // A list of spoken languages ("English | French | Chinese") names no unknown skills.
   if (known.length === 0 || known.some((item) => matchForms(item, true).some((hit) => KIND.get(hit.canonical) === 'language'))) return [];

@@ -248,6 +248,25 @@ describe('skills', () => {
     expect(names).not.toContain('Deutsch');
   });
 
+  it('reads a skills heading shared with another section ("Skills & Interests") as a skills heading', () => {
+    expect(headingKind('Skills & Interests')).toBe('skills');
+    expect(headingKind('LANGUAGES & SKILLS')).toBe('skills');
+    expect(headingKind('Skills and Awards')).toBe('skills');
+    // An employer's name stays an entry.
+    expect(headingKind('NewSpace Research and Technologies')).toBeUndefined();
+    const names = findSkills('Experience\nEngineer, Acme  2019 – 2021\nSkills & Interests\nTooling: Docker, Quarrywise, Grafana').map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['Docker', 'Quarrywise', 'Grafana']));
+  });
+
+  it('takes no unknown names from a sentence in a skills section that its commas cut into parts', () => {
+    const names = findSkills('Skills\nPython, Tableau, Flask\nExtracted, cleaned, and merged the scorecard data of many years in Python').map((s) =>
+      s.name.toLowerCase(),
+    );
+    expect(names).toEqual(expect.arrayContaining(['python', 'tableau', 'flask']));
+    expect(names).not.toContain('extracted');
+    expect(names).not.toContain('cleaned');
+  });
+
   it("maps no generic abbreviation to one vendor's product", () => {
     const names = findSkills('Experience\nLab safety officer (EHS), ran LC-MS and LCMS courses, designed APIs').map((s) => s.name);
     expect(names).not.toContain('Medgate Enterprise');
