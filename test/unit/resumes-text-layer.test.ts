@@ -50,6 +50,16 @@ describe('judging a PDF text layer', () => {
     expect(unreadableTextLayer(glyphs, 'Mira')).toBe(true);
   });
 
+  it('finds headings whose font maps its small capitals into Cyrillic letters, not a Greek symbol beside a Latin letter', () => {
+    // As such a font gives "Software Engineer", "Education", "Work Experience": a Latin capital, then lower-case letters of another script.
+    const smallCaps = ['SӚӑӟӢӌӝӐ EәӒӔәӐӐӝ', 'EӏӠӎӌӟӔӚә', 'WӚӝӖ & RӐӞӐӌӝӎӓ EӣӛӐӝӔӐәӎӐ'];
+    const text = [...resume, ...smallCaps].join('\n');
+    expect(unreadableTextLayer(text, text)).toBe(true);
+    expect(readableLine('EӏӠӎӌӟӔӚә')).toBe(false);
+    const physics = [...resume, 'Measured the αv coefficient and the ΤMN modes'].join('\n');
+    expect(unreadableTextLayer(physics, physics)).toBe(false);
+  });
+
   it('keeps only the lines of a garbled layer that hold no Latin word', () => {
     expect(readableLine('张伟')).toBe(true);
     expect(readableLine('Ç 建筑学本科  浙大城市学院- 杭州')).toBe(true);
