@@ -3,7 +3,7 @@ import { sectionLines } from './sections.ts';
 /**
  * Total years of experience from the date ranges of a resume's work sections ("Jan 2019 –
  * Mar 2022", "2019-2022", "03/2018 - present", "Sept. 2015 to June 2018", "janv. 2019 – heute",
- * "Jul/2025 – Atual", "2023 Mar. — 2024 Jul.", "Sep 2023 Mar 2024", "2015 年 3 月 – 至今").
+ * "Jul/2025 – Atual", "2023 Mar. — 2024 Jul.", "Sep 2023 Mar 2024", "2015 年 3 月 – 至今", "July – September 2021").
  * Overlapping jobs count once; a range split over two lines ("2017 –" then "Present") is joined.
  * Only work-like sections count: a resume without one has no figure rather than a wrong one.
  */
@@ -138,7 +138,7 @@ const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
 const MONTH_NUMBER = String.raw`(?:0?[1-9]|1[0-2])`;
 const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s*|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
 const OPEN =
-  String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|la fecha|(?:alla\s+)?data\s+attuale|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|` +
+  String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|(?:(?:a|hasta)\s+)?la\s+fecha|hasta\s+hoy|(?:a|hasta)\s+la\s+actualidad|(?:alla\s+)?data\s+attuale|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|` +
   // Russian, Ukrainian, Polish, Czech, Turkish, Scandinavian, Dutch, Romanian: "по настоящее время", "по наст. вр.", "н.в.", "obecnie", "günümüz".
   String.raw`(?:по\s+)?(?:настоящее\s+время|наст\.\s?вр(?:емя|\.)?|н\.\s?в\.|сей день|текущий момент)|сейчас|теперішній час|дотепер|зараз|obecnie|nadal|teraz|dotychczas|` +
   String.raw`současnost|dosud|günümüz|halen|devam ediyor|nu|nå|pågående|idag|i dag|heden|huidig|prezent|în prezent|至今|现在|現在|今)`;
@@ -152,24 +152,40 @@ const RANGE = new RegExp(
   'giu',
 );
 const SHORT_RANGE = new RegExp(String.raw`(?<![\p{L}\d.])(${YEAR})\s*(${DASH}|\.)\s*(\d\d)(?![\p{L}\d]|\.\d)`, 'gu');
+const ANY_YEAR = new RegExp(String.raw`(?<!\d)${YEAR}(?!\d)`, 'u');
+// "July – September 2021", "Mar. – Dic. 2011": two months of one year.
+const MONTHS_OF_YEAR = new RegExp(String.raw`(?<![\p{L}\d])(${MONTH})\.?\s*${DASH}\s*(${MONTH})\.?,?\s+(${YEAR})(?![\p{L}\d])`, 'giu');
 // "since 2020", "seit 03/2021": a range still open.
 const SINCE = new RegExp(
   String.raw`(?<![\p{L}\d])(?:since|seit|depuis|desde|dal|vanaf|sedan|с|від|з|od)\s+(?:(?:el|le|la|o|the)\s+)?(${POINT})(?![\p{L}\d])`,
   'giu',
 );
 
-const VOLUNTEER = /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévol\p{L}*|voluntari[oa]|volontari[oa]|voluntário|volontaire)(?!\p{L})/iu;
+// Unpaid work listed among the jobs: a volunteer role, or a student's own thesis ("Master's Dissertation  Oct 2020 – Jul 2021").
+const NOT_A_JOB =
+  /(?<!\p{L})(?:volunteer(?:ing)?|ehrenamt\p{L}*|bénévol\p{L}*|voluntari[oa]|volontari[oa]|voluntário|volontaire|dissertation|thesis|thèse|tesis|tese|tesi|masterarbeit|bachelorarbeit|abschlussarbeit|capstone)(?!\p{L})/iu;
 
 export function experienceYears(text: string, now: Date = new Date()): number | null {
   const nowMonth = now.getUTCFullYear() * 12 + now.getUTCMonth();
-  const spans: Array<[number, number]> = [];
   const lines = sectionLines(text);
-  // Research positions count when the resume lists no other work; teaching when it lists neither.
-  const work = (['experience', 'research', 'teaching'] as const).find((kind) => lines.some((line) => line.section === kind));
-  const texts = lines.filter((line) => line.section === work).map((line) => line.text);
-  // A volunteer role listed among the jobs ("Volunteer Coordinator, Food Bank  2019 – Present") is not work: its range
-  // is on its line or under a title line without dates.
-  const unpaid = texts.map((text, index) => VOLUNTEER.test(text) || (index > 0 && VOLUNTEER.test(texts[index - 1]!) && !/\d/.test(texts[index - 1]!)));
+  // Research positions count when the resume lists no other work; teaching when it lists neither. A work
+  // section without a single year ("Experience with: Python, Git" read as one) lists no work; one whose
+  // dates cannot be read gives no figure rather than that of another section.
+  for (const kind of ['experience', 'research', 'teaching'] as const) {
+    const texts = lines.filter((line) => line.section === kind).map((line) => line.text);
+    const spans = workSpans(texts, nowMonth);
+    if (spans.length > 0) return Math.round((mergedMonths(spans) / 12) * 10) / 10;
+    if (texts.some((text) => ANY_YEAR.test(text))) return null;
+  }
+  return null;
+}
+
+/** The date ranges of a work section's lines, as month spans. */
+function workSpans(texts: string[], nowMonth: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  // A volunteer role or a thesis listed among the jobs ("Volunteer Coordinator, Food Bank  2019 – Present") is not work:
+  // its range is on its line or under a title line without dates.
+  const unpaid = texts.map((text, index) => NOT_A_JOB.test(text) || (index > 0 && NOT_A_JOB.test(texts[index - 1]!) && !/\d/.test(texts[index - 1]!)));
   for (const line of joinSplitRanges(
     texts.filter((_, index) => !unpaid[index]),
     nowMonth,
@@ -180,6 +196,10 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
       const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth), nowMonth);
       // A range that starts and ends in the same month (a template's placeholder, a one-off job) is a job of no length.
       if (start <= end) spans.push([start, end]);
+    }
+    for (const match of line.matchAll(MONTHS_OF_YEAR)) {
+      const [start, end] = [MONTHS[match[1]!.toLowerCase()]!, MONTHS[match[2]!.toLowerCase()]!];
+      if (start < end) spans.push([Number(match[3]) * 12 + start, Math.min(Number(match[3]) * 12 + end, nowMonth)]);
     }
     // "2021–23", "2023.24": the end year by its last two digits (after a dot only when they cannot be a month).
     for (const match of line.matchAll(SHORT_RANGE)) {
@@ -196,8 +216,7 @@ export function experienceYears(text: string, now: Date = new Date()): number | 
       if (start < nowMonth) spans.push([start, nowMonth]);
     }
   }
-  if (spans.length === 0) return null;
-  return Math.round((mergedMonths(spans) / 12) * 10) / 10;
+  return spans;
 }
 
 /**

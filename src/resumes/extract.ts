@@ -183,6 +183,10 @@ export function normalizeText(text: string): string {
       // TeX draws accents as glyphs of their own, which NFKC turns into a space and a combining mark
       // before the letter ("Soluci ́on"): put the mark after its letter ("Solución").
       .replace(/(\p{L}?) +([\u0300-\u036f])(\p{L})/gu, (_, before: string, mark: string, letter: string) => before + (letter === 'ı' ? 'i' : letter) + mark)
+      // A mark still standing apart (after a space, no letter after it: "EXPERIENCE CLINIQUE ́") lost its letter: it is noise.
+      .replace(/(?<=^|\s)[\u0300-\u036f]+(?!\p{L})/gmu, '')
+      // TeX's older font encoding draws a grave accent as a backquote before its vowel ("Th`ese", "`a la"): put it on the vowel.
+      .replace(/(?<=\p{L}|^|\s)`([aeiouAEIOU])(?=\p{L}|\s)/gmu, (_, vowel: string) => `${vowel}\u0300`)
       .normalize('NFC')
       // PostgreSQL refuses NUL in text, and no control character is text; icon fonts' private-use glyphs neither.
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ue000-\uf8ff]/g, ' ')

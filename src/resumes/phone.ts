@@ -19,6 +19,9 @@ const CANDIDATE = /(?<![\p{L}\d])(?:\+|00)?\(?\d[\d\s().\-–‐/]{5,22}\d(?:\s*
 const YEAR_RANGE = /^\(?(?:1[89]|20)\d\d\)?\s*[-–‐/]\s*\(?(?:1[89]|20)\d\d\)?$/;
 // Dates: "12.03.2021", "2021-03-12", "03/2021", "2333/23 – 2333/23".
 const DATE = /^(?:\d{1,2}[./-]){2}\d{2,4}$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}$|^(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\b|^\d{4}\/\d{1,2}\b/;
+// Month and year ranges: "2020.09 - 2024.06", "09/2020 – 06/2024" (a job's or a degree's dates).
+const MONTH_YEAR = String.raw`(?:(?:19|20)\d\d[./-](?:0?[1-9]|1[0-2])|(?:0?[1-9]|1[0-2])[./-](?:19|20)\d\d)`;
+const MONTH_YEAR_RANGE = new RegExp(String.raw`^\(?${MONTH_YEAR}\s*[-–‐~]\s*${MONTH_YEAR}\)?$`);
 // Digits inside an email address or a link ("jane.4155550132@…", "…/status/1234567890") are no number.
 const ADDRESS_OR_LINK = /\S+@\S+|(?:https?:\/\/|www\.)\S+|[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.[a-z]{2,}\/\S*/giu;
 // Latin-script labels are whole words ("tel" is no label inside "intelligence"), German compounds aside; scripts
@@ -67,7 +70,7 @@ function pageRange(raw: string): boolean {
 
 function readPhone(raw: string, region: CountryCode): FoundPhone | null {
   const digits = raw.replace(/\D/g, '');
-  if (digits.length < 7 || digits.length > 15 || YEAR_RANGE.test(raw) || DATE.test(raw)) return null;
+  if (digits.length < 7 || digits.length > 15 || YEAR_RANGE.test(raw) || MONTH_YEAR_RANGE.test(raw) || DATE.test(raw)) return null;
   // A postcode and house number, a year and a count: a phone has at most a few groups.
   if (raw.split(/[\s().\-–‐/]+/).filter(Boolean).length > 6) return null;
   const international = raw.replace(/^00(?=[1-9])/, '+');

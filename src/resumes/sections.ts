@@ -316,19 +316,21 @@ const KIND_OF = new Map<string, SectionKind>(Object.entries(HEADINGS).flatMap(([
 // leadership, projects, service as in "Service Experience" but not "Customer Service Experience") is not work.
 const WORK_WORDS =
   /(?<!\p{L})(?:experiences?|employment|work history|berufserfahrung|erfahrung|expériences?|experiencias?|experiências?|esperienz[ae])(?!\p{L})/iu;
-const RESEARCH = /(?<!\p{L})(?:research|academic)(?!\p{L})/iu;
+// In the languages of the heading lists too ("Experiencia Académica", "Experiência em Pesquisa", "Wissenschaftliche Tätigkeit").
+const RESEARCH =
+  /(?<!\p{L})(?:research|academic|académique|académica|académico|acadêmica|acadêmico|accademica|accademico|akademische|wissenschaftliche|forschung|recherche|investigación|investigacion|pesquisa|ricerca)(?!\p{L})/iu;
 // An internship is a job, a research one too ("Research Internship", "Internships & Work").
 const INTERNSHIP = /(?<!\p{L})(?:internships?|praktik(?:um|a)|stages|prácticas|estágios?|tirocini|tirocinio)(?!\p{L})/iu;
 const TEACHING = /(?<!\p{L})(?:teaching)(?!\p{L})/iu;
 const NOT_WORK =
   /(?<!\p{L})(?:volunteer(?:ing)?|voluntary|ehrenamt\p{L}*|bénévole|voluntari[oa]|volontari[oa]|leadership|project|projects|extracurricular|international|other|additional|community|service(?<!(?:customer|client|food|field|guest) service))(?!\p{L})/iu;
-// In the languages of the heading lists too ("Istruzione e formazione", "Opleiding en cursussen", "Eğitim Bilgileri").
+// In the languages of the heading lists too ("Istruzione e formazione", "Opleiding en cursussen", "Eğitim Bilgileri", "Antecedentes académicos y formativos").
 const EDUCATION_WORDS =
-  /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|formazione|istruzione|ausbildung|weiterbildung|bildung|studium|studien|opleidingen|opleiding|onderwijs|eğitim|öğrenim|edukacja|wykształcenie|vzdělání|utbildning|uddannelse|utdanning|образование|освіта)(?!\p{L})/iu;
+  /(?<!\p{L})(?:education|formations?|educación|educação|formação|formación|formazione|istruzione|académicos|académicas|ausbildung|weiterbildung|bildung|studium|studien|opleidingen|opleiding|onderwijs|eğitim|öğrenim|edukacja|wykształcenie|vzdělání|utbildning|uddannelse|utdanning|образование|освіта)(?!\p{L})/iu;
 // What else an education heading says ("Education & Coursework", "Higher Education"); anything else
 // makes a name ("Education First" is a company, "formation into formats" a sentence).
 const EDUCATION_COMPANIONS =
-  /^(?:and|und|et|y|e|en|ve|i|a|och|og|и|higher|formal|academic|university|schulische|berufliche|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische|accademica|scolastica|professionale|complementar|complementaria|diplômes|diplomi|titoli|di|studio|cursos|corsi|cours|kurse|cursussen|bilgileri|bilgiler|sertifikalar|kurslar)$/iu;
+  /^(?:and|und|et|y|e|en|ve|i|a|och|og|и|higher|formal|academic|antecedentes|formativos|formativas|university|schulische|berufliche|coursework|courses?|certifications?|certificates?|training|qualifications?|history|background|details|honou?rs|awards|research|professionnelle|académique|acadêmica|académica|akademische|accademica|scolastica|professionale|complementar|complementaria|diplômes|diplomi|titoli|di|studio|cursos|corsi|cours|kurse|cursussen|bilgileri|bilgiler|sertifikalar|kurslar)$/iu;
 const SKILL_WORDS = /(?<!\p{L})(?:skills|competencies|technologies|kenntnisse|compétences|competências|competencias|competenze|habilidades)(?!\p{L})/iu;
 // What else a skills heading says ("Technical Skills & Tools", "Other Technologies"); anything else
 // makes a name ("NewSpace Research and Technologies" is an employer).

@@ -139,6 +139,14 @@ describe('text normalization', () => {
   });
 });
 
+describe('TeX accents', () => {
+  it('drops an accent left standing without its letter, and puts a grave accent drawn as a backquote on its vowel', async () => {
+    const printed = 'EXPERIENCE CLINIQUE \u00b4\nTh`ese de doctorat, Coll`ege Notre-Dame\nParticipation `a la prise en charge';
+    const { text } = await extractor.extract({ bytes: Buffer.from(printed, 'utf8'), contentType: 'text/plain' });
+    expect(text.split('\n')).toEqual(['EXPERIENCE CLINIQUE', 'Thèse de doctorat, Collège Notre-Dame', 'Participation à la prise en charge']);
+  });
+});
+
 describe('DOCX tracked changes', () => {
   it('reads a document as it looks with its changes accepted: no deleted or moved-away runs, insertions kept', async () => {
     const run = (text: string) => `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>`;

@@ -100,6 +100,34 @@ describe('experience', () => {
     const cv = 'Positions Held\nResearch Fellow  2023.03-Present\nTeaching Experience\nLecturer  2010-2020\nResearch Internship\nField Lab  2021.03 - 2022.03';
     expect(experienceYears(cv, now)).toBe(3.3);
   });
+
+  it('counts research positions when the work section dates nothing, as a label "Experience with:" makes one, but no thesis', () => {
+    const cv = [
+      'Research Experience',
+      'Research Assistant, Harbour Institute  March 2022 - Present',
+      'Summer Studentship, Field Lab  July – September 2021',
+      "Master's Dissertation, Mathematical Institute  October 2020 – July 2021",
+      'Skills',
+      'Experience with: Python, QGIS, Git',
+    ].join('\n');
+    expect(experienceYears(cv, now)).toBe(3.4);
+  });
+
+  it('knows academic experience in other languages as research, and academic records as education', () => {
+    expect(headingKind('Experiencia Académica')).toBe('research');
+    expect(headingKind('Experiência em Pesquisa')).toBe('research');
+    expect(headingKind('Experiencia Laboral')).toBe('experience');
+    expect(headingKind('3. Antecedentes Académicos y formativos')).toBe('education');
+    const cv = [
+      '1. Experiencia Laboral',
+      'Analista de datos  Mar. 2014 – Sept. 2019',
+      '2. Experiencia Académica',
+      'Ayudante asignatura  Jul. 2010 – Ene. 2013',
+      '3. Antecedentes Académicos y formativos',
+      'Magíster en Sociología  Mar. 2000 – May. 2002',
+    ].join('\n');
+    expect(experienceYears(cv, now)).toBe(5.5);
+  });
 });
 
 describe('sections that are not work', () => {
@@ -357,6 +385,13 @@ describe('phones', () => {
     expect(findPhones(cited, 'US')).toEqual([]);
     // Labelled, the same shape is a number.
     expect(findPhones('Ola Nordmann\nTel: 9123-9150', 'SG').map((phone) => phone.number)).toEqual(['+6591239150']);
+  });
+
+  it('takes no number from a range of months and years in the header', async () => {
+    const { findPhones } = await import('../../src/resumes/phone.ts');
+    expect(findPhones('高明\n北京理工大学 · 机器人工程(2020.09 - 2024.06)\n邮箱：gao@example.test', 'CN')).toEqual([]);
+    expect(findPhones('Ola Nordmann\nHarbour College 09/2016 – 06/2020\nola@example.test', 'NO')).toEqual([]);
+    expect(findPhones('Ola Nordmann\nola@example.test | +47 412 34 567', 'NO').map((phone) => phone.number)).toEqual(['+4741234567']);
   });
 
   it('reads a national number in the country of the script the resume is written in, when nothing else tells', async () => {
