@@ -24,25 +24,25 @@ describe('resume parsing on real resumes', () => {
     expect(set.filter((resume) => resume.kind === 'scan').length).toBeGreaterThanOrEqual(3);
   });
 
-  // Targets met (name, email and phone all right ≥ 90%, name ≥ 92%, phone ≥ 95%, email ≥ 98%, links F1 ≥ 0.90)
-  // are held at the figures measured on the whole set of 117, rounded down, so that no change makes them worse.
+  // Targets met (name, email and phone all right ≥ 90%, name ≥ 92%, phone ≥ 95%, links F1 ≥ 0.90)
+  // are held at the figures measured on the whole set of 132, rounded down, so that no change makes them worse.
   describe('targets met: measured floors', () => {
-    it('name, email and phone all right on at least 93%', () => expect(scores.contact).toBeGreaterThanOrEqual(0.93));
-    it('name right on at least 95%', () => expect(scores.name).toBeGreaterThanOrEqual(0.95));
-    it('phone right on at least 97%', () => expect(scores.phone).toBeGreaterThanOrEqual(0.97));
-    it('email right on at least 98%', () => expect(scores.email).toBeGreaterThanOrEqual(0.98));
+    it('name, email and phone all right on at least 92%', () => expect(scores.contact).toBeGreaterThanOrEqual(0.92));
+    it('name right on at least 94%', () => expect(scores.name).toBeGreaterThanOrEqual(0.94));
+    it('phone right on at least 96%', () => expect(scores.phone).toBeGreaterThanOrEqual(0.96));
     it('links F1 at least 0.95', () => expect(scores.links.f1).toBeGreaterThanOrEqual(0.95));
   });
 
-  // Targets: skills F1 ≥ 0.85, experience ≥ 90%, name and email from two of three scans. The floors
-  // are the figures measured on the whole set of 117, its fourth held-out round included (experience
-  // met its target on the set of 102 and fell below it with round 4).
+  // Targets: email ≥ 98%, skills F1 ≥ 0.85, experience ≥ 90%, name and email from two of three scans. The
+  // floors are the figures measured on the whole set of 132, its fifth held-out round included (email
+  // met its target on the set of 117 and fell below it with round 5).
   describe('targets not met yet: measured floors', () => {
+    it('email right on at least 97%', () => expect(scores.email).toBeGreaterThanOrEqual(0.97));
     it('skills F1 at least 0.79', () => expect(scores.skills.f1).toBeGreaterThanOrEqual(0.79));
     it('experience within one year on at least 89%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.89));
-    it('four of seven scanned resumes give name and email through OCR', () => {
+    it('five of nine scanned resumes give name and email through OCR', () => {
       const scans = scores.perFile.filter((file) => file.kind === 'scan');
-      expect(scans.filter((file) => file.name && file.email).length / scans.length).toBeGreaterThanOrEqual(0.57);
+      expect(scans.filter((file) => file.name && file.email).length / scans.length).toBeGreaterThanOrEqual(0.55);
     });
   });
 });
