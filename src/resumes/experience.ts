@@ -132,16 +132,44 @@ const MONTH = `(?:${Object.keys(MONTHS)
   .sort((a, b) => b.length - a.length)
   .join('|')})`;
 const YEAR = String.raw`(?:19[5-9]\d|20\d\d)`;
+// A season of a year ("Summer 2019", "Fall 2019 – Spring 2021"), as students' internships and terms are dated: the
+// month it starts in; a range ending with a season ends when the season does, three months on.
+const SEASONS: Record<string, number> = {
+  winter: 0,
+  spring: 3,
+  summer: 5,
+  fall: 8,
+  autumn: 8,
+  hiver: 0,
+  printemps: 3,
+  été: 5,
+  automne: 8,
+  frühling: 3,
+  frühjahr: 3,
+  sommer: 5,
+  herbst: 8,
+  invierno: 0,
+  primavera: 3,
+  verano: 5,
+  otoño: 8,
+  inverno: 0,
+  verão: 5,
+  outono: 8,
+};
+const SEASON_MONTHS = 3;
+const SEASON = `(?:${Object.keys(SEASONS).join('|')})`;
 // A point in time: "Sept. 2015", "02 Mai, 2023", "Jul/2025", "Sep '15", "2023 Mar.", "03/2018",
 // "15.03.2018", "2018-03", "2015 年 3 月", "2018".
 const DAY = String.raw`(?:0?[1-9]|[12]\d|3[01])`;
 const MONTH_NUMBER = String.raw`(?:0?[1-9]|1[0-2])`;
-const POINT = String.raw`(?:(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s*|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
+const POINT = String.raw`(?:${SEASON}\s+${YEAR}|(?:${DAY}\.?\s+)?${MONTH}\.?,?(?:\s*|\s*[/'’]\s*)${YEAR}|${MONTH}\.?\s+${DAY},\s+${YEAR}|${YEAR}\s+${MONTH}\.?|${YEAR}\s*年\s*${MONTH_NUMBER}\s*月|(?:${DAY}[/.])?${MONTH_NUMBER}[/.]${YEAR}|${YEAR}[/.-]${MONTH_NUMBER}(?!\d)|${YEAR}|${MONTH}\.?\s*['’]?\d\d(?![\d:]))`;
 const OPEN =
-  String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|(?:(?:a|hasta)\s+)?la\s+fecha|hasta\s+hoy|(?:a|hasta)\s+la\s+actualidad|(?:alla\s+)?data\s+attuale|attuale|ad oggi|em curso|aujourd['’]hui|actuel|en cours|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|` +
+  String.raw`(?:\.\.\.|…|present|current|currently|now|today|ongoing|date|till date|to date|heute|jetzt|aktuell|derzeit|laufend|bis heute|hoy|(?:(?:a|hasta)\s+)?la\s+fecha|hasta\s+hoy|(?:a|hasta)\s+la\s+actualidad|(?:alla\s+)?data\s+attuale|attuale|ad oggi|em curso|aujourd['’]hui|jusqu['’]à\s+présent|à\s+ce\s+jour|présent|actuel|en cours|en poste|até\s+(?:hoje|o\s+momento)|hoje|actualidad|actual|actualmente|presente|atual|atualmente|oggi|in corso|` +
   // Russian, Ukrainian, Polish, Czech, Turkish, Scandinavian, Dutch, Romanian: "по настоящее время", "по наст. вр.", "н.в.", "obecnie", "günümüz".
   String.raw`(?:по\s+)?(?:настоящее\s+время|наст\.\s?вр(?:емя|\.)?|н\.\s?в\.|сей день|текущий момент)|сейчас|теперішній час|дотепер|зараз|obecnie|nadal|teraz|dotychczas|` +
-  String.raw`současnost|dosud|günümüz|halen|devam ediyor|nu|nå|pågående|idag|i dag|heden|huidig|prezent|în prezent|至今|现在|現在|今)`;
+  String.raw`současnost|dosud|günümüz|halen|devam ediyor|nu|nå|pågående|idag|i dag|heden|huidig|prezent|în prezent|до сих пор|по сей день|` +
+  // Indonesian, Vietnamese, Korean, Arabic, Hebrew, Hindi, Chinese and Japanese: "saat ini", "hiện tại", "현재", "الآن", "היום", "वर्तमान", "至今".
+  String.raw`saat ini|sekarang|hiện tại|hiện nay|현재|재직\s?중|حتى\s+الآن|الآن|עד\s+היום|היום|כיום|वर्तमान|अब तक|至今|现在|現在|今)`;
 const DASH = '(?:--|-|–|—|−|‐|‑|‒|―|~|〜|～)';
 // "to", "bis zum", "hasta el", "jusqu'au": a word for "until", perhaps with its article.
 const SEPARATOR = String.raw`\s*(?:${DASH}|(?:to|till|until|bis|à|au|a|al|hasta|até|tot|по|до|do|jusqu['’]?(?:au|à|a))(?:\s+(?:the|zum|zur|el|la|le|o))?)\s*`;
@@ -152,6 +180,7 @@ const RANGE = new RegExp(
   'giu',
 );
 const SHORT_RANGE = new RegExp(String.raw`(?<![\p{L}\d.])(${YEAR})\s*(${DASH}|\.)\s*(\d\d)(?![\p{L}\d]|\.\d)`, 'gu');
+const SEASON_ALONE = new RegExp(String.raw`(?<![\p{L}\d])${SEASON}\s+${YEAR}(?![\p{L}\d])`, 'giu');
 const ANY_YEAR = new RegExp(String.raw`(?<!\d)${YEAR}(?!\d)`, 'u');
 // "July – September 2021", "Mar. – Dic. 2011": two months of one year.
 const MONTHS_OF_YEAR = new RegExp(String.raw`(?<![\p{L}\d])(${MONTH})\.?\s*${DASH}\s*(${MONTH})\.?,?\s+(${YEAR})(?![\p{L}\d])`, 'giu');
@@ -193,9 +222,19 @@ function workSpans(texts: string[], nowMonth: number): Array<[number, number]> {
     for (const match of line.matchAll(RANGE)) {
       if (inSentence(line, match)) continue;
       const start = toMonth(match[1] ?? match[3]!, nowMonth);
-      const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth), nowMonth);
+      const end = Math.min(toMonth(match[2] ?? match[4]!, nowMonth, 'end'), nowMonth);
       // A range that starts and ends in the same month (a template's placeholder, a one-off job) is a job of no length.
       if (start <= end) spans.push([start, end]);
+    }
+    // "Software Engineering Intern, Google  Summer 2019": a season alone dates a job of that season, where it stands
+    // as a date does (after a column gap or at the end of a short line), not inside a sentence.
+    const ranged = [...line.matchAll(RANGE)].map((match) => [match.index, match.index + match[0].length]);
+    for (const match of line.matchAll(SEASON_ALONE)) {
+      if (ranged.some(([from, to]) => match.index >= from! && match.index < to!)) continue;
+      const asDate = /^\s*(?:$|\s{2}|[|•·,–—-])/u.test(line.slice(match.index + match[0].length)) || line.trim().split(/\s+/).length <= 10;
+      if (!asDate) continue;
+      const start = toMonth(match[0], nowMonth);
+      if (start < nowMonth) spans.push([start, Math.min(start + SEASON_MONTHS, nowMonth)]);
     }
     for (const match of line.matchAll(MONTHS_OF_YEAR)) {
       const [start, end] = [MONTHS[match[1]!.toLowerCase()]!, MONTHS[match[2]!.toLowerCase()]!];
@@ -324,7 +363,7 @@ function mergedMonths(spans: Array<[number, number]>): number {
 }
 
 /** A point as a month count (year × 12 + month); a bare year counts from January, so "2019–2022" is three years. */
-function toMonth(point: string, nowMonth: number): number {
+function toMonth(point: string, nowMonth: number, side: 'start' | 'end' = 'start'): number {
   // The day of a full date does not matter: "02 Mai, 2023" is "mai 2023", "15.03.2018" is "03.2018".
   const value = point
     .trim()
@@ -334,6 +373,8 @@ function toMonth(point: string, nowMonth: number): number {
     .replace(/,/g, '')
     .replace(/^\d{1,2}[/.](?=\d{1,2}[/.]\d{4}$)/, '');
   if (new RegExp(`^${OPEN}$`, 'iu').test(value)) return nowMonth;
+  const season = new RegExp(String.raw`^(${SEASON})\s+(\d{4})$`, 'iu').exec(value);
+  if (season) return Number(season[2]) * 12 + SEASONS[season[1]!]! + (side === 'end' ? SEASON_MONTHS : 0);
   const named = new RegExp(String.raw`^(${MONTH})\.?(?:\s*|\s*[/'’]\s*)(\d{4})$`, 'iu').exec(value);
   if (named) return Number(named[2]) * 12 + MONTHS[named[1]!]!;
   const shortYear = new RegExp(String.raw`^(${MONTH})\.?\s*['’]?(\d\d)$`, 'iu').exec(value);

@@ -102,6 +102,13 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'الخبرة',
     'ניסיון תעסוקתי',
     'अनुभव',
+    // Indonesian and Malay, Vietnamese.
+    'pengalaman',
+    'pengalaman kerja',
+    'pengalaman profesional',
+    'pengalaman bekerja',
+    'kinh nghiệm',
+    'kinh nghiệm làm việc',
   ],
   education: [
     'образование',
@@ -148,6 +155,10 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'التعليم',
     'השכלה',
     'शिक्षा',
+    'pendidikan',
+    'riwayat pendidikan',
+    'học vấn',
+    'trình độ học vấn',
   ],
   skills: [
     'навыки',
@@ -217,6 +228,10 @@ const HEADINGS: Record<Exclude<SectionKind, 'header'>, string[]> = {
     'المهارات',
     'כישורים',
     'कौशल',
+    'keahlian',
+    'keterampilan',
+    'kemampuan',
+    'kỹ năng',
   ],
   research: [
     'research',

