@@ -1,8 +1,10 @@
 // Where a signing request's time goes: `vitae serve` under --cpu-prof, driven by autocannon on one
 // route, and the SQL statements one request sends (PostgreSQL's statement log, embedded server).
 // Run: node bench/profile-signing.ts [--route download|initiate|metadata] [--duration 8] [--out DIR]
+// The profile's samples of the measured load alone: node bench/profile-summary.ts DIR (the window is
+// written beside the profile, in load-window.json).
 import autocannon from 'autocannon';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -65,7 +67,10 @@ for (const [text, count] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(
 await autocannon({ ...load, connections: Number(values.connections), duration: 2 });
 const postmaster = Number((await readFile(path.join(vitae.dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 const before = { server: await cpuSeconds([vitae.pid]), database: await cpuSeconds(await familyOf(postmaster)), client: process.cpuUsage() };
+// On Linux the profile's timestamps and process.hrtime read the same clock (CLOCK_MONOTONIC, µs).
+const loadStartUs = Number(process.hrtime.bigint() / 1000n);
 const result = await autocannon({ ...load, connections: Number(values.connections), duration: Number(values.duration) });
+const loadEndUs = Number(process.hrtime.bigint() / 1000n);
 const client = process.cpuUsage(before.client);
 const used = {
   server: (await cpuSeconds([vitae.pid])) - before.server,
@@ -81,7 +86,9 @@ console.log(
     `CPU used over ${values.duration} s: server ${used.server.toFixed(1)} s, PostgreSQL ${used.database.toFixed(1)} s, client ${used.client.toFixed(1)} s`,
 );
 await vitae.stop();
-console.log(`profile written to ${out}`);
+await mkdir(out, { recursive: true });
+await writeFile(path.join(out, 'load-window.json'), JSON.stringify({ route: values.route, startUs: loadStartUs, endUs: loadEndUs, requests }));
+console.log(`profile written to ${out} (node bench/profile-summary.ts ${path.relative(process.cwd(), out)})`);
 
 function form(): FormData {
   const body = new FormData();
