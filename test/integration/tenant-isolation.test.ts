@@ -184,6 +184,35 @@ it('the owner still sees everything afterwards', async () => {
   expect((await json(await t.fetch(`/api/v1/jobs/${ids.job}`, { headers: ownerA.headers }))).title).toBe('Secret job');
 });
 
+it('concurrent reads that share a lookup statement still answer each caller for its own organization', async () => {
+  const theirs = await json(await uploadStreamed(t, intruder, { bytes: Buffer.from('Tenant B resume\n'), filename: 'b.txt', category: 'resume' }));
+  await waitForScan(t, intruder, theirs.id);
+  // 60 requests at once: far more than the lookups in flight (2 per kind), so most share a statement.
+  const asks: Array<[caller: Session, fileId: string, expected: number]> = [
+    [ownerA, ids.file!, 200],
+    [intruder, ids.file!, 404],
+    [intruder, theirs.id, 200],
+    [ownerA, theirs.id, 404],
+    [ownerA, ids.candidateFile!, 200], // seen through the candidate's application
+  ];
+  const calls = Array.from({ length: 12 }, () => asks).flat();
+  const answers = await Promise.all(
+    calls.flatMap(([caller, fileId]) => [
+      t.fetch(`/api/v1/files/${fileId}`, { headers: caller.headers }),
+      t.fetch(`/api/v1/files/${fileId}/download`, { headers: caller.headers }),
+    ]),
+  );
+  // A metadata answer names its file; a download URL's path ends with the file's id and version.
+  const seen = await Promise.all(
+    answers.map(async (response) => {
+      const body = await json(response);
+      return [response.status, response.status !== 200 ? body.code : (body.id ?? new URL(body.url).pathname.split('/').at(-2))];
+    }),
+  );
+  const expected = calls.flatMap(([, fileId, status]) => Array(2).fill([status, status === 200 ? fileId : 'not_found']));
+  expect(seen).toEqual(expected);
+});
+
 async function snapshot() {
   const db = t.runtime.db;
   const [files, jobs, candidates, members, invitations, keys, hooks, applications, subjectRequests] = await Promise.all([

@@ -21,11 +21,19 @@ interface FileAccessDeps {
 export class FileAccess {
   private readonly deps: FileAccessDeps;
   private readonly served: CoalescedReads<ServedKey, ServedRow | undefined>;
+  private readonly live: CoalescedReads<string, FileRow | undefined>;
   constructor(deps: FileAccessDeps) {
     this.deps = deps;
     this.served = new CoalescedReads({ maxInFlight: 2, maxBatch: 64, read: (keys) => this.readServed(keys) });
+    this.live = new CoalescedReads({ maxInFlight: 2, maxBatch: 64, read: (ids) => this.readLive(ids) });
   }
 
+  /**
+   * Loads the file and checks the caller's access. A plain read of a live file (no transaction, no
+   * lock: metadata, versions…) shares its statement with concurrent requests (see CoalescedReads);
+   * each request's own access check then runs on its own row, so a batch never answers one caller
+   * with another's decision.
+   */
   async load(
     ctx: RequestContext,
     fileId: string,
@@ -33,13 +41,17 @@ export class FileAccess {
     auditAction: string,
     options: { includeDeleted?: boolean; tx?: Executor; forUpdate?: boolean } = {},
   ): Promise<FileRow> {
-    const executor = options.tx ?? this.deps.db;
-    let query = executor.selectFrom('files').selectAll().where('id', '=', fileId);
-    if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
-    const file = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+    const file = await this.find(fileId, options);
     if (!file) throw notFound('File');
-    await this.check(ctx, file, action, auditAction, executor);
+    await this.check(ctx, file, action, auditAction, options.tx ?? this.deps.db);
     return file;
+  }
+
+  private find(fileId: string, options: { includeDeleted?: boolean; tx?: Executor; forUpdate?: boolean }): Promise<FileRow | undefined> {
+    if (!options.tx && !options.forUpdate && !options.includeDeleted) return this.live.load(fileId);
+    let query = (options.tx ?? this.deps.db).selectFrom('files').selectAll().where('id', '=', fileId);
+    if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
+    return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
   }
 
   /**
@@ -86,6 +98,15 @@ export class FileAccess {
       LEFT JOIN file_versions v ON v.file_id = f.id AND v.version = coalesce(k.version, f.version)`.execute(this.deps.db);
     const byPosition = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
     return keys.map((_, i) => byPosition.get(i + 1));
+  }
+
+  /** One statement for many lookups: each id's live file, in the ids' order. */
+  private async readLive(ids: string[]): Promise<(FileRow | undefined)[]> {
+    const { rows } = await sql<FileRow & { ord: number }>`
+      SELECT k.ord, f.* FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS k (id, ord)
+      JOIN files f ON f.id = k.id AND f.deleted_at IS NULL`.execute(this.deps.db);
+    const byPosition = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
+    return ids.map((_, i) => byPosition.get(i + 1));
   }
 
   /** The decision for a loaded file: returns, or audits the refusal and throws. */
