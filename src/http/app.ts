@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
+import type { HelmetOptions } from 'helmet';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { sharedRateLimitStore } from '../services/limits/rate-limit-store.ts';
 import { authenticatePlugin } from './authenticate.ts';
 import { idleWhileHandling, timeoutOptions } from './connection-timeouts.ts';
+import { securityHeadersPlugin } from './security-headers.ts';
 import type { Config } from '../config.ts';
 import { categoryRules } from '../domain/categories.ts';
 import type { Runtime } from '../runtime.ts';
@@ -61,7 +62,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   await app.register(idleWhileHandling, { idleTimeoutMs: runtime.config.http.idleTimeoutMs });
-  await app.register(helmet, securityHeaders(runtime.config.publicUrl));
+  await app.register(securityHeadersPlugin, securityHeaders(runtime.config.publicUrl));
 
   await app.register(multipart, {
     // One byte over the largest category: the upload services enforce each category's exact limit
@@ -117,9 +118,8 @@ function largestCategoryLimit(config: Config): number {
  * nothing frames. The web app and /docs set their own content security policy on their pages.
  * HSTS only when the public URL is https: over plain HTTP it would be ignored anyway.
  */
-function securityHeaders(publicUrl: string) {
+function securityHeaders(publicUrl: string): HelmetOptions {
   return {
-    global: true,
     contentSecurityPolicy: {
       useDefaults: false,
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },

@@ -14,9 +14,11 @@ export function contentRequest(request: FastifyRequest): { range?: string; ifNon
 /** Sends file bytes (200/206), a 304, a 416 problem, or the headers alone for HEAD. */
 export function sendContent(request: FastifyRequest, reply: FastifyReply, result: ContentResponse): FastifyReply {
   if (request.method === 'HEAD') {
-    // Fastify would replace the Content-Length of an empty HEAD reply with 0: answer directly.
+    // Fastify would replace the Content-Length of an empty HEAD reply with 0: answer directly, with
+    // the headers every reply carries (request id, security headers).
     reply.hijack();
-    reply.raw.writeHead(result.status, { ...result.headers, 'x-request-id': String(request.id) });
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+    reply.raw.writeHead(result.status, result.headers);
     reply.raw.end();
     return reply;
   }

@@ -68,6 +68,10 @@ describe('downloads', () => {
     const head = await t.fetch(path, { method: 'HEAD', headers: candidate.headers });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    // Answered on the raw response, yet with the headers of every reply.
+    expect(head.headers.get('x-request-id')).toBeTruthy();
+    expect(head.headers.get('x-frame-options')).toBe('DENY');
+    expect(head.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
   it('answers 423 while a file is not clean', async () => {
