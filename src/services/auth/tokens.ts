@@ -50,6 +50,10 @@ export class TokenService {
   private readonly key: Uint8Array;
   private readonly config: Config['auth'];
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+  /**
+   * Verified local tokens by their text. Without a TTL of the cache's own: its timers cost a cheap
+   * request more than reading the expiry kept with each entry, and the LRU bound keeps it small.
+   */
   private readonly verified = new LRUCache<string, { actor: UserActor; sessionId: string; expiresAtMs: number }>({ max: 10_000 });
   /** Milliseconds since the epoch: issuing, expiry and the memory of verified tokens all read this clock. */
   private readonly now: () => number;
@@ -80,6 +84,9 @@ export class TokenService {
 
   /** Throws `InvalidToken` for anything that is not a valid token of ours or of the configured provider. */
   async verify(token: string): Promise<VerifiedToken> {
+    // Known by its exact text: a token verified before needs neither decoding nor checking again.
+    const remembered = this.remembered(token);
+    if (remembered) return { kind: 'local', ...remembered };
     let alg: unknown;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -91,10 +98,16 @@ export class TokenService {
     throw new InvalidToken(`unexpected algorithm ${String(alg)}`);
   }
 
-  private async verifyLocal(token: string): Promise<{ actor: UserActor; sessionId: string }> {
+  /** A local token verified before and not expired since (by this service's clock). */
+  private remembered(token: string): { actor: UserActor; sessionId: string } | null {
     const remembered = this.verified.get(token);
-    // The cache's own expiry is only housekeeping: whether the token has expired is this clock's to say.
-    if (remembered && remembered.expiresAtMs > this.now()) return { actor: remembered.actor, sessionId: remembered.sessionId };
+    if (!remembered) return null;
+    if (remembered.expiresAtMs > this.now()) return { actor: remembered.actor, sessionId: remembered.sessionId };
+    this.verified.delete(token);
+    return null;
+  }
+
+  private async verifyLocal(token: string): Promise<{ actor: UserActor; sessionId: string }> {
     const { payload } = await jwtVerify(token, this.key, {
       currentDate: new Date(this.now()),
       algorithms: ['HS256'],
@@ -114,8 +127,7 @@ export class TokenService {
     if (typeof sid !== 'string' || !isUuid(sid)) throw new InvalidToken('no session');
     const verified = Object.freeze({ actor: Object.freeze<UserActor>({ kind: 'user', userId: sub, role, orgId: org, orgRole }), sessionId: sid });
     const expiresAtMs = payload.exp! * 1000;
-    const ttl = expiresAtMs - this.now();
-    if (ttl > 0) this.verified.set(token, { ...verified, expiresAtMs }, { ttl });
+    if (expiresAtMs > this.now()) this.verified.set(token, { ...verified, expiresAtMs });
     return verified;
   }
 
