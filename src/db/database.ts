@@ -1,6 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { DependencyUnavailable } from '../errors.ts';
+import { prepareRegisteredStatements } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 // BIGINT (e.g. counts) as numbers; safe for the sizes we store (< 2^53).
@@ -26,7 +27,10 @@ export function createDb(connectionString: string, poolSize: number): Db {
   // Nor a checked-out one (a transaction between two statements): the pool listens only to idle
   // clients, and an 'error' nobody listens to is an uncaught exception. The statement that runs
   // on the lost connection fails with the error, which is where it is handled.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    prepareRegisteredStatements(client);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { CoalescedReads } from '../../db/coalesced-reads.ts';
 import type { Db, Executor } from '../../db/database.ts';
+import { preparedStatement } from '../../db/prepared.ts';
 import type { FileRow, FileVersionRow } from '../../db/schema.ts';
 import { authorize, type Action, type Actor, type Decision } from '../../domain/policy.ts';
 import { alreadyAudited, notFound } from '../../errors.ts';
@@ -89,22 +90,15 @@ export class FileAccess {
 
   /** One statement for many lookups: each key's live file and the version it asks for (its current one when null), in the keys' order. */
   private async readServed(keys: ServedKey[]): Promise<(ServedRow | undefined)[]> {
-    const { rows } = await sql<ServedRow & { ord: string }>`
-      SELECT k.ord, f.id, f.owner_id, f.org_id,
-             v.version AS v_version, v.storage_key AS v_storage_key, v.filename AS v_filename, v.content_type AS v_content_type,
-             v.size AS v_size, v.sha256 AS v_sha256, v.status AS v_status
-      FROM unnest(${keys.map((k) => k.fileId)}::uuid[], ${keys.map((k) => k.version)}::int[]) WITH ORDINALITY AS k (id, version, ord)
-      JOIN files f ON f.id = k.id AND f.deleted_at IS NULL
-      LEFT JOIN file_versions v ON v.file_id = f.id AND v.version = coalesce(k.version, f.version)`.execute(this.deps.db);
+    const values = [keys.map((k) => k.fileId), keys.map((k) => k.version)];
+    const { rows } = await this.deps.db.executeQuery<ServedRow & { ord: number }>(CompiledQuery.raw(SERVED_LOOKUP, values));
     const byPosition = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
     return keys.map((_, i) => byPosition.get(i + 1));
   }
 
   /** One statement for many lookups: each id's live file, in the ids' order. */
   private async readLive(ids: string[]): Promise<(FileRow | undefined)[]> {
-    const { rows } = await sql<FileRow & { ord: number }>`
-      SELECT k.ord, f.* FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS k (id, ord)
-      JOIN files f ON f.id = k.id AND f.deleted_at IS NULL`.execute(this.deps.db);
+    const { rows } = await this.deps.db.executeQuery<FileRow & { ord: number }>(CompiledQuery.raw(LIVE_LOOKUP, [ids]));
     const byPosition = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
     return ids.map((_, i) => byPosition.get(i + 1));
   }
@@ -143,6 +137,45 @@ export class FileAccess {
     return [...new Set(rows.map((row) => row.org_id))];
   }
 }
+
+/** Every column of a file's row, named: a prepared statement may not select `*` (see preparedStatement). */
+const FILE_COLUMNS: Record<keyof FileRow, true> = {
+  id: true,
+  owner_id: true,
+  org_id: true,
+  category: true,
+  filename: true,
+  content_type: true,
+  size: true,
+  sha256: true,
+  status: true,
+  status_reason: true,
+  version: true,
+  latest_version: true,
+  scan: true,
+  scanned_at: true,
+  created_at: true,
+  updated_at: true,
+  deleted_at: true,
+  erased_at: true,
+};
+
+/** Live files by id, in the order of `$1` (see FileAccess.load). */
+const LIVE_LOOKUP = preparedStatement(`
+  SELECT k.ord, ${Object.keys(FILE_COLUMNS)
+    .map((column) => `f.${column}`)
+    .join(', ')}
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS k (id, ord)
+  JOIN files f ON f.id = k.id AND f.deleted_at IS NULL`);
+
+/** Live files and the versions asked for ($2: null for the current one), in the order of `$1` (see FileAccess.loadWithVersion). */
+const SERVED_LOOKUP = preparedStatement(`
+  SELECT k.ord, f.id, f.owner_id, f.org_id,
+         v.version AS v_version, v.storage_key AS v_storage_key, v.filename AS v_filename, v.content_type AS v_content_type,
+         v.size AS v_size, v.sha256 AS v_sha256, v.status AS v_status
+  FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS k (id, version, ord)
+  JOIN files f ON f.id = k.id AND f.deleted_at IS NULL
+  LEFT JOIN file_versions v ON v.file_id = f.id AND v.version = coalesce(k.version, f.version)`);
 
 /** What serving a file needs of its row: whose it is. */
 export type ServedFile = Pick<FileRow, 'id' | 'owner_id' | 'org_id'>;
