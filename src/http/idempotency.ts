@@ -3,7 +3,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from './schemas/json-schema.ts';
 import { badRequest } from '../errors.ts';
 import { idempotencyKeyReused, type IdempotencyKeys } from '../services/idempotency.ts';
 import { requireActor } from './authenticate.ts';

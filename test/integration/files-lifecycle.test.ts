@@ -126,6 +126,24 @@ describe('versions', () => {
     const old = await t.fetch(`/api/v1/files/${id}/content?version=1`, { headers: candidate.headers });
     expect(await old.text()).toBe('Version one\n');
   });
+
+  it('refuses a JSON body other than {filename, content_type, size}, and does not coerce one', async () => {
+    const { id } = await cleanFile(candidate, 'Version one\n');
+    for (const body of [
+      { filename: 'cv.pdf', content_type: 'application/pdf', size: '12' },
+      { filename: 'cv.pdf', size: 12 },
+      { filename: 'cv.pdf', content_type: 'application/pdf\n', size: 12 },
+      { filename: '', content_type: 'application/pdf', size: 12 },
+    ]) {
+      const refused = await t.fetch(`/api/v1/files/${id}/versions`, {
+        method: 'POST',
+        headers: { ...candidate.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(refused.status).toBe(400);
+      expect(await json(refused)).toMatchObject({ code: 'validation_failed', detail: 'Expected {filename, content_type, size} or a multipart upload.' });
+    }
+  });
 });
 
 describe('listing', () => {

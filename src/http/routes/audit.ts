@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 import { authorize } from '../../domain/policy.ts';
 import type { Page as ListPage } from '../../domain/pagination.ts';

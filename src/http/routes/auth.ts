@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.ts';
 import { canonicalEmail } from '../../domain/email.ts';
 import { AppError } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';

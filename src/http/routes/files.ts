@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import { Value } from 'typebox/value';
+import type { Static } from 'typebox';
+import { Type } from '../schemas/json-schema.ts';
 import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { FileView } from '../../services/files/file-view.ts';
@@ -14,6 +15,17 @@ import { FileObject, InitiateBody, InitiateResponse, VersionInitiateBody, Versio
 
 const tags = ['files'];
 const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })) });
+
+/**
+ * The JSON body of POST /files/{id}/versions, which the handler checks itself (the route also takes
+ * multipart, so it has no body schema): compiled on first use, and without the type coercion of
+ * Fastify's validator (`"size": "5"` is refused, not read as 5).
+ */
+let versionInitiateCheck: ValidateFunction<Static<typeof VersionInitiateBody>> | undefined;
+function isVersionInitiateBody(body: unknown): body is Static<typeof VersionInitiateBody> {
+  versionInitiateCheck ??= new Ajv().compile<Static<typeof VersionInitiateBody>>(VersionInitiateBody);
+  return versionInitiateCheck(body);
+}
 
 /** The file endpoints (tag `files` of the OpenAPI document at /docs). Handlers translate HTTP to the services and back, nothing more. */
 export function fileRoutes(services: Services): FastifyPluginAsyncTypebox {
@@ -140,7 +152,7 @@ export function fileRoutes(services: Services): FastifyPluginAsyncTypebox {
         if (request.isMultipart()) return readMultipartUpload(request, 'unused', (upload) => uploads.uploadVersionStream(ctx, id, upload));
         // The body schema applies to JSON only (a multipart body is streamed), so it is checked here.
         const body: unknown = request.body;
-        if (!Value.Check(VersionInitiateBody, body)) {
+        if (!isVersionInitiateBody(body)) {
           throw badRequest('validation_failed', 'Expected {filename, content_type, size} or a multipart upload.');
         }
         return uploads.initiateVersion(ctx, id, body);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.ts';
 import type { ReadinessCheck } from '../../readiness.ts';
 import type { Runtime } from '../../runtime.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.ts';
 import { badRequest } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { IntakeResult as IntakeResultValue } from '../../services/hiring/candidates.ts';

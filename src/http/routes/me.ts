@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { IdParams, Page, Pagination, problemResponses } from '../schemas/common.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type } from '../schemas/json-schema.ts';
 import type { Services } from '../../services/index.ts';
 import { requestContext } from '../request-context.ts';
 import { Line, Page, Pagination, problemResponses, Uuid } from '../schemas/common.ts';

@@ -1,4 +1,5 @@
-import { Type, type TSchema, type TStringOptions } from 'typebox';
+import type { TSchema, TStringOptions } from 'typebox';
+import { Type } from './json-schema.ts';
 
 export const Uuid = Type.String({ format: 'uuid' });
 

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from './json-schema.ts';
 import { Line, Uuid } from './common.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from './json-schema.ts';
 import { Uuid } from './common.ts';
 
 export const Role = Type.Union([Type.Literal('candidate'), Type.Literal('recruiter')]);

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from './json-schema.ts';
 import { Line, Text, Uuid } from './common.ts';
 
 export const DataExport = Type.Object(
