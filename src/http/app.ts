@@ -16,6 +16,7 @@ import { errorHandler, notFoundHandler } from './problems.ts';
 import { deniedAuditPlugin } from './plugins/denied-audit.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
+import { sharedSerializers } from './shared-serializers.ts';
 import { webPlugin } from './plugins/web.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from '../services/index.ts';
@@ -51,6 +52,7 @@ export async function buildApp(runtime: Runtime, services: Services, options: Ap
       return acceptsRequestIds && typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...timeoutOptions(runtime.config.http),
