@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { upTo } from '../cache-bound.ts';
 import { Counter } from 'prom-client';
 import type { AuditContext, AuditEntry, AuditLog } from './audit-log.ts';
 
@@ -41,7 +42,7 @@ export class DeniedAttempts {
   private readonly audit: AuditLog;
   private readonly limits: DeniedAttemptLimits;
   private readonly now: () => number;
-  private readonly addresses = new LRUCache<string, AddressBudget>({ max: TRACKED_ADDRESSES });
+  private readonly addresses = new LRUCache<string, AddressBudget>(upTo(TRACKED_ADDRESSES));
   private process = { windowStart: 0, written: 0 };
 
   constructor(audit: AuditLog, limits: DeniedAttemptLimits, now: () => number = Date.now) {

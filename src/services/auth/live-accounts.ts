@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { upTo } from '../cache-bound.ts';
 import type { Db } from '../../db/database.ts';
 
 /**
@@ -13,7 +14,7 @@ export class LiveAccounts {
 
   constructor(db: Db, rememberMs = 30_000) {
     this.db = db;
-    this.alive = new LRUCache<string, true>({ max: 50_000, ttl: rememberMs });
+    this.alive = new LRUCache<string, true>({ ...upTo(50_000), ttl: rememberMs });
   }
 
   async isLive(userId: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { upTo } from '../cache-bound.ts';
 import type { Db, Executor } from '../../db/database.ts';
 import { newId } from '../../domain/ids.ts';
 
@@ -20,7 +21,7 @@ export class AuthSessions {
   constructor(db: Db, cacheMs: number) {
     this.db = db;
     // fetch() shares one lookup between the concurrent requests of a session.
-    this.cache = cacheMs > 0 ? new LRUCache<string, boolean>({ max: 50_000, ttl: cacheMs, fetchMethod: (sessionId) => this.lookup(sessionId) }) : null;
+    this.cache = cacheMs > 0 ? new LRUCache<string, boolean>({ ...upTo(50_000), ttl: cacheMs, fetchMethod: (sessionId) => this.lookup(sessionId) }) : null;
   }
 
   async start(executor: Executor, userId: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import { upTo } from '../cache-bound.ts';
 import type { Config, QuotaLimits } from '../../config.ts';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
@@ -81,7 +82,7 @@ export class Quotas {
     this.deps = deps;
     this.defaults = deps.config.quotas;
     const ttl = deps.config.quotas.cacheMs;
-    this.orgLimits = ttl > 0 ? new LRUCache<string, QuotaLimits>({ max: 10_000, ttl, fetchMethod: (orgId) => this.readOrgLimits(orgId) }) : null;
+    this.orgLimits = ttl > 0 ? new LRUCache<string, QuotaLimits>({ ...upTo(10_000), ttl, fetchMethod: (orgId) => this.readOrgLimits(orgId) }) : null;
   }
 
   /**
