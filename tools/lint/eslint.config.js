@@ -36,7 +36,7 @@ export default defineConfig(
   },
   {
     // The server builds its route schemas with src/http/schemas/json-schema.ts: TypeBox's types only,
-    // never its code, which costs the process about 12 MB (bench/README.md, "Memory").
+    // never its code, which costs the process about 8 MB (bench/README.md, "Memory").
     files: ['src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

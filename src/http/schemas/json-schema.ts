@@ -4,7 +4,7 @@ import type { Type as TypeBox } from 'typebox';
  * The TypeBox builders the route schemas are written with, as plain functions that return the same
  * JSON Schema objects (the same keywords, in the same order). Typed as TypeBox's own, so that
  * handlers keep their static request and reply types; TypeBox itself is never loaded at run time:
- * its ~680 modules cost the server about 12 MB of resident memory (bench/README.md, "Memory"), only
+ * its ~680 modules cost the server about 8 MB of resident memory (bench/README.md, "Memory"), only
  * to build objects that Fastify's Ajv and the OpenAPI document read as plain JSON Schema.
  * test/unit/json-schema.test.ts builds the OpenAPI document both ways and compares them.
  *
